@@ -1,0 +1,3 @@
+//! Benchmark book: being written.
+
+fn main() {}

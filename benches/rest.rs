@@ -1,0 +1,3 @@
+//! Benchmark rest: being written.
+
+fn main() {}

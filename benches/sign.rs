@@ -1,0 +1,3 @@
+//! Benchmark sign: being written.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark ws_decode: being written.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! okx-auth. Work in progress: see the crate description in Cargo.toml.

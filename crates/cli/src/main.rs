@@ -1,0 +1,5 @@
+//! The `okx` command.
+
+fn main() {
+    println!("okx: no subcommands yet");
+}

@@ -1,0 +1,1 @@
+//! okx-models. Work in progress: see the crate description in Cargo.toml.

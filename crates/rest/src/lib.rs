@@ -1,0 +1,7 @@
+//! # okx-rest
+//!
+//! Typed OKX V5 REST client. Work in progress.
+
+pub mod request;
+
+pub use request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};

@@ -1,0 +1,125 @@
+//! The contract every endpoint type implements.
+//!
+//! One struct per OKX endpoint. The struct's fields are the request
+//! parameters (query string for `GET`, JSON body for `POST`); the trait's
+//! constants say where it goes, whether it is signed and which rate-limit
+//! bucket it draws from. The client has a single generic `send`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// HTTP method of an endpoint. OKX V5 uses only these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Parameters go in the query string.
+    Get,
+    /// Parameters go in a JSON body.
+    Post,
+}
+
+impl Method {
+    /// The upper-case method name, as signed and sent.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// What OKX counts a rate limit by (the docs' "rate limit rule").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitScope {
+    /// Per source IP.
+    Ip,
+    /// Per IP and instrument ID.
+    IpInstId,
+    /// Per IP and instrument type.
+    IpInstType,
+    /// Per IP and instrument family.
+    IpInstFamily,
+    /// Per IP, instrument type and instrument family.
+    IpInstTypeFamily,
+    /// Per user ID (sub-accounts have their own).
+    Uid,
+    /// Per user ID of the master account.
+    MasterUid,
+    /// Per user ID and instrument ID.
+    UidInstId,
+    /// Per user ID and instrument type.
+    UidInstType,
+    /// Per user ID and currency.
+    UidCcy,
+    /// Per user ID and order tag.
+    UidTag,
+    /// Trading endpoints: per user ID and instrument ID, except options,
+    /// which are counted per user ID and instrument family.
+    UidInstIdOrFamily,
+}
+
+/// What one unit of a rate limit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitUnit {
+    /// Each HTTP request counts one.
+    Requests,
+    /// Each order in the request counts one (batch endpoints).
+    Orders,
+}
+
+/// Which of OKX's independent trading counters an order endpoint feeds.
+/// REST and WebSocket share these counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderOp {
+    /// Not an order endpoint.
+    None,
+    /// Place (new orders; also counted by the sub-account order-rate limit).
+    Place,
+    /// Amend (also counted by the sub-account order-rate limit).
+    Amend,
+    /// Cancel.
+    Cancel,
+}
+
+/// One endpoint's rate limit: `count` units per `window_ms` milliseconds,
+/// counted by `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Units allowed per window.
+    pub count: u32,
+    /// Window length in milliseconds.
+    pub window_ms: u32,
+    /// What one unit is.
+    pub unit: LimitUnit,
+    /// What the bucket is keyed by.
+    pub scope: LimitScope,
+}
+
+/// An OKX V5 REST endpoint.
+///
+/// `Response` is the type of one item of the envelope's `data` array.
+pub trait Request: Serialize {
+    /// HTTP method.
+    const METHOD: Method;
+    /// Path starting with `/api/v5/`, without query.
+    const PATH: &'static str;
+    /// Whether the request must be signed (private endpoint).
+    const SIGNED: bool;
+    /// The endpoint's rate limit from the catalog.
+    const RATE_LIMIT: RateLimit;
+    /// Which trading counter this endpoint feeds.
+    const ORDER_OP: OrderOp = OrderOp::None;
+    /// One item of `data`.
+    type Response: DeserializeOwned;
+
+    /// The value that keys a per-instrument / per-currency / per-tag bucket,
+    /// when the scope needs one.
+    fn limit_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// How many units this request costs (orders in a batch; 1 otherwise).
+    fn cost(&self) -> u32 {
+        1
+    }
+}

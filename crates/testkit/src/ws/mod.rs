@@ -1,0 +1,1 @@
+//! The WebSocket half of the look-alike. Work in progress.

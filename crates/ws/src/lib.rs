@@ -1,0 +1,1 @@
+//! okx-ws. Work in progress: see the crate description in Cargo.toml.

@@ -1,0 +1,5 @@
+//! Tour part: ws.
+
+pub async fn run() -> crate::TourResult {
+    Ok(())
+}
