@@ -6,6 +6,7 @@
 //! ```
 
 mod book;
+mod models;
 mod rest;
 mod sign;
 mod ws;
@@ -16,6 +17,8 @@ type TourResult = Result<(), Box<dyn std::error::Error>>;
 async fn main() -> TourResult {
     println!("== okx tour: signing ==");
     sign::run()?;
+    println!("\n== okx tour: decoding OKX payloads ==");
+    models::run()?;
     println!("\n== okx tour: order book ==");
     book::run()?;
     println!("\n== okx tour: REST against the local OKX look-alike ==");

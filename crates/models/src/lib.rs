@@ -1,1 +1,6 @@
-//! okx-models. Work in progress: see the crate description in Cargo.toml.
+//! # okx-models
+//!
+//! OKX V5 wire types. Work in progress.
+
+pub mod api;
+pub mod ws;
