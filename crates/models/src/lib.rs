@@ -1,6 +1,48 @@
 //! # okx-models
 //!
-//! OKX V5 wire types. Work in progress.
+//! The wire types of the OKX V5 API: decimal-typed models (instruments,
+//! tickers, book levels, candles, trades, orders, fills, balances, positions),
+//! wire enums that keep unknown values, id newtypes, the `{code,msg,data}`
+//! response envelope and the API error with per-item `sCode`/`sMsg` results.
+//!
+//! This crate is pure data: it does no I/O, holds no credentials and pulls no
+//! async runtime. Sending requests is `okx-rest`'s job, streaming is `okx-ws`'s,
+//! and maintaining a local book is `okx-book`'s.
+//!
+//! Money is [`rust_decimal::Decimal`], never a float. OKX sends `""` for an
+//! absent number; that reads as `None`.
+//!
+//! ```
+//! use okx_models::{Envelope, OkxCode};
+//! use rust_decimal::Decimal;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Px {
+//!     #[serde(rename = "markPx", with = "okx_models::num::decimal")]
+//!     mark_px: Decimal,
+//! }
+//!
+//! let body = br#"{"code":"0","msg":"","data":[{"markPx":"43000.10"}]}"#;
+//! let rows = Envelope::<Px>::from_slice(body)?.into_result()?;
+//! assert_eq!(rows[0].mark_px.to_string(), "43000.10");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod api;
+pub mod enums;
+pub mod envelope;
+pub mod error;
+pub mod ids;
+pub mod num;
+pub mod wire;
 pub mod ws;
+
+pub use enums::{
+    AlgoOrdType, AlgoState, Bar, BookAction, CtType, ExecType, InstState, InstType, MgnMode,
+    OptType, OrdType, OrderCategory, OrderState, PosMode, PosSide, RuleType, Side, StpMode, TdMode,
+    TgtCcy, TpOrdKind, TriggerPxType,
+};
+pub use envelope::{Envelope, api_error_from_body};
+pub use error::{ApiError, ItemResult, ItemStatus, OkxCode};
+pub use ids::{ClOrdId, ClOrdIdError, InstId, OrdId};
+pub use rust_decimal::Decimal;

@@ -1,0 +1,298 @@
+//! OKX error codes and the API error.
+//!
+//! [`OkxCode`] is a small `Copy` newtype with named constants for the codes the
+//! SDK acts on, not an enum of every code OKX has. [`ApiError`] is what a
+//! non-zero `code` turns into; on order-type endpoints it also carries one
+//! [`ItemResult`] per order, because the per-item `sCode`/`sMsg` are the
+//! authoritative outcome there.
+//!
+//! ```
+//! use okx_models::OkxCode;
+//!
+//! assert!(OkxCode::RATE_LIMIT.is_rate_limit());
+//! assert!(OkxCode(50113).is_auth());
+//! assert!(OkxCode::SYSTEM_BUSY.is_retryable());
+//! assert!(!OkxCode::INSUFFICIENT_BALANCE.is_retryable());
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An OKX response code (`code`, `sCode`). `0` is success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct OkxCode(pub u32);
+
+impl OkxCode {
+    /// Success.
+    pub const OK: Self = Self(0);
+    /// Operation failed: every item failed (see each `sCode`).
+    pub const ALL_FAILED: Self = Self(1);
+    /// Bulk operation partially succeeded (see each `sCode`).
+    pub const PARTIAL: Self = Self(2);
+    /// Service temporarily unavailable (HTTP 503).
+    pub const SERVICE_UNAVAILABLE: Self = Self(50001);
+    /// Endpoint request timeout: the outcome is unknown, check the state.
+    pub const ENDPOINT_TIMEOUT: Self = Self(50004);
+    /// Rate limit reached (also sent with HTTP 429).
+    pub const RATE_LIMIT: Self = Self(50011);
+    /// Systems are busy (HTTP 429).
+    pub const SYSTEM_BUSY: Self = Self(50013);
+    /// A required parameter is empty.
+    pub const PARAM_EMPTY: Self = Self(50014);
+    /// System error (HTTP 500).
+    pub const SYSTEM_ERROR: Self = Self(50026);
+    /// No permission to use this endpoint.
+    pub const NO_PERMISSION: Self = Self(50030);
+    /// Too frequent operations.
+    pub const TOO_FREQUENT: Self = Self(50040);
+    /// Sub-account order rate limit reached.
+    pub const ORDER_RATE_LIMIT: Self = Self(50061);
+    /// `{param}` already exists (e.g. a duplicate clOrdId).
+    pub const ALREADY_EXISTS: Self = Self(50071);
+    /// API key frozen.
+    pub const API_FROZEN: Self = Self(50100);
+    /// API key does not match the environment (live vs demo).
+    pub const WRONG_ENVIRONMENT: Self = Self(50101);
+    /// Request timestamp expired.
+    pub const TIMESTAMP_EXPIRED: Self = Self(50102);
+    /// Invalid OK-ACCESS-KEY.
+    pub const INVALID_KEY: Self = Self(50111);
+    /// Invalid OK-ACCESS-TIMESTAMP.
+    pub const INVALID_TIMESTAMP: Self = Self(50112);
+    /// Invalid signature.
+    pub const INVALID_SIGNATURE: Self = Self(50113);
+    /// Invalid authorization.
+    pub const INVALID_AUTHORIZATION: Self = Self(50114);
+    /// API key doesn't exist.
+    pub const KEY_NOT_FOUND: Self = Self(50119);
+    /// API key lacks permission for this function.
+    pub const KEY_NO_PERMISSION: Self = Self(50120);
+    /// Parameter error.
+    pub const PARAM_ERROR: Self = Self(51000);
+    /// Instrument doesn't exist.
+    pub const INSTRUMENT_NOT_FOUND: Self = Self(51001);
+    /// Insufficient balance or margin.
+    pub const INSUFFICIENT_BALANCE: Self = Self(51008);
+    /// Duplicate clOrdId among pending orders.
+    pub const DUPLICATE_CL_ORD_ID: Self = Self(51016);
+    /// Order amount below the minimum.
+    pub const BELOW_MIN_SIZE: Self = Self(51020);
+    /// Market-close too frequent (HTTP 429).
+    pub const CLOSE_TOO_FREQUENT: Self = Self(51113);
+    /// Quantity is not a multiple of the lot size.
+    pub const NOT_LOT_MULTIPLE: Self = Self(51121);
+    /// Order timed out (HTTP 500): outcome unknown.
+    pub const ORDER_TIMEOUT: Self = Self(51149);
+    /// Cancel failed: already filled, canceled or not found.
+    pub const CANCEL_FAILED: Self = Self(51400);
+    /// Amend failed: already filled or canceled.
+    pub const AMEND_FAILED: Self = Self(51503);
+    /// Order does not exist.
+    pub const ORDER_NOT_FOUND: Self = Self(51603);
+    /// No market data.
+    pub const NO_MARKET_DATA: Self = Self(52000);
+    /// WS login failed.
+    pub const WS_LOGIN_FAILED: Self = Self(60009);
+    /// WS: please log in.
+    pub const WS_NOT_LOGGED_IN: Self = Self(60011);
+    /// WS: illegal request.
+    pub const WS_ILLEGAL_REQUEST: Self = Self(60012);
+    /// WS: wrong URL or channel doesn't exist.
+    pub const WS_NO_CHANNEL: Self = Self(60018);
+    /// WS: this channel is only on another URL (e.g. business).
+    pub const WS_WRONG_URL: Self = Self(64001);
+    /// WS: connection will close for a service upgrade.
+    pub const WS_SERVICE_UPGRADE: Self = Self(64008);
+
+    /// Whether this is success (`0`).
+    pub fn is_ok(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the credentials, key permissions, timestamp or signature were refused.
+    pub fn is_auth(self) -> bool {
+        matches!(
+            self.0,
+            50100..=50114 | 50119 | 50120 | 50030 | 50035 | 60009
+        )
+    }
+
+    /// Whether a rate limit was hit; back off before retrying.
+    pub fn is_rate_limit(self) -> bool {
+        matches!(self.0, 50011 | 50013 | 50040 | 50061 | 51113)
+    }
+
+    /// Whether sending the same request again later may succeed and cannot
+    /// duplicate an effect. 50004 and 51149 are excluded: the first attempt
+    /// may have gone through (see [`OkxCode::is_outcome_unknown`]).
+    pub fn is_retryable(self) -> bool {
+        self.is_rate_limit() || matches!(self.0, 50001 | 50026 | 64008)
+    }
+
+    /// Whether the request timed out inside OKX, so it may or may not have taken effect.
+    pub fn is_outcome_unknown(self) -> bool {
+        matches!(self.0, 50004 | 51149)
+    }
+}
+
+impl fmt::Display for OkxCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<u32> for OkxCode {
+    fn from(v: u32) -> Self {
+        Self(v)
+    }
+}
+
+impl Serialize for OkxCode {
+    /// Written as a string, as OKX does (`"0"`).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for OkxCode {
+    /// Reads `"0"` or `0`; `""` reads as `0` because OKX sends an empty
+    /// `sCode`/`code` on some successful items.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = crate::num::opt_int::deserialize(d)?.unwrap_or(0);
+        u32::try_from(v)
+            .map(Self)
+            .map_err(|_| D::Error::custom(format_args!("code {v} out of range")))
+    }
+}
+
+/// Per-item outcome on order-type endpoints (`sCode`/`sMsg` with the ids that
+/// say which order it is about).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemResult {
+    /// Position of the item in the request/response.
+    #[serde(skip)]
+    pub index: usize,
+    /// `sCode`: `0` for success.
+    #[serde(rename = "sCode", default)]
+    pub code: OkxCode,
+    /// `sMsg`.
+    #[serde(rename = "sMsg", default)]
+    pub msg: String,
+    /// `ordId` (or `algoId` on algo endpoints), when present.
+    #[serde(rename = "ordId", alias = "algoId", default, with = "crate::wire::opt")]
+    pub ord_id: Option<crate::OrdId>,
+    /// `clOrdId` (or `algoClOrdId`), when present.
+    #[serde(
+        rename = "clOrdId",
+        alias = "algoClOrdId",
+        default,
+        with = "crate::wire::opt"
+    )]
+    pub cl_ord_id: Option<crate::ClOrdId>,
+}
+
+impl ItemResult {
+    /// Whether this item succeeded.
+    pub fn is_ok(&self) -> bool {
+        self.code.is_ok()
+    }
+}
+
+/// A response item that carries a per-item `sCode`/`sMsg`.
+///
+/// Implement it on the data type of order-type endpoints (place, amend,
+/// cancel, batch and algo variants) so [`crate::Envelope::into_checked`] can apply
+/// OKX's rule that the per-item code is authoritative.
+pub trait ItemStatus {
+    /// The item's outcome, or `None` when the item carries no `sCode`.
+    fn item_result(&self) -> Option<ItemResult>;
+}
+
+impl ItemStatus for ItemResult {
+    fn item_result(&self) -> Option<ItemResult> {
+        Some(self.clone())
+    }
+}
+
+/// A non-zero OKX code: the top-level `code`/`msg`, and on order-type
+/// endpoints the outcome of each item.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("okx error {code}: {msg}{}", ItemSummary(items))]
+pub struct ApiError {
+    /// Top-level `code` (or the first failed item's `sCode` when the top level said success).
+    pub code: OkxCode,
+    /// Top-level `msg` (or the failed item's `sMsg`).
+    pub msg: String,
+    /// Per-item outcomes, successes included, in response order. Empty when
+    /// the endpoint does not report per-item results.
+    pub items: Vec<ItemResult>,
+    /// HTTP status, when the error came over REST and the client recorded it.
+    pub http_status: Option<u16>,
+}
+
+struct ItemSummary<'a>(&'a [ItemResult]);
+
+impl fmt::Display for ItemSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut failed = self.0.iter().filter(|i| !i.is_ok());
+        let Some(first) = failed.next() else {
+            return Ok(());
+        };
+        write!(f, " (item {}: {} {}", first.index, first.code, first.msg)?;
+        let more = failed.count();
+        if more > 0 {
+            write!(f, "; {more} more failed")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl ApiError {
+    /// An error from a top-level code and message.
+    pub fn new(code: OkxCode, msg: impl Into<String>) -> Self {
+        Self {
+            code,
+            msg: msg.into(),
+            items: Vec::new(),
+            http_status: None,
+        }
+    }
+
+    /// Records the HTTP status the error arrived with.
+    pub fn with_http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// The most specific code: the first failed item's `sCode` if there is one,
+    /// else the top-level code. Top-level `1`/`2` only say "see the items".
+    pub fn effective_code(&self) -> OkxCode {
+        self.items
+            .iter()
+            .find(|i| !i.is_ok())
+            .map_or(self.code, |i| i.code)
+    }
+
+    /// Whether retrying may help (by [`OkxCode::is_retryable`] on the effective code,
+    /// or HTTP 429/503).
+    pub fn is_retryable(&self) -> bool {
+        self.effective_code().is_retryable() || matches!(self.http_status, Some(429 | 503))
+    }
+
+    /// Whether a rate limit was hit (by code or HTTP 429).
+    pub fn is_rate_limit(&self) -> bool {
+        self.effective_code().is_rate_limit() || self.http_status == Some(429)
+    }
+
+    /// Whether authentication was refused (by code or HTTP 401).
+    pub fn is_auth(&self) -> bool {
+        self.effective_code().is_auth() || self.http_status == Some(401)
+    }
+
+    /// The failed items only.
+    pub fn failed_items(&self) -> impl Iterator<Item = &ItemResult> {
+        self.items.iter().filter(|i| !i.is_ok())
+    }
+}

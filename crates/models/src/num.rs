@@ -1,0 +1,321 @@
+//! Serde adapters for OKX's string-typed numbers.
+//!
+//! OKX sends almost every number as a JSON string (`"0.10"`, `"1597026383085"`)
+//! and an absent number as `""`. A few places send plain JSON numbers instead.
+//! Each submodule here is meant for `#[serde(with = "...")]`:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! struct Row {
+//!     #[serde(with = "okx_models::num::decimal")]
+//!     px: Decimal,
+//!     #[serde(default, with = "okx_models::num::opt_decimal")]
+//!     avg_px: Option<Decimal>,
+//!     #[serde(default, with = "okx_models::num::opt_int")]
+//!     ts: Option<i64>,
+//! }
+//!
+//! let row: Row = serde_json::from_str(r#"{"px":"0.10","avg_px":"","ts":"1597026383085"}"#)?;
+//! assert_eq!(row.px.to_string(), "0.10");
+//! assert_eq!(row.avg_px, None);
+//! assert_eq!(row.ts, Some(1_597_026_383_085));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! Decimals keep the scale they were received with, so `"0.10"` serializes back
+//! as `"0.10"`; book checksums depend on that exact text.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+
+/// Parses a decimal from OKX text; accepts plain and scientific notation.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    Decimal::from_str(s)
+        .ok()
+        .or_else(|| Decimal::from_scientific(s).ok())
+}
+
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Option<Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number or a string holding one")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<Decimal>, E> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        parse_decimal(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format_args!("invalid decimal {v:?}")))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<Decimal>, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<Decimal>, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    // A JSON float is rendered to its shortest round-trip text and parsed from
+    // there, so no binary float value ever reaches a model.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<Decimal>, E> {
+        let text = v.to_string();
+        parse_decimal(&text)
+            .map(Some)
+            .ok_or_else(|| E::custom(format_args!("number {text} does not fit a decimal")))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Decimal>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<Decimal>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+fn read<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    d.deserialize_any(DecimalVisitor)
+}
+
+struct IntVisitor;
+
+impl<'de> Visitor<'de> for IntVisitor {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or a string holding one")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<i64>, E> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(i) = v.parse::<i64>() {
+            return Ok(Some(i));
+        }
+        // "5.0" is still an integer; "5.5" is not
+        match parse_decimal(v) {
+            Some(d) if d.fract().is_zero() => i64::try_from(d)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("integer {v:?} out of range"))),
+            _ => Err(E::custom(format_args!("invalid integer {v:?}"))),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<i64>, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<i64>, E> {
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom(format_args!("integer {v} out of range")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<i64>, E> {
+        self.visit_str(&v.to_string())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<i64>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_any(IntVisitor)
+    }
+}
+
+fn read_int<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(IntVisitor)
+}
+
+/// A required [`Decimal`]: a JSON string (`"0.10"`) or number. `""` is an error.
+pub mod decimal {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer, de::Error as _};
+
+    /// Writes the decimal as a JSON string with its original scale.
+    pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    /// Reads a decimal from a string or number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        super::read(d)?.ok_or_else(|| D::Error::custom("expected a decimal, got an empty value"))
+    }
+}
+
+/// An optional [`Decimal`]: `""`, `null` or a missing field (with `#[serde(default)]`)
+/// is `None`; `None` is written back as `""`.
+pub mod opt_decimal {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `Some` as a decimal string and `None` as `""`.
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_str(""),
+        }
+    }
+
+    /// Reads a decimal, mapping `""` and `null` to `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        super::read(d)
+    }
+}
+
+/// A required `i64` (timestamps, counts, sequence ids): a string (`"1597026383085"`) or number.
+pub mod int {
+    use serde::{Deserializer, Serializer, de::Error as _};
+
+    /// Writes the integer as a JSON string, the way OKX sends it.
+    pub fn serialize<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    /// Reads an integer from a string or number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        super::read_int(d)?
+            .ok_or_else(|| D::Error::custom("expected an integer, got an empty value"))
+    }
+}
+
+/// An optional `i64`: `""`, `null` or missing is `None`; `None` is written as `""`.
+pub mod opt_int {
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `Some` as an integer string and `None` as `""`.
+    pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(i) => s.collect_str(i),
+            None => s.serialize_str(""),
+        }
+    }
+
+    /// Reads an integer, mapping `""` and `null` to `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        super::read_int(d)
+    }
+}
+
+struct BoolVisitor;
+
+impl Visitor<'_> for BoolVisitor {
+    type Value = Option<bool>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean, or \"true\"/\"false\"/\"1\"/\"0\"")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<bool>, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<bool>, E> {
+        match v {
+            "" => Ok(None),
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            other => Err(E::custom(format_args!("invalid boolean {other:?}"))),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<bool>, E> {
+        match v {
+            0 => Ok(Some(false)),
+            1 => Ok(Some(true)),
+            other => Err(E::custom(format_args!("invalid boolean {other}"))),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<bool>, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) => Err(E::custom(format_args!("invalid boolean {v}"))),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+}
+
+fn read_bool<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_any(BoolVisitor)
+}
+
+/// An optional flag that OKX sends as a JSON bool. Reading also accepts the
+/// string forms (`"true"`, `"false"`, `"1"`, `"0"`) because OKX mixes them
+/// between endpoints; `""`/`null`/missing is `None`. Writes a JSON bool, or `""` for `None`.
+pub mod opt_bool {
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `Some` as a JSON bool and `None` as `""`.
+    pub fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_bool(*b),
+            None => s.serialize_str(""),
+        }
+    }
+
+    /// Reads a bool from a JSON bool or its string forms.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        super::read_bool(d)
+    }
+}
+
+/// An optional flag that OKX sends as a string (`"true"`/`"false"`). Reads every
+/// form [`opt_bool`] reads; writes `"true"`/`"false"`, or `""` for `None`.
+pub mod opt_bool_str {
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `Some` as `"true"`/`"false"` and `None` as `""`.
+    pub fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match v {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        })
+    }
+
+    /// Reads a bool from a JSON bool or its string forms.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        super::read_bool(d)
+    }
+}
+
+/// A required flag sent as `"1"`/`"0"` (candle `confirm`). Reads every bool form; writes `"1"`/`"0"`.
+pub mod bool_01 {
+    use serde::{Deserializer, Serializer, de::Error as _};
+
+    /// Writes `"1"` for true and `"0"` for false.
+    pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *v { "1" } else { "0" })
+    }
+
+    /// Reads a bool from `"1"`/`"0"`, a JSON bool or `"true"`/`"false"`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        super::read_bool(d)?.ok_or_else(|| D::Error::custom("expected a flag, got an empty value"))
+    }
+}
