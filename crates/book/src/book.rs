@@ -1,0 +1,313 @@
+//! The order book engine: applies pushes under the sequence and checksum rules.
+
+use crate::checksum::Checksummer;
+use crate::frame::{Action, BookFrame, Levels, ParseError};
+use crate::side::{LevelError, LevelRef, Side, SideBook};
+
+/// Why the book stopped trusting itself. It stays this way until a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutOfSyncReason {
+    /// No snapshot has been applied yet.
+    AwaitingSnapshot,
+    /// An update's `prevSeqId` did not follow the last `seqId`.
+    SequenceGap {
+        /// The last `seqId` the book applied.
+        expected: i64,
+        /// The `prevSeqId` that arrived.
+        got: i64,
+    },
+    /// The book after a push did not match the push's checksum.
+    ChecksumMismatch {
+        /// The checksum OKX sent.
+        expected: i32,
+        /// The checksum of the local book.
+        computed: i32,
+    },
+    /// A level could not be applied, so the book is partly updated.
+    BadLevel,
+}
+
+impl std::fmt::Display for OutOfSyncReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AwaitingSnapshot => f.write_str("no snapshot yet"),
+            Self::SequenceGap { expected, got } => {
+                write!(f, "sequence gap: expected prevSeqId {expected}, got {got}")
+            }
+            Self::ChecksumMismatch { expected, computed } => {
+                write!(
+                    f,
+                    "checksum mismatch: expected {expected}, computed {computed}"
+                )
+            }
+            Self::BadLevel => f.write_str("a level could not be applied"),
+        }
+    }
+}
+
+/// Why a push was not (fully) applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BookError {
+    /// A message was lost: the book is now out of sync.
+    #[error("sequence gap: expected prevSeqId {expected}, got {got}")]
+    SequenceGap {
+        /// The last `seqId` the book applied (`-1` for a snapshot).
+        expected: i64,
+        /// The `prevSeqId` that arrived.
+        got: i64,
+    },
+    /// The local book disagrees with OKX: it is now out of sync.
+    #[error("checksum mismatch: expected {expected}, computed {computed}")]
+    ChecksumMismatch {
+        /// The checksum OKX sent.
+        expected: i32,
+        /// The checksum of the local book.
+        computed: i32,
+    },
+    /// The book is out of sync and refuses updates until a snapshot.
+    #[error("book out of sync ({0}); waiting for a snapshot")]
+    OutOfSync(OutOfSyncReason),
+    /// A level's price or size is not a number the book can hold.
+    #[error("bad level: {0}")]
+    BadLevel(&'static str),
+    /// The frame could not be read.
+    #[error("parse: {0}")]
+    Parse(#[from] ParseError),
+}
+
+/// What applying a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AppliedKind {
+    /// The book was replaced.
+    Snapshot,
+    /// Levels were changed.
+    Update,
+    /// An idle heartbeat (`seqId == prevSeqId`, no levels).
+    Heartbeat,
+    /// A sequence reset (`seqId < prevSeqId`), accepted.
+    SeqReset,
+}
+
+/// The outcome of a successful [`OrderBook::apply`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// What kind of push it was.
+    pub kind: AppliedKind,
+    /// `true` if a non-zero checksum was checked and matched.
+    pub checksum_verified: bool,
+    /// `true` if this snapshot brought an out-of-sync book back.
+    pub resynced: bool,
+}
+
+/// A local order book for one instrument and channel.
+#[derive(Debug, Clone)]
+pub struct OrderBook {
+    bids: SideBook,
+    asks: SideBook,
+    last_seq: Option<i64>,
+    ts: Option<u64>,
+    state: Result<(), OutOfSyncReason>,
+    /// Set once any snapshot was applied, to tell a resync from the first sync.
+    synced_before: bool,
+    checksum: Checksummer,
+}
+
+impl Default for OrderBook {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OrderBook {
+    /// An empty book waiting for its first snapshot.
+    pub fn new() -> Self {
+        Self {
+            bids: SideBook::new(Side::Bid),
+            asks: SideBook::new(Side::Ask),
+            last_seq: None,
+            ts: None,
+            state: Err(OutOfSyncReason::AwaitingSnapshot),
+            synced_before: false,
+            checksum: Checksummer::default(),
+        }
+    }
+
+    /// Parses and applies one raw frame.
+    pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<Applied, BookError> {
+        let frame = BookFrame::parse(bytes)?;
+        self.apply(&frame)
+    }
+
+    /// Applies a push.
+    ///
+    /// Snapshots (and every `books5`/`bbo-tbt` push) replace the book and
+    /// bring it back in sync. Updates must follow the last `seqId`; a gap or a
+    /// non-zero checksum that does not match marks the book out of sync, and
+    /// later updates get [`BookError::OutOfSync`] until the next snapshot.
+    pub fn apply(&mut self, frame: &BookFrame<'_>) -> Result<Applied, BookError> {
+        let resynced;
+        let kind;
+        if frame.action == Action::Snapshot {
+            if !frame.channel.is_full_replace()
+                && let Some(prev) = frame.prev_seq_id
+                && prev != -1
+            {
+                return Err(self.fail(BookError::SequenceGap {
+                    expected: -1,
+                    got: prev,
+                }));
+            }
+            resynced = self.synced_before && self.state.is_err();
+            self.bids.clear();
+            self.asks.clear();
+            self.replace_levels(frame.bids, frame.asks)?;
+            self.synced_before = true;
+            self.state = Ok(());
+            self.last_seq = frame.seq_id;
+            kind = AppliedKind::Snapshot;
+        } else {
+            if let Err(reason) = self.state {
+                return Err(BookError::OutOfSync(reason));
+            }
+            kind = match (frame.seq_id, frame.prev_seq_id) {
+                (Some(seq), Some(prev)) => {
+                    if let Some(last) = self.last_seq
+                        && prev != last
+                    {
+                        return Err(self.fail(BookError::SequenceGap {
+                            expected: last,
+                            got: prev,
+                        }));
+                    }
+                    if seq == prev && frame.bids.is_empty() && frame.asks.is_empty() {
+                        AppliedKind::Heartbeat
+                    } else if seq < prev {
+                        AppliedKind::SeqReset
+                    } else {
+                        AppliedKind::Update
+                    }
+                }
+                _ => AppliedKind::Update,
+            };
+            resynced = false;
+            self.replace_levels(frame.bids, frame.asks)?;
+        }
+        if frame.action == Action::Update && frame.seq_id.is_some() {
+            self.last_seq = frame.seq_id;
+        }
+        if frame.ts.is_some() {
+            self.ts = frame.ts;
+        }
+        let mut checksum_verified = false;
+        if let Some(expected) = frame.checksum.filter(|&c| c != 0) {
+            let computed = self.checksum();
+            if computed != expected {
+                return Err(self.fail(BookError::ChecksumMismatch { expected, computed }));
+            }
+            checksum_verified = true;
+        }
+        Ok(Applied {
+            kind,
+            checksum_verified,
+            resynced,
+        })
+    }
+
+    fn replace_levels(&mut self, bids: Levels<'_>, asks: Levels<'_>) -> Result<(), BookError> {
+        for (book, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
+            for level in levels {
+                if let Err(e) = book.apply(level.px, level.sz, level.orders) {
+                    self.state = Err(OutOfSyncReason::BadLevel);
+                    return Err(BookError::BadLevel(match e {
+                        LevelError::BadPrice => "price out of range",
+                        LevelError::BadSize => "size out of range",
+                    }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the reason the book is out of sync and hands the error back.
+    fn fail(&mut self, err: BookError) -> BookError {
+        let reason = match err {
+            BookError::SequenceGap { expected, got } => {
+                OutOfSyncReason::SequenceGap { expected, got }
+            }
+            BookError::ChecksumMismatch { expected, computed } => {
+                OutOfSyncReason::ChecksumMismatch { expected, computed }
+            }
+            _ => OutOfSyncReason::BadLevel,
+        };
+        self.state = Err(reason);
+        err
+    }
+
+    /// `Ok(())` while the book can be trusted, otherwise why not.
+    pub fn sync_state(&self) -> Result<(), OutOfSyncReason> {
+        self.state
+    }
+
+    /// `true` while the book can be trusted.
+    pub fn is_synced(&self) -> bool {
+        self.state.is_ok()
+    }
+
+    /// Marks the book out of sync, e.g. when the connection dropped.
+    pub fn invalidate(&mut self, reason: OutOfSyncReason) {
+        self.state = Err(reason);
+    }
+
+    /// The last `seqId` applied.
+    pub fn seq_id(&self) -> Option<i64> {
+        self.last_seq
+    }
+
+    /// The `ts` of the last push applied, milliseconds since the Unix epoch.
+    pub fn ts(&self) -> Option<u64> {
+        self.ts
+    }
+
+    /// The OKX checksum of the current book (top 25 levels per side).
+    pub fn checksum(&mut self) -> i32 {
+        self.checksum.compute(&self.bids, &self.asks)
+    }
+
+    /// Number of levels on one side.
+    pub fn depth(&self, side: Side) -> usize {
+        self.side(side).len()
+    }
+
+    /// The best bid, if any.
+    pub fn best_bid(&self) -> Option<LevelRef<'_>> {
+        self.bids.nth(0)
+    }
+
+    /// The best ask, if any.
+    pub fn best_ask(&self) -> Option<LevelRef<'_>> {
+        self.asks.nth(0)
+    }
+
+    /// The `n`-th best level of a side (0 = best).
+    pub fn level(&self, side: Side, n: usize) -> Option<LevelRef<'_>> {
+        self.side(side).nth(n)
+    }
+
+    /// The levels of a side from best to worst.
+    pub fn levels(
+        &self,
+        side: Side,
+    ) -> impl DoubleEndedIterator<Item = LevelRef<'_>> + ExactSizeIterator {
+        self.side(side).iter()
+    }
+
+    pub(crate) fn side(&self, side: Side) -> &SideBook {
+        match side {
+            Side::Bid => &self.bids,
+            Side::Ask => &self.asks,
+        }
+    }
+}

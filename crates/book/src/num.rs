@@ -1,0 +1,145 @@
+//! Numbers from the exact text OKX sent.
+//!
+//! A price is ordered by a fixed-point integer (value × 10^18 in an `i128`)
+//! parsed once when the level is stored, so that sorting never touches text
+//! and `"0.10"` and `"0.1"` land on the same level.
+
+use rust_decimal::Decimal;
+
+/// Fraction digits kept by the ordering key.
+pub(crate) const KEY_SCALE: u32 = 18;
+/// Significant digits a `Decimal` can hold exactly.
+const MAX_DIGITS: u32 = 28;
+
+/// A decimal text split into an integer mantissa and its scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fixed {
+    pub(crate) mantissa: i128,
+    pub(crate) scale: u32,
+}
+
+impl Fixed {
+    /// Parses `-?digits(.digits)?`; `None` if the text is not such a number,
+    /// has more than 18 fraction digits or more than 28 significant digits.
+    #[inline]
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let (neg, digits) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        let mut mantissa: u128 = 0;
+        let mut significant = 0u32;
+        let mut scale = 0u32;
+        let mut seen_dot = false;
+        let mut seen_digit = false;
+        for &b in digits {
+            match b {
+                b'0'..=b'9' => {
+                    seen_digit = true;
+                    if seen_dot {
+                        scale += 1;
+                    }
+                    if mantissa != 0 || b != b'0' {
+                        significant += 1;
+                    }
+                    mantissa = mantissa * 10 + u128::from(b - b'0');
+                    if significant > MAX_DIGITS {
+                        return None;
+                    }
+                }
+                b'.' if !seen_dot => seen_dot = true,
+                _ => return None,
+            }
+        }
+        if !seen_digit || scale > KEY_SCALE {
+            return None;
+        }
+        // Fewer than 29 significant digits fit an i128 with room to spare.
+        let m = mantissa as i128;
+        Some(Self {
+            mantissa: if neg { -m } else { m },
+            scale,
+        })
+    }
+
+    /// The ordering key: the value scaled to 18 fraction digits.
+    #[inline]
+    pub(crate) fn key(self) -> Option<i128> {
+        self.mantissa
+            .checked_mul(10i128.pow(KEY_SCALE - self.scale))
+    }
+
+    #[inline]
+    pub(crate) fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    pub(crate) fn to_decimal(self) -> Decimal {
+        // The limits in `parse` (28 significant digits, scale <= 18) are
+        // exactly what Decimal holds, so this conversion cannot fail for a
+        // stored level; ZERO is only a guard for the type system.
+        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).unwrap_or(Decimal::ZERO)
+    }
+}
+
+/// Parses a text already accepted into the book as a `Decimal`.
+pub(crate) fn decimal(text: &str) -> Decimal {
+    Fixed::parse(text).map_or(Decimal::ZERO, Fixed::to_decimal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_trailing_zeros() {
+        let a = Fixed::parse("0.10").and_then(Fixed::key);
+        let b = Fixed::parse("0.1").and_then(Fixed::key);
+        assert_eq!(a, b);
+        assert_eq!(a, Some(100_000_000_000_000_000));
+    }
+
+    #[test]
+    fn keys_order_like_values() {
+        let texts = [
+            "-1.5",
+            "0",
+            "0.0000007465",
+            "0.07",
+            "3366",
+            "3366.1",
+            "13643522",
+        ];
+        let keys: Vec<i128> = texts
+            .iter()
+            .map(|t| Fixed::parse(t).and_then(Fixed::key).expect("valid"))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    }
+
+    #[test]
+    fn zero_forms() {
+        for t in ["0", "0.0", "0.000", "-0", "00"] {
+            assert!(Fixed::parse(t).expect("number").is_zero(), "{t}");
+        }
+        assert!(!Fixed::parse("0.001").expect("number").is_zero());
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_hold() {
+        for t in ["", "-", ".", "1e5", "1.2.3", "abc", "0.0000000000000000001"] {
+            assert!(Fixed::parse(t).is_none(), "{t}");
+        }
+        assert!(Fixed::parse("12345678901234567890123456789").is_none());
+        // 22 integer digits parse but do not fit the key.
+        let big = Fixed::parse("1234567890123456789012").expect("28 digits or fewer");
+        assert_eq!(big.key(), None);
+    }
+
+    #[test]
+    fn decimals_keep_scale() {
+        assert_eq!(decimal("0.5000").to_string(), "0.5000");
+        assert_eq!(decimal("-12.3").to_string(), "-12.3");
+    }
+}

@@ -1,0 +1,276 @@
+//! A tiny JSON scanner for the fixed shape of OKX book pushes.
+//!
+//! It reads bytes in place and never builds a tree: strings come back as
+//! borrowed slices, numbers as integers, and anything the book does not need
+//! is skipped without recursion (nesting is tracked with a counter, so deeply
+//! nested input cannot overflow the stack).
+
+use crate::frame::ParseError;
+
+/// Deepest nesting accepted when skipping an unknown value.
+const MAX_SKIP_DEPTH: usize = 64;
+
+/// A cursor over the frame bytes.
+#[derive(Clone)]
+pub(crate) struct Scanner<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, pos: 0 }
+    }
+
+    #[inline]
+    pub(crate) fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, without consuming it.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    pub(crate) fn err(&self, what: &'static str) -> ParseError {
+        if self.pos >= self.bytes.len() {
+            ParseError::Eof { expected: what }
+        } else {
+            ParseError::Unexpected {
+                expected: what,
+                at: self.pos,
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), ParseError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.err(what))
+        }
+    }
+
+    /// After an element of an object or array: `true` if another follows
+    /// (a comma was eaten), `false` if the closing byte was eaten.
+    #[inline]
+    pub(crate) fn next_or_close(&mut self, close: u8) -> Result<bool, ParseError> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(self.err(if close == b'}' {
+                "',' or '}'"
+            } else {
+                "',' or ']'"
+            })),
+        }
+    }
+
+    /// Opens an object or array; `true` if it is empty (and already closed).
+    #[inline]
+    pub(crate) fn open(&mut self, open: u8, close: u8) -> Result<bool, ParseError> {
+        self.expect(open, if open == b'{' { "'{'" } else { "'['" })?;
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A string's raw content between the quotes. Escapes are kept as they
+    /// are (`raw_escaped` tells whether there were any) because book fields
+    /// never contain them and keys are compared as plain ASCII.
+    #[inline]
+    pub(crate) fn string_raw(&mut self) -> Result<(&'a [u8], bool), ParseError> {
+        self.expect(b'"', "a string")?;
+        let start = self.pos;
+        let mut escaped = false;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'"' => {
+                    let s = &self.bytes[start..self.pos];
+                    self.pos += 1;
+                    return Ok((s, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.pos += 2;
+                }
+                0..=0x1f => return Err(self.err("a string character")),
+                _ => self.pos += 1,
+            }
+        }
+        Err(ParseError::Eof {
+            expected: "closing '\"'",
+        })
+    }
+
+    /// A string that must be plain text (no escapes): identifiers and numbers.
+    #[inline]
+    pub(crate) fn plain_str(&mut self) -> Result<&'a str, ParseError> {
+        let at = self.pos;
+        let (raw, escaped) = self.string_raw()?;
+        if escaped {
+            return Err(ParseError::Unexpected {
+                expected: "a string without escapes",
+                at,
+            });
+        }
+        std::str::from_utf8(raw).map_err(|_| ParseError::Unexpected {
+            expected: "utf-8 text",
+            at,
+        })
+    }
+
+    /// A string holding a decimal number (`-`, digits and one `.`), returned
+    /// as the exact text so checksums can be rebuilt from it.
+    #[inline]
+    pub(crate) fn number_str(&mut self) -> Result<&'a str, ParseError> {
+        self.expect(b'"', "a quoted number")?;
+        let start = self.pos;
+        let mut dot = false;
+        let mut digits = 0usize;
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'0'..=b'9' => digits += 1,
+                b'.' if !dot => dot = true,
+                b'"' => {
+                    if digits == 0 {
+                        return Err(ParseError::BadNumber { at: start });
+                    }
+                    let raw = &self.bytes[start..self.pos];
+                    self.pos += 1;
+                    // Only ASCII digits, '-' and '.' got here.
+                    return std::str::from_utf8(raw)
+                        .map_err(|_| ParseError::BadNumber { at: start });
+                }
+                _ => return Err(ParseError::BadNumber { at: start }),
+            }
+            self.pos += 1;
+        }
+        Err(ParseError::Eof {
+            expected: "closing '\"'",
+        })
+    }
+
+    /// A JSON integer (optionally negative), as used by `seqId` and `checksum`.
+    pub(crate) fn integer(&mut self) -> Result<i64, ParseError> {
+        self.skip_ws();
+        let start = self.pos;
+        let neg = self.bytes.get(self.pos) == Some(&b'-');
+        if neg {
+            self.pos += 1;
+        }
+        let mut value: i64 = 0;
+        let mut digits = 0;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            let d = i64::from(b - b'0');
+            value = value
+                .checked_mul(10)
+                .and_then(|v| {
+                    if neg {
+                        v.checked_sub(d)
+                    } else {
+                        v.checked_add(d)
+                    }
+                })
+                .ok_or(ParseError::BadNumber { at: start })?;
+            digits += 1;
+            self.pos += 1;
+        }
+        if digits == 0 || matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E')) {
+            return Err(ParseError::BadNumber { at: start });
+        }
+        Ok(value)
+    }
+
+    /// Skips any JSON value. Validation is structural: brackets must match
+    /// and strings must close; literals and numbers are skipped by their
+    /// character class.
+    pub(crate) fn skip_value(&mut self) -> Result<(), ParseError> {
+        let mut stack = [0u8; MAX_SKIP_DEPTH];
+        let mut depth = 0usize;
+        loop {
+            // At the start of a value.
+            match self.peek() {
+                Some(b'"') => {
+                    self.string_raw()?;
+                }
+                Some(open @ (b'{' | b'[')) => {
+                    if depth == MAX_SKIP_DEPTH {
+                        return Err(ParseError::TooDeep { at: self.pos });
+                    }
+                    self.pos += 1;
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.pos += 1;
+                    } else {
+                        stack[depth] = close;
+                        depth += 1;
+                        if close == b'}' {
+                            self.string_raw()?;
+                            self.expect(b':', "':'")?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+                    let start = self.pos;
+                    while let Some(&b) = self.bytes.get(self.pos) {
+                        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.') {
+                            self.pos += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    let lit = &self.bytes[start..self.pos];
+                    if lit[0].is_ascii_alphabetic() && !matches!(lit, b"true" | b"false" | b"null")
+                    {
+                        return Err(ParseError::Unexpected {
+                            expected: "a json value",
+                            at: start,
+                        });
+                    }
+                }
+                _ => return Err(self.err("a json value")),
+            }
+            // After a value: close containers or move to the next element.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let close = stack[depth - 1];
+                if self.next_or_close(close)? {
+                    if close == b'}' {
+                        self.string_raw()?;
+                        self.expect(b':', "':'")?;
+                    }
+                    break;
+                }
+                depth -= 1;
+            }
+        }
+    }
+}

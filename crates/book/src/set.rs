@@ -1,0 +1,73 @@
+//! Books for many instruments, keyed by `instId`.
+
+use std::collections::HashMap;
+
+use crate::{Applied, BookError, BookFrame, OrderBook};
+
+/// One [`OrderBook`] per `arg.instId`, created on first sight.
+///
+/// Use one set per channel: a `books5` push for an instrument would replace
+/// the `books` book of the same instrument.
+#[derive(Debug, Clone, Default)]
+pub struct BookSet {
+    books: HashMap<String, OrderBook>,
+}
+
+impl BookSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Routes a push to its instrument's book (allocating only the first
+    /// time an instrument is seen).
+    pub fn apply(&mut self, frame: &BookFrame<'_>) -> Result<Applied, BookError> {
+        self.book_mut(frame.inst_id).apply(frame)
+    }
+
+    /// Parses a raw frame and applies it; returns the instrument with the outcome.
+    pub fn apply_bytes<'a>(
+        &mut self,
+        bytes: &'a [u8],
+    ) -> Result<(&'a str, Result<Applied, BookError>), BookError> {
+        let frame = BookFrame::parse(bytes)?;
+        Ok((frame.inst_id, self.apply(&frame)))
+    }
+
+    /// The book of an instrument, created empty if it is new.
+    pub fn book_mut(&mut self, inst_id: &str) -> &mut OrderBook {
+        if !self.books.contains_key(inst_id) {
+            self.books.insert(inst_id.to_owned(), OrderBook::new());
+        }
+        // Looking up by &str first keeps the steady state allocation-free;
+        // the entry API would need an owned key on every call.
+        self.books
+            .get_mut(inst_id)
+            .expect("the book was inserted just above")
+    }
+
+    /// The book of an instrument, if one was seen.
+    pub fn get(&self, inst_id: &str) -> Option<&OrderBook> {
+        self.books.get(inst_id)
+    }
+
+    /// Drops an instrument's book (after unsubscribing).
+    pub fn remove(&mut self, inst_id: &str) -> Option<OrderBook> {
+        self.books.remove(inst_id)
+    }
+
+    /// All books, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &OrderBook)> {
+        self.books.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Number of instruments.
+    pub fn len(&self) -> usize {
+        self.books.len()
+    }
+
+    /// `true` if no instrument was seen.
+    pub fn is_empty(&self) -> bool {
+        self.books.is_empty()
+    }
+}
