@@ -403,15 +403,15 @@ fn parse_data_object<'a>(scan: &mut Scanner<'a>, data: &mut Data<'a>) -> Result<
             }
             b"ts" => {
                 let at = scan.pos;
-                // OKX sends ts as a string; accept a bare integer too.
-                let v = if scan.peek() == Some(b'"') {
-                    let text = scan.plain_str()?;
-                    text.parse::<u64>()
-                        .map_err(|_| ParseError::BadNumber { at })?
+                // OKX sends ts as a string ("" meaning none); accept a bare integer too.
+                data.ts = if scan.peek() == Some(b'"') {
+                    match scan.plain_str()? {
+                        "" => None,
+                        text => Some(text.parse().map_err(|_| ParseError::BadNumber { at })?),
+                    }
                 } else {
-                    u64::try_from(scan.integer()?).map_err(|_| ParseError::BadNumber { at })?
+                    Some(u64::try_from(scan.integer()?).map_err(|_| ParseError::BadNumber { at })?)
                 };
-                data.ts = Some(v);
             }
             _ => scan.skip_value()?,
         }

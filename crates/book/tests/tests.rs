@@ -1,0 +1,5 @@
+//! Integration tests of okx-book: recorded OKX data and a model-based property test.
+
+mod fixtures;
+mod model;
+mod rules;
