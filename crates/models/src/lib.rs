@@ -28,15 +28,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod account;
 pub mod api;
 pub mod enums;
 pub mod envelope;
 pub mod error;
 pub mod ids;
+pub mod instrument;
+pub mod market;
 pub mod num;
+pub mod order;
 pub mod wire;
 pub mod ws;
 
+pub use account::{Balance, BalanceDetail, CloseOrderAlgo, Position};
 pub use enums::{
     AlgoOrdType, AlgoState, Bar, BookAction, CtType, ExecType, InstState, InstType, MgnMode,
     OptType, OrdType, OrderCategory, OrderState, PosMode, PosSide, RuleType, Side, StpMode, TdMode,
@@ -45,4 +50,7 @@ pub use enums::{
 pub use envelope::{Envelope, api_error_from_body};
 pub use error::{ApiError, ItemResult, ItemStatus, OkxCode};
 pub use ids::{ClOrdId, ClOrdIdError, InstId, OrdId};
+pub use instrument::{Instrument, SizeError};
+pub use market::{BookLevel, Candle, OrderBook, Ticker, Trade};
+pub use order::{AttachAlgoOrd, Fill, LinkedAlgoOrd, Order};
 pub use rust_decimal::Decimal;

@@ -319,3 +319,23 @@ pub mod bool_01 {
         super::read_bool(d)?.ok_or_else(|| D::Error::custom("expected a flag, got an empty value"))
     }
 }
+
+/// An optional `i64` that OKX sends as a JSON number (`seqId`, `checksum`,
+/// `instIdCode`). Reads every form [`opt_int`] reads; writes a JSON number,
+/// or `null` for `None`.
+pub mod opt_int_number {
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `Some` as a JSON number and `None` as `null`.
+    pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(i) => s.serialize_i64(*i),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an integer from a number or string; `""`/`null` is `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        super::read_int(d)
+    }
+}
