@@ -35,8 +35,13 @@ pub struct Envelope<T> {
     /// Top-level message; empty on success.
     #[serde(default)]
     pub msg: String,
-    /// Response items. Missing on some errors, which reads as empty.
-    #[serde(default = "Vec::new", bound(deserialize = "T: Deserialize<'de>"))]
+    /// Response items. Missing, `null` or `{}` on some errors, which reads as
+    /// empty; a lone object reads as one item.
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "data_items",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub data: Vec<T>,
     /// Gateway receive time, Unix microseconds (some trade endpoints).
     #[serde(
@@ -103,6 +108,53 @@ impl<T: ItemStatus> Envelope<T> {
             http_status: None,
         })
     }
+}
+
+fn data_items<'de, T, D>(d: D) -> Result<Vec<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of items")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            // a non-empty object is kept as one item; `{}` (seen on HTTP 404) as none
+            let value =
+                serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map_err(serde::de::Error::custom)?;
+            if value.as_object().is_some_and(serde_json::Map::is_empty) {
+                return Ok(Vec::new());
+            }
+            T::deserialize(value)
+                .map(|t| vec![t])
+                .map_err(serde::de::Error::custom)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    d.deserialize_any(V(std::marker::PhantomData))
 }
 
 fn item_results<T: ItemStatus>(data: &[T]) -> Vec<ItemResult> {
@@ -179,7 +231,7 @@ mod tests {
 
     #[test]
     fn numeric_code_and_missing_data() {
-        let err = api_error_from_body(br#"{"code":404,"msg":"Not Found"}"#).unwrap();
+        let err = api_error_from_body(br#"{"code":404,"data":{},"msg":"Not Found"}"#).unwrap();
         assert_eq!(err.code, OkxCode(404));
         assert!(err.items.is_empty());
     }

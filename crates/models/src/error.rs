@@ -180,17 +180,45 @@ pub struct ItemResult {
     /// `sMsg`.
     #[serde(rename = "sMsg", default)]
     pub msg: String,
-    /// `ordId` (or `algoId` on algo endpoints), when present.
-    #[serde(rename = "ordId", alias = "algoId", default, with = "crate::wire::opt")]
+    /// `ordId`, when present and non-empty.
+    #[serde(
+        rename = "ordId",
+        default,
+        with = "crate::wire::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ord_id: Option<crate::OrdId>,
-    /// `clOrdId` (or `algoClOrdId`), when present.
+    /// `clOrdId`, when present and non-empty.
     #[serde(
         rename = "clOrdId",
-        alias = "algoClOrdId",
         default,
-        with = "crate::wire::opt"
+        with = "crate::wire::opt",
+        skip_serializing_if = "Option::is_none"
     )]
     pub cl_ord_id: Option<crate::ClOrdId>,
+    /// `algoId` (algo-order endpoints), when present and non-empty.
+    #[serde(
+        rename = "algoId",
+        default,
+        with = "crate::wire::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub algo_id: Option<String>,
+    /// `algoClOrdId` (algo-order endpoints), when present and non-empty.
+    #[serde(
+        rename = "algoClOrdId",
+        default,
+        with = "crate::wire::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub algo_cl_ord_id: Option<String>,
+    /// `ts`: when OKX processed the item, Unix ms.
+    #[serde(
+        default,
+        with = "crate::num::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ts: Option<i64>,
 }
 
 impl ItemResult {

@@ -30,6 +30,16 @@ pub trait WireStr: Sized {
     fn wire_str(&self) -> &str;
 }
 
+impl WireStr for String {
+    fn from_wire(s: &str) -> Self {
+        s.to_owned()
+    }
+
+    fn wire_str(&self) -> &str {
+        self
+    }
+}
+
 /// `Option<T: WireStr>` where `""`, `null` or a missing field is `None`, and
 /// `None` is written as `""`.
 pub mod opt {

@@ -1,0 +1,7 @@
+//! Integration tests of okx-models: fixture conformance, round trips and wire rules.
+
+mod common;
+mod conformance;
+mod envelope;
+mod rules;
+mod wire;

@@ -1,0 +1,138 @@
+//! Wire rules: unknown enum values survive, `""` numbers are `None`, decimals
+//! keep their scale, client order ids follow OKX's rule.
+
+use std::str::FromStr;
+
+use okx_models::{
+    AlgoOrdType, Bar, BookAction, Candle, ClOrdId, ClOrdIdError, InstType, OrdType, Order,
+    OrderState, Side, Ticker,
+};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+#[test]
+fn unknown_enum_values_round_trip() {
+    let t: InstType = serde_json::from_str("\"PREDICTION\"").unwrap();
+    assert_eq!(t, InstType::Other("PREDICTION".into()));
+    assert!(t.is_other());
+    assert_eq!(serde_json::to_string(&t).unwrap(), "\"PREDICTION\"");
+
+    let o: OrdType = serde_json::from_str("\"elp\"").unwrap();
+    assert_eq!(o, OrdType::Elp);
+    let o: OrdType = serde_json::from_str("\"rpi\"").unwrap();
+    assert_eq!(o.as_str(), "rpi");
+    assert_eq!(OrdType::from_str("post_only").unwrap(), OrdType::PostOnly);
+    assert_eq!(Side::Sell.to_string(), "sell");
+    assert_eq!(AlgoOrdType::MoveOrderStop.as_str(), "move_order_stop");
+    assert_eq!(
+        BookAction::from_str("snapshot").unwrap(),
+        BookAction::Snapshot
+    );
+    assert!(OrderState::MmpCanceled.is_terminal());
+    assert!(!OrderState::PartiallyFilled.is_terminal());
+    assert_eq!(Bar::from_str("1Dutc").unwrap(), Bar::D1Utc);
+    assert_eq!(Bar::H4.duration_ms(), Some(4 * 3_600_000));
+    assert_eq!(Bar::Mo1.duration_ms(), None);
+}
+
+fn order_json() -> serde_json::Value {
+    json!({
+        "instType": "FANCY", "instId": "X-Y", "ordId": "1", "clOrdId": "",
+        "px": "", "sz": "0.10", "ordType": "new_kind", "side": "buy", "tdMode": "cash",
+        "accFillSz": "0", "avgPx": "", "state": "paused_by_venue", "posSide": "",
+        "uTime": "1", "cTime": 2, "fee": 0.5, "reduceOnly": true
+    })
+}
+
+#[test]
+fn unknown_values_inside_a_model_survive() {
+    let o: Order = serde_json::from_value(order_json()).unwrap();
+    assert_eq!(o.inst_type, InstType::Other("FANCY".into()));
+    assert_eq!(o.ord_type.as_str(), "new_kind");
+    assert_eq!(o.state, OrderState::Other("paused_by_venue".into()));
+    let back = serde_json::to_value(&o).unwrap();
+    assert_eq!(back["instType"], "FANCY");
+    assert_eq!(back["ordType"], "new_kind");
+    assert_eq!(back["state"], "paused_by_venue");
+}
+
+#[test]
+fn empty_numbers_and_ids_are_none() {
+    let o: Order = serde_json::from_value(order_json()).unwrap();
+    assert_eq!(o.px, None);
+    assert_eq!(o.avg_px, None);
+    assert_eq!(o.cl_ord_id, None);
+    assert_eq!(o.pos_side, None);
+    assert_eq!(o.fill_time, None, "missing field is None too");
+    // numbers sent as JSON numbers and bools as JSON bools are accepted
+    assert_eq!(o.c_time, 2);
+    assert_eq!(o.fee, Some(Decimal::from_str("0.5").unwrap()));
+    assert_eq!(o.reduce_only, Some(true));
+    let back = serde_json::to_value(&o).unwrap();
+    assert_eq!(back["px"], "");
+    assert_eq!(back["clOrdId"], "");
+    assert_eq!(back["sz"], "0.10", "scale is kept");
+}
+
+#[test]
+fn bad_numbers_are_errors_not_panics() {
+    let mut v = order_json();
+    v["sz"] = json!("");
+    let e = serde_json::from_value::<Order>(v).unwrap_err().to_string();
+    assert!(e.contains("expected a decimal"), "{e}");
+
+    let mut v = order_json();
+    v["px"] = json!("12a");
+    let e = serde_json::from_value::<Order>(v).unwrap_err().to_string();
+    assert!(e.contains("invalid decimal"), "{e}");
+
+    let mut v = order_json();
+    v["uTime"] = json!("1.5");
+    assert!(serde_json::from_value::<Order>(v).is_err());
+
+    let e = serde_json::from_str::<Candle>(r#"["1","2","3","4","5","6","7"]"#).unwrap_err();
+    assert!(e.to_string().contains("7 elements"), "{e}");
+    assert!(serde_json::from_str::<Candle>(r#"["1","2","3","4","5","2"]"#).is_err());
+}
+
+#[test]
+fn decimal_scale_and_notation() {
+    let t: Ticker = serde_json::from_value(json!({
+        "instId": "A-B", "last": "0.10", "askPx": "1e-7", "bidPx": 0.25, "ts": "5"
+    }))
+    .unwrap();
+    assert_eq!(t.last.unwrap().to_string(), "0.10");
+    assert_eq!(t.ask_px, Some(Decimal::from_str("0.0000001").unwrap()));
+    assert_eq!(t.bid_px, Some(Decimal::from_str("0.25").unwrap()));
+    assert_eq!(t.inst_type, None);
+}
+
+#[test]
+fn index_candle_six_elements() {
+    let c: Candle =
+        serde_json::from_str(r#"["1597026383085","3.721","3.743","3.677","3.708","0"]"#).unwrap();
+    assert!(!c.confirm);
+    assert_eq!(c.vol, None);
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"["1597026383085","3.721","3.743","3.677","3.708","0"]"#
+    );
+}
+
+#[test]
+fn cl_ord_id_rule() {
+    assert!(ClOrdId::new("abc123XYZ").is_ok());
+    assert!(ClOrdId::new("1".repeat(32)).is_ok());
+    assert_eq!(ClOrdId::new(""), Err(ClOrdIdError::Empty));
+    assert_eq!(
+        ClOrdId::new("a".repeat(33)),
+        Err(ClOrdIdError::TooLong { len: 33 })
+    );
+    let e = ClOrdId::new("my order").unwrap_err();
+    assert_eq!(e, ClOrdIdError::InvalidChar { ch: ' ', index: 2 });
+    assert_eq!(
+        e.to_string(),
+        "client order id has invalid character ' ' at 2; only ascii letters and digits are allowed"
+    );
+    assert!("ok1".parse::<ClOrdId>().is_ok());
+}
