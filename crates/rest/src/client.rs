@@ -1,0 +1,474 @@
+//! The client: one generic `send` with signing, rate limiting, clock sync
+//! and the retries that are safe.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use okx_auth::{ClockOffset, Credentials, RestAuth};
+use serde::Deserialize;
+
+use crate::error::{Error, ItemError, codes};
+use crate::limiter::{LimitPolicy, Limiter, plan};
+use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::wire::{Encoded, decode, decode_items, encode};
+
+/// Which OKX site the client talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Host {
+    /// `https://www.okx.com` (global accounts).
+    #[default]
+    Global,
+    /// `https://openapi.okx.com`, the global site's equivalent API host.
+    GlobalOpenApi,
+    /// `https://eea.okx.com` (accounts registered on my.okx.com).
+    Eea,
+    /// `https://us.okx.com` (accounts registered on app.okx.com).
+    Us,
+}
+
+impl Host {
+    /// The REST base URL, without a trailing slash. Demo trading uses the
+    /// same host with the `x-simulated-trading: 1` header.
+    pub const fn base_url(self) -> &'static str {
+        match self {
+            Host::Global => "https://www.okx.com",
+            Host::GlobalOpenApi => "https://openapi.okx.com",
+            Host::Eea => "https://eea.okx.com",
+            Host::Us => "https://us.okx.com",
+        }
+    }
+}
+
+/// Which requests may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    /// Reads: repeat after rate limits, 5xx, busy codes and network errors.
+    Any,
+    /// Writes guarded by a `clOrdId`: repeat only after answers that prove
+    /// nothing was done (rate limits, busy).
+    Rejected,
+    /// Other writes: never repeat.
+    Never,
+}
+
+/// Configures a [`RestClient`].
+#[derive(Debug, Clone)]
+pub struct RestClientBuilder {
+    base_url: String,
+    demo: bool,
+    credentials: Option<Credentials>,
+    clock: ClockOffset,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    policy: LimitPolicy,
+    overrides: HashMap<&'static str, RateLimit>,
+    retries: u32,
+    backoff: Duration,
+    exp_window: Duration,
+}
+
+impl Default for RestClientBuilder {
+    fn default() -> Self {
+        RestClientBuilder {
+            base_url: Host::Global.base_url().to_owned(),
+            demo: false,
+            credentials: None,
+            clock: ClockOffset::new(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            user_agent: concat!("okx-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            policy: LimitPolicy::Wait,
+            overrides: HashMap::new(),
+            retries: 3,
+            backoff: Duration::from_millis(250),
+            exp_window: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RestClientBuilder {
+    /// One of OKX's hosts.
+    pub fn host(mut self, host: Host) -> Self {
+        self.base_url = host.base_url().to_owned();
+        self
+    }
+
+    /// Any base URL, e.g. the testkit's `http://127.0.0.1:PORT`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Demo trading: every request carries `x-simulated-trading: 1`.
+    pub fn demo(mut self, demo: bool) -> Self {
+        self.demo = demo;
+        self
+    }
+
+    /// API credentials; without them only public endpoints work.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Shares a clock offset, e.g. with a WebSocket client.
+    pub fn clock(mut self, clock: ClockOffset) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Whole-request timeout (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// What a call does when its rate-limit bucket is full (default: wait).
+    pub fn limit_policy(mut self, policy: LimitPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Replaces the catalog's limit of one endpoint (by path), e.g. a
+    /// higher tier. [`SUB_ACCOUNT_BUCKET`] names the sub-account order-rate
+    /// limit, which OKX raises with the fill ratio.
+    pub fn rate_limit(mut self, path: &'static str, limit: RateLimit) -> Self {
+        self.overrides.insert(path, limit);
+        self
+    }
+
+    /// How often a safe request is repeated after a rate limit, a busy
+    /// answer or a network error (default 3), and the first backoff
+    /// (default 250 ms, doubled each time).
+    pub fn retries(mut self, retries: u32, backoff: Duration) -> Self {
+        self.retries = retries;
+        self.backoff = backoff;
+        self
+    }
+
+    /// How long a place or amend stays valid at OKX (`expTime` header,
+    /// default 10 s). A lost answer is resolved only after this passes.
+    pub fn exp_window(mut self, window: Duration) -> Self {
+        self.exp_window = window;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<RestClient, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .build()
+            .map_err(|source| Error::Transport {
+                path: "",
+                maybe_sent: false,
+                source,
+            })?;
+        let auth = self
+            .credentials
+            .map(|c| RestAuth::new(c, self.clock.clone(), self.demo));
+        Ok(RestClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url,
+                demo: self.demo,
+                auth,
+                clock: self.clock,
+                limiter: Limiter::new(self.policy),
+                overrides: self.overrides,
+                retries: self.retries,
+                backoff: self.backoff,
+                exp_window: self.exp_window,
+            }),
+        })
+    }
+}
+
+/// Name of the sub-account order-rate bucket for
+/// [`RestClientBuilder::rate_limit`].
+pub const SUB_ACCOUNT_BUCKET: &str = Limiter::SUB_ACCOUNT;
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    demo: bool,
+    auth: Option<RestAuth>,
+    clock: ClockOffset,
+    limiter: Limiter,
+    overrides: HashMap<&'static str, RateLimit>,
+    retries: u32,
+    backoff: Duration,
+    exp_window: Duration,
+}
+
+/// OKX V5 REST client. Cheap to clone; clones share the connection pool,
+/// the rate limiter and the clock offset.
+#[derive(Debug, Clone)]
+pub struct RestClient {
+    inner: Arc<Inner>,
+}
+
+/// The paths that take the `expTime` header.
+fn takes_exp_time(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v5/trade/order"
+            | "/api/v5/trade/batch-orders"
+            | "/api/v5/trade/amend-order"
+            | "/api/v5/trade/amend-batch-orders"
+    )
+}
+
+impl RestClient {
+    /// A builder with the defaults: global host, live trading, no
+    /// credentials, waiting rate limiter.
+    pub fn builder() -> RestClientBuilder {
+        RestClientBuilder::default()
+    }
+
+    /// A public-only client on the global host.
+    pub fn new() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// The shared clock offset (server minus local, ms).
+    pub fn clock(&self) -> &ClockOffset {
+        &self.inner.clock
+    }
+
+    /// Whether the client has credentials.
+    pub fn has_credentials(&self) -> bool {
+        self.inner.auth.is_some()
+    }
+
+    /// How long a place or amend stays valid at OKX.
+    pub fn exp_window(&self) -> Duration {
+        self.inner.exp_window
+    }
+
+    /// Sends one request and returns the items of `data`.
+    ///
+    /// GETs are repeated after rate limits, busy answers and network
+    /// errors; writes are not (see [`RestClient::place_order`] for the safe
+    /// write path). A signed call that hits 50102 resyncs the clock once and
+    /// is sent again. A partly failed batch is an [`Error::Api`] that keeps
+    /// every item; [`RestClient::send_items`] returns them one by one.
+    pub async fn send<R: Request>(&self, req: &R) -> Result<Vec<R::Response>, Error> {
+        let repeat = match R::METHOD {
+            Method::Get => Repeat::Any,
+            Method::Post => Repeat::Never,
+        };
+        let exp = self.exp_time_for::<R>();
+        self.send_with(req, repeat, exp, |status, bytes| {
+            decode::<R::Response>(status, R::PATH, bytes)
+        })
+        .await
+    }
+
+    /// Sends an order-type request (place, amend, cancel, their batch forms)
+    /// and returns one result per item: the item's data, or its
+    /// `sCode`/`sMsg`.
+    pub async fn send_items<R: Request>(
+        &self,
+        req: &R,
+    ) -> Result<Vec<Result<R::Response, ItemError>>, Error> {
+        let exp = self.exp_time_for::<R>();
+        self.send_with(req, Repeat::Never, exp, |status, bytes| {
+            decode_items::<R::Response>(status, R::PATH, bytes)
+        })
+        .await
+    }
+
+    fn exp_time_for<R: Request>(&self) -> Option<i64> {
+        takes_exp_time(R::PATH).then(|| self.new_exp_time())
+    }
+
+    pub(crate) fn new_exp_time(&self) -> i64 {
+        let window = i64::try_from(self.inner.exp_window.as_millis()).unwrap_or(i64::MAX);
+        self.inner.clock.now_millis().saturating_add(window)
+    }
+
+    /// The common path: check, encode, limit, sign, send, decode, and
+    /// repeat when that is safe.
+    pub(crate) async fn send_with<R, T, F>(
+        &self,
+        req: &R,
+        repeat: Repeat,
+        exp_time: Option<i64>,
+        decode: F,
+    ) -> Result<T, Error>
+    where
+        R: Request,
+        F: Fn(u16, &[u8]) -> Result<T, Error>,
+    {
+        if R::SIGNED && self.inner.auth.is_none() {
+            return Err(Error::MissingCredentials(R::PATH));
+        }
+        let encoded = encode(req)?;
+        let draws = plan(req, &self.inner.overrides);
+        let mut resynced = false;
+        let mut attempt = 0u32;
+        loop {
+            self.inner.limiter.acquire(R::PATH, &draws).await?;
+            let err = match self
+                .round_trip::<R, T, F>(&encoded, exp_time, &decode)
+                .await
+            {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if R::SIGNED && !resynced && err.okx_code() == Some(codes::TIMESTAMP_EXPIRED) {
+                // The gateway refused it before acting, so sending it again is safe.
+                resynced = true;
+                tracing::info!(path = R::PATH, "timestamp expired; resyncing the clock");
+                self.sync_clock().await?;
+                continue;
+            }
+            if attempt < self.inner.retries && may_repeat(&err, repeat) {
+                let wait = self.inner.backoff.saturating_mul(1 << attempt.min(6));
+                attempt += 1;
+                tracing::debug!(path = R::PATH, attempt, ?wait, error = %err, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(err);
+        }
+    }
+
+    /// One HTTP exchange. Signs at the last moment so the timestamp is fresh
+    /// even after a wait for the rate limiter.
+    async fn round_trip<R, T, F>(
+        &self,
+        encoded: &Encoded,
+        exp_time: Option<i64>,
+        decode: &F,
+    ) -> Result<T, Error>
+    where
+        R: Request,
+        F: Fn(u16, &[u8]) -> Result<T, Error>,
+    {
+        let inner = &*self.inner;
+        let mut url = String::with_capacity(inner.base_url.len() + encoded.path_and_query.len());
+        url.push_str(&inner.base_url);
+        url.push_str(&encoded.path_and_query);
+        let mut builder = match R::METHOD {
+            Method::Get => inner.http.get(url),
+            Method::Post => inner
+                .http
+                .post(url)
+                .header("Content-Type", "application/json")
+                .body(encoded.body.clone()),
+        };
+        if R::SIGNED {
+            if let Some(auth) = &inner.auth {
+                let headers =
+                    auth.headers(R::METHOD.as_str(), &encoded.path_and_query, &encoded.body);
+                for (name, value) in headers.iter() {
+                    builder = builder.header(name, value);
+                }
+            }
+        } else if inner.demo {
+            builder = builder.header(okx_auth::HEADER_SIMULATED, "1");
+        }
+        if let Some(exp) = exp_time {
+            builder = builder.header("expTime", exp.to_string());
+        }
+        let response = builder.send().await.map_err(|e| transport(R::PATH, e))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|e| transport(R::PATH, e))?;
+        decode(status, &bytes)
+    }
+
+    /// Measures the offset to OKX's clock from `GET /api/v5/public/time`,
+    /// taking the server time to be at the middle of the round trip, and
+    /// stores it in the shared [`ClockOffset`]. Returns the offset in ms.
+    pub async fn sync_clock(&self) -> Result<i64, Error> {
+        let req = ServerTime {};
+        let draws = plan(&req, &self.inner.overrides);
+        self.inner.limiter.acquire(ServerTime::PATH, &draws).await?;
+        let encoded = encode(&req)?;
+        let sent = local_millis();
+        let data = self
+            .round_trip::<ServerTime, _, _>(&encoded, None, &|status, bytes: &[u8]| {
+                decode::<ServerTimeData>(status, ServerTime::PATH, bytes)
+            })
+            .await?;
+        let received = local_millis();
+        let ts = data
+            .first()
+            .and_then(|d| d.ts.parse::<i64>().ok())
+            .ok_or_else(|| Error::Http {
+                status: 200,
+                path: ServerTime::PATH,
+                body: "no server time in the answer".into(),
+            })?;
+        let offset = ts - (sent + received) / 2;
+        self.inner.clock.set_millis(offset);
+        tracing::debug!(offset, rtt = received - sent, "clock synced");
+        Ok(offset)
+    }
+}
+
+fn may_repeat(err: &Error, repeat: Repeat) -> bool {
+    match repeat {
+        Repeat::Never => false,
+        Repeat::Rejected => err.api().is_some_and(|e| e.is_rate_limit()),
+        Repeat::Any => err.is_retryable() && !matches!(err, Error::RateLimited { .. }),
+    }
+}
+
+fn transport(path: &'static str, e: reqwest::Error) -> Error {
+    // A refused connection never carried the request; anything later may have.
+    let maybe_sent = !(e.is_connect() || e.is_builder());
+    Error::Transport {
+        path,
+        maybe_sent,
+        source: e,
+    }
+}
+
+fn local_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// `GET /api/v5/public/time`, kept private so clock sync does not depend on
+/// the generated endpoint types.
+#[derive(serde::Serialize)]
+struct ServerTime {}
+
+#[derive(Deserialize)]
+struct ServerTimeData {
+    ts: String,
+}
+
+impl Request for ServerTime {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/time";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = ServerTimeData;
+}
