@@ -277,7 +277,9 @@ impl RestClient {
         };
         let exp = self.exp_time_for::<R>();
         self.send_with(req, repeat, exp, |status, bytes| {
-            decode::<R::Response>(status, R::PATH, bytes)
+            let mut data = decode::<R::Response>(status, R::PATH, bytes)?;
+            R::finish(&mut data);
+            Ok(data)
         })
         .await
     }

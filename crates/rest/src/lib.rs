@@ -8,6 +8,7 @@ mod client;
 pub mod error;
 mod limiter;
 pub mod orders;
+mod paginate;
 pub mod request;
 mod wire;
 
@@ -18,4 +19,5 @@ pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
     new_cl_ord_id,
 };
-pub use request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
+pub use paginate::Paginated;
+pub use request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, oldest_first};

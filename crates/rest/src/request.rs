@@ -122,4 +122,14 @@ pub trait Request: Serialize {
     fn cost(&self) -> u32 {
         1
     }
+
+    /// Runs on the decoded `data` before the client returns it. Candle
+    /// endpoints override it to sort oldest-first, whatever order OKX sent.
+    fn finish(_data: &mut Vec<Self::Response>) {}
+}
+
+/// Sorts items oldest-first by a timestamp (for [`Request::finish`] of
+/// candle endpoints). Stable, so equal timestamps keep OKX's order.
+pub fn oldest_first<T>(data: &mut [T], ts: impl Fn(&T) -> i64) {
+    data.sort_by_key(|item| ts(item));
 }
