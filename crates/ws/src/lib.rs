@@ -1,1 +1,85 @@
-//! okx-ws. Work in progress: see the crate description in Cargo.toml.
+//! # okx-ws: the self-healing OKX V5 WebSocket client
+//!
+//! One [`WsClient`] manages the public, private and business connections an
+//! application needs and hands everything it learns to one [`WsEvents`]
+//! stream of typed [`WsEvent`]s:
+//!
+//! * **login** on the private and business endpoints with `okx-auth`'s
+//!   signer and the clock offset shared with REST;
+//! * **subscribe / unsubscribe** acknowledged per request (matched by `id`),
+//!   OKX's refusal (60012, 60018, 64001, 60011, ...) returned to the caller;
+//! * **keepalive**: the text `ping` after [`WsConfig::ping_after`] of
+//!   silence; no answer within [`WsConfig::pong_timeout`] means dead;
+//! * **reconnect** with exponential backoff and jitter, login again, then
+//!   resubscribe everything; the 64008 service-upgrade notice opens the new
+//!   connection and resubscribes *before* the old one is let go, dropping
+//!   pushes both delivered; a login refused for good (bad key, passphrase or
+//!   signature) stops and says so;
+//! * **limits**: 3 new connections per second, 480 subscribe/unsubscribe/login
+//!   ops per hour and per connection, 64 KB per subscribe request; extra
+//!   subscriptions spill onto more connections;
+//! * **typed pushes** for the public and private channels, decoded without a
+//!   `serde_json::Value` tree; unknown channels arrive as [`WsEvent::Unknown`];
+//! * **local order books** kept with `okx-book`; a sequence gap or checksum
+//!   mismatch reports [`WsEvent::BookOutOfSync`] and resubscribes for a new
+//!   snapshot;
+//! * **bounded queues**: a slow consumer loses the oldest market data and is
+//!   told ([`WsEvent::Lagged`]) under [`Overflow::DropOldest`]; private order
+//!   and account data is never dropped (the connection waits instead);
+//! * **WS trading**: `order`, `batch-orders`, `cancel-order`,
+//!   `batch-cancel-orders`, `amend-order`, `batch-amend-orders`, `mass-cancel`
+//!   awaited per request, one result per batch item, sent with the
+//!   `instIdCode` OKX requires and rate-limited like REST.
+//!
+//! It is not a REST client (that is `okx-rest`; the two never depend on each
+//! other) and not a strategy framework.
+//!
+//! ```no_run
+//! use okx_ws::{Arg, PushData, WsClient, WsConfig, WsEvent};
+//!
+//! # async fn demo() -> Result<(), okx_ws::WsError> {
+//! let (client, mut events) = WsClient::new(WsConfig::live())?;
+//! client.subscribe([Arg::new("tickers").inst_id("BTC-USDT")]).await?;
+//! while let Some(event) = events.recv().await {
+//!     match event {
+//!         WsEvent::Push(push) => {
+//!             if let PushData::Tickers(rows) = &push.data {
+//!                 println!("{:?}", rows[0].last);
+//!             }
+//!         }
+//!         WsEvent::Disconnected { reason, .. } => eprintln!("down: {reason:?}"),
+//!         other => println!("{other:?}"),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod arg;
+mod client;
+mod config;
+mod conn;
+pub mod decode;
+mod error;
+mod establish;
+mod event;
+mod limits;
+mod queue;
+mod shared;
+mod trade;
+mod trading;
+
+pub use arg::{Arg, channel_endpoint, needs_login};
+pub use client::WsClient;
+pub use config::{Endpoint, Host, Overflow, WsConfig};
+pub use error::WsError;
+pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
+pub use queue::WsEvents;
+pub use trade::{
+    AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
+};
+pub use trading::Trading;
+
+/// Local order books (re-exported from `okx-book`).
+pub mod books {
+    pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
+}

@@ -1,0 +1,126 @@
+//! One client connection: the handshake, then a loop over the socket, the
+//! server's outbound queue, the idle timer and scheduled closes.
+
+use super::{ConnEntry, Endpoint, Out, Shared, ops};
+use futures_util::{SinkExt, StreamExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.into(),
+    }))
+}
+
+pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
+    // Replies are small frames; Nagle would delay each second one by ~40 ms.
+    let _ = stream.set_nodelay(true);
+    let mut path = String::new();
+    let callback = |req: &Request, resp: Response| {
+        path = req.uri().path().to_owned();
+        Ok(resp)
+    };
+    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
+        return;
+    };
+    let (mut sink, mut stream) = ws.split();
+    let Some(endpoint) = Endpoint::from_path(&path) else {
+        let _ = sink.send(close(4002, "Invalid request")).await;
+        return;
+    };
+    let (tx, mut rx) = mpsc::channel::<Out>(4096);
+    let silent = Arc::new(AtomicBool::new(false));
+    {
+        let mut st = shared.lock();
+        st.stats.connections += 1;
+        st.conns.insert(
+            id,
+            ConnEntry {
+                endpoint,
+                tx: tx.clone(),
+                subs: Vec::new(),
+                account: None,
+                silent: silent.clone(),
+            },
+        );
+    }
+    let mut last_activity = Instant::now();
+    let mut close_at: Option<Instant> = None;
+    loop {
+        let idle_deadline = last_activity + shared.idle;
+        let far = Instant::now() + std::time::Duration::from_secs(86_400);
+        tokio::select! {
+            msg = stream.next() => match msg {
+                Some(Ok(Message::Text(text))) => {
+                    last_activity = Instant::now();
+                    if silent.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    if text == "ping" {
+                        if sink.send(Message::Text("pong".into())).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
+                    let (replies, delay) = ops::handle(&shared, id, &text);
+                    if delay.is_zero() {
+                        let mut failed = false;
+                        for reply in replies {
+                            failed |= sink.feed(Message::Text(reply)).await.is_err();
+                        }
+                        if failed || sink.flush().await.is_err() {
+                            break;
+                        }
+                    } else {
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(delay).await;
+                            for reply in replies {
+                                let _ = tx.send(Out::Text(reply.into())).await;
+                            }
+                        });
+                    }
+                }
+                Some(Ok(Message::Ping(payload))) => {
+                    let _ = sink.send(Message::Pong(payload)).await;
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            out = rx.recv() => match out {
+                Some(Out::Text(text)) => {
+                    if silent.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    last_activity = Instant::now();
+                    if sink.send(Message::Text(text.to_string())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Out::Close(code, reason)) => {
+                    let _ = sink.send(close(code, reason)).await;
+                    break;
+                }
+                Some(Out::CloseAfter(delay)) => close_at = Some(Instant::now() + delay),
+                Some(Out::Abort) | None => break,
+            },
+            _ = sleep_until(idle_deadline) => {
+                let _ = sink.send(close(4004, "No data received in 30s.")).await;
+                break;
+            }
+            _ = sleep_until(close_at.unwrap_or(far)), if close_at.is_some() => {
+                let _ = sink.send(close(1001, "service upgrade")).await;
+                break;
+            }
+        }
+    }
+    shared.lock().conns.remove(&id);
+}

@@ -1,0 +1,262 @@
+//! Where to connect and how the client behaves: hosts, timers, queue sizes
+//! and OKX's WebSocket limits.
+
+use crate::error::WsError;
+use okx_auth::{ClockOffset, Credentials};
+use std::time::Duration;
+
+/// The OKX site an account belongs to; each has its own WebSocket hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Host {
+    /// www.okx.com accounts: `ws.okx.com` (demo `wspap.okx.com`).
+    #[default]
+    Global,
+    /// my.okx.com (EEA) accounts: `wseea.okx.com` (demo `wseeapap.okx.com`).
+    Eea,
+    /// app.okx.com (US) accounts: `wsus.okx.com` (demo `wsuspap.okx.com`).
+    Us,
+}
+
+impl Host {
+    fn base(self, demo: bool) -> &'static str {
+        match (self, demo) {
+            (Host::Global, false) => "wss://ws.okx.com:8443",
+            (Host::Global, true) => "wss://wspap.okx.com:8443",
+            (Host::Eea, false) => "wss://wseea.okx.com:8443",
+            (Host::Eea, true) => "wss://wseeapap.okx.com:8443",
+            (Host::Us, false) => "wss://wsus.okx.com:8443",
+            (Host::Us, true) => "wss://wsuspap.okx.com:8443",
+        }
+    }
+}
+
+/// The three OKX WebSocket endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    /// `/ws/v5/public`: market data.
+    Public,
+    /// `/ws/v5/private`: account and order channels, WS trading; login required.
+    Private,
+    /// `/ws/v5/business`: candles, trades-all, algo orders.
+    Business,
+}
+
+impl Endpoint {
+    /// The URL path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::Public => "/ws/v5/public",
+            Endpoint::Private => "/ws/v5/private",
+            Endpoint::Business => "/ws/v5/business",
+        }
+    }
+}
+
+/// What happens to market data when the consumer falls behind.
+///
+/// Private channels (orders, fills, account, positions, ...) and connection
+/// events are never dropped whatever the policy: when their queue is full the
+/// connection stops reading until the consumer catches up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Drop the oldest queued market event and report how many were dropped
+    /// with [`WsEvent::Lagged`](crate::WsEvent::Lagged).
+    #[default]
+    DropOldest,
+    /// Stop reading the socket until there is room (OKX may then close the
+    /// connection with 4005 "buffer full", and the client reconnects).
+    Backpressure,
+}
+
+/// Client configuration. Start from [`WsConfig::live`] or [`WsConfig::demo`].
+///
+/// `Debug` does not print the credentials.
+#[derive(Clone)]
+pub struct WsConfig {
+    pub(crate) host: Host,
+    pub(crate) demo: bool,
+    pub(crate) base_url: Option<String>,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) clock: ClockOffset,
+    /// Send `ping` after this long without any frame (must be under 30 s).
+    pub ping_after: Duration,
+    /// The connection is dead when `pong` (or anything) does not arrive this soon after `ping`.
+    pub pong_timeout: Duration,
+    /// How long a login, subscribe or trading request waits for its answer.
+    pub request_timeout: Duration,
+    /// First reconnect delay; doubles per failed attempt, with jitter.
+    pub backoff_initial: Duration,
+    /// Longest reconnect delay.
+    pub backoff_max: Duration,
+    /// Queue size for market data events.
+    pub market_capacity: usize,
+    /// Queue size for private data and connection events (never dropped).
+    pub lossless_capacity: usize,
+    /// Policy when the market data queue is full.
+    pub overflow: Overflow,
+    /// Subscriptions per connection before another connection is opened.
+    pub max_subs_per_connection: usize,
+    /// subscribe + unsubscribe + login requests per hour per connection (OKX: 480).
+    pub ops_per_hour: usize,
+    /// Largest subscribe request in bytes (OKX: 64 KB).
+    pub max_subscribe_bytes: usize,
+    /// New connections per second (OKX: 3 per IP).
+    pub connections_per_second: usize,
+    /// Keep local order books for the book channels (see [`crate::books`]).
+    pub maintain_books: bool,
+}
+
+impl std::fmt::Debug for WsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsConfig")
+            .field("host", &self.host)
+            .field("demo", &self.demo)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+            .field("ping_after", &self.ping_after)
+            .field("pong_timeout", &self.pong_timeout)
+            .field("overflow", &self.overflow)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsConfig {
+    /// Live trading on the global site.
+    pub fn live() -> Self {
+        WsConfig {
+            host: Host::Global,
+            demo: false,
+            base_url: None,
+            credentials: None,
+            clock: ClockOffset::new(),
+            ping_after: Duration::from_secs(20),
+            pong_timeout: Duration::from_secs(8),
+            request_timeout: Duration::from_secs(10),
+            backoff_initial: Duration::from_millis(250),
+            backoff_max: Duration::from_secs(30),
+            market_capacity: 8192,
+            lossless_capacity: 1024,
+            overflow: Overflow::DropOldest,
+            max_subs_per_connection: 240,
+            ops_per_hour: 480,
+            max_subscribe_bytes: 64 * 1024,
+            connections_per_second: 3,
+            maintain_books: true,
+        }
+    }
+
+    /// Demo trading (`wspap` hosts).
+    pub fn demo() -> Self {
+        WsConfig {
+            demo: true,
+            ..Self::live()
+        }
+    }
+
+    /// Picks the site (global, EEA, US).
+    pub fn host(mut self, host: Host) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// Replaces the scheme and host, e.g. `ws://127.0.0.1:4000`; the
+    /// `/ws/v5/...` paths are appended. For tests and proxies.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Credentials for the private and business endpoints.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The clock offset shared with the REST client (login timestamps use it).
+    pub fn clock(mut self, clock: ClockOffset) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Whether this configuration targets demo trading.
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    /// The full URL of an endpoint.
+    pub fn url(&self, endpoint: Endpoint) -> String {
+        let base = self
+            .base_url
+            .as_deref()
+            .unwrap_or(self.host.base(self.demo));
+        format!("{base}{}", endpoint.path())
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), WsError> {
+        let bad = |what: &str| Err(WsError::Config(what.to_owned()));
+        if self.ping_after.is_zero() || self.ping_after >= Duration::from_secs(30) {
+            return bad("ping_after must be above zero and under 30 s");
+        }
+        if self.pong_timeout.is_zero() || self.request_timeout.is_zero() {
+            return bad("timeouts must be above zero");
+        }
+        if self.market_capacity == 0 || self.lossless_capacity == 0 {
+            return bad("queue capacities must be above zero");
+        }
+        if self.max_subs_per_connection == 0 || self.ops_per_hour < 2 {
+            return bad("per-connection limits are too small");
+        }
+        if self.max_subscribe_bytes < 256 || self.connections_per_second == 0 {
+            return bad("subscribe size or connection rate is too small");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_per_site_and_environment() {
+        assert_eq!(
+            WsConfig::live().url(Endpoint::Public),
+            "wss://ws.okx.com:8443/ws/v5/public"
+        );
+        assert_eq!(
+            WsConfig::demo().url(Endpoint::Private),
+            "wss://wspap.okx.com:8443/ws/v5/private"
+        );
+        assert_eq!(
+            WsConfig::live().host(Host::Eea).url(Endpoint::Business),
+            "wss://wseea.okx.com:8443/ws/v5/business"
+        );
+        assert_eq!(
+            WsConfig::demo().host(Host::Us).url(Endpoint::Public),
+            "wss://wsuspap.okx.com:8443/ws/v5/public"
+        );
+        assert_eq!(
+            WsConfig::live()
+                .base_url("ws://127.0.0.1:9/")
+                .url(Endpoint::Business),
+            "ws://127.0.0.1:9/ws/v5/business"
+        );
+    }
+
+    #[test]
+    fn ping_interval_must_stay_under_thirty_seconds() {
+        let mut cfg = WsConfig::live();
+        cfg.ping_after = Duration::from_secs(30);
+        assert!(cfg.validate().is_err());
+        cfg.ping_after = Duration::from_secs(29);
+        assert!(cfg.validate().is_ok());
+    }
+
+    #[test]
+    fn debug_hides_credentials() {
+        let cfg = WsConfig::live().credentials(Credentials::new("k", "s3cr3t", "p4ss"));
+        let text = format!("{cfg:?}");
+        assert!(!text.contains("s3cr3t") && !text.contains("p4ss"));
+    }
+}

@@ -1,0 +1,439 @@
+//! One self-healing connection: a task that owns the socket, keeps it alive,
+//! reconnects with backoff and jitter, logs in again and resubscribes, and
+//! on a 64008 notice opens the replacement before letting the old one go.
+
+use crate::arg::Arg;
+use crate::config::Endpoint;
+use crate::error::WsError;
+use crate::establish::{EstablishError, Established, HOUR, Socket, establish};
+use crate::event::{DisconnectReason, WsEvent};
+use crate::limits::Window;
+use crate::shared::{Cmd, ConnState, Ctx, OpReply, Reply};
+use futures_util::{SinkExt, StreamExt};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+
+mod dedupe;
+mod handle;
+
+use dedupe::Dedupe;
+
+/// How long the old connection of a 64008 upgrade is still read after the
+/// new one took over, for responses and pushes already in flight.
+const DRAIN: Duration = Duration::from_secs(2);
+
+type Pending = Pin<Box<dyn Future<Output = Result<Established, EstablishError>> + Send>>;
+
+struct PendingSub {
+    op: &'static str,
+    args: Vec<Arg>,
+    left: usize,
+    reply: Option<Reply<()>>,
+    deadline: Instant,
+}
+
+struct PendingOp {
+    reply: Reply<OpReply>,
+    deadline: Instant,
+}
+
+/// What handling a frame asks the loop to do next.
+pub(crate) enum Action {
+    None,
+    Upgrade,
+    Resubscribe(Arg),
+}
+
+pub(crate) struct Conn {
+    ctx: Arc<Ctx>,
+    endpoint: Endpoint,
+    conn: usize,
+    state: Arc<ConnState>,
+    cmds: mpsc::Receiver<Cmd>,
+    subs: Vec<Arg>,
+    pending_subs: HashMap<String, PendingSub>,
+    pending_ops: HashMap<String, PendingOp>,
+    deferred: VecDeque<Cmd>,
+    ops: Window,
+    resyncing: Vec<(String, String)>,
+    rng: u64,
+}
+
+enum Wait {
+    Done,
+    Shutdown,
+}
+
+impl Conn {
+    pub(crate) fn spawn(
+        ctx: Arc<Ctx>,
+        endpoint: Endpoint,
+        conn: usize,
+    ) -> (mpsc::Sender<Cmd>, Arc<ConnState>) {
+        let (tx, rx) = mpsc::channel(256);
+        let state = Arc::new(ConnState::default());
+        state
+            .ops_left
+            .store(ctx.cfg.ops_per_hour, Ordering::Relaxed);
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() as u64)
+            .unwrap_or(0x9E37_79B9)
+            ^ ((conn as u64) << 32);
+        let actor = Conn {
+            ops: Window::new(ctx.cfg.ops_per_hour, HOUR),
+            ctx,
+            endpoint,
+            conn,
+            state: state.clone(),
+            cmds: rx,
+            subs: Vec::new(),
+            pending_subs: HashMap::new(),
+            pending_ops: HashMap::new(),
+            deferred: VecDeque::new(),
+            resyncing: Vec::new(),
+            rng: seed | 1,
+        };
+        tokio::spawn(actor.run());
+        (tx, state)
+    }
+
+    fn login(&self) -> bool {
+        self.ctx.auth.is_some()
+            && (self.endpoint != Endpoint::Public || self.subs.iter().any(Arg::needs_login))
+    }
+
+    fn jitter(&mut self, d: Duration) -> Duration {
+        // xorshift: jitter only needs to spread reconnects, not be secret.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        let frac = (self.rng % 1000) as u32;
+        d / 2 + (d / 2) * frac / 1000
+    }
+
+    async fn emit(&self, ev: WsEvent) {
+        self.ctx.sinks.lossless(ev).await;
+    }
+
+    async fn run(mut self) {
+        let mut attempt: u32 = 0;
+        let mut connected_before = false;
+        loop {
+            let setup = establish(
+                self.ctx.clone(),
+                self.endpoint,
+                self.login(),
+                self.subs.clone(),
+            );
+            let result = tokio::select! {
+                r = setup => r,
+                Wait::Shutdown = self.wait_offline(None) => return self.shutdown(),
+            };
+            match result {
+                Ok(est) => {
+                    attempt = 0;
+                    let (endpoint, conn) = (self.endpoint, self.conn);
+                    self.emit(if connected_before {
+                        WsEvent::Reconnected { endpoint, conn }
+                    } else {
+                        WsEvent::Connected { endpoint, conn }
+                    })
+                    .await;
+                    connected_before = true;
+                    let reason = self.serve(est).await;
+                    self.fail_pending(WsError::Disconnected);
+                    let shutdown = reason == DisconnectReason::Shutdown;
+                    self.emit(WsEvent::Disconnected {
+                        endpoint,
+                        conn,
+                        reason,
+                    })
+                    .await;
+                    if shutdown {
+                        return self.shutdown();
+                    }
+                }
+                Err(EstablishError::Permanent(code, msg)) => {
+                    let (endpoint, conn) = (self.endpoint, self.conn);
+                    self.emit(WsEvent::LoginFailed {
+                        endpoint,
+                        conn,
+                        code,
+                        msg: msg.clone(),
+                        permanent: true,
+                    })
+                    .await;
+                    return self
+                        .stop_for_good(WsError::LoginRejected { code, msg })
+                        .await;
+                }
+                Err(EstablishError::Login(code, msg)) => {
+                    let (endpoint, conn) = (self.endpoint, self.conn);
+                    self.emit(WsEvent::LoginFailed {
+                        endpoint,
+                        conn,
+                        code,
+                        msg,
+                        permanent: false,
+                    })
+                    .await;
+                }
+                Err(EstablishError::Transient(why)) => {
+                    let (endpoint, conn) = (self.endpoint, self.conn);
+                    let reason = DisconnectReason::ConnectFailed(why);
+                    self.emit(WsEvent::Disconnected {
+                        endpoint,
+                        conn,
+                        reason,
+                    })
+                    .await;
+                }
+            }
+            attempt = attempt.saturating_add(1);
+            let exp = self
+                .ctx
+                .cfg
+                .backoff_initial
+                .saturating_mul(1 << attempt.min(16).saturating_sub(1));
+            let delay = self.jitter(exp.min(self.ctx.cfg.backoff_max));
+            if let Wait::Shutdown = self.wait_offline(Some(Instant::now() + delay)).await {
+                return self.shutdown();
+            }
+        }
+    }
+
+    /// While there is no socket: trading fails fast, subscriptions wait for
+    /// the next connection. Returns at `until` (never, with `None`).
+    async fn wait_offline(&mut self, until: Option<Instant>) -> Wait {
+        let far = Instant::now() + Duration::from_secs(365 * 86_400);
+        let deadline = until.unwrap_or(far);
+        loop {
+            tokio::select! {
+                _ = sleep_until(deadline) => return Wait::Done,
+                cmd = self.cmds.recv() => match cmd {
+                    None | Some(Cmd::Close) => return Wait::Shutdown,
+                    Some(cmd @ Cmd::Trade { .. }) => cmd.fail(WsError::NotConnected),
+                    Some(cmd) => self.deferred.push_back(cmd),
+                },
+            }
+        }
+    }
+
+    fn shutdown(&mut self) {
+        self.state.stopped.store(true, Ordering::Relaxed);
+        self.fail_pending(WsError::Closed);
+        for cmd in self.deferred.drain(..) {
+            cmd.fail(WsError::Closed);
+        }
+    }
+
+    async fn stop_for_good(mut self, err: WsError) {
+        self.state.stopped.store(true, Ordering::Relaxed);
+        self.fail_pending(err.clone());
+        for cmd in self.deferred.drain(..) {
+            cmd.fail(err.clone());
+        }
+        while let Some(cmd) = self.cmds.recv().await {
+            cmd.fail(err.clone());
+        }
+    }
+
+    fn fail_pending(&mut self, err: WsError) {
+        for (_, p) in self.pending_ops.drain() {
+            let _ = p.reply.send(Err(err.clone()));
+        }
+        // Subscriptions stay registered and are sent again on reconnect.
+        for (_, p) in self.pending_subs.drain() {
+            if let Some(reply) = p.reply {
+                let _ = reply.send(Err(err.clone()));
+            }
+        }
+    }
+
+    fn publish_state(&mut self) {
+        self.state.subs.store(self.subs.len(), Ordering::Relaxed);
+        let left = self.ops.remaining(Instant::now());
+        self.state.ops_left.store(left, Ordering::Relaxed);
+    }
+
+    async fn adopt(&mut self, est: Established) -> (Socket, Vec<String>) {
+        let Established {
+            ws,
+            early,
+            ops,
+            refused,
+        } = est;
+        self.ops = ops;
+        for (args, code, msg) in refused {
+            self.subs.retain(|s| !args.contains(s));
+            let endpoint = self.endpoint;
+            self.emit(WsEvent::Error {
+                endpoint,
+                code,
+                msg,
+            })
+            .await;
+        }
+        self.publish_state();
+        (ws, early)
+    }
+
+    async fn run_deferred(&mut self, ws: &mut Socket) {
+        let deferred: Vec<Cmd> = self.deferred.drain(..).collect();
+        for cmd in deferred {
+            self.exec(cmd, ws).await;
+        }
+    }
+
+    /// Runs one live socket until it dies; returns why.
+    async fn serve(&mut self, est: Established) -> DisconnectReason {
+        let mut socket_gen: u64 = 1;
+        let mut dedupe: Option<Dedupe> = None;
+        let (mut ws, early) = self.adopt(est).await;
+        let mut actions = VecDeque::new();
+        for text in early {
+            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+        }
+        self.run_deferred(&mut ws).await;
+        let (ping_after, pong_timeout) = (self.ctx.cfg.ping_after, self.ctx.cfg.pong_timeout);
+        let mut last_rx = Instant::now();
+        let mut ping_sent: Option<Instant> = None;
+        let mut upgrade: Option<Pending> = None;
+        let mut draining: Option<(Socket, u64)> = None;
+        let mut overlap_until: Option<Instant> = None;
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            while let Some(action) = actions.pop_front() {
+                match action {
+                    Action::None => {}
+                    Action::Upgrade if upgrade.is_none() && overlap_until.is_none() => {
+                        // Remember what the old socket delivers from now on,
+                        // so the new one's copies of it can be dropped.
+                        dedupe.get_or_insert_with(Dedupe::default);
+                        let subs = self.subs.clone();
+                        upgrade = Some(Box::pin(establish(
+                            self.ctx.clone(),
+                            self.endpoint,
+                            self.login(),
+                            subs,
+                        )));
+                    }
+                    Action::Upgrade => {}
+                    Action::Resubscribe(arg) => self.resubscribe(arg, &mut ws).await,
+                }
+            }
+            let keepalive = match ping_sent {
+                None => last_rx + ping_after,
+                Some(t) => t + pong_timeout,
+            };
+            let far = Instant::now() + Duration::from_secs(86_400);
+            tokio::select! {
+                msg = ws.next() => {
+                    last_rx = Instant::now();
+                    ping_sent = None;
+                    match msg {
+                        Some(Ok(Message::Text(text))) => {
+                            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+                        }
+                        Some(Ok(Message::Close(frame))) => {
+                            return DisconnectReason::Closed {
+                                code: frame.as_ref().map(|f| u16::from(f.code)),
+                                reason: frame.map(|f| f.reason.to_string()).unwrap_or_default(),
+                            };
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => return DisconnectReason::Error(e.to_string()),
+                        None => {
+                            return DisconnectReason::Closed { code: None, reason: "connection closed".into() };
+                        }
+                    }
+                }
+                _ = sleep_until(keepalive) => {
+                    if ping_sent.is_some() {
+                        return DisconnectReason::PongTimeout;
+                    }
+                    if let Err(e) = ws.send(Message::Text("ping".into())).await {
+                        return DisconnectReason::Error(e.to_string());
+                    }
+                    ping_sent = Some(Instant::now());
+                }
+                cmd = self.cmds.recv() => match cmd {
+                    None | Some(Cmd::Close) => {
+                        let _ = ws.close(None).await;
+                        return DisconnectReason::Shutdown;
+                    }
+                    Some(cmd @ (Cmd::Subscribe { .. } | Cmd::Unsubscribe { .. })) if upgrade.is_some() => {
+                        self.deferred.push_back(cmd);
+                    }
+                    Some(cmd) => self.exec(cmd, &mut ws).await,
+                },
+                res = poll_upgrade(&mut upgrade), if upgrade.is_some() => {
+                    upgrade = None;
+                    // On failure the old socket stays; when OKX closes it the
+                    // normal reconnect path takes over.
+                    if let Ok(est) = res {
+                        let (new_ws, early) = self.adopt(est).await;
+                        let old = std::mem::replace(&mut ws, new_ws);
+                        draining = Some((old, socket_gen));
+                        socket_gen += 1;
+                        dedupe.get_or_insert_with(Dedupe::default);
+                        overlap_until = Some(Instant::now() + DRAIN);
+                        for text in early {
+                            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+                        }
+                        last_rx = Instant::now();
+                        ping_sent = None;
+                        let (endpoint, conn) = (self.endpoint, self.conn);
+                        self.emit(WsEvent::Reconnected { endpoint, conn }).await;
+                        self.run_deferred(&mut ws).await;
+                    } else {
+                        dedupe = None;
+                    }
+                }
+                msg = next_draining(&mut draining), if draining.is_some() => {
+                    let old_gen = draining.as_ref().map(|d| d.1).unwrap_or(0);
+                    match msg {
+                        Some(Ok(Message::Text(text))) => {
+                            actions.push_back(self.on_text(&text, old_gen, &mut dedupe).await);
+                        }
+                        Some(Ok(_)) => {}
+                        _ => draining = None,
+                    }
+                }
+                _ = sleep_until(overlap_until.unwrap_or(far)), if overlap_until.is_some() => {
+                    if let Some((mut old, _)) = draining.take() {
+                        let _ = old.close(None).await;
+                    }
+                    overlap_until = None;
+                    dedupe = None;
+                }
+                _ = tick.tick() => self.expire(),
+            }
+        }
+    }
+}
+
+async fn poll_upgrade(upgrade: &mut Option<Pending>) -> Result<Established, EstablishError> {
+    match upgrade {
+        Some(fut) => fut.await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn next_draining(
+    draining: &mut Option<(Socket, u64)>,
+) -> Option<Result<Message, tokio_tungstenite::tungstenite::Error>> {
+    match draining {
+        Some((ws, _)) => ws.next().await,
+        None => std::future::pending().await,
+    }
+}

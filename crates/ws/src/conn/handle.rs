@@ -1,0 +1,328 @@
+//! What a connection does with each inbound frame and each command.
+
+use super::{Action, Conn, PendingOp, PendingSub};
+use crate::arg::{Arg, is_private_data};
+use crate::decode::{Inbound, inbound_with};
+use crate::error::WsError;
+use crate::establish::{Socket, request};
+use crate::event::{BookUpdate, WsEvent};
+use crate::shared::{Cmd, OpReply, Reply};
+use futures_util::SinkExt;
+use okx_book::AppliedKind;
+use okx_models::OkxCode;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::dedupe::Dedupe;
+
+impl Conn {
+    pub(super) async fn on_text(
+        &mut self,
+        text: &str,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Action {
+        match inbound_with(text, self.ctx.cfg.maintain_books) {
+            Inbound::Pong | Inbound::Login { .. } | Inbound::Ack { id: None, .. } => Action::None,
+            Inbound::Ack { id: Some(id), .. } => {
+                let done = match self.pending_subs.get_mut(&id) {
+                    Some(p) => {
+                        p.left = p.left.saturating_sub(1);
+                        p.left == 0
+                    }
+                    None => false,
+                };
+                if done {
+                    if let Some(reply) = self.pending_subs.remove(&id).and_then(|p| p.reply) {
+                        let _ = reply.send(Ok(()));
+                    }
+                }
+                Action::None
+            }
+            Inbound::Error {
+                id: Some(id),
+                code,
+                msg,
+            } if self.pending_subs.contains_key(&id) => {
+                if let Some(p) = self.pending_subs.remove(&id) {
+                    if p.op == "subscribe" {
+                        self.subs.retain(|s| !p.args.contains(s));
+                        self.publish_state();
+                    }
+                    if let Some(reply) = p.reply {
+                        let _ = reply.send(Err(WsError::Api { code, msg }));
+                    }
+                }
+                Action::None
+            }
+            Inbound::Error { code, msg, .. } => {
+                let endpoint = self.endpoint;
+                self.emit(WsEvent::Error {
+                    endpoint,
+                    code,
+                    msg,
+                })
+                .await;
+                Action::None
+            }
+            Inbound::Notice { code, msg } => {
+                let endpoint = self.endpoint;
+                self.emit(WsEvent::Notice {
+                    endpoint,
+                    code,
+                    msg,
+                })
+                .await;
+                if code == OkxCode::WS_SERVICE_UPGRADE {
+                    Action::Upgrade
+                } else {
+                    Action::None
+                }
+            }
+            Inbound::ConnCount {
+                channel,
+                count,
+                over_limit,
+            } => {
+                self.emit(WsEvent::ChannelConnCount {
+                    channel,
+                    count,
+                    over_limit,
+                })
+                .await;
+                Action::None
+            }
+            Inbound::OpResponse {
+                id,
+                code,
+                msg,
+                data,
+            } => {
+                if let Some(p) = self.pending_ops.remove(&id) {
+                    let data = data
+                        .map(|d| d.get().to_owned())
+                        .unwrap_or_else(|| "[]".into());
+                    let _ = p.reply.send(Ok(OpReply { code, msg, data }));
+                }
+                Action::None
+            }
+            Inbound::RawBook(arg) => {
+                if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
+                    return Action::None;
+                }
+                self.on_book(text, arg).await
+            }
+            Inbound::Event(ev) => {
+                if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
+                    return Action::None;
+                }
+                let lossless = match &ev {
+                    WsEvent::Push(p) => is_private_data(&p.arg.channel),
+                    WsEvent::DecodeError { channel, .. } => is_private_data(channel),
+                    WsEvent::Unknown { .. } => false,
+                    _ => true,
+                };
+                if lossless {
+                    self.ctx.sinks.lossless(ev).await;
+                } else {
+                    self.ctx.sinks.market(ev).await;
+                }
+                Action::None
+            }
+        }
+    }
+
+    /// Applies a raw book frame to the local book; a gap or checksum
+    /// mismatch asks for a resubscription (once, until a snapshot heals it).
+    async fn on_book(&mut self, text: &str, arg: Arg) -> Action {
+        let outcome = {
+            let mut books = self.ctx.books();
+            let set = books.entry(arg.channel.clone()).or_default();
+            match set.apply_bytes(text.as_bytes()) {
+                Ok((inst, result)) => {
+                    let seq = set.get(inst).and_then(|b| b.seq_id());
+                    Ok((inst.to_owned(), result, seq))
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        let (inst_id, result, seq_id) = match outcome {
+            Ok(v) => v,
+            Err(error) => {
+                let channel = arg.channel;
+                let raw = text.to_owned();
+                self.ctx
+                    .sinks
+                    .market(WsEvent::DecodeError {
+                        channel,
+                        error,
+                        raw,
+                    })
+                    .await;
+                return Action::None;
+            }
+        };
+        let key = (arg.channel.clone(), inst_id.clone());
+        match result {
+            Ok(applied) => {
+                let snapshot = applied.kind == AppliedKind::Snapshot;
+                if snapshot {
+                    self.resyncing.retain(|k| k != &key);
+                }
+                let channel = arg.channel;
+                let ev = WsEvent::Book(BookUpdate {
+                    channel,
+                    inst_id,
+                    snapshot,
+                    seq_id,
+                });
+                self.ctx.sinks.market(ev).await;
+                Action::None
+            }
+            Err(e) => {
+                if self.resyncing.contains(&key) {
+                    return Action::None;
+                }
+                self.resyncing.push(key);
+                let ev = WsEvent::BookOutOfSync {
+                    channel: arg.channel.clone(),
+                    inst_id,
+                    reason: e.to_string(),
+                };
+                self.emit(ev).await;
+                Action::Resubscribe(arg.key())
+            }
+        }
+    }
+
+    /// Unsubscribes and subscribes again so OKX sends a fresh snapshot.
+    pub(super) async fn resubscribe(&mut self, arg: Arg, ws: &mut Socket) {
+        self.subs.retain(|s| s != &arg);
+        self.send_sub("unsubscribe", vec![arg.clone()], None, ws)
+            .await;
+        self.send_sub("subscribe", vec![arg], None, ws).await;
+    }
+
+    pub(super) async fn exec(&mut self, cmd: Cmd, ws: &mut Socket) {
+        match cmd {
+            Cmd::Subscribe { args, reply } => {
+                let mut new: Vec<Arg> = Vec::new();
+                for arg in args {
+                    if !self.subs.contains(&arg) && !new.contains(&arg) {
+                        new.push(arg);
+                    }
+                }
+                if new.is_empty() {
+                    let _ = reply.send(Ok(()));
+                    return;
+                }
+                self.send_sub("subscribe", new, Some(reply), ws).await;
+            }
+            Cmd::Unsubscribe { args, reply } => {
+                let present: Vec<Arg> =
+                    args.into_iter().filter(|a| self.subs.contains(a)).collect();
+                if present.is_empty() {
+                    let _ = reply.send(Ok(()));
+                    return;
+                }
+                self.subs.retain(|s| !present.contains(s));
+                {
+                    let mut books = self.ctx.books();
+                    for arg in &present {
+                        if let (Some(set), Some(inst)) = (books.get_mut(&arg.channel), &arg.inst_id)
+                        {
+                            set.remove(inst);
+                        }
+                    }
+                }
+                self.send_sub("unsubscribe", present, Some(reply), ws).await;
+            }
+            Cmd::Trade { id, frame, reply } => {
+                if ws.send(Message::Text(frame)).await.is_err() {
+                    let _ = reply.send(Err(WsError::NotConnected));
+                    return;
+                }
+                let deadline = Instant::now() + self.ctx.cfg.request_timeout;
+                self.pending_ops.insert(id, PendingOp { reply, deadline });
+            }
+            Cmd::Close => {}
+        }
+    }
+
+    async fn send_sub(
+        &mut self,
+        op: &'static str,
+        args: Vec<Arg>,
+        reply: Option<Reply<()>>,
+        ws: &mut Socket,
+    ) {
+        let fail = |reply: Option<Reply<()>>, err: WsError| {
+            if let Some(reply) = reply {
+                let _ = reply.send(Err(err));
+            }
+        };
+        let id = self.ctx.next_id();
+        let text = request(&id, op, &args);
+        if text.len() > self.ctx.cfg.max_subscribe_bytes {
+            return fail(
+                reply,
+                WsError::Invalid("subscribe request over the 64 KB limit".into()),
+            );
+        }
+        if self.ops.try_take(1, Instant::now()).is_err() {
+            return fail(
+                reply,
+                WsError::Invalid("this connection spent its 480 ops per hour".into()),
+            );
+        }
+        if op == "subscribe" {
+            self.subs.extend(args.iter().cloned());
+        }
+        self.publish_state();
+        if ws.send(Message::Text(text)).await.is_err() {
+            // Still registered: the reconnect sends it again.
+            return fail(reply, WsError::Disconnected);
+        }
+        let deadline = Instant::now() + self.ctx.cfg.request_timeout;
+        let left = args.len();
+        self.pending_subs.insert(
+            id,
+            PendingSub {
+                op,
+                args,
+                left,
+                reply,
+                deadline,
+            },
+        );
+    }
+
+    /// Answers requests whose response did not come in time.
+    pub(super) fn expire(&mut self) {
+        let now = Instant::now();
+        let late: Vec<String> = self
+            .pending_ops
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for id in late {
+            if let Some(p) = self.pending_ops.remove(&id) {
+                let _ = p.reply.send(Err(WsError::Timeout));
+            }
+        }
+        let late: Vec<String> = self
+            .pending_subs
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for id in late {
+            if let Some(p) = self.pending_subs.remove(&id) {
+                if let Some(reply) = p.reply {
+                    let _ = reply.send(Err(WsError::Timeout));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! Frame decoding without a `serde_json::Value` tree: one pass reads the
+//! envelope (`event`, `op`, `id`, `arg`, `action`) and leaves `data` as a raw
+//! slice, then `data` is decoded straight into the typed rows its channel
+//! calls for.
+
+use crate::arg::Arg;
+use crate::event::{Push, PushData, WsEvent};
+use okx_models::OkxCode;
+use okx_models::wire::WireStr;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+struct Frame<'a> {
+    #[serde(borrow, default)]
+    event: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    op: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    code: Option<OkxCode>,
+    #[serde(borrow, default)]
+    msg: Option<Cow<'a, str>>,
+    #[serde(default)]
+    arg: Option<Arg>,
+    #[serde(borrow, default)]
+    action: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "eventType")]
+    event_type: Option<Cow<'a, str>>,
+    #[serde(default, rename = "curPage")]
+    cur_page: Option<i64>,
+    #[serde(default, rename = "lastPage")]
+    last_page: Option<bool>,
+    #[serde(borrow, default)]
+    channel: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "connCount")]
+    conn_count: Option<Cow<'a, str>>,
+}
+
+/// One inbound frame, classified by SPEC §6.3's dispatch rule.
+#[derive(Debug)]
+pub enum Inbound<'a> {
+    /// The text `pong`.
+    Pong,
+    /// `{"event":"login",...}`.
+    Login {
+        /// `code`.
+        code: OkxCode,
+        /// `msg`.
+        msg: String,
+    },
+    /// A subscribe or unsubscribe ack.
+    Ack {
+        /// Echoed request id.
+        id: Option<String>,
+        /// The acknowledged arg.
+        arg: Option<Arg>,
+    },
+    /// `{"event":"error",...}`.
+    Error {
+        /// Echoed request id.
+        id: Option<String>,
+        /// `code`.
+        code: OkxCode,
+        /// `msg`.
+        msg: String,
+    },
+    /// `{"event":"notice",...}`.
+    Notice {
+        /// `code`.
+        code: OkxCode,
+        /// `msg`.
+        msg: String,
+    },
+    /// `channel-conn-count` or `channel-conn-count-error`.
+    ConnCount {
+        /// Channel.
+        channel: String,
+        /// Connection count.
+        count: u32,
+        /// The error form.
+        over_limit: bool,
+    },
+    /// A WS trading response (`op` + `id`, no `arg`).
+    OpResponse {
+        /// Echoed request id.
+        id: String,
+        /// `code` ("0" ok, "1" all failed, "2" partial, or a request error).
+        code: OkxCode,
+        /// `msg`.
+        msg: String,
+        /// The per-item rows, raw.
+        data: Option<&'a RawValue>,
+    },
+    /// A push, decoded.
+    Event(WsEvent),
+    /// A book push left raw for `okx-book` (see [`inbound_with`]).
+    RawBook(Arg),
+}
+
+/// Classifies and decodes one text frame.
+pub fn inbound(text: &str) -> Inbound<'_> {
+    inbound_with(text, false)
+}
+
+/// Like [`inbound`]; with `raw_books`, book pushes are not decoded into rows
+/// but returned as [`Inbound::RawBook`] for the book engine to scan.
+pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
+    if text == "pong" {
+        return Inbound::Pong;
+    }
+    let frame: Frame<'_> = match serde_json::from_str(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            return Inbound::Event(WsEvent::DecodeError {
+                channel: String::new(),
+                error: e.to_string(),
+                raw: text.to_owned(),
+            });
+        }
+    };
+    let code = frame.code.unwrap_or_default();
+    let msg = || frame.msg.as_deref().unwrap_or("").to_owned();
+    if let Some(event) = frame.event.as_deref() {
+        return match event {
+            "login" => Inbound::Login { code, msg: msg() },
+            "subscribe" | "unsubscribe" => Inbound::Ack {
+                id: frame.id.map(Cow::into_owned),
+                arg: frame.arg,
+            },
+            "error" => Inbound::Error {
+                id: frame.id.as_deref().map(str::to_owned),
+                code,
+                msg: msg(),
+            },
+            "notice" => Inbound::Notice { code, msg: msg() },
+            "channel-conn-count" | "channel-conn-count-error" => Inbound::ConnCount {
+                channel: frame.channel.as_deref().unwrap_or("").to_owned(),
+                count: frame
+                    .conn_count
+                    .as_deref()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0),
+                over_limit: event.ends_with("error"),
+            },
+            _ => Inbound::Event(WsEvent::Unknown {
+                channel: String::new(),
+                raw: text.to_owned(),
+            }),
+        };
+    }
+    if let (Some(_), Some(id), None) = (&frame.op, &frame.id, &frame.arg) {
+        return Inbound::OpResponse {
+            id: id.clone().into_owned(),
+            code,
+            msg: msg(),
+            data: frame.data,
+        };
+    }
+    match (frame.arg, frame.data) {
+        (Some(arg), Some(_)) if raw_books && is_book_channel(&arg.channel) => Inbound::RawBook(arg),
+        (Some(arg), Some(data)) => {
+            let extra = Extra {
+                action: frame.action.as_deref(),
+                event_type: frame.event_type.map(Cow::into_owned),
+                cur_page: frame.cur_page,
+                last_page: frame.last_page,
+            };
+            Inbound::Event(push_event(arg, data, extra, text))
+        }
+        (arg, _) => Inbound::Event(WsEvent::Unknown {
+            channel: arg.map(|a| a.channel).unwrap_or_default(),
+            raw: text.to_owned(),
+        }),
+    }
+}
+
+struct Extra<'a> {
+    action: Option<&'a str>,
+    event_type: Option<String>,
+    cur_page: Option<i64>,
+    last_page: Option<bool>,
+}
+
+fn rows<T: DeserializeOwned>(data: &RawValue) -> Result<Vec<T>, serde_json::Error> {
+    serde_json::from_str(data.get())
+}
+
+/// Whether `channel` carries order book levels.
+pub fn is_book_channel(channel: &str) -> bool {
+    matches!(
+        channel,
+        "books"
+            | "books5"
+            | "bbo-tbt"
+            | "books50-l2-tbt"
+            | "books-l2-tbt"
+            | "books-elp"
+            | "books-rpi"
+    )
+}
+
+fn push_data(
+    channel: &str,
+    data: &RawValue,
+    action: Option<&str>,
+) -> Option<serde_json::Result<PushData>> {
+    let decoded = match channel {
+        "tickers" => rows(data).map(PushData::Tickers),
+        "trades" | "trades-all" => rows(data).map(PushData::Trades),
+        c if is_book_channel(c) => rows(data).map(|rows| PushData::Books {
+            action: action.map(okx_models::BookAction::from_wire),
+            rows,
+        }),
+        c if c.starts_with("candle")
+            || c.starts_with("mark-price-candle")
+            || c.starts_with("index-candle") =>
+        {
+            rows(data).map(PushData::Candles)
+        }
+        "mark-price" => rows(data).map(PushData::MarkPrice),
+        "index-tickers" => rows(data).map(PushData::IndexTickers),
+        "funding-rate" => rows(data).map(PushData::FundingRate),
+        "open-interest" => rows(data).map(PushData::OpenInterest),
+        "price-limit" => rows(data).map(PushData::PriceLimit),
+        "instruments" => rows(data).map(PushData::Instruments),
+        "liquidation-orders" => rows(data).map(PushData::LiquidationOrders),
+        "status" => rows(data).map(PushData::Status),
+        "orders" => rows(data).map(PushData::Orders),
+        "account" => rows(data).map(PushData::Account),
+        "positions" => rows(data).map(PushData::Positions),
+        "balance_and_position" => rows(data).map(PushData::BalanceAndPosition),
+        "fills" => rows(data).map(PushData::Fills),
+        "orders-algo" => rows(data).map(PushData::AlgoOrders),
+        "liquidation-warning" => rows(data).map(PushData::LiquidationWarning),
+        _ => return None,
+    };
+    Some(decoded)
+}
+
+fn push_event(arg: Arg, data: &RawValue, extra: Extra<'_>, text: &str) -> WsEvent {
+    match push_data(&arg.channel, data, extra.action) {
+        Some(Ok(data)) => WsEvent::Push(Box::new(Push {
+            arg,
+            data,
+            event_type: extra.event_type,
+            cur_page: extra.cur_page,
+            last_page: extra.last_page,
+        })),
+        Some(Err(e)) => WsEvent::DecodeError {
+            channel: arg.channel,
+            error: e.to_string(),
+            raw: text.to_owned(),
+        },
+        None => WsEvent::Unknown {
+            channel: arg.channel,
+            raw: text.to_owned(),
+        },
+    }
+}
+
+/// Decodes a push frame into an event: [`WsEvent::Push`] for known
+/// channels, [`WsEvent::Unknown`] for others, [`WsEvent::DecodeError`] when
+/// a known channel's rows do not fit. Control frames come back as `Unknown`.
+///
+/// ```
+/// use okx_ws::{WsEvent, PushData, decode::decode_push};
+/// let ev = decode_push(r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[
+///   {"instId":"BTC-USDT","tradeId":"1","px":"30236","sz":"0.0002","side":"buy","ts":"1652459224818"}]}"#);
+/// let WsEvent::Push(push) = ev else { panic!("not a push") };
+/// assert!(matches!(&push.data, PushData::Trades(t) if t[0].px.to_string() == "30236"));
+/// ```
+pub fn decode_push(text: &str) -> WsEvent {
+    match inbound(text) {
+        Inbound::Event(ev) => ev,
+        _ => WsEvent::Unknown {
+            channel: String::new(),
+            raw: text.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_control_frames() {
+        assert!(matches!(inbound("pong"), Inbound::Pong));
+        assert!(matches!(
+            inbound(r#"{"event":"login","code":"0","msg":"","connId":"a4d3ae55"}"#),
+            Inbound::Login { code, .. } if code == OkxCode::OK
+        ));
+        assert!(matches!(
+            inbound(r#"{"id":"7","event":"error","code":"60012","msg":"Invalid request","connId":"a"}"#),
+            Inbound::Error { id: Some(id), code, .. } if id == "7" && code.0 == 60012
+        ));
+        assert!(matches!(
+            inbound(r#"{"event":"notice","code":"64008","msg":"upgrade","connId":"a"}"#),
+            Inbound::Notice { code, .. } if code.0 == 64008
+        ));
+        assert!(matches!(
+            inbound(
+                r#"{"event":"channel-conn-count-error","channel":"orders","connCount":"30","connId":"a"}"#
+            ),
+            Inbound::ConnCount {
+                count: 30,
+                over_limit: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            inbound(r#"{"id":"1512","op":"order","code":"0","msg":"","data":[{"sCode":"0"}],"inTime":"1","outTime":"2"}"#),
+            Inbound::OpResponse { id, .. } if id == "1512"
+        ));
+    }
+
+    #[test]
+    fn unknown_channels_and_fields_do_not_break_decoding() {
+        let ev = decode_push(
+            r#"{"arg":{"channel":"new-thing","instId":"X"},"data":[{"a":1}],"extra":true}"#,
+        );
+        assert!(matches!(ev, WsEvent::Unknown { channel, .. } if channel == "new-thing"));
+        let ev = decode_push(
+            r#"{"arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP","future":1},"data":[{"instType":"SWAP","instId":"BTC-USDT-SWAP","markPx":"1.5","ts":"1","newField":"x"}]}"#,
+        );
+        assert!(
+            matches!(ev, WsEvent::Push(p) if matches!(&p.data, PushData::MarkPrice(m) if m.len() == 1))
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_a_decode_error_not_a_panic() {
+        let ev = decode_push(r#"{"arg":{"channel":"trades","instId":"X"},"data":[{"px":"abc"}]}"#);
+        assert!(matches!(ev, WsEvent::DecodeError { channel, .. } if channel == "trades"));
+        let ev = decode_push(r#"{"arg":{"chan"#);
+        assert!(matches!(ev, WsEvent::DecodeError { .. }));
+    }
+}

@@ -1,0 +1,210 @@
+//! Opening one connection: connect (within the connection rate), log in,
+//! subscribe everything that should be subscribed, and keep whatever pushes
+//! arrive meanwhile so none is lost.
+
+use crate::arg::Arg;
+use crate::config::Endpoint;
+use crate::decode::{Inbound, inbound};
+use crate::error::permanent_login_failure;
+use crate::limits::Window;
+use crate::shared::Ctx;
+use futures_util::{SinkExt, StreamExt};
+use okx_models::OkxCode;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub(crate) const HOUR: Duration = Duration::from_secs(3600);
+
+/// Why a connection could not be set up.
+#[derive(Debug)]
+pub(crate) enum EstablishError {
+    /// Login refused for good.
+    Permanent(OkxCode, String),
+    /// Login refused for a reason a retry may fix.
+    Login(OkxCode, String),
+    /// Network, handshake or timeout.
+    Transient(String),
+}
+
+pub(crate) struct Established {
+    pub(crate) ws: Socket,
+    /// Frames that arrived during setup that were not setup answers.
+    pub(crate) early: Vec<String>,
+    pub(crate) ops: Window,
+    /// Resubscriptions OKX refused: (args, code, msg).
+    pub(crate) refused: Vec<(Vec<Arg>, OkxCode, String)>,
+}
+
+/// Splits args into subscribe requests no bigger than `max_bytes`.
+pub(crate) fn chunk_args(args: &[Arg], max_bytes: usize) -> Vec<Vec<Arg>> {
+    // `{"id":"<=32","op":"unsubscribe","args":[...]}` costs under 64 bytes.
+    let budget = max_bytes.saturating_sub(64);
+    let mut chunks: Vec<Vec<Arg>> = Vec::new();
+    let mut size = 0;
+    for arg in args {
+        let len = serde_json::to_string(arg).map(|s| s.len() + 1).unwrap_or(0);
+        match chunks.last_mut() {
+            Some(chunk) if size + len <= budget => chunk.push(arg.clone()),
+            _ => {
+                chunks.push(vec![arg.clone()]);
+                size = 0;
+            }
+        }
+        size += len;
+    }
+    chunks
+}
+
+pub(crate) fn request(id: &str, op: &str, args: &[Arg]) -> String {
+    json!({"id": id, "op": op, "args": args}).to_string()
+}
+
+async fn next_text(ws: &mut Socket, deadline: Instant) -> Result<String, EstablishError> {
+    loop {
+        let msg = timeout_at(deadline, ws.next())
+            .await
+            .map_err(|_| EstablishError::Transient("setup timed out".into()))?;
+        match msg {
+            Some(Ok(Message::Text(t))) => return Ok(t.to_string()),
+            Some(Ok(Message::Close(frame))) => {
+                let why = frame.map(|f| format!("{} {}", u16::from(f.code), f.reason));
+                return Err(EstablishError::Transient(format!(
+                    "closed during setup: {}",
+                    why.unwrap_or_default()
+                )));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(EstablishError::Transient(e.to_string())),
+            None => return Err(EstablishError::Transient("closed during setup".into())),
+        }
+    }
+}
+
+/// Connects, logs in when `login`, subscribes `subs`.
+pub(crate) async fn establish(
+    ctx: Arc<Ctx>,
+    endpoint: Endpoint,
+    login: bool,
+    subs: Vec<Arg>,
+) -> Result<Established, EstablishError> {
+    let cfg = &ctx.cfg;
+    ctx.connect_limiter
+        .acquire(
+            "connect",
+            cfg.connections_per_second,
+            Duration::from_secs(1),
+            1,
+        )
+        .await;
+    let url = cfg.url(endpoint);
+    let deadline = Instant::now() + cfg.request_timeout;
+    // Nagle would hold small frames (pings, orders) back for up to 40 ms.
+    let connect = tokio_tungstenite::connect_async_with_config(url.as_str(), None, true);
+    let (mut ws, _) = timeout_at(deadline, connect)
+        .await
+        .map_err(|_| EstablishError::Transient("connect timed out".into()))?
+        .map_err(|e| EstablishError::Transient(e.to_string()))?;
+    let mut ops = Window::new(cfg.ops_per_hour, HOUR);
+    let mut early = Vec::new();
+    let send = |text: String| Message::Text(text);
+    if let (true, Some(auth)) = (login, ctx.auth.as_ref()) {
+        let args = auth.ws_login();
+        let frame = json!({"op": "login", "args": [{
+            "apiKey": args.api_key, "passphrase": args.passphrase,
+            "timestamp": args.timestamp, "sign": args.sign.as_str()
+        }]});
+        let _ = ops.try_take(1, Instant::now());
+        ws.send(send(frame.to_string()))
+            .await
+            .map_err(|e| EstablishError::Transient(e.to_string()))?;
+        loop {
+            let text = next_text(&mut ws, deadline).await?;
+            match inbound(&text) {
+                Inbound::Login { code, .. } if code.is_ok() => break,
+                Inbound::Login { code, msg }
+                | Inbound::Error {
+                    id: None,
+                    code,
+                    msg,
+                } => {
+                    return Err(if permanent_login_failure(code) {
+                        EstablishError::Permanent(code, msg)
+                    } else {
+                        EstablishError::Login(code, msg)
+                    });
+                }
+                Inbound::Pong => {}
+                _ => early.push(text),
+            }
+        }
+    }
+    let mut pending: HashMap<String, (Vec<Arg>, usize)> = HashMap::new();
+    for chunk in chunk_args(&subs, cfg.max_subscribe_bytes) {
+        let id = ctx.next_id();
+        ws.send(send(request(&id, "subscribe", &chunk)))
+            .await
+            .map_err(|e| EstablishError::Transient(e.to_string()))?;
+        let _ = ops.try_take(1, Instant::now());
+        let n = chunk.len();
+        pending.insert(id, (chunk, n));
+    }
+    let mut refused = Vec::new();
+    let deadline = Instant::now() + cfg.request_timeout;
+    while !pending.is_empty() {
+        let text = next_text(&mut ws, deadline).await?;
+        match inbound(&text) {
+            Inbound::Ack { id: Some(id), .. } if pending.contains_key(&id) => {
+                if let Some((_, left)) = pending.get_mut(&id) {
+                    *left -= 1;
+                    if *left == 0 {
+                        pending.remove(&id);
+                    }
+                }
+            }
+            Inbound::Error {
+                id: Some(id),
+                code,
+                msg,
+            } if pending.contains_key(&id) => {
+                if let Some((args, _)) = pending.remove(&id) {
+                    refused.push((args, code, msg));
+                }
+            }
+            Inbound::Pong => {}
+            _ => early.push(text),
+        }
+    }
+    Ok(Established {
+        ws,
+        early,
+        ops,
+        refused,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscribe_requests_stay_under_the_size_limit() {
+        let args: Vec<Arg> = (0..2000)
+            .map(|i| Arg::new("tickers").inst_id(format!("COIN{i}-USDT")))
+            .collect();
+        let chunks = chunk_args(&args, 64 * 1024);
+        assert!(chunks.len() > 1);
+        assert_eq!(chunks.iter().map(Vec::len).sum::<usize>(), 2000);
+        for chunk in &chunks {
+            let id = "a".repeat(32);
+            assert!(request(&id, "unsubscribe", chunk).len() <= 64 * 1024);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! What the client tells its user: connection events, typed pushes, book
+//! events and reports of a slow consumer.
+
+use crate::arg::Arg;
+use crate::config::Endpoint;
+use okx_models::ws::{
+    AlgoOrderPush, BalanceAndPosition, BookPush, FillPush, FundingRatePush, IndexTicker,
+    LiquidationOrder, LiquidationWarning, MarkPrice, OpenInterestPush, PriceLimit, SystemStatus,
+};
+use okx_models::{
+    Balance, BookAction, Candle, Instrument, OkxCode, Order, Position, Ticker, Trade,
+};
+
+/// Why a connection went down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DisconnectReason {
+    /// The server closed the socket (with OKX's close code when it sent one,
+    /// e.g. 4004 "no data received in 30s").
+    Closed {
+        /// WebSocket close code.
+        code: Option<u16>,
+        /// Close reason text.
+        reason: String,
+    },
+    /// A transport error.
+    Error(String),
+    /// Nothing, not even `pong`, came back after a `ping`.
+    PongTimeout,
+    /// Connecting, the handshake or login did not succeed.
+    ConnectFailed(String),
+    /// The old connection of a 64008 service upgrade was retired after its
+    /// replacement took over.
+    ServiceUpgrade,
+    /// The client was closed.
+    Shutdown,
+}
+
+/// A decoded push: the subscription arg and the typed rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    /// The `arg` of the push (private pushes also carry `uid`).
+    pub arg: Arg,
+    /// The typed rows.
+    pub data: PushData,
+    /// `eventType` of account/positions pushes (`snapshot`, `event_update`).
+    pub event_type: Option<String>,
+    /// `curPage` of paged account/positions snapshots.
+    pub cur_page: Option<i64>,
+    /// `lastPage` of paged account/positions snapshots.
+    pub last_page: Option<bool>,
+}
+
+/// The rows of a push, by channel.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PushData {
+    /// `tickers`.
+    Tickers(Vec<Ticker>),
+    /// `trades` and `trades-all`.
+    Trades(Vec<Trade>),
+    /// `books`, `books5`, `bbo-tbt`, `books50-l2-tbt`, `books-l2-tbt` (when the
+    /// client does not keep the books itself; see [`WsConfig::maintain_books`](crate::WsConfig::maintain_books)).
+    Books {
+        /// `snapshot` or `update`; `None` on full-book channels.
+        action: Option<BookAction>,
+        /// The rows.
+        rows: Vec<BookPush>,
+    },
+    /// `candle{bar}`, `mark-price-candle{bar}`, `index-candle{bar}`.
+    Candles(Vec<Candle>),
+    /// `mark-price`.
+    MarkPrice(Vec<MarkPrice>),
+    /// `index-tickers`.
+    IndexTickers(Vec<IndexTicker>),
+    /// `funding-rate`.
+    FundingRate(Vec<FundingRatePush>),
+    /// `open-interest`.
+    OpenInterest(Vec<OpenInterestPush>),
+    /// `price-limit`.
+    PriceLimit(Vec<PriceLimit>),
+    /// `instruments`.
+    Instruments(Vec<Instrument>),
+    /// `liquidation-orders`.
+    LiquidationOrders(Vec<LiquidationOrder>),
+    /// `status`.
+    Status(Vec<SystemStatus>),
+    /// `orders`.
+    Orders(Vec<Order>),
+    /// `account`.
+    Account(Vec<Balance>),
+    /// `positions`.
+    Positions(Vec<Position>),
+    /// `balance_and_position`.
+    BalanceAndPosition(Vec<BalanceAndPosition>),
+    /// `fills`.
+    Fills(Vec<FillPush>),
+    /// `orders-algo`.
+    AlgoOrders(Vec<AlgoOrderPush>),
+    /// `liquidation-warning`.
+    LiquidationWarning(Vec<LiquidationWarning>),
+}
+
+/// A change to a local order book kept by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookUpdate {
+    /// Channel (`books`, `books5`, ...).
+    pub channel: String,
+    /// Instrument id.
+    pub inst_id: String,
+    /// Whether the frame was a snapshot (a fresh book).
+    pub snapshot: bool,
+    /// The book's sequence id after the frame.
+    pub seq_id: Option<i64>,
+}
+
+/// Everything the client reports, in arrival order per queue (see
+/// [`WsEvents`](crate::WsEvents)).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WsEvent {
+    /// A connection is up for the first time (logged in and subscribed).
+    Connected {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// Connection number within the client.
+        conn: usize,
+    },
+    /// A connection is back after a drop, logged in again and resubscribed.
+    Reconnected {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// Connection number within the client.
+        conn: usize,
+    },
+    /// A connection went down; the client reconnects unless the reason is
+    /// [`DisconnectReason::Shutdown`] or login was rejected for good.
+    Disconnected {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// Connection number within the client.
+        conn: usize,
+        /// Why.
+        reason: DisconnectReason,
+    },
+    /// Login failed. With `permanent` the connection stopped retrying.
+    LoginFailed {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// Connection number within the client.
+        conn: usize,
+        /// OKX's code.
+        code: OkxCode,
+        /// OKX's message.
+        msg: String,
+        /// Whether retrying was given up (bad key, passphrase, signature).
+        permanent: bool,
+    },
+    /// A typed push.
+    Push(Box<Push>),
+    /// A local book changed; read it with [`WsClient::book`](crate::WsClient::book).
+    Book(BookUpdate),
+    /// A local book lost sync (sequence gap or checksum mismatch); the client
+    /// resubscribes to get a fresh snapshot.
+    BookOutOfSync {
+        /// Channel.
+        channel: String,
+        /// Instrument id.
+        inst_id: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The consumer fell behind and this many market data events were dropped
+    /// (policy [`Overflow::DropOldest`](crate::Overflow::DropOldest)).
+    Lagged {
+        /// Events dropped since the last report.
+        dropped: u64,
+    },
+    /// An OKX `notice` (64008 service upgrade is handled by the client).
+    Notice {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// OKX's code.
+        code: OkxCode,
+        /// OKX's message.
+        msg: String,
+    },
+    /// `channel-conn-count` / `channel-conn-count-error` (30-connection cap
+    /// per private channel).
+    ChannelConnCount {
+        /// Channel.
+        channel: String,
+        /// Connections on that channel.
+        count: u32,
+        /// True for `channel-conn-count-error`: the newest subscription was dropped.
+        over_limit: bool,
+    },
+    /// An `error` event no pending request claimed.
+    Error {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// OKX's code.
+        code: OkxCode,
+        /// OKX's message.
+        msg: String,
+    },
+    /// A push on a channel this client has no type for, kept raw.
+    Unknown {
+        /// Channel (empty when the frame had none).
+        channel: String,
+        /// The frame text.
+        raw: String,
+    },
+    /// A push on a known channel whose rows did not decode.
+    DecodeError {
+        /// Channel.
+        channel: String,
+        /// The decoder's message.
+        error: String,
+        /// The frame text.
+        raw: String,
+    },
+}

@@ -1,0 +1,98 @@
+//! State shared by the client handle and its connection tasks.
+
+use crate::arg::Arg;
+use crate::config::WsConfig;
+use crate::error::WsError;
+use crate::limits::Limiter;
+use crate::queue::Sinks;
+use okx_auth::RestAuth;
+use okx_book::BookSet;
+use okx_models::OkxCode;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use tokio::sync::oneshot;
+
+/// Books kept per channel, then per instrument.
+pub(crate) type Books = Mutex<HashMap<String, BookSet>>;
+
+pub(crate) struct Ctx {
+    pub(crate) cfg: WsConfig,
+    pub(crate) auth: Option<RestAuth>,
+    pub(crate) sinks: Sinks,
+    pub(crate) connect_limiter: Limiter,
+    pub(crate) books: Books,
+    next_id: AtomicU64,
+}
+
+impl Ctx {
+    pub(crate) fn new(cfg: WsConfig, auth: Option<RestAuth>, sinks: Sinks) -> Self {
+        Ctx {
+            cfg,
+            auth,
+            sinks,
+            connect_limiter: Limiter::default(),
+            books: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// A fresh request id (OKX: up to 32 alphanumerics).
+    pub(crate) fn next_id(&self) -> String {
+        self.next_id.fetch_add(1, Ordering::Relaxed).to_string()
+    }
+
+    pub(crate) fn books(&self) -> MutexGuard<'_, HashMap<String, BookSet>> {
+        self.books.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a connection task publishes about itself for the client's routing.
+#[derive(Debug, Default)]
+pub(crate) struct ConnState {
+    pub(crate) subs: AtomicUsize,
+    pub(crate) ops_left: AtomicUsize,
+    pub(crate) stopped: AtomicBool,
+}
+
+/// The answer to a WS trading request.
+#[derive(Debug, Clone)]
+pub(crate) struct OpReply {
+    pub(crate) code: OkxCode,
+    pub(crate) msg: String,
+    pub(crate) data: String,
+}
+
+pub(crate) type Reply<T> = oneshot::Sender<Result<T, WsError>>;
+
+pub(crate) enum Cmd {
+    Subscribe {
+        args: Vec<Arg>,
+        reply: Reply<()>,
+    },
+    Unsubscribe {
+        args: Vec<Arg>,
+        reply: Reply<()>,
+    },
+    Trade {
+        id: String,
+        frame: String,
+        reply: Reply<OpReply>,
+    },
+    Close,
+}
+
+impl Cmd {
+    /// Answers the command with an error without running it.
+    pub(crate) fn fail(self, err: WsError) {
+        match self {
+            Cmd::Subscribe { reply, .. } | Cmd::Unsubscribe { reply, .. } => {
+                let _ = reply.send(Err(err));
+            }
+            Cmd::Trade { reply, .. } => {
+                let _ = reply.send(Err(err));
+            }
+            Cmd::Close => {}
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Awaitable WS trading: each call sends one request with its own `id` and
+//! waits for the response carrying that `id`.
+
+use crate::client::WsClient;
+use crate::error::WsError;
+use crate::limits::{order_key, order_rule};
+use crate::shared::{Cmd, OpReply};
+use crate::trade::{self, AmendOrder, CancelOrder, ItemOutcome, MassCancel, OrderAck, PlaceOrder};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// Trading calls on a client's private connection. Get one with
+/// [`WsClient::trading`].
+#[derive(Debug, Clone)]
+pub struct Trading<'a> {
+    client: &'a WsClient,
+    exp_time: Option<i64>,
+}
+
+impl WsClient {
+    /// WS order entry (`order`, `batch-orders`, `cancel-order`, ...).
+    pub fn trading(&self) -> Trading<'_> {
+        Trading {
+            client: self,
+            exp_time: None,
+        }
+    }
+}
+
+impl Trading<'_> {
+    /// OKX drops the request if it arrives after this Unix time in ms
+    /// (`expTime`; order and amend operations only).
+    pub fn exp_time(mut self, unix_ms: i64) -> Self {
+        self.exp_time = Some(unix_ms);
+        self
+    }
+
+    fn code(&self, inst_id: &str) -> Result<i64, WsError> {
+        let codes = self
+            .client
+            .inner
+            .codes
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        codes
+            .get(inst_id)
+            .copied()
+            .ok_or_else(|| WsError::MissingInstIdCode(inst_id.to_owned()))
+    }
+
+    async fn send(
+        &self,
+        op: &str,
+        args: Vec<Value>,
+        inst_id: &str,
+        expires: bool,
+    ) -> Result<OpReply, WsError> {
+        if args.is_empty() || args.len() > 20 {
+            return Err(WsError::Invalid(format!(
+                "{op} takes 1 to 20 items, got {}",
+                args.len()
+            )));
+        }
+        let tx = self.client.private_tx()?;
+        let (limit, period) = order_rule(op, args.len());
+        let key = order_key(op, args.len(), inst_id);
+        self.client
+            .inner
+            .limiter
+            .acquire(&key, limit, period, args.len())
+            .await;
+        let id = self.client.inner.ctx.next_id();
+        let mut frame = json!({"id": id, "op": op, "args": args});
+        if let (Some(exp), true) = (self.exp_time, expires) {
+            frame["expTime"] = json!(exp.to_string());
+        }
+        let (reply, rx) = oneshot::channel();
+        tx.send(Cmd::Trade {
+            id,
+            frame: frame.to_string(),
+            reply,
+        })
+        .await
+        .map_err(|_| WsError::Closed)?;
+        rx.await.unwrap_or(Err(WsError::Closed))
+    }
+
+    async fn batch(
+        &self,
+        op: &str,
+        args: Vec<Value>,
+        inst_id: &str,
+        expires: bool,
+    ) -> Result<Vec<ItemOutcome>, WsError> {
+        let n = args.len();
+        let reply = self.send(op, args, inst_id, expires).await?;
+        let items = trade::items(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
+        if items.is_empty() && !reply.code.is_ok() {
+            return Err(WsError::Api {
+                code: reply.code,
+                msg: reply.msg,
+            });
+        }
+        if items.len() != n {
+            return Err(WsError::Decode(format!(
+                "{op}: {n} items sent, {} results",
+                items.len()
+            )));
+        }
+        Ok(items)
+    }
+
+    async fn single(
+        &self,
+        op: &str,
+        arg: Value,
+        inst_id: &str,
+        expires: bool,
+    ) -> Result<OrderAck, WsError> {
+        let mut items = self.batch(op, vec![arg], inst_id, expires).await?;
+        match items.pop() {
+            Some(Ok(ack)) => Ok(ack),
+            Some(Err(e)) => Err(WsError::Rejected {
+                code: e.code,
+                msg: e.msg,
+            }),
+            None => Err(WsError::Decode(format!("{op}: empty response"))),
+        }
+    }
+
+    /// Places one order.
+    pub async fn place_order(&self, order: &PlaceOrder) -> Result<OrderAck, WsError> {
+        let arg = order.to_wire(self.code(&order.inst_id)?);
+        self.single("order", arg, &order.inst_id, true).await
+    }
+
+    /// Places up to 20 orders; one result per order, in order. A missing
+    /// `instIdCode` fails the whole call before anything is sent.
+    pub async fn place_orders(&self, orders: &[PlaceOrder]) -> Result<Vec<ItemOutcome>, WsError> {
+        let args = orders
+            .iter()
+            .map(|o| Ok(o.to_wire(self.code(&o.inst_id)?)))
+            .collect::<Result<Vec<_>, WsError>>()?;
+        let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
+        self.batch("batch-orders", args, first, true).await
+    }
+
+    /// Cancels one order.
+    pub async fn cancel_order(&self, cancel: &CancelOrder) -> Result<OrderAck, WsError> {
+        let arg = cancel.to_wire(self.code(&cancel.inst_id)?);
+        self.single("cancel-order", arg, &cancel.inst_id, false)
+            .await
+    }
+
+    /// Cancels up to 20 orders; one result per order.
+    pub async fn cancel_orders(
+        &self,
+        cancels: &[CancelOrder],
+    ) -> Result<Vec<ItemOutcome>, WsError> {
+        let args = cancels
+            .iter()
+            .map(|c| Ok(c.to_wire(self.code(&c.inst_id)?)))
+            .collect::<Result<Vec<_>, WsError>>()?;
+        let first = cancels.first().map(|o| o.inst_id.as_str()).unwrap_or("");
+        self.batch("batch-cancel-orders", args, first, false).await
+    }
+
+    /// Amends one order.
+    pub async fn amend_order(&self, amend: &AmendOrder) -> Result<OrderAck, WsError> {
+        let arg = amend.to_wire(self.code(&amend.inst_id)?);
+        self.single("amend-order", arg, &amend.inst_id, true).await
+    }
+
+    /// Amends up to 20 orders; one result per order.
+    pub async fn amend_orders(&self, amends: &[AmendOrder]) -> Result<Vec<ItemOutcome>, WsError> {
+        let args = amends
+            .iter()
+            .map(|a| Ok(a.to_wire(self.code(&a.inst_id)?)))
+            .collect::<Result<Vec<_>, WsError>>()?;
+        let first = amends.first().map(|o| o.inst_id.as_str()).unwrap_or("");
+        self.batch("batch-amend-orders", args, first, true).await
+    }
+
+    /// Cancels all pending orders of an option family; true when OKX accepted.
+    pub async fn mass_cancel(&self, req: &MassCancel) -> Result<bool, WsError> {
+        let reply = self
+            .send("mass-cancel", vec![req.to_wire()], &req.inst_family, false)
+            .await?;
+        if !reply.code.is_ok() {
+            return Err(WsError::Api {
+                code: reply.code,
+                msg: reply.msg,
+            });
+        }
+        let rows: Vec<Value> =
+            serde_json::from_str(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.get("result"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false))
+    }
+}

@@ -1,0 +1,90 @@
+use super::common::*;
+use okx_testkit::ws::{Fault, WsServer};
+use okx_ws::{Arg, WsClient, WsEvent};
+use std::time::Duration;
+
+#[tokio::test]
+async fn the_client_keeps_the_book_and_heals_a_sequence_gap() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book(
+        "BTC-USDT",
+        &[("100.5", "2"), ("100.0", "1")],
+        &[("101.0", "3"), ("101.5", "4")],
+    );
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::Book(_))
+    })
+    .await;
+    assert!(matches!(ev, WsEvent::Book(b) if b.snapshot && b.inst_id == "BTC-USDT"));
+    let best = client.book("books", "BTC-USDT", |b| {
+        b.best_bid().map(|l| l.px.to_owned())
+    });
+    assert_eq!(best, Some(Some("100.5".to_owned())));
+
+    assert!(server.book_update("BTC-USDT", &[("100.7", "1")], &[]));
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if !b.snapshot),
+    )
+    .await;
+    let best = client.book("books", "BTC-USDT", |b| {
+        b.best_bid().map(|l| l.px.to_owned())
+    });
+    assert_eq!(best, Some(Some("100.7".to_owned())));
+
+    // A lost update: the client notices, resubscribes and gets a new snapshot.
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.8", "1")], &[]);
+    let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::BookOutOfSync { .. })
+    })
+    .await;
+    assert!(
+        matches!(&ev, WsEvent::BookOutOfSync { inst_id, .. } if inst_id == "BTC-USDT"),
+        "{ev:?}"
+    );
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
+    )
+    .await;
+    let synced = client.book("books", "BTC-USDT", |b| {
+        (b.is_synced(), b.best_bid().map(|l| l.px.to_owned()))
+    });
+    assert_eq!(synced, Some((true, Some("100.8".to_owned()))));
+    assert_eq!(server.stats().connections, 1, "healed without reconnecting");
+}
+
+#[tokio::test]
+async fn without_book_keeping_book_pushes_arrive_typed() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
+    let mut cfg = config(&server);
+    cfg.maintain_books = false;
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::Push(_))
+    })
+    .await;
+    let WsEvent::Push(push) = ev else {
+        unreachable!()
+    };
+    let okx_ws::PushData::Books { action, rows } = &push.data else {
+        panic!("{push:?}")
+    };
+    assert_eq!(*action, Some(okx_models::BookAction::Snapshot));
+    assert_eq!(rows[0].prev_seq_id, Some(-1));
+    assert_eq!(rows[0].seq_id, Some(100));
+    assert_ne!(rows[0].checksum, Some(0));
+}

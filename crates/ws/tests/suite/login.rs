@@ -1,0 +1,114 @@
+use super::common::*;
+use okx_auth::Credentials;
+use okx_models::OkxCode;
+use okx_testkit::ws::{Fault, WsServer};
+use okx_ws::{Arg, WsClient, WsError, WsEvent};
+use std::time::Duration;
+
+#[tokio::test(start_paused = true)]
+async fn a_wrong_passphrase_stops_retrying_and_reports_it() {
+    let server = WsServer::start().await.unwrap();
+    let cfg = config(&server).credentials(Credentials::new("test-key", "test-secret", "wrong"));
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    let err = client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, WsError::LoginRejected { code, .. } if code == OkxCode(60024)),
+        "{err:?}"
+    );
+    let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::LoginFailed { .. })
+    })
+    .await;
+    assert!(
+        matches!(ev, WsEvent::LoginFailed { permanent: true, code, .. } if code == OkxCode(60024))
+    );
+    // A minute later: still exactly one attempt, and calls fail fast.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(server.stats().login_failures, 1);
+    assert_eq!(server.stats().logins, 0);
+    let err = client
+        .subscribe([Arg::new("positions").inst_type("ANY")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WsError::LoginRejected { .. }), "{err:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wrong_secret_is_an_invalid_sign_and_permanent() {
+    let server = WsServer::start().await.unwrap();
+    let cfg =
+        config(&server).credentials(Credentials::new("test-key", "not-the-secret", "test-pass"));
+    let (client, _events) = WsClient::new(cfg).unwrap();
+    let err = client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, WsError::LoginRejected { code, .. } if code == OkxCode(60007)),
+        "{err:?}"
+    );
+    let err = client.subscribe([Arg::new("account")]).await.unwrap_err();
+    assert!(matches!(err, WsError::LoginRejected { .. }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transient_login_failure_is_retried_until_it_works() {
+    let server = WsServer::start().await.unwrap();
+    server.inject(Fault::RejectLogin(Some("60009")));
+    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    client.connect(okx_ws::Endpoint::Private).unwrap();
+    let ev = wait_for(&mut events, Duration::from_secs(10), |e| {
+        matches!(e, WsEvent::LoginFailed { .. })
+    })
+    .await;
+    assert!(matches!(
+        ev,
+        WsEvent::LoginFailed {
+            permanent: false,
+            ..
+        }
+    ));
+    server.inject(Fault::RejectLogin(None));
+    wait_for(&mut events, Duration::from_secs(60), |e| {
+        matches!(e, WsEvent::Connected { .. })
+    })
+    .await;
+    assert!(server.stats().login_failures >= 1);
+    assert_eq!(server.stats().logins, 1);
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_key_after_a_reconnect_stops_the_connection() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    // The key gets deleted: OKX closes with 4007 and refuses the next login.
+    server.inject(Fault::RejectLogin(Some("60005")));
+    server.inject(Fault::Close(4007));
+    let ev = wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, WsEvent::LoginFailed { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            ev,
+            WsEvent::LoginFailed {
+                permanent: true,
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(server.stats().login_failures, 1);
+}

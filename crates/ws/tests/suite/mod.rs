@@ -1,0 +1,9 @@
+mod backpressure;
+mod books;
+mod common;
+mod connect;
+mod fixtures;
+mod login;
+mod reconnect;
+mod trading;
+mod upgrade;

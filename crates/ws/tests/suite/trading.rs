@@ -1,0 +1,204 @@
+use super::common::*;
+use okx_models::{OkxCode, OrderState, Side};
+use okx_testkit::ws::{Fault, WsServer};
+use okx_ws::{AmendOrder, Arg, CancelOrder, PlaceOrder, PushData, WsClient, WsError, WsEvent};
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+async fn trading_client(server: &WsServer) -> (WsClient, okx_ws::WsEvents) {
+    server.add_instrument("BTC-USDT", 10459, "30000");
+    server.add_instrument("ETH-USDT", 10460, "2000");
+    let (client, events) = WsClient::new(private_config(server)).unwrap();
+    client.set_inst_id_code("BTC-USDT", 10459);
+    client.set_inst_id_code("ETH-USDT", 10460);
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    (client, events)
+}
+
+#[tokio::test]
+async fn concurrent_orders_each_get_their_own_response() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = trading_client(&server).await;
+    server.inject(Fault::DelayResponses(Duration::from_millis(20)));
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let inst = if i % 2 == 0 { "BTC-USDT" } else { "ETH-USDT" };
+            let order = PlaceOrder::limit(inst, Side::Buy, dec("0.01"), dec("100"))
+                .cl_ord_id(format!("c{i}"));
+            (i, client.trading().place_order(&order).await)
+        }));
+    }
+    let mut ord_ids = Vec::new();
+    for task in tasks {
+        let (i, res) = task.await.unwrap();
+        let ack = res.unwrap();
+        assert_eq!(ack.cl_ord_id, format!("c{i}"));
+        ord_ids.push(ack.ord_id);
+    }
+    ord_ids.sort();
+    ord_ids.dedup();
+    assert_eq!(ord_ids.len(), 24);
+}
+
+#[tokio::test]
+async fn a_market_order_is_acked_then_pushed_live_and_filled() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = trading_client(&server).await;
+    let ack = client
+        .trading()
+        .exp_time(i64::MAX)
+        .place_order(&PlaceOrder::market("BTC-USDT", Side::Sell, dec("0.5")).cl_ord_id("m1"))
+        .await
+        .unwrap();
+    let mut states = Vec::new();
+    while states.len() < 2 {
+        let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
+            matches!(e, WsEvent::Push(_))
+        })
+        .await;
+        let WsEvent::Push(push) = ev else {
+            unreachable!()
+        };
+        let PushData::Orders(rows) = &push.data else {
+            continue;
+        };
+        assert_eq!(rows[0].ord_id.as_str(), ack.ord_id);
+        states.push(rows[0].state.clone());
+    }
+    assert_eq!(states, vec![OrderState::Live, OrderState::Filled]);
+}
+
+#[tokio::test]
+async fn cancel_and_amend_resolve_by_id() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = trading_client(&server).await;
+    let t = client.trading();
+    let ack = t
+        .place_order(&PlaceOrder::limit(
+            "BTC-USDT",
+            Side::Buy,
+            dec("1"),
+            dec("10"),
+        ))
+        .await
+        .unwrap();
+    let mut amend = AmendOrder::by_ord_id("BTC-USDT", &ack.ord_id).new_px(dec("11"));
+    amend.req_id = Some("r1".into());
+    let amended = t.amend_order(&amend).await.unwrap();
+    assert_eq!(amended.req_id, "r1");
+    let cancel = CancelOrder::by_ord_id("BTC-USDT", &ack.ord_id);
+    t.cancel_order(&cancel).await.unwrap();
+    let err = t.cancel_order(&cancel).await.unwrap_err();
+    assert_eq!(
+        err,
+        WsError::Rejected {
+            code: OkxCode::CANCEL_FAILED,
+            msg:
+                "Order cancellation failed as the order has been filled, canceled or does not exist"
+                    .into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_batch_returns_one_result_per_item_on_partial_failure() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = trading_client(&server).await;
+    let orders = vec![
+        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10")).cl_ord_id("a"),
+        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("0"), dec("10")).cl_ord_id("b"),
+        PlaceOrder::limit("ETH-USDT", Side::Sell, dec("2"), dec("20")).cl_ord_id("c"),
+    ];
+    let results = client.trading().place_orders(&orders).await.unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().map(|a| a.cl_ord_id.as_str()), Ok("a"));
+    let err = results[1].as_ref().unwrap_err();
+    assert_eq!(err.code, OkxCode::PARAM_ERROR);
+    assert_eq!(err.cl_ord_id, "b");
+    assert!(results[2].is_ok());
+    let cancels: Vec<CancelOrder> = results
+        .iter()
+        .flatten()
+        .map(|a| CancelOrder::by_cl_ord_id("BTC-USDT", &a.cl_ord_id))
+        .collect();
+    // "c" is an ETH order cancelled under BTC's code: that item fails alone.
+    let out = client.trading().cancel_orders(&cancels).await.unwrap();
+    assert!(out[0].is_ok() && out[1].is_err());
+}
+
+#[tokio::test]
+async fn a_missing_inst_id_code_is_a_local_error_and_nothing_is_sent() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = trading_client(&server).await;
+    let err = client
+        .trading()
+        .place_order(&PlaceOrder::limit(
+            "SOL-USDT",
+            Side::Buy,
+            dec("1"),
+            dec("10"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err, WsError::MissingInstIdCode("SOL-USDT".into()));
+    let batch = [
+        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10")),
+        PlaceOrder::limit("SOL-USDT", Side::Buy, dec("1"), dec("10")),
+    ];
+    let err = client.trading().place_orders(&batch).await.unwrap_err();
+    assert_eq!(err, WsError::MissingInstIdCode("SOL-USDT".into()));
+    assert_eq!(server.stats().trade_ops, 0);
+}
+
+#[tokio::test]
+async fn an_unanswered_order_times_out_as_outcome_unknown() {
+    let server = WsServer::start().await.unwrap();
+    let mut cfg = private_config(&server);
+    cfg.request_timeout = Duration::from_millis(300);
+    server.add_instrument("BTC-USDT", 10459, "30000");
+    let (client, _events) = WsClient::new(cfg).unwrap();
+    client.set_inst_id_code("BTC-USDT", 10459);
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    server.inject(Fault::DelayResponses(Duration::from_secs(5)));
+    let err = client
+        .trading()
+        .place_order(&PlaceOrder::limit(
+            "BTC-USDT",
+            Side::Buy,
+            dec("1"),
+            dec("10"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err, WsError::Timeout);
+    assert!(err.outcome_unknown());
+}
+
+#[tokio::test(start_paused = true)]
+async fn orders_beyond_sixty_per_two_seconds_wait_for_the_window() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = trading_client(&server).await;
+    let start = tokio::time::Instant::now();
+    for i in 0..65 {
+        let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"))
+            .cl_ord_id(format!("r{i}"));
+        client.trading().place_order(&order).await.unwrap();
+    }
+    assert!(
+        start.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
