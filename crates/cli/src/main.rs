@@ -1,5 +1,31 @@
-//! The `okx` command.
+//! The `okx` command: tools built on the OKX V5 SDK.
+//!
+//! Each subcommand lives in its own module with a clap `Args` struct and a
+//! `run(self) -> ExitCode`; adding one means a `mod` line, a variant of
+//! [`Command`] and its match arm.
 
-fn main() {
-    println!("okx: no subcommands yet");
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod sign;
+
+/// Tools for the OKX V5 API.
+#[derive(Debug, Parser)]
+#[command(name = "okx", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign requests the way OKX checks them: JSON lines on stdin, or one request from flags.
+    Sign(sign::SignArgs),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Sign(args) => args.run(),
+    }
 }
