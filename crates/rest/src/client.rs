@@ -275,8 +275,8 @@ impl RestClient {
             Method::Get => Repeat::Any,
             Method::Post => Repeat::Never,
         };
-        let exp = self.exp_time_for::<R>();
-        self.send_with(req, repeat, exp, |status, bytes| {
+        let mut exp = self.exp_time_for::<R>();
+        self.send_with(req, repeat, &mut exp, |status, bytes| {
             let mut data = decode::<R::Response>(status, R::PATH, bytes)?;
             R::finish(&mut data);
             Ok(data)
@@ -291,8 +291,8 @@ impl RestClient {
         &self,
         req: &R,
     ) -> Result<Vec<Result<R::Response, ItemError>>, Error> {
-        let exp = self.exp_time_for::<R>();
-        self.send_with(req, Repeat::Never, exp, |status, bytes| {
+        let mut exp = self.exp_time_for::<R>();
+        self.send_with(req, Repeat::Never, &mut exp, |status, bytes| {
             decode_items::<R::Response>(status, R::PATH, bytes)
         })
         .await
@@ -308,12 +308,13 @@ impl RestClient {
     }
 
     /// The common path: check, encode, limit, sign, send, decode, and
-    /// repeat when that is safe.
+    /// repeat when that is safe. `exp_time` is the `expTime` header; it is
+    /// renewed after a clock resync, and holds the deadline last sent.
     pub(crate) async fn send_with<R, T, F>(
         &self,
         req: &R,
         repeat: Repeat,
-        exp_time: Option<i64>,
+        exp_time: &mut Option<i64>,
         decode: F,
     ) -> Result<T, Error>
     where
@@ -330,7 +331,7 @@ impl RestClient {
         loop {
             self.inner.limiter.acquire(R::PATH, &draws).await?;
             let err = match self
-                .round_trip::<R, T, F>(&encoded, exp_time, &decode)
+                .round_trip::<R, T, F>(&encoded, *exp_time, &decode)
                 .await
             {
                 Ok(v) => return Ok(v),
@@ -341,6 +342,10 @@ impl RestClient {
                 resynced = true;
                 tracing::info!(path = R::PATH, "timestamp expired; resyncing the clock");
                 self.sync_clock().await?;
+                // A deadline computed from the wrong clock would expire at once.
+                if exp_time.is_some() {
+                    *exp_time = Some(self.new_exp_time());
+                }
                 continue;
             }
             if attempt < self.inner.retries && may_repeat(&err, repeat) {

@@ -422,9 +422,9 @@ impl RestClient {
         let mut sends = 0;
         loop {
             sends += 1;
-            let exp = self.new_exp_time();
+            let mut exp = Some(self.new_exp_time());
             let result = self
-                .send_with(&order, Repeat::Rejected, Some(exp), |status, bytes| {
+                .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
                     decode_items::<OrderAck>(status, PlaceOrder::PATH, bytes)
                         .and_then(|items| single(items, status))
                 })
@@ -435,6 +435,7 @@ impl RestClient {
                 Err(e) => return Err(e),
             };
             tracing::warn!(%cl_ord_id, error = %err, "place outcome unknown; looking the order up");
+            let exp = exp.unwrap_or_else(|| self.new_exp_time());
             match self.resolve(&order.inst_id, &cl_ord_id, exp).await {
                 Ok(Some(found)) => return Ok(ack_of(&found)),
                 Ok(None) if sends <= self.max_resends() => continue,
@@ -500,9 +501,9 @@ impl RestClient {
             o.cl_ord_id.get_or_insert_with(new_cl_ord_id);
         }
         let batch = PlaceBatch(orders);
-        let exp = self.new_exp_time();
+        let mut exp = Some(self.new_exp_time());
         let result = self
-            .send_with(&batch, Repeat::Rejected, Some(exp), |status, bytes| {
+            .send_with(&batch, Repeat::Rejected, &mut exp, |status, bytes| {
                 decode_items::<OrderAck>(status, PlaceBatch::PATH, bytes)
             })
             .await;
@@ -512,6 +513,7 @@ impl RestClient {
             Err(e) => return Err(e),
         };
         tracing::warn!(error = %err, "batch outcome unknown; looking the orders up");
+        let exp = exp.unwrap_or_else(|| self.new_exp_time());
         let mut out: Vec<Option<Result<OrderAck, ItemError>>> = vec![None; batch.0.len()];
         let mut missing = Vec::new();
         for (i, o) in batch.0.iter().enumerate() {
@@ -529,9 +531,9 @@ impl RestClient {
         }
         if !missing.is_empty() {
             let again = PlaceBatch(missing.iter().map(|&i| batch.0[i].clone()).collect());
-            let exp = self.new_exp_time();
+            let mut exp = Some(self.new_exp_time());
             let items = self
-                .send_with(&again, Repeat::Rejected, Some(exp), |status, bytes| {
+                .send_with(&again, Repeat::Rejected, &mut exp, |status, bytes| {
                     decode_items::<OrderAck>(status, PlaceBatch::PATH, bytes)
                 })
                 .await?;
@@ -566,8 +568,8 @@ impl RestClient {
         if let Some(id) = &amend.req_id {
             check_cl_ord_id(id)?;
         }
-        let exp = self.new_exp_time();
-        self.send_with(&amend, Repeat::Rejected, Some(exp), |status, bytes| {
+        let mut exp = Some(self.new_exp_time());
+        self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
             decode_items::<OrderAck>(status, AmendOrder::PATH, bytes)
                 .and_then(|items| single(items, status))
         })
@@ -577,7 +579,7 @@ impl RestClient {
     /// Cancels an order. A rate-limited cancel is sent again.
     pub async fn cancel_order(&self, cancel: CancelOrder) -> Result<OrderAck, Error> {
         check_ids(&cancel.ord_id, &cancel.cl_ord_id)?;
-        self.send_with(&cancel, Repeat::Rejected, None, |status, bytes| {
+        self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
             decode_items::<OrderAck>(status, CancelOrder::PATH, bytes)
                 .and_then(|items| single(items, status))
         })
