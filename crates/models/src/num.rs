@@ -26,7 +26,10 @@
 //! ```
 //!
 //! Decimals keep the scale they were received with, so `"0.10"` serializes back
-//! as `"0.10"`; book checksums depend on that exact text.
+//! as `"0.10"`; book checksums depend on that exact text. [`Decimal`] holds 28
+//! significant digits: longer text (OKX pads a few limits such as
+//! `"99999999999999.0000000000000000"` with zeros) is rounded to fit, which
+//! drops the padding but keeps the value.
 
 use std::fmt;
 use std::str::FromStr;

@@ -3,5 +3,6 @@
 mod common;
 mod conformance;
 mod envelope;
+mod props;
 mod rules;
 mod wire;
