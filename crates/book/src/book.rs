@@ -218,7 +218,7 @@ impl OrderBook {
 
     fn replace_levels(&mut self, bids: Levels<'_>, asks: Levels<'_>) -> Result<(), BookError> {
         for (book, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
-            for level in levels {
+            for level in levels.spans() {
                 if let Err(e) = book.apply(level.px, level.sz, level.orders) {
                     self.state = Err(OutOfSyncReason::BadLevel);
                     return Err(BookError::BadLevel(match e {

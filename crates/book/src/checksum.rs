@@ -53,15 +53,17 @@ pub(crate) struct Checksummer {
 impl Checksummer {
     pub(crate) fn compute(&mut self, bids: &SideBook, asks: &SideBook) -> i32 {
         self.buf.clear();
-        for i in 0..CHECKSUM_DEPTH {
-            let (bid, ask) = (bids.nth(i), asks.nth(i));
+        let mut bids = bids.best_texts().take(CHECKSUM_DEPTH);
+        let mut asks = asks.best_texts().take(CHECKSUM_DEPTH);
+        loop {
+            let (bid, ask) = (bids.next(), asks.next());
             if bid.is_none() && ask.is_none() {
                 break;
             }
-            for level in [bid, ask].into_iter().flatten() {
-                self.buf.extend_from_slice(level.px.as_bytes());
+            for (px, sz) in [bid, ask].into_iter().flatten() {
+                self.buf.extend_from_slice(px);
                 self.buf.push(b':');
-                self.buf.extend_from_slice(level.sz.as_bytes());
+                self.buf.extend_from_slice(sz);
                 self.buf.push(b':');
             }
         }

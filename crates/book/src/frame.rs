@@ -149,11 +149,19 @@ impl<'a> Levels<'a> {
 
     /// The levels in the order they were sent.
     pub fn iter(&self) -> LevelIter<'a> {
+        LevelIter {
+            inner: self.spans(),
+        }
+    }
+
+    /// The levels as byte slices: what the engine applies, skipping the
+    /// UTF-8 checks that `&str` needs (the scanner admitted ASCII only).
+    pub(crate) fn spans(&self) -> SpanIter<'a> {
         let mut scan = Scanner::new(self.raw);
-        // The array was validated by `parse_levels`; an empty slice (the
-        // default) simply yields nothing.
+        // The array was validated by `parse`; an empty slice (the default)
+        // simply yields nothing.
         let done = self.len == 0 || scan.open(b'[', b']').unwrap_or(true);
-        LevelIter { scan, done }
+        SpanIter { scan, done }
     }
 
     /// Scans `[[px, sz, liq, orders], ...]` and keeps its bytes.
@@ -163,7 +171,7 @@ impl<'a> Levels<'a> {
         let mut len = 0;
         if !scan.open(b'[', b']')? {
             loop {
-                parse_level(scan)?;
+                scan_level(scan)?;
                 len += 1;
                 if !scan.next_or_close(b']')? {
                     break;
@@ -196,43 +204,73 @@ impl<'a> IntoIterator for &Levels<'a> {
 /// Iterator over [`Levels`].
 #[derive(Clone)]
 pub struct LevelIter<'a> {
-    scan: Scanner<'a>,
-    done: bool,
+    inner: SpanIter<'a>,
 }
 
 impl<'a> Iterator for LevelIter<'a> {
     type Item = RawLevel<'a>;
 
     fn next(&mut self) -> Option<RawLevel<'a>> {
+        let span = self.inner.next()?;
+        Some(RawLevel {
+            px: std::str::from_utf8(span.px).ok()?,
+            sz: std::str::from_utf8(span.sz).ok()?,
+            orders: span.orders,
+        })
+    }
+}
+
+/// A level as byte slices of the frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LevelSpan<'a> {
+    pub(crate) px: &'a [u8],
+    pub(crate) sz: &'a [u8],
+    pub(crate) orders: u32,
+}
+
+#[derive(Clone)]
+pub(crate) struct SpanIter<'a> {
+    scan: Scanner<'a>,
+    done: bool,
+}
+
+impl<'a> Iterator for SpanIter<'a> {
+    type Item = LevelSpan<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<LevelSpan<'a>> {
         if self.done {
             return None;
         }
-        let level = parse_level(&mut self.scan).ok();
+        let level = scan_level(&mut self.scan).ok();
         self.done = level.is_none() || !self.scan.next_or_close(b']').unwrap_or(false);
         level
     }
 }
 
+/// One `[px, sz, liq, orders, ...]` array. Validation here is exactly what
+/// iteration relies on, so iterating a parsed [`Levels`] cannot fail.
 #[inline]
-fn parse_level<'a>(scan: &mut Scanner<'a>) -> Result<RawLevel<'a>, ParseError> {
+fn scan_level<'a>(scan: &mut Scanner<'a>) -> Result<LevelSpan<'a>, ParseError> {
     scan.skip_ws();
     let at = scan.pos;
     let bad = |_| ParseError::BadLevel { at };
     scan.expect(b'[', "a level").map_err(bad)?;
-    let px = scan.number_str()?;
+    let px = scan.number_bytes(false)?;
     scan.expect(b',', "',' in a level").map_err(bad)?;
-    let sz = scan.number_str()?;
+    let sz = scan.number_bytes(false)?;
     let mut orders = 0u32;
     let mut index = 2;
     while scan.next_or_close(b']').map_err(bad)? {
-        let text = scan.number_str()?;
         // Element 2 is the deprecated liquidation count; 3 is the order count.
+        let text = scan.number_bytes(index == 3)?;
         if index == 3 {
-            orders = text.parse().map_err(|_| ParseError::BadLevel { at })?;
+            // At most 9 digits, checked by the scanner: no overflow.
+            orders = text.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
         }
         index += 1;
     }
-    Ok(RawLevel { px, sz, orders })
+    Ok(LevelSpan { px, sz, orders })
 }
 
 /// One book push: `{"arg":{"channel":..,"instId":..},"action":..,"data":[{..}]}`.

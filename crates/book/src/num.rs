@@ -8,6 +8,16 @@ use rust_decimal::Decimal;
 
 /// Fraction digits kept by the ordering key.
 pub(crate) const KEY_SCALE: u32 = 18;
+/// 10^0 ..= 10^18.
+const POW10: [i128; 19] = {
+    let mut table = [1i128; 19];
+    let mut i = 1;
+    while i < 19 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
 /// Significant digits a `Decimal` can hold exactly.
 const MAX_DIGITS: u32 = 28;
 
@@ -22,52 +32,65 @@ impl Fixed {
     /// Parses `-?digits(.digits)?`; `None` if the text is not such a number,
     /// has more than 18 fraction digits or more than 28 significant digits.
     #[inline]
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        let (neg, digits) = match bytes.split_first() {
+    pub(crate) fn parse(text: &[u8]) -> Option<Self> {
+        let (neg, digits) = match text.split_first() {
             Some((b'-', rest)) => (true, rest),
-            _ => (false, bytes),
+            _ => (false, text),
         };
-        let mut mantissa: u128 = 0;
-        let mut significant = 0u32;
+        // Nearly every OKX number has at most 19 digits: accumulate in a u64
+        // and only fall back to u128 for the rare longer one.
+        let mut small: u64 = 0;
         let mut scale = 0u32;
         let mut seen_dot = false;
-        let mut seen_digit = false;
+        let mut count = 0u32;
         for &b in digits {
             match b {
                 b'0'..=b'9' => {
-                    seen_digit = true;
-                    if seen_dot {
-                        scale += 1;
-                    }
-                    if mantissa != 0 || b != b'0' {
-                        significant += 1;
-                    }
-                    mantissa = mantissa * 10 + u128::from(b - b'0');
-                    if significant > MAX_DIGITS {
-                        return None;
-                    }
+                    scale += u32::from(seen_dot);
+                    count += 1;
+                    small = small.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
                 }
                 b'.' if !seen_dot => seen_dot = true,
                 _ => return None,
             }
         }
-        if !seen_digit || scale > KEY_SCALE {
+        if count == 0 || scale > KEY_SCALE {
             return None;
         }
-        // Fewer than 29 significant digits fit an i128 with room to spare.
-        let m = mantissa as i128;
+        let mantissa = if count <= 19 {
+            i128::from(small)
+        } else {
+            Self::wide(digits)?
+        };
         Some(Self {
-            mantissa: if neg { -m } else { m },
+            mantissa: if neg { -mantissa } else { mantissa },
             scale,
         })
+    }
+
+    /// The mantissa of a long number (already checked to be digits and at
+    /// most one dot), if it has at most 28 significant digits.
+    fn wide(digits: &[u8]) -> Option<i128> {
+        let mut mantissa: u128 = 0;
+        let mut significant = 0u32;
+        for &b in digits.iter().filter(|b| b.is_ascii_digit()) {
+            if mantissa != 0 || b != b'0' {
+                significant += 1;
+            }
+            if significant > MAX_DIGITS {
+                return None;
+            }
+            mantissa = mantissa * 10 + u128::from(b - b'0');
+        }
+        // At most 28 significant digits fit an i128 with room to spare.
+        i128::try_from(mantissa).ok()
     }
 
     /// The ordering key: the value scaled to 18 fraction digits.
     #[inline]
     pub(crate) fn key(self) -> Option<i128> {
-        self.mantissa
-            .checked_mul(10i128.pow(KEY_SCALE - self.scale))
+        let factor = POW10.get((KEY_SCALE - self.scale) as usize)?;
+        self.mantissa.checked_mul(*factor)
     }
 
     #[inline]
@@ -85,7 +108,7 @@ impl Fixed {
 
 /// Parses a text already accepted into the book as a `Decimal`.
 pub(crate) fn decimal(text: &str) -> Decimal {
-    Fixed::parse(text).map_or(Decimal::ZERO, Fixed::to_decimal)
+    Fixed::parse(text.as_bytes()).map_or(Decimal::ZERO, Fixed::to_decimal)
 }
 
 #[cfg(test)]
@@ -94,8 +117,8 @@ mod tests {
 
     #[test]
     fn keys_ignore_trailing_zeros() {
-        let a = Fixed::parse("0.10").and_then(Fixed::key);
-        let b = Fixed::parse("0.1").and_then(Fixed::key);
+        let a = Fixed::parse(b"0.10").and_then(Fixed::key);
+        let b = Fixed::parse(b"0.1").and_then(Fixed::key);
         assert_eq!(a, b);
         assert_eq!(a, Some(100_000_000_000_000_000));
     }
@@ -113,7 +136,11 @@ mod tests {
         ];
         let keys: Vec<i128> = texts
             .iter()
-            .map(|t| Fixed::parse(t).and_then(Fixed::key).expect("valid"))
+            .map(|t| {
+                Fixed::parse(t.as_bytes())
+                    .and_then(Fixed::key)
+                    .expect("valid")
+            })
             .collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
     }
@@ -121,19 +148,19 @@ mod tests {
     #[test]
     fn zero_forms() {
         for t in ["0", "0.0", "0.000", "-0", "00"] {
-            assert!(Fixed::parse(t).expect("number").is_zero(), "{t}");
+            assert!(Fixed::parse(t.as_bytes()).expect("number").is_zero(), "{t}");
         }
-        assert!(!Fixed::parse("0.001").expect("number").is_zero());
+        assert!(!Fixed::parse(b"0.001").expect("number").is_zero());
     }
 
     #[test]
     fn rejects_what_it_cannot_hold() {
         for t in ["", "-", ".", "1e5", "1.2.3", "abc", "0.0000000000000000001"] {
-            assert!(Fixed::parse(t).is_none(), "{t}");
+            assert!(Fixed::parse(t.as_bytes()).is_none(), "{t}");
         }
-        assert!(Fixed::parse("12345678901234567890123456789").is_none());
+        assert!(Fixed::parse(b"12345678901234567890123456789").is_none());
         // 22 integer digits parse but do not fit the key.
-        let big = Fixed::parse("1234567890123456789012").expect("28 digits or fewer");
+        let big = Fixed::parse(b"1234567890123456789012").expect("28 digits or fewer");
         assert_eq!(big.key(), None);
     }
 

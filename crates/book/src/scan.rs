@@ -139,37 +139,37 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string holding a decimal number (`-`, digits and one `.`), returned
-    /// as the exact text so checksums can be rebuilt from it.
+    /// as the exact bytes so checksums can be rebuilt from them. With
+    /// `integer`, only up to 9 digits (a `u32` order count) are accepted.
     #[inline]
-    pub(crate) fn number_str(&mut self) -> Result<&'a str, ParseError> {
+    pub(crate) fn number_bytes(&mut self, integer: bool) -> Result<&'a [u8], ParseError> {
         self.expect(b'"', "a quoted number")?;
         let start = self.pos;
-        let mut dot = false;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let mut dot = integer;
         let mut digits = 0usize;
-        if self.bytes.get(self.pos) == Some(&b'-') {
-            self.pos += 1;
-        }
-        while let Some(&b) = self.bytes.get(self.pos) {
+        let mut len = usize::from(rest.first() == Some(&b'-') && !integer);
+        for &b in &rest[len..] {
             match b {
                 b'0'..=b'9' => digits += 1,
                 b'.' if !dot => dot = true,
                 b'"' => {
-                    if digits == 0 {
-                        return Err(ParseError::BadNumber { at: start });
+                    if digits == 0 || (integer && digits > 9) {
+                        break;
                     }
-                    let raw = &self.bytes[start..self.pos];
-                    self.pos += 1;
-                    // Only ASCII digits, '-' and '.' got here.
-                    return std::str::from_utf8(raw)
-                        .map_err(|_| ParseError::BadNumber { at: start });
+                    self.pos = start + len + 1;
+                    return Ok(&rest[..len]);
                 }
-                _ => return Err(ParseError::BadNumber { at: start }),
+                _ => break,
             }
-            self.pos += 1;
+            len += 1;
         }
-        Err(ParseError::Eof {
-            expected: "closing '\"'",
-        })
+        if start + len >= self.bytes.len() {
+            return Err(ParseError::Eof {
+                expected: "closing '\"'",
+            });
+        }
+        Err(ParseError::BadNumber { at: start })
     }
 
     /// A JSON integer (optionally negative), as used by `seqId` and `checksum`.

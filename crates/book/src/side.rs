@@ -71,7 +71,7 @@ impl SideBook {
     /// Applies one received level: size zero deletes, otherwise insert or
     /// replace (text included, since OKX may re-send a price as other text).
     #[inline]
-    pub(crate) fn apply(&mut self, px: &str, sz: &str, orders: u32) -> Result<(), LevelError> {
+    pub(crate) fn apply(&mut self, px: &[u8], sz: &[u8], orders: u32) -> Result<(), LevelError> {
         let price = Fixed::parse(px).ok_or(LevelError::BadPrice)?;
         let key = price.key().ok_or(LevelError::BadPrice)?;
         let size = Fixed::parse(sz).ok_or(LevelError::BadSize)?;
@@ -93,7 +93,7 @@ impl SideBook {
         match found {
             Ok(i) => {
                 let old = self.slots[i];
-                let (px_off, px_len) = if self.text(old.px_off, old.px_len) == px.as_bytes() {
+                let (px_off, px_len) = if self.text(old.px_off, old.px_len) == px {
                     (old.px_off, old.px_len)
                 } else {
                     self.live -= usize::from(old.px_len);
@@ -140,9 +140,9 @@ impl SideBook {
     }
 
     #[inline]
-    fn push_text(&mut self, text: &str) -> (u32, u16) {
+    fn push_text(&mut self, text: &[u8]) -> (u32, u16) {
         let off = self.arena.len() as u32;
-        self.arena.extend_from_slice(text.as_bytes());
+        self.arena.extend_from_slice(text);
         // Length was checked against u16::MAX in `apply`.
         (off, text.len() as u16)
     }
@@ -175,6 +175,22 @@ impl SideBook {
         }
         std::mem::swap(&mut self.arena, &mut self.spare);
         self.live = self.arena.len();
+    }
+
+    /// Price and size text as bytes from the best level down, for the checksum.
+    #[inline]
+    pub(crate) fn best_texts(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        let arena = self.arena.as_slice();
+        let text = move |off: u32, len: u16| {
+            let start = off as usize;
+            arena
+                .get(start..start + usize::from(len))
+                .unwrap_or_default()
+        };
+        self.slots
+            .iter()
+            .rev()
+            .map(move |s| (text(s.px_off, s.px_len), text(s.sz_off, s.sz_len)))
     }
 
     /// The `depth`-th best level (0 = best).
