@@ -2,15 +2,20 @@
 
 use std::process::{Command, ExitCode};
 
+mod codegen;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => run_ci(),
         Some("bench") => run(&["cargo", "bench", "--workspace"]),
+        Some("codegen") => codegen::run(args.get(1).map(String::as_str) == Some("--check")),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench>");
+            eprintln!("usage: cargo xtask <ci|bench|codegen [--check]>");
             eprintln!("  ci     run what .ci/run runs (fmt, clippy, tests, bench build, docs)");
             eprintln!("  bench  run every criterion benchmark");
+            eprintln!("  codegen  regenerate REST types, samples and tests from ../shared/okx-v5");
+            eprintln!("           (--check: fail if the committed output is stale)");
             ExitCode::from(2)
         }
     }

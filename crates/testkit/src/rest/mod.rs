@@ -24,13 +24,7 @@
 mod bodies;
 mod orders;
 mod respond;
-/// Sample bodies per endpoint; the generated table lands here.
-pub mod samples {
-    /// The sample envelope for `method` and `path`, when one is compiled in.
-    pub fn sample(_method: &str, _path: &str) -> Option<&'static str> {
-        None
-    }
-}
+pub mod samples;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,0 +1,355 @@
+//! Emits `crates/rest/src/api/*.rs`: one request type per endpoint, with its
+//! `Request` impl, constructor and setters.
+
+use std::fmt::Write as _;
+
+use super::responses::response_name;
+use super::rules::{self, Scalar};
+use super::spec::{Endpoint, Field, Kind};
+
+/// How a request field is typed and passed to `new`/setters.
+struct FieldTy {
+    ty: String,
+    /// `impl Into<String>` for text, else the type itself.
+    param: String,
+    convert: bool,
+    /// Extra serde attributes (decimal text).
+    with: Option<&'static str>,
+    scalar: Option<Scalar>,
+}
+
+fn field_ty(ep: &Endpoint, owner: &str, f: &Field, nested: &mut String) -> FieldTy {
+    let plain = |ty: &str| FieldTy {
+        ty: ty.to_owned(),
+        param: ty.to_owned(),
+        convert: false,
+        with: None,
+        scalar: None,
+    };
+    match f.kind() {
+        Kind::ArrayOfObjects | Kind::Object if !f.children.is_empty() => {
+            let child = format!("{owner}{}", rules::pascal(&f.name));
+            emit_struct(
+                nested,
+                ep,
+                &child,
+                &format!("An item of `{}` in [`{owner}`].", f.name),
+                &f.children,
+            );
+            if f.kind() == Kind::Object {
+                plain(&child)
+            } else {
+                plain(&format!("Vec<{child}>"))
+            }
+        }
+        Kind::Object => plain("std::collections::BTreeMap<String, String>"),
+        Kind::ArrayOfStrings | Kind::ArrayOfArrays => plain("Vec<String>"),
+        _ => {
+            let scalar = rules::request_scalar(&f.name, f.kind(), ep);
+            let mut t = match scalar {
+                Scalar::Str | Scalar::Int => FieldTy {
+                    ty: "String".to_owned(),
+                    param: "impl Into<String>".to_owned(),
+                    convert: true,
+                    with: None,
+                    scalar: None,
+                },
+                Scalar::Dec => FieldTy {
+                    with: Some("decimal"),
+                    ..plain("Decimal")
+                },
+                Scalar::Bool => plain("bool"),
+                Scalar::Enum(e) => plain(&format!("okx_models::enums::{e}")),
+            };
+            t.scalar = Some(scalar);
+            t
+        }
+    }
+}
+
+/// Emits a parameter struct (fields, `new`, setters) and its nested structs.
+fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &[Field]) {
+    let mut nested = String::new();
+    let mut body = String::new();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = String::new();
+    let mut seen = Vec::new();
+    for f in fields {
+        let field = rules::snake(&f.name);
+        if seen.contains(&field) {
+            continue;
+        }
+        seen.push(field.clone());
+        let t = field_ty(ep, name, f, &mut nested);
+        let mut doc_line = rules::describe(&f.name);
+        if f.deprecated {
+            doc_line.push_str(" Deprecated by OKX.");
+        }
+        let mut attrs = vec![];
+        if field.trim_start_matches("r#") != f.name {
+            attrs.push(format!("rename = \"{}\"", f.name));
+        }
+        let value = if t.convert {
+            format!("{field}.into()")
+        } else {
+            field.clone()
+        };
+        if f.required {
+            if let Some(w) = t.with {
+                attrs.push(format!("with = \"okx_models::num::{w}\""));
+            }
+            params.push(format!("{field}: {}", t.param));
+            inits.push(if t.convert {
+                format!("{field}: {value}")
+            } else {
+                field.clone()
+            });
+            let _ = writeln!(body, "    /// {doc_line}");
+            if !attrs.is_empty() {
+                let _ = writeln!(body, "    #[serde({})]", attrs.join(", "));
+            }
+            let _ = writeln!(body, "    pub {field}: {},", t.ty);
+        } else {
+            if let Some(w) = t.with {
+                attrs.push(format!("with = \"okx_models::num::opt_{w}\""));
+            }
+            attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+            inits.push(format!("{field}: None"));
+            let _ = writeln!(
+                body,
+                "    /// {doc_line}\n    #[serde({})]\n    pub {field}: Option<{}>,",
+                attrs.join(", "),
+                t.ty
+            );
+            let _ = writeln!(
+                setters,
+                "    /// Sets `{}`.\n    pub fn {field}(mut self, {field}: {}) -> Self {{\n        self.{field} = Some({value});\n        self\n    }}\n",
+                f.name, t.param
+            );
+        }
+    }
+    let default = if params.is_empty() { ", Default" } else { "" };
+    let _ = writeln!(
+        out,
+        "/// {doc}\n#[derive(Debug, Clone{default}, PartialEq, Eq, Serialize)]\npub struct {name} {{\n{body}}}\n"
+    );
+    let allow = if params.len() > 7 {
+        "    #[allow(clippy::too_many_arguments)]\n"
+    } else {
+        ""
+    };
+    let ctor_doc = if params.is_empty() {
+        "A request with no parameters set."
+    } else {
+        "A request with its required parameters."
+    };
+    let init = if inits.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", inits.join(", "))
+    };
+    let _ = writeln!(
+        out,
+        "impl {name} {{\n    /// {ctor_doc}\n{allow}    pub fn new({}) -> Self {{\n        Self {{{init}}}\n    }}\n\n{setters}}}\n",
+        params.join(", ")
+    );
+    out.push_str(&nested);
+}
+
+fn window_ms(ep: &Endpoint) -> Result<u64, String> {
+    let rl = ep
+        .rate_limit
+        .as_ref()
+        .ok_or_else(|| format!("{} has no rate limit", ep.path))?;
+    match (rl.seconds, rl.period.as_deref()) {
+        (Some(s), _) => Ok(u64::from(s) * 1000),
+        // OKX counts "per month"; a 30-day window is the conservative reading.
+        (None, Some("1 month")) => Ok(30 * 86_400_000),
+        _ => Err(format!("{}: unknown rate-limit period", ep.path)),
+    }
+}
+
+/// The `limit_key` body for the rule's key field, if the request has it.
+fn limit_key_expr(ep: &Endpoint, key: &str, fields: &[Field], batch: bool) -> Option<String> {
+    let f = fields.iter().find(|f| f.name == key)?;
+    let field = rules::snake(&f.name);
+    let is_enum = matches!(
+        rules::request_scalar(&f.name, f.kind(), ep),
+        Scalar::Enum(_)
+    );
+    let recv = if batch { "i" } else { "self" };
+    let (req, opt) = if is_enum {
+        (
+            format!("{recv}.{field}.as_str()"),
+            format!("{recv}.{field}.as_ref().map(|v| v.as_str())"),
+        )
+    } else {
+        (
+            format!("{recv}.{field}.as_str()"),
+            format!("{recv}.{field}.as_deref()"),
+        )
+    };
+    Some(match (batch, f.required) {
+        (false, true) => format!("Some({req})"),
+        (false, false) => opt,
+        (true, true) => format!("self.0.first().map(|i| {req})"),
+        (true, false) => format!("self.0.first().and_then(|i| {opt})"),
+    })
+}
+
+fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), String> {
+    let name = rules::type_name(ep);
+    let rl = ep
+        .rate_limit
+        .as_ref()
+        .ok_or_else(|| format!("{} has no rate limit", ep.path))?;
+    let rule = rl.rule.as_deref().unwrap_or("IP");
+    let (scope, key) = rules::scope_of(rule)?;
+    let window = window_ms(ep)?;
+    let unit = if rl.unit == "orders" {
+        "Orders"
+    } else {
+        "Requests"
+    };
+    let signed = !matches!(module, "market" | "public" | "rubik");
+    let fields = ep.request_fields();
+    let batch = ep.is_batch();
+    let per = if window % 86_400_000 == 0 {
+        format!("{} days", window / 86_400_000)
+    } else {
+        format!("{} s", window as f64 / 1000.0)
+    };
+    let doc = format!(
+        "`{} {}`: {}.\n///\n/// Rate limit: {} {} per {per}, counted by {rule}. {}",
+        ep.method,
+        ep.path,
+        ep.clean_title(),
+        rl.count,
+        rl.unit,
+        if signed {
+            "Signed (private)."
+        } else {
+            "Public, unsigned."
+        }
+    );
+    if batch {
+        let item = format!("{name}Item");
+        let _ = writeln!(
+            out,
+            "/// {doc}\n///\n/// A batch: the body is a JSON array of [`{item}`], and the rate limit\n/// counts each item.\n#[derive(Debug, Clone, PartialEq, Eq, Serialize)]\n#[serde(transparent)]\npub struct {name}(pub Vec<{item}>);\n"
+        );
+        let _ = writeln!(
+            out,
+            "impl {name} {{\n    /// A batch of the given items.\n    pub fn new(items: Vec<{item}>) -> Self {{\n        Self(items)\n    }}\n}}\n"
+        );
+        emit_struct(
+            out,
+            ep,
+            &item,
+            &format!("One item of a [`{name}`] batch."),
+            &fields,
+        );
+    } else {
+        emit_struct(out, ep, &name, &doc, &fields);
+    }
+    let resp = response_name(ep);
+    let _ = write!(
+        out,
+        "impl Request for {name} {{\n    const METHOD: Method = Method::{};\n    const PATH: &'static str = \"{}\";\n    const SIGNED: bool = {signed};\n    const RATE_LIMIT: RateLimit = RateLimit {{\n        count: {},\n        window_ms: {window},\n        unit: LimitUnit::{unit},\n        scope: LimitScope::{scope},\n    }};\n",
+        if ep.method == "GET" { "Get" } else { "Post" },
+        ep.path,
+        rl.count,
+    );
+    if let Some(op) = rules::order_op(ep) {
+        let _ = writeln!(out, "    const ORDER_OP: OrderOp = OrderOp::{op};");
+    }
+    let _ = writeln!(
+        out,
+        "    type Response = okx_models::api::{module}::{resp};"
+    );
+    if let Some(expr) = key.and_then(|k| limit_key_expr(ep, k, &fields, batch)) {
+        let _ = writeln!(
+            out,
+            "\n    fn limit_key(&self) -> Option<&str> {{\n        {expr}\n    }}"
+        );
+    }
+    if batch {
+        let _ = writeln!(
+            out,
+            "\n    fn cost(&self) -> u32 {{\n        u32::try_from(self.0.len()).unwrap_or(u32::MAX)\n    }}"
+        );
+    }
+    out.push_str("}\n\n");
+    Ok(())
+}
+
+pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<String, String> {
+    let mut body = String::new();
+    for ep in eps {
+        emit_endpoint(&mut body, module, ep)?;
+    }
+    let mut out = format!(
+        "//! Request types of the {group} endpoints.\n//!\n\
+         //! Generated by `cargo xtask codegen` from the OKX catalog; do not edit by hand.\n\n"
+    );
+    if body.contains("Decimal") {
+        out.push_str("use rust_decimal::Decimal;\n");
+    }
+    out.push_str("use serde::Serialize;\n\n");
+    let mut imports = vec!["LimitScope", "LimitUnit", "Method"];
+    if body.contains("OrderOp::") {
+        imports.push("OrderOp");
+    }
+    imports.extend(["RateLimit", "Request"]);
+    let _ = writeln!(out, "use crate::request::{{{}}};\n", imports.join(", "));
+    out.push_str(&body);
+    Ok(out)
+}
+
+/// `crates/rest/src/api/mod.rs`: the modules and the catalog table.
+pub fn mod_file(eps: &[Endpoint]) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "//! Request types, one per OKX endpoint, grouped by OKX's own sections.\n//!\n\
+         //! Generated by `cargo xtask codegen` from `../shared/okx-v5/endpoints.json`;\n\
+         //! do not edit by hand. Each type implements [`Request`](crate::Request):\n\
+         //! build it with `new(required..)` and the setters, then hand it to the client.\n\n\
+         use crate::request::Method;\n\n",
+    );
+    for (_, module) in rules::GROUPS {
+        let _ = writeln!(out, "pub mod {module};");
+    }
+    out.push_str(
+        "\n/// One implemented endpoint, as listed in OKX's catalog.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         pub struct EndpointInfo {\n\
+         \x20   /// The catalog group (`endpoints.tsv` first column).\n\
+         \x20   pub group: &'static str,\n\
+         \x20   /// HTTP method.\n\
+         \x20   pub method: Method,\n\
+         \x20   /// Path starting with `/api/v5/`.\n\
+         \x20   pub path: &'static str,\n\
+         \x20   /// The request type, `module::Type`.\n\
+         \x20   pub type_name: &'static str,\n\
+         \x20   /// Whether requests are signed.\n\
+         \x20   pub signed: bool,\n\
+         }\n\n\
+         /// Every implemented endpoint, in catalog order.\n\
+         pub const CATALOG: &[EndpointInfo] = &[\n",
+    );
+    for ep in eps {
+        let module = rules::module_of(&ep.group).unwrap_or("");
+        let signed = !matches!(module, "market" | "public" | "rubik");
+        let _ = writeln!(
+            out,
+            "    EndpointInfo {{ group: \"{}\", method: Method::{}, path: \"{}\", type_name: \"{module}::{}\", signed: {signed} }},",
+            ep.group,
+            if ep.method == "GET" { "Get" } else { "Post" },
+            ep.path,
+            rules::type_name(ep)
+        );
+    }
+    out.push_str("];\n");
+    out
+}

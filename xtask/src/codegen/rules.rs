@@ -1,0 +1,490 @@
+//! The field rules and overrides: the one place that decides what the docs'
+//! all-`String` types really are, how endpoints are named and grouped, and
+//! which rate-limit rule maps to which `LimitScope`.
+
+use super::spec::{Endpoint, Kind};
+
+/// Catalog group → Rust module (the same name in okx-rest and okx-models).
+pub const GROUPS: &[(&str, &str)] = &[
+    ("Market data", "market"),
+    ("Public data", "public"),
+    ("Trading account", "account"),
+    ("Trade", "trade"),
+    ("Algo orders", "algo"),
+    ("Funding / asset", "asset"),
+    ("Sub-account", "subaccount"),
+    ("Trading statistics", "rubik"),
+];
+
+pub fn module_of(group: &str) -> Option<&'static str> {
+    GROUPS.iter().find(|(g, _)| *g == group).map(|(_, m)| *m)
+}
+
+/// Text of numbers that are money, prices, sizes, rates, ratios or greeks:
+/// `Decimal` (responses: `Option<Decimal>`, `""` is `None`).
+#[rustfmt::skip]
+const DECIMAL: &[&str] = &[
+    "accAvgPx", "accBorrowed", "accFillSz", "acctAvailEq", "acctLever", "activePx", "actualPx",
+    "actualSz", "adjEq", "adjEqChg", "allAcctRemainingQuota", "amt", "askPx", "askSz", "askVol",
+    "autoLendMtAmt", "availBal", "availBalChg", "availBuy", "availEq", "availLoan", "availPos",
+    "availSell", "avgPx", "avgRate", "bal", "balChg", "balance", "baseBal", "baseBorrowed",
+    "baseCcyMax", "baseCcyMin", "baseInterest", "baseMaxLoan", "baseSz", "bePx", "bidPx", "bidSz",
+    "bidVol", "borrowFroz", "borrowImr", "borrowMmr", "burningFeeRate", "buyLmt", "buyVol", "c",
+    "callBlockVol", "callBuyVol", "callOI", "callSellVol", "callVol", "callbackRatio",
+    "callbackSpread", "cashBal", "chaseVal", "clSpotInUseAmt", "classic", "closeAvgPx",
+    "closeFraction", "cnvPx", "cnvtPx", "crossLiab", "ctMult", "ctVal", "curAcctRemainingQuota",
+    "dailyLimit", "dailyLimitRemaining", "debt", "debtAmt", "decRate", "delta", "deltaBS",
+    "deltaPA", "depQuotaFixed", "depQuoteDailyLayer2", "derivMmr", "disCcyEq", "disEq",
+    "discountRate", "earn", "eq", "eqPx", "eqUsd", "estAvailQuoteTrans", "estAvailTrans",
+    "estLiqPx", "estMaxAmt", "estMgn", "estQuoteMaxAmt", "estQuoteMgn", "estSettlePx", "fee",
+    "feeRate", "fillBaseSz", "fillDebtSz", "fillFromAmt", "fillFromSz", "fillFwdPx", "fillIdxPx",
+    "fillMarkPx", "fillMarkVol", "fillPnl", "fillPx", "fillPxUsd", "fillPxVol", "fillQuoteSz",
+    "fillRatio", "fillRepaySz", "fillSz", "fillToAmt", "fillToSz", "fillVol", "fixedBal",
+    "fixedPxDailyLimit", "fixedPxRemainingDailyQuota", "floatPnl", "fromAmt", "frozenBal",
+    "funding", "fundingFee", "fundingRate", "fwdPx", "gamma", "gammaBS", "gammaPA", "h", "high24h",
+    "idxPx", "idxVol", "impactValue", "imr", "imrBf", "imrChg", "interest", "interestFreeLiab",
+    "interestRate", "irDiscount", "isoEq", "isoLiab", "isoUpl", "l", "last", "lastSz", "lever",
+    "leverage", "liab", "liabChg", "lifetimeLimit", "liqPenalty", "liqPenaltyRate", "liqPx",
+    "liqPxDiff", "liqPxDiffRatio", "loanQuota", "loanQuotaCoef", "longShortAcctRatio",
+    "longShortPosRatio", "lotSz", "low24h", "mainFillRatio", "maker", "makerU", "makerUSDC",
+    "margin", "marginRatio", "markPx", "markPxBf", "markVol", "matchedSz", "max", "maxAmt",
+    "maxBal", "maxBuy", "maxChaseVal", "maxFee", "maxFeeForCtAddr", "maxFundingRate",
+    "maxIcebergSz", "maxLever", "maxLmtAmt", "maxLmtSz", "maxLoan", "maxMktAmt", "maxMktSz",
+    "maxPx", "maxSell", "maxSpotInUse", "maxSpotInUseAmt", "maxStopSz", "maxSz", "maxTriggerSz",
+    "maxTwapSz", "maxWd", "maxWdEx", "mgnRatio", "mgnRatioChg", "min", "minAmt", "minDep",
+    "minDiscountRate", "minFee", "minFeeForCtAddr", "minFundingRate", "minInternal", "minLever",
+    "minPx", "minSz", "minWd", "mmr", "mmrBf", "mmrChg", "mmrRatio", "monthlyLimit",
+    "monthlyLimitRemaining", "moveTriggerPx", "mr1", "mr2", "mr3", "mr4", "mr5", "mr6", "mr7",
+    "mr8", "mr9", "newPx", "newPxUsd", "newPxVol", "newSlOrdPx", "newSlTriggerPx", "newSz",
+    "newTpOrdPx", "newTpTriggerPx", "nextFundingRate", "nonSettleAvgPx", "notionalCcy",
+    "notionalLever", "notionalUsd", "notionalUsdForBorrow", "notionalUsdForFutures",
+    "notionalUsdForOption", "notionalUsdForSwap", "o", "oi", "oiCcy", "oiRatio", "oiUsd",
+    "open24h", "openAvgPx", "openMaxPos", "optMgnFactor", "optVal", "ordFroz", "ordFrozen",
+    "ordPx", "origRfqSz", "pendingCloseOrdLiabVal", "platRemainingQuota", "pnl", "pnlRatio", "pos",
+    "posBal", "posBalChg", "posLoan", "potentialBorrowingAmt", "premium", "putBlockVol",
+    "putBuyVol", "putOI", "putSellVol", "putVol", "px", "pxLimit", "pxSpread", "pxUsd", "pxVar",
+    "pxVol", "qtyLimit", "quota", "quoteBal", "quoteBorrowed", "quoteCcyMax", "quoteCcyMin",
+    "quoteFromAmt", "quoteInterest", "quoteMaxLoan", "quotePx", "quoteSz", "quoteToAmt", "rate",
+    "ratio", "realVol", "realizedPnl", "realizedRate", "rebate", "repayAmt", "rewardBal", "rfqAmt",
+    "rfqSz", "sellLmt", "sellVol", "settFundingRate", "settlePx", "settledPnl", "shockFactor",
+    "singleTradeMax", "singleTradeMin", "slOrdPx", "slTriggerPx", "smtSyncEq", "sodUtc0",
+    "sodUtc8", "spotBal", "spotCopyTradingEq", "spotInUse", "spotInUseAmt", "spotIsoBal",
+    "spotOffsetMaxWd", "spotOffsetMaxWdEx", "spotShock", "spotUpl", "spotUplRatio", "stgyEq",
+    "strike", "surplusLmt", "symPx", "sz", "szLimit", "taker", "takerU", "takerUSDC", "theta",
+    "thetaBS", "thetaPA", "tickSz", "total", "totalAsset", "totalBal", "totalEq", "totalImr",
+    "totalLiab", "totalMmr", "totalPnl", "totalPnlRatio", "tpOrdPx", "tpTriggerPx", "trading",
+    "triggerPx", "unmatchedSz", "upl", "uplLastPx", "uplLiab", "uplRatio", "uplRatioLastPx",
+    "usdCny", "usdPx", "usedDepQuotaFixed", "usedLmt", "usedLoan", "usedWdQuota", "vega", "vegaBS",
+    "vegaPA", "vol", "vol24h", "volCcy", "volCcy24h", "volCcyQuote", "volCny", "volRatio",
+    "volUsd", "wdQuota", "wdTickSz", "weeklyLimit", "weeklyLimitRemaining", "wgt",
+    "orderPx", "newOrdPx", "newTriggerPx",
+];
+
+/// Millisecond timestamps and plain counters: `i64` (responses only; request
+/// cursors and time bounds stay text, as OKX takes them).
+#[rustfmt::skip]
+const INT: &[&str] = &[
+    "ts", "cTime", "uTime", "fillTime", "listTime", "expTime", "contTdSwTime", "auctionEndTime",
+    "fundingTime", "nextFundingTime", "nextSettleTime", "triggerTime", "quoteTime", "inTime",
+    "outTime", "depEstOpenTime", "wdEstOpenTime", "nextDiscountTime", "nextInterestTime",
+    "maxBalTs", "mmpFrozenUntil", "ttlMs", "accRateLimit", "nextAccRateLimit", "instIdCode",
+    "timeInterval", "frozenInterval", "date", "refDate",
+];
+
+/// Flags that OKX sends as `"true"`/`"false"` text although the docs say String.
+const BOOL_TEXT: &[&str] = &["reduceOnly", "isTpLimit"];
+
+/// A leaf field's Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    Str,
+    Dec,
+    Int,
+    Bool,
+    /// A wire enum from `okx_models::enums`.
+    Enum(&'static str),
+}
+
+fn enum_of(name: &str, ep: &Endpoint) -> Option<&'static str> {
+    let algo = ep.group == "Algo orders";
+    Some(match name {
+        "instType" => "InstType",
+        "side" => "Side",
+        "posSide" => "PosSide",
+        "tdMode" => "TdMode",
+        "ordType" if algo => "AlgoOrdType",
+        "ordType" => "OrdType",
+        "mgnMode" => "MgnMode",
+        "tgtCcy" => "TgtCcy",
+        "optType" => "OptType",
+        "ctType" => "CtType",
+        "execType" => "ExecType",
+        "posMode" => "PosMode",
+        "stpMode" | "acctStpMode" => "StpMode",
+        "triggerPxType" | "tpTriggerPxType" | "slTriggerPxType" | "newTpTriggerPxType"
+        | "newSlTriggerPxType" | "newTriggerPxType" => "TriggerPxType",
+        "tpOrdKind" | "newTpOrdKind" => "TpOrdKind",
+        "ruleType" => "RuleType",
+        "bar" => "Bar",
+        "state" => state_enum(ep)?,
+        _ => return None,
+    })
+}
+
+/// `state` means something different on every page; only three are wire enums.
+fn state_enum(ep: &Endpoint) -> Option<&'static str> {
+    match ep.path.as_str() {
+        "/api/v5/public/instruments" | "/api/v5/account/instruments" => Some("InstState"),
+        "/api/v5/trade/order"
+        | "/api/v5/trade/orders-pending"
+        | "/api/v5/trade/orders-history"
+        | "/api/v5/trade/orders-history-archive" => Some("OrderState"),
+        "/api/v5/trade/order-algo"
+        | "/api/v5/trade/orders-algo-pending"
+        | "/api/v5/trade/orders-algo-history" => Some("AlgoState"),
+        _ => None,
+    }
+}
+
+/// The type of a response leaf.
+pub fn response_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
+    if kind == Kind::Bool || BOOL_TEXT.contains(&name) {
+        return Scalar::Bool;
+    }
+    if kind == Kind::Int || INT.contains(&name) {
+        return Scalar::Int;
+    }
+    if let Some(e) = enum_of(name, ep) {
+        return Scalar::Enum(e);
+    }
+    if DECIMAL.contains(&name) {
+        return Scalar::Dec;
+    }
+    Scalar::Str
+}
+
+/// The type of a request leaf.
+pub fn request_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
+    if kind == Kind::Bool {
+        return Scalar::Bool;
+    }
+    if let Some(e) = enum_of(name, ep) {
+        // `state` filters take values that are not the item's state enum.
+        if name != "state" {
+            return Scalar::Enum(e);
+        }
+    }
+    // The book depth parameter is a level count, not a size.
+    if name == "sz" && ep.path.starts_with("/api/v5/market/books") {
+        return Scalar::Str;
+    }
+    if DECIMAL.contains(&name) {
+        return Scalar::Dec;
+    }
+    Scalar::Str
+}
+
+/// The core models okx-models exports at its root so far; an endpoint maps to
+/// one only once it exists.
+const CORE_AVAILABLE: &[&str] = &[
+    "Ticker",
+    "OrderBook",
+    "Candle",
+    "Trade",
+    "Instrument",
+    "Order",
+    "Fill",
+    "Balance",
+    "Position",
+];
+
+/// Responses that are core models of okx-models instead of generated structs.
+pub fn core_response(ep: &Endpoint) -> Option<&'static str> {
+    core_candidate(ep).filter(|c| CORE_AVAILABLE.contains(c))
+}
+
+fn core_candidate(ep: &Endpoint) -> Option<&'static str> {
+    let p = ep.path.as_str();
+    Some(match (ep.method.as_str(), p) {
+        ("GET", "/api/v5/market/tickers" | "/api/v5/market/ticker") => "Ticker",
+        ("GET", "/api/v5/market/books" | "/api/v5/market/books-full") => "OrderBook",
+        ("GET", "/api/v5/market/candles" | "/api/v5/market/history-candles") => "Candle",
+        (
+            "GET",
+            "/api/v5/market/index-candles"
+            | "/api/v5/market/history-index-candles"
+            | "/api/v5/market/mark-price-candles"
+            | "/api/v5/market/history-mark-price-candles",
+        ) => "Candle",
+        ("GET", "/api/v5/market/trades" | "/api/v5/market/history-trades") => "Trade",
+        ("GET", "/api/v5/public/instruments") => "Instrument",
+        (
+            "GET",
+            "/api/v5/trade/order"
+            | "/api/v5/trade/orders-pending"
+            | "/api/v5/trade/orders-history"
+            | "/api/v5/trade/orders-history-archive",
+        ) => "Order",
+        ("GET", "/api/v5/trade/fills" | "/api/v5/trade/fills-history") => "Fill",
+        ("GET", "/api/v5/account/balance") => "Balance",
+        ("GET", "/api/v5/account/positions") => "Position",
+        _ => return None,
+    })
+}
+
+/// OKX's rate-limit rule text → `LimitScope` variant and the request field
+/// that keys the bucket.
+pub fn scope_of(rule: &str) -> Result<(&'static str, Option<&'static str>), String> {
+    Ok(match rule {
+        "IP" => ("Ip", None),
+        "IP + Instrument ID" => ("IpInstId", Some("instId")),
+        "IP + Instrument Type" => ("IpInstType", Some("instType")),
+        "IP + (Instrument Type + instFamily)" => ("IpInstTypeFamily", Some("instFamily")),
+        "IP + (Instrument Family)" | "IP + instFamily" => ("IpInstFamily", Some("instFamily")),
+        "User ID" => ("Uid", None),
+        "Master account User ID" | "Master account UserID" => ("MasterUid", None),
+        "User ID + Instrument ID" => ("UidInstId", Some("instId")),
+        "User ID + Instrument Type" => ("UidInstType", Some("instType")),
+        "User ID + Currency" => ("UidCcy", Some("ccy")),
+        "User ID + tag" => ("UidTag", Some("tag")),
+        "User ID + Instrument ID (except Options); User ID + Instrument Family (Options only)" => {
+            ("UidInstIdOrFamily", Some("instId"))
+        }
+        other => return Err(format!("unmapped rate-limit rule {other:?}")),
+    })
+}
+
+/// Which trading counter an endpoint feeds.
+pub fn order_op(ep: &Endpoint) -> Option<&'static str> {
+    if ep.method != "POST" {
+        return None;
+    }
+    Some(match ep.path.as_str() {
+        "/api/v5/trade/order" | "/api/v5/trade/batch-orders" | "/api/v5/trade/order-algo" => {
+            "Place"
+        }
+        "/api/v5/trade/amend-order"
+        | "/api/v5/trade/amend-batch-orders"
+        | "/api/v5/trade/amend-algos" => "Amend",
+        "/api/v5/trade/cancel-order"
+        | "/api/v5/trade/cancel-batch-orders"
+        | "/api/v5/trade/cancel-algos" => "Cancel",
+        _ => return None,
+    })
+}
+
+/// Request type names that the path alone would name badly.
+fn name_override(ep: &Endpoint) -> Option<&'static str> {
+    Some(match (ep.method.as_str(), ep.path.as_str()) {
+        ("POST", "/api/v5/trade/order") => "PlaceOrder",
+        ("POST", "/api/v5/trade/batch-orders") => "PlaceBatchOrders",
+        ("POST", "/api/v5/trade/order-algo") => "PlaceAlgoOrder",
+        ("GET", "/api/v5/trade/order-algo") => "GetAlgoOrder",
+        ("GET", "/api/v5/trade/order") => "GetOrder",
+        ("POST", "/api/v5/account/mmp-config") => "SetMmpConfig",
+        ("POST", "/api/v5/account/bills-history-archive") => "ApplyBillsHistoryArchive",
+        ("POST", "/api/v5/asset/monthly-statement") => "ApplyMonthlyStatement",
+        ("POST", "/api/v5/users/subaccount/apikey") => "CreateSubaccountApikey",
+        ("POST", "/api/v5/asset/transfer") => "FundsTransfer",
+        ("GET", "/api/v5/account/subaccount/balances") => "GetSubaccountTradingBalances",
+        ("GET", "/api/v5/asset/subaccount/balances") => "GetSubaccountFundingBalances",
+        ("GET", "/api/v5/asset/balances") => "GetFundingBalances",
+        ("POST", "/api/v5/asset/subaccount/transfer") => "SubaccountTransfer",
+        ("GET", "/api/v5/public/time") => "GetSystemTime",
+        _ => return None,
+    })
+}
+
+/// The request type name: an override, else `Get` + the path for reads and
+/// the path alone for writes (OKX write paths mostly start with a verb).
+pub fn type_name(ep: &Endpoint) -> String {
+    if let Some(n) = name_override(ep) {
+        return n.to_owned();
+    }
+    let rest = ep.path.trim_start_matches("/api/v5/");
+    let mut segs: Vec<&str> = rest.split('/').collect();
+    let drop = match segs.first().copied() {
+        Some("rubik") => 2,
+        Some("market" | "public" | "account" | "trade" | "asset" | "users") => 1,
+        _ => 0,
+    };
+    segs.drain(..drop);
+    let base: String = segs.iter().map(|s| pascal(s)).collect();
+    if ep.method == "GET" {
+        format!("Get{base}")
+    } else {
+        base
+    }
+}
+
+/// `one-click-repay` / `riskOffset` → `OneClickRepay` / `RiskOffset`.
+pub fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    for part in s.split(['-', '_', ' ']) {
+        let mut cs = part.chars();
+        if let Some(c) = cs.next() {
+            out.push(c.to_ascii_uppercase());
+            out.extend(cs);
+        }
+    }
+    out
+}
+
+/// `instId` → `inst_id`, `makerUSDC` → `maker_usdc`, `callOI` → `call_oi`.
+pub fn snake(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    match out.as_str() {
+        "type" => "r#type".to_owned(),
+        _ => out,
+    }
+}
+
+/// A readable one-line description of a wire field name, for doc comments.
+pub fn describe(name: &str) -> String {
+    #[rustfmt::skip]
+    const WORDS: &[(&str, &str)] = &[
+        ("inst", "instrument"), ("ccy", "currency"), ("px", "price"), ("sz", "size"),
+        ("ord", "order"), ("ords", "orders"), ("cl", "client"), ("td", "trade"),
+        ("mgn", "margin"), ("pos", "position"), ("avg", "average"), ("acc", "accumulated"),
+        ("ts", "timestamp (Unix ms)"), ("amt", "amount"), ("bal", "balance"), ("eq", "equity"),
+        ("upl", "unrealized PnL"), ("imr", "initial margin requirement"),
+        ("mmr", "maintenance margin requirement"), ("liab", "liability"), ("lever", "leverage"),
+        ("tgt", "target"), ("vol", "volume"), ("acct", "account"), ("chg", "change"),
+        ("id", "ID"), ("uid", "user ID"), ("liq", "liquidation"), ("idx", "index"),
+        ("tp", "take-profit"), ("sl", "stop-loss"), ("oi", "open interest"), ("iso", "isolated"),
+        ("avail", "available"), ("froz", "frozen"), ("opt", "option"), ("ct", "contract"),
+        ("val", "value"), ("mult", "multiplier"), ("lmt", "limit"), ("mkt", "market"),
+        ("max", "maximum"), ("min", "minimum"), ("wd", "withdrawal"), ("dep", "deposit"),
+        ("addr", "address"), ("sub", "sub"), ("algo", "algo"), ("tick", "tick"),
+        ("lot", "lot"), ("cnt", "count"), ("num", "number"), ("pnl", "PnL"), ("usd", "USD"),
+        ("stp", "self-trade prevention"), ("exp", "expiry"), ("cxl", "cancel"),
+        ("tx", "transaction"), ("bf", "before"), ("aft", "after"), ("sod", "start of day"),
+        ("uly", "underlying"), ("fwd", "forward"), ("mmp", "market maker protection"),
+        ("rfq", "RFQ"), ("sett", "settlement"), ("est", "estimated"), ("info", "info"),
+        ("pmt", "payment"), ("rcvr", "receiver"), ("exch", "exchange"), ("stk", "strike"),
+        ("ratio", "ratio"), ("qty", "quantity"), ("cnv", "conversion"), ("cnvt", "conversion"),
+    ];
+    let words: Vec<String> = split_words(name)
+        .into_iter()
+        .map(|w| {
+            let lw = w.to_ascii_lowercase();
+            match (w.as_str(), WORDS.iter().find(|(k, _)| *k == lw)) {
+                ("c", _) => "creation".to_owned(),
+                ("u", _) => "update".to_owned(),
+                (_, Some((_, v))) => (*v).to_owned(),
+                _ => lw,
+            }
+        })
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_ascii_uppercase() + &text[1..];
+    }
+    format!("{text} (`{name}`).")
+}
+
+fn split_words(s: &str) -> Vec<String> {
+    snake(s)
+        .trim_start_matches("r#")
+        .split('_')
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A plausible wire value for a field, used for synthesized samples and for
+/// the required fields of requests built in tests.
+pub fn sample_value(name: &str, scalar: Scalar) -> String {
+    match scalar {
+        Scalar::Bool => "false".to_owned(),
+        Scalar::Int => match name {
+            "accRateLimit" | "nextAccRateLimit" => "2000".to_owned(),
+            "instIdCode" => "10459".to_owned(),
+            "timeInterval" | "frozenInterval" | "ttlMs" => "10".to_owned(),
+            _ => "1700000000000".to_owned(),
+        },
+        Scalar::Enum(e) => match e {
+            "InstType" => "SPOT",
+            "Side" => "buy",
+            "PosSide" => "net",
+            "TdMode" => "cash",
+            "OrdType" => "limit",
+            "AlgoOrdType" => "conditional",
+            "MgnMode" => "cross",
+            "TgtCcy" => "base_ccy",
+            "OptType" => "C",
+            "CtType" => "linear",
+            "ExecType" => "T",
+            "PosMode" => "net_mode",
+            "StpMode" => "cancel_maker",
+            "TriggerPxType" => "last",
+            "TpOrdKind" => "condition",
+            "RuleType" => "normal",
+            "Bar" => "1m",
+            "InstState" => "live",
+            "OrderState" => "live",
+            "AlgoState" => "live",
+            _ => "",
+        }
+        .to_owned(),
+        Scalar::Dec => match name {
+            "px" | "last" | "askPx" | "bidPx" | "avgPx" | "markPx" | "idxPx" | "o" | "h" | "l"
+            | "c" | "open24h" | "high24h" | "low24h" | "fillPx" | "triggerPx" | "orderPx"
+            | "tpTriggerPx" | "slTriggerPx" => "43250.5",
+            "sz" | "lastSz" | "askSz" | "bidSz" | "fillSz" | "accFillSz" | "minSz" | "lotSz" => {
+                "0.01"
+            }
+            "tickSz" => "0.1",
+            "lever" | "leverage" | "maxLever" => "5",
+            n if n.contains("Rate") || n.contains("rate") || n.contains("Ratio") => "0.0001",
+            n if n.contains("Fee") || n.contains("fee") => "-0.002",
+            _ => "12.5",
+        }
+        .to_owned(),
+        Scalar::Str => match name {
+            "instId" | "toInstId" => "BTC-USDT",
+            "instFamily" | "uly" => "BTC-USD",
+            "ccy" | "fromCcy" | "baseCcy" | "feeCcy" | "rebateCcy" | "settleCcy" | "mgnCcy"
+            | "posCcy" | "liabCcy" | "ctValCcy" | "debtCcy" | "repayCcy" => "BTC",
+            "toCcy" | "quoteCcy" => "USDT",
+            "ordId" | "algoId" | "billId" | "tradeId" | "posId" | "subUid" | "uid" => {
+                "590908157585625111"
+            }
+            "clOrdId" | "algoClOrdId" | "attachAlgoClOrdId" => "b15",
+            "sCode" | "code" => "0",
+            "subAcct" => "test00001",
+            "amt" => "1.5",
+            "lever" => "5",
+            "chain" => "USDT-TRC20",
+            "addr" | "toAddr" => "TYCoRs3Tck2cdC4k5LUXEBJvpBu7bfsvD7",
+            "from" | "to" => "6",
+            "type" => "0",
+            "apiKey" => "75d7a9f7-3c5b-4a4d-8f4f-1d2c2a8b9e3f",
+            "label" => "api-trading",
+            "perm" => "read_only,trade",
+            "ip" => "127.0.0.1",
+            "passphrase" | "pwd" => "Passphrase123!",
+            "quoteId" => "quoterETH-USDT16461885104612381",
+            "side" => "buy",
+            "rfqSzCcy" => "USDT",
+            "state" => "2",
+            "tag" => "",
+            _ => "",
+        }
+        .to_owned(),
+    }
+}
