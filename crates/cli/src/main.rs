@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod replay;
 mod sign;
 
 /// Tools for the OKX V5 API.
@@ -22,10 +23,13 @@ struct Cli {
 enum Command {
     /// Sign requests the way OKX checks them: JSON lines on stdin, or one request from flags.
     Sign(sign::SignArgs),
+    /// Replay recorded WebSocket frames through the SDK: `okx replay book FILE [--json]`.
+    Replay(replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Sign(args) => args.run(),
+        Command::Replay(args) => args.run(),
     }
 }

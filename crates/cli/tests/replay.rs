@@ -1,0 +1,114 @@
+//! `okx replay book` end to end, through the built binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn okx(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okx"))
+        .args(args)
+        .output()
+        .expect("the okx binary runs")
+}
+
+fn json_of(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+/// A scratch file unique to this test process.
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("okx-replay-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("write scratch file");
+    path
+}
+
+#[test]
+fn recorded_sequence_as_json() {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/okx/ws/books_sequence_BTC-USDT_2022.json"
+    ));
+    if !path.exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "fixtures missing"
+        );
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    }
+    let out = okx(&[
+        "replay",
+        "book",
+        path.to_str().expect("utf-8 path"),
+        "--json",
+    ]);
+    let v = json_of(&out);
+    assert_eq!(v["messages"], 98);
+    let book = &v["books"]["BTC-USDT"];
+    assert_eq!(book["applied"], 98);
+    assert_eq!(book["checksums_verified"], 98);
+    assert_eq!(book["checksum_mismatches"], 0);
+    assert_eq!(book["seq_gaps"], 0);
+    assert_eq!(book["out_of_sync_at"], serde_json::json!([]));
+    assert_eq!(
+        book["best_bid"],
+        serde_json::json!(["30236.1", "0.18050747"])
+    );
+    assert_eq!(book["best_ask"], serde_json::json!(["30236.2", "0.001"]));
+}
+
+const SNAPSHOT: &str = r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"asks":[["3366.8","9","0","1"],["3368","8","0","1"]],"bids":[["3366.1","7","0","1"],["3366","6","0","1"]],"ts":"1","checksum":-1881014294,"seqId":10,"prevSeqId":-1}]}"#;
+const UPDATE: &str = r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[{"asks":[["3372","8","0","1"]],"bids":[["3366","0","0","0"]],"ts":"2","checksum":831078360,"seqId":11,"prevSeqId":10}]}"#;
+
+#[test]
+fn json_lines_with_a_gap_a_bad_line_and_a_resync() {
+    let gap = UPDATE.replace(r#""prevSeqId":10"#, r#""prevSeqId":9"#);
+    let lines = [
+        SNAPSHOT,
+        r#"{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a"}"#,
+        &gap,
+        "{not json",
+        "",
+        SNAPSHOT,
+        UPDATE,
+    ]
+    .join("\n");
+    let path = scratch("lines.jsonl", &lines);
+    let v = json_of(&okx(&[
+        "replay",
+        "book",
+        path.to_str().expect("utf-8"),
+        "--json",
+    ]));
+    assert_eq!(v["messages"], 6);
+    assert_eq!(v["malformed"][0]["index"], 3);
+    let book = &v["books"]["BTC-USDT"];
+    assert_eq!(book["applied"], 3);
+    assert_eq!(book["seq_gaps"], 1);
+    assert_eq!(book["out_of_sync_at"], serde_json::json!([2]));
+    assert_eq!(book["checksums_verified"], 3);
+    assert_eq!(book["resyncs"], 1);
+    assert_eq!(book["best_bid"], serde_json::json!(["3366.1", "7"]));
+    assert_eq!(book["best_ask"], serde_json::json!(["3366.8", "9"]));
+
+    let text = okx(&["replay", "book", path.to_str().expect("utf-8")]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("BTC-USDT [books]: in sync"), "{text}");
+    assert!(text.contains("malformed message 3"), "{text}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn an_unreadable_file_fails_cleanly() {
+    let out = okx(&["replay", "book", "/nonexistent/frames.jsonl", "--json"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    assert!(out.stdout.is_empty());
+}
