@@ -128,7 +128,7 @@ fn matches_plain_hmac_at_padding_edges_in_one_part() {
     // The padding needs a second block once 9 bytes no longer fit: inner
     // message lengths 55/56 and 119/120 straddle that edge.
     let signer = Signer::new(DOCS_SECRET.as_bytes());
-    // 247/248 and 255/256 do the same at the end of the signer's 4-block batch.
+    // 247/248 cross from the signer's one-buffer path to its streaming path.
     for len in [
         0, 1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 183, 184, 247, 248, 255, 256,
         257, 503, 504, 512, 1000,
