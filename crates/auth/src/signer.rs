@@ -92,12 +92,8 @@ impl Signer {
             self.inner_long(parts)
         };
 
-        // The outer message is the opad block plus the 32-byte inner digest:
-        // one block whose padding and length never change.
-        let mut block = [0u8; BLOCK];
+        let mut block = OUTER_BLOCK;
         write_be(&mut block[..DIGEST], &inner);
-        block[DIGEST] = 0x80;
-        block[BLOCK - 8..].copy_from_slice(&bit_len(DIGEST));
         let mut state = self.outer;
         compress(&mut state, &block);
         let mut mac = [0u8; DIGEST];
@@ -151,6 +147,21 @@ impl fmt::Debug for Signer {
         f.write_str("Signer { key: <redacted> }")
     }
 }
+
+/// The outer message is the opad block plus the 32-byte inner digest: one
+/// block whose padding and length never change. Copying it whole also lets
+/// the CPU forward the wide stores to the compression's wide loads.
+const OUTER_BLOCK: [u8; BLOCK] = {
+    let mut block = [0u8; BLOCK];
+    block[DIGEST] = 0x80;
+    let bits = ((BLOCK + DIGEST) as u64 * 8).to_be_bytes();
+    let mut i = 0;
+    while i < 8 {
+        block[BLOCK - 8 + i] = bits[i];
+        i += 1;
+    }
+    block
+};
 
 /// Padded messages up to this size (every usual OKX request) are hashed
 /// from one stack buffer; longer ones stream.
