@@ -165,6 +165,16 @@ impl Instrument {
         round_to_step(px, self.tick_sz, RoundingStrategy::MidpointAwayFromZero)
     }
 
+    /// Rounds a price down to a multiple of `tickSz` (a buy that must not pay more).
+    pub fn floor_price(&self, px: Decimal) -> Decimal {
+        round_to_step(px, self.tick_sz, RoundingStrategy::ToNegativeInfinity)
+    }
+
+    /// Rounds a price up to a multiple of `tickSz` (a sell that must not get less).
+    pub fn ceil_price(&self, px: Decimal) -> Decimal {
+        round_to_step(px, self.tick_sz, RoundingStrategy::ToPositiveInfinity)
+    }
+
     /// Rounds a size down (toward zero) to a multiple of `lotSz`, so the
     /// result never exceeds what was asked. Returns `sz` unchanged when the
     /// instrument has no lot size.
@@ -233,6 +243,9 @@ mod tests {
         assert_eq!(i.round_price(d("43000.14")).to_string(), "43000.1");
         assert_eq!(i.round_price(d("43000.15")).to_string(), "43000.2");
         assert_eq!(i.round_price(d("43000")).to_string(), "43000.0");
+        assert_eq!(i.floor_price(d("43000.19")).to_string(), "43000.1");
+        assert_eq!(i.ceil_price(d("43000.11")).to_string(), "43000.2");
+        assert_eq!(i.ceil_price(d("43000.1")).to_string(), "43000.1");
     }
 
     #[test]

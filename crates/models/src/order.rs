@@ -234,6 +234,23 @@ pub struct Order {
     pub msg: String,
 }
 
+impl Order {
+    /// Whether the order can no longer change (filled or canceled).
+    pub fn is_terminal(&self) -> bool {
+        self.state.is_terminal()
+    }
+
+    /// Size not yet filled, in the unit of `sz`. For SPOT market orders sized
+    /// in quote currency (`tgtCcy` `quote_ccy`) `accFillSz` is in base
+    /// currency, so the difference means nothing and `None` is returned.
+    pub fn remaining_sz(&self) -> Option<Decimal> {
+        if self.tgt_ccy == Some(TgtCcy::QuoteCcy) {
+            return None;
+        }
+        Some((self.sz - self.acc_fill_sz).max(Decimal::ZERO))
+    }
+}
+
 /// A take-profit/stop-loss order attached to an order (`attachAlgoOrds[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

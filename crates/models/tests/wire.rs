@@ -72,6 +72,8 @@ fn empty_numbers_and_ids_are_none() {
     assert_eq!(back["px"], "");
     assert_eq!(back["clOrdId"], "");
     assert_eq!(back["sz"], "0.10", "scale is kept");
+    assert_eq!(o.remaining_sz(), Some(Decimal::from_str("0.10").unwrap()));
+    assert!(!o.is_terminal());
 }
 
 #[test]
