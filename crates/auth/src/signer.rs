@@ -96,26 +96,23 @@ impl Signer {
         write_be(&mut block[..DIGEST], &inner);
         let mut state = self.outer;
         compress(&mut state, &block);
-        let mut mac = [0u8; DIGEST];
-        write_be(&mut mac, &state);
-        Signature::encode(&mac)
+        Signature::from_state(&state)
     }
 
-    /// The inner hash of a message that fits, padded, in `SHORT` bytes.
+    /// The inner hash of a message that fits, padded, in `SHORT` bytes:
+    /// all its blocks go to one `compress256` call.
     fn inner_short(&self, parts: [&[u8]; 4], len: usize) -> [u32; 8] {
-        let mut buf = [0u8; SHORT];
+        let mut blocks = [Block::default(); SHORT / BLOCK];
         let mut at = 0;
         for part in parts {
-            buf[at..at + part.len()].copy_from_slice(part);
+            put(&mut blocks, at, part);
             at += part.len();
         }
-        buf[len] = 0x80;
-        let end = (len + 9).div_ceil(BLOCK) * BLOCK;
-        buf[end - 8..end].copy_from_slice(&bit_len(len));
+        blocks[len / BLOCK][len % BLOCK] = 0x80;
+        let n = (len + 9).div_ceil(BLOCK);
+        blocks[n - 1][BLOCK - 8..].copy_from_slice(&bit_len(len));
         let mut state = self.inner;
-        for block in buf[..end].chunks_exact(BLOCK) {
-            compress(&mut state, block);
-        }
+        sha2::compress256(&mut state, &blocks[..n]);
         state
     }
 
@@ -172,6 +169,19 @@ fn compress(state: &mut [u32; 8], block: &[u8]) {
         state,
         core::slice::from_ref(GenericArray::from_slice(block)),
     );
+}
+
+type Block = GenericArray<u8, sha2::digest::typenum::U64>;
+
+/// Copies `data` into consecutive blocks starting at byte `at`.
+fn put(blocks: &mut [Block], mut at: usize, mut data: &[u8]) {
+    while !data.is_empty() {
+        let (index, offset) = (at / BLOCK, at % BLOCK);
+        let take = (BLOCK - offset).min(data.len());
+        blocks[index][offset..offset + take].copy_from_slice(&data[..take]);
+        at += take;
+        data = &data[take..];
+    }
 }
 
 fn write_be(out: &mut [u8], state: &[u32; 8]) {
@@ -239,31 +249,45 @@ pub struct Signature {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Every 12-bit value as its two base64 characters (8 KiB): two lookups per
-/// three input bytes instead of four.
-static PAIRS: [[u8; 2]; 4096] = {
-    let mut table = [[0u8; 2]; 4096];
+/// Every 12-bit value as its two base64 characters, first one in the low
+/// byte (8 KiB): two lookups per three input bytes instead of four.
+static PAIRS: [u16; 4096] = {
+    let mut table = [0u16; 4096];
     let mut i = 0;
     while i < 4096 {
-        table[i] = [ALPHABET[i >> 6], ALPHABET[i & 63]];
+        table[i] = ALPHABET[i >> 6] as u16 | (ALPHABET[i & 63] as u16) << 8;
         i += 1;
     }
     table
 };
 
+/// Eight base64 characters of a 48-bit value, as little-endian bytes.
+fn encode48(n: u64) -> [u8; 8] {
+    let pair = |shift: u32| u64::from(PAIRS[(n >> shift) as usize & 0xfff]);
+    (pair(36) | pair(24) << 16 | pair(12) << 32 | pair(0) << 48).to_le_bytes()
+}
+
 impl Signature {
-    /// Encodes a 32-byte MAC as standard padded base64.
-    fn encode(mac: &[u8; DIGEST]) -> Self {
-        let mut text = [b'='; SIGNATURE_LEN];
-        for (src, dst) in mac.chunks_exact(3).zip(text.chunks_exact_mut(4)) {
-            let n = usize::from(src[0]) << 16 | usize::from(src[1]) << 8 | usize::from(src[2]);
-            let (hi, lo) = (PAIRS[n >> 12], PAIRS[n & 0xfff]);
-            dst.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+    /// Encodes the MAC, given as the final SHA-256 state, as standard padded
+    /// base64. Working on the state words directly skips writing the digest
+    /// bytes out and reading them back.
+    fn from_state(w: &[u32; 8]) -> Self {
+        let w: [u64; 8] = w.map(u64::from);
+        // Digest bytes 0..6, 6..12, ... are the words' big-endian bytes.
+        let groups = [
+            w[0] << 16 | w[1] >> 16,
+            (w[1] & 0xffff) << 32 | w[2],
+            w[3] << 16 | w[4] >> 16,
+            (w[4] & 0xffff) << 32 | w[5],
+            w[6] << 16 | w[7] >> 16,
+        ];
+        let mut text = [0u8; SIGNATURE_LEN];
+        for (dst, n) in text.chunks_exact_mut(8).zip(groups) {
+            dst.copy_from_slice(&encode48(n));
         }
-        // 32 = 10 * 3 + 2: the last two bytes make three characters and a `=`.
-        let n = usize::from(mac[30]) << 16 | usize::from(mac[31]) << 8;
-        let (hi, lo) = (PAIRS[n >> 12], PAIRS[n & 0xfff]);
-        text[40..43].copy_from_slice(&[hi[0], hi[1], lo[0]]);
+        // The last two digest bytes make three characters and a `=`.
+        let tail = encode48((w[7] & 0xffff) << 32);
+        text[40..].copy_from_slice(&[tail[0], tail[1], tail[2], b'=']);
         Signature { text }
     }
 
