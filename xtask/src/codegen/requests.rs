@@ -280,8 +280,50 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
             "\n    fn cost(&self) -> u32 {{\n        u32::try_from(self.0.len()).unwrap_or(u32::MAX)\n    }}"
         );
     }
+    if rules::is_candles(ep) && rules::core_response(ep) == Some("Candle") {
+        let _ = writeln!(
+            out,
+            "\n    fn finish(data: &mut Vec<Self::Response>) {{\n        crate::request::oldest_first(data, |c| c.ts);\n    }}"
+        );
+    }
     out.push_str("}\n\n");
+    if let Some(expr) = cursor_expr(ep, &fields) {
+        let _ = writeln!(
+            out,
+            "impl Paginated for {name} {{\n    fn set_after(&mut self, cursor: Option<String>) {{\n        self.after = cursor;\n    }}\n\n    fn cursor(item: &Self::Response) -> Option<String> {{\n        {expr}\n    }}\n}}\n"
+        );
+    }
     Ok(())
+}
+
+/// Whether the endpoint's request type implements `Paginated`.
+pub fn has_cursor(ep: &Endpoint) -> bool {
+    cursor_expr(ep, &ep.request_fields()).is_some()
+}
+
+/// The `Paginated::cursor` body, when the endpoint pages with `after` and
+/// its cursor field is known.
+fn cursor_expr(ep: &Endpoint, fields: &[Field]) -> Option<String> {
+    let after = fields.iter().find(|f| f.name == "after")?;
+    if after.required || ep.is_batch() {
+        return None;
+    }
+    let wire = rules::cursor_field(ep)?;
+    let field = rules::snake(wire);
+    Some(match rules::core_response(ep) {
+        Some("Candle") => "Some(item.ts.to_string())".to_owned(),
+        Some("Order") => "Some(item.ord_id.to_string())".to_owned(),
+        Some("Fill" | "Trade") => format!("Some(item.{field}.clone()).filter(|c| !c.is_empty())"),
+        Some(_) => return None,
+        None => {
+            let f = ep.data_fields().iter().find(|f| f.name == wire)?;
+            match rules::response_scalar(&f.name, f.kind(), ep) {
+                Scalar::Int => format!("item.{field}.map(|v| v.to_string())"),
+                Scalar::Str => format!("Some(item.{field}.clone()).filter(|c| !c.is_empty())"),
+                _ => return None,
+            }
+        }
+    })
 }
 
 pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<String, String> {
@@ -301,8 +343,11 @@ pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<Strin
     if body.contains("OrderOp::") {
         imports.push("OrderOp");
     }
+    if body.contains("impl Paginated") {
+        imports.push("Paginated");
+    }
     imports.extend(["RateLimit", "Request"]);
-    let _ = writeln!(out, "use crate::request::{{{}}};\n", imports.join(", "));
+    let _ = writeln!(out, "use crate::{{{}}};\n", imports.join(", "));
     out.push_str(&body);
     Ok(out)
 }

@@ -254,6 +254,51 @@ pub fn scope_of(rule: &str) -> Result<(&'static str, Option<&'static str>), Stri
     })
 }
 
+/// The response field that is the `after` cursor of a list endpoint (OKX
+/// pages back in time with it). Only endpoints whose cursor is clear from
+/// the docs are listed; the others page by hand.
+pub fn cursor_field(ep: &Endpoint) -> Option<&'static str> {
+    if ep.method != "GET" {
+        return None;
+    }
+    let p = ep.path.as_str();
+    Some(match p {
+        "/api/v5/account/positions-history"
+        | "/api/v5/trade/easy-convert-history"
+        | "/api/v5/trade/one-click-repay-history" => "uTime",
+        "/api/v5/account/bills"
+        | "/api/v5/account/bills-archive"
+        | "/api/v5/trade/fills"
+        | "/api/v5/trade/fills-history"
+        | "/api/v5/asset/bills"
+        | "/api/v5/asset/bills-history"
+        | "/api/v5/asset/subaccount/bills"
+        | "/api/v5/asset/subaccount/managed-subaccount-bills" => "billId",
+        "/api/v5/trade/orders-pending"
+        | "/api/v5/trade/orders-history"
+        | "/api/v5/trade/orders-history-archive" => "ordId",
+        "/api/v5/trade/orders-algo-pending" | "/api/v5/trade/orders-algo-history" => "algoId",
+        "/api/v5/market/history-trades" => "tradeId",
+        "/api/v5/public/funding-rate-history" => "fundingTime",
+        "/api/v5/account/interest-accrued"
+        | "/api/v5/account/spot-borrow-repay-history"
+        | "/api/v5/trade/one-click-repay-history-v2"
+        | "/api/v5/public/delivery-exercise-history"
+        | "/api/v5/public/settlement-history"
+        | "/api/v5/public/premium-history"
+        | "/api/v5/asset/deposit-history"
+        | "/api/v5/asset/withdrawal-history"
+        | "/api/v5/asset/convert/history" => "ts",
+        _ if is_candles(ep) => "ts",
+        _ => return None,
+    })
+}
+
+/// Candle endpoints: their items are sorted oldest-first for the user.
+pub fn is_candles(ep: &Endpoint) -> bool {
+    ep.method == "GET" && ep.path.starts_with("/api/v5/market/") && ep.path.ends_with("candles")
+}
+
 /// Which trading counter an endpoint feeds.
 pub fn order_op(ep: &Endpoint) -> Option<&'static str> {
     if ep.method != "POST" {

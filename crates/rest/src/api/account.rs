@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/account/instruments`: Get instruments.
 ///
@@ -265,6 +265,16 @@ impl Request for GetPositionsHistory {
     type Response = okx_models::api::account::GetPositionsHistoryResponse;
 }
 
+impl Paginated for GetPositionsHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.u_time.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/account/account-position-risk`: Get account and position risk.
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
@@ -449,6 +459,16 @@ impl Request for GetBills {
     type Response = okx_models::api::account::GetBillsResponse;
 }
 
+impl Paginated for GetBills {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
+}
+
 /// `GET /api/v5/account/bills-archive`: Get bills details (last 3 months).
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
@@ -595,6 +615,16 @@ impl Request for GetBillsArchive {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::account::GetBillsArchiveResponse;
+}
+
+impl Paginated for GetBillsArchive {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
 }
 
 /// `POST /api/v5/account/bills-history-archive`: Apply bills details (since 2021).
@@ -1364,6 +1394,16 @@ impl Request for GetInterestAccrued {
     type Response = okx_models::api::account::GetInterestAccruedResponse;
 }
 
+impl Paginated for GetInterestAccrued {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/account/interest-rate`: Get interest rate.
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
@@ -1721,6 +1761,16 @@ impl Request for GetSpotBorrowRepayHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::account::GetSpotBorrowRepayHistoryResponse;
+}
+
+impl Paginated for GetSpotBorrowRepayHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `POST /api/v5/account/position-builder`: Position builder (new).

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request};
 
 /// `POST /api/v5/trade/order-algo`: Place algo order.
 ///
@@ -1087,6 +1087,16 @@ impl Request for GetOrdersAlgoPending {
     type Response = okx_models::api::algo::GetOrdersAlgoPendingResponse;
 }
 
+impl Paginated for GetOrdersAlgoPending {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.algo_id.clone()).filter(|c| !c.is_empty())
+    }
+}
+
 /// `GET /api/v5/trade/orders-algo-history`: Algo order history.
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
@@ -1187,4 +1197,14 @@ impl Request for GetOrdersAlgoHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::algo::GetOrdersAlgoHistoryResponse;
+}
+
+impl Paginated for GetOrdersAlgoHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.algo_id.clone()).filter(|c| !c.is_empty())
+    }
 }

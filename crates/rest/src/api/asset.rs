@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/asset/currencies`: Get currencies.
 ///
@@ -407,6 +407,16 @@ impl Request for GetBills {
     type Response = okx_models::api::asset::GetBillsResponse;
 }
 
+impl Paginated for GetBills {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
+}
+
 /// `GET /api/v5/asset/bills-history`: Asset bills history.
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
@@ -503,6 +513,16 @@ impl Request for GetBillsHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::asset::GetBillsHistoryResponse;
+}
+
+impl Paginated for GetBillsHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
 }
 
 /// `GET /api/v5/asset/deposit-address`: Get deposit address.
@@ -650,6 +670,16 @@ impl Request for GetDepositHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::asset::GetDepositHistoryResponse;
+}
+
+impl Paginated for GetDepositHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `POST /api/v5/asset/withdrawal`: Withdrawal.
@@ -990,6 +1020,16 @@ impl Request for GetWithdrawalHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::asset::GetWithdrawalHistoryResponse;
+}
+
+impl Paginated for GetWithdrawalHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `GET /api/v5/asset/deposit-withdraw-status`: Get deposit withdraw status.
@@ -1452,6 +1492,16 @@ impl Request for GetConvertHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::asset::GetConvertHistoryResponse;
+}
+
+impl Paginated for GetConvertHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `GET /api/v5/fiat/deposit-payment-methods`: Get deposit payment methods.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/market/tickers`: Tickers.
 ///
@@ -234,6 +234,20 @@ impl Request for GetCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/history-candles`: Candlesticks history.
@@ -306,6 +320,20 @@ impl Request for GetHistoryCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetHistoryCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetHistoryCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/trades`: Trades.
@@ -420,6 +448,16 @@ impl Request for GetHistoryTrades {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetHistoryTradesResponse;
+}
+
+impl Paginated for GetHistoryTrades {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.trade_id.clone()).filter(|c| !c.is_empty())
+    }
 }
 
 /// `GET /api/v5/market/option/instrument-family-trades`: Option trades by instrument family.
@@ -794,6 +832,20 @@ impl Request for GetIndexCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetIndexCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetIndexCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/history-index-candles`: Get index candlesticks history.
@@ -866,6 +918,20 @@ impl Request for GetHistoryIndexCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetHistoryIndexCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetHistoryIndexCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/mark-price-candles`: Get mark price candlesticks.
@@ -938,6 +1004,20 @@ impl Request for GetMarkPriceCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetMarkPriceCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetMarkPriceCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/history-mark-price-candles`: Get mark price candlesticks history.
@@ -1010,6 +1090,20 @@ impl Request for GetHistoryMarkPriceCandles {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetHistoryMarkPriceCandlesResponse;
+
+    fn finish(data: &mut Vec<Self::Response>) {
+        crate::request::oldest_first(data, |c| c.ts);
+    }
+}
+
+impl Paginated for GetHistoryMarkPriceCandles {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ts.to_string())
+    }
 }
 
 /// `GET /api/v5/market/exchange-rate`: Get exchange rate.

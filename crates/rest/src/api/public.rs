@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/public/instruments`: Get instruments.
 ///
@@ -169,6 +169,16 @@ impl Request for GetDeliveryExerciseHistory {
     }
 }
 
+impl Paginated for GetDeliveryExerciseHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/public/estimated-settlement-info`: Get estimated future settlement price.
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
@@ -271,6 +281,16 @@ impl Request for GetSettlementHistory {
     }
 }
 
+impl Paginated for GetSettlementHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/public/funding-rate`: Get funding rate.
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
@@ -370,6 +390,16 @@ impl Request for GetFundingRateHistory {
 
     fn limit_key(&self) -> Option<&str> {
         Some(self.inst_id.as_str())
+    }
+}
+
+impl Paginated for GetFundingRateHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.funding_time.map(|v| v.to_string())
     }
 }
 
@@ -1042,6 +1072,16 @@ impl Request for GetPremiumHistory {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::public::GetPremiumHistoryResponse;
+}
+
+impl Paginated for GetPremiumHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `GET /api/v5/public/economic-calendar`: Get economic calendar data.

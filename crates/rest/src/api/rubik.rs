@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, RateLimit, Request};
 
 /// `GET /api/v5/rubik/stat/trading-data/support-coin`: Get support coin.
 ///

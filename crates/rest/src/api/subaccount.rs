@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/users/subaccount/list`: Get sub-account list.
 ///
@@ -550,6 +550,16 @@ impl Request for GetSubaccountBills {
     type Response = okx_models::api::subaccount::GetSubaccountBillsResponse;
 }
 
+impl Paginated for GetSubaccountBills {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
+}
+
 /// `GET /api/v5/asset/subaccount/managed-subaccount-bills`: Get history of managed sub-account transfer.
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
@@ -646,6 +656,16 @@ impl Request for GetSubaccountManagedSubaccountBills {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::subaccount::GetSubaccountManagedSubaccountBillsResponse;
+}
+
+impl Paginated for GetSubaccountManagedSubaccountBills {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
 }
 
 /// `POST /api/v5/asset/subaccount/transfer`: Master accounts manage the transfers between sub-accounts.

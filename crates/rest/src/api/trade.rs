@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
+use crate::{LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request};
 
 /// `POST /api/v5/trade/order`: Place order.
 ///
@@ -1746,6 +1746,16 @@ impl Request for GetOrdersPending {
     type Response = okx_models::api::trade::GetOrdersPendingResponse;
 }
 
+impl Paginated for GetOrdersPending {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ord_id.to_string())
+    }
+}
+
 /// `GET /api/v5/trade/orders-history`: Order history (last 7 days).
 ///
 /// Rate limit: 40 requests per 2 s, counted by User ID. Signed (private).
@@ -1876,6 +1886,16 @@ impl Request for GetOrdersHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::trade::GetOrdersHistoryResponse;
+}
+
+impl Paginated for GetOrdersHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ord_id.to_string())
+    }
 }
 
 /// `GET /api/v5/trade/orders-history-archive`: Order history (last 3 months).
@@ -2010,6 +2030,16 @@ impl Request for GetOrdersHistoryArchive {
     type Response = okx_models::api::trade::GetOrdersHistoryArchiveResponse;
 }
 
+impl Paginated for GetOrdersHistoryArchive {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.ord_id.to_string())
+    }
+}
+
 /// `GET /api/v5/trade/fills`: Transaction details (last 3 days).
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID. Signed (private).
@@ -2138,6 +2168,16 @@ impl Request for GetFills {
     type Response = okx_models::api::trade::GetFillsResponse;
 }
 
+impl Paginated for GetFills {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
+}
+
 /// `GET /api/v5/trade/fills-history`: Transaction details (last 3 months).
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
@@ -2258,6 +2298,16 @@ impl Request for GetFillsHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::trade::GetFillsHistoryResponse;
+}
+
+impl Paginated for GetFillsHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    }
 }
 
 /// `GET /api/v5/trade/easy-convert-currency-list`: Easy convert currency list.
@@ -2400,6 +2450,16 @@ impl Request for GetEasyConvertHistory {
     type Response = okx_models::api::trade::GetEasyConvertHistoryResponse;
 }
 
+impl Paginated for GetEasyConvertHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.u_time.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/trade/one-click-repay-currency-list`: One-click repay currency list.
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
@@ -2530,6 +2590,16 @@ impl Request for GetOneClickRepayHistory {
     type Response = okx_models::api::trade::GetOneClickRepayHistoryResponse;
 }
 
+impl Paginated for GetOneClickRepayHistory {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.u_time.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/trade/one-click-repay-currency-list-v2`: One-click repay currency list (New).
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
@@ -2648,6 +2718,16 @@ impl Request for GetOneClickRepayHistoryV2 {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::trade::GetOneClickRepayHistoryV2Response;
+}
+
+impl Paginated for GetOneClickRepayHistoryV2 {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
 }
 
 /// `POST /api/v5/trade/mass-cancel`: Mass cancel order.
