@@ -64,7 +64,7 @@ impl OrderBook {
             .best_ask()?
             .price()
             .checked_add(self.best_bid()?.price())?;
-        sum.checked_div(Decimal::TWO)
+        sum.checked_div(Decimal::TWO).map(|m| m.normalize())
     }
 
     /// Total size of the best `levels` levels of a side (saturating).
