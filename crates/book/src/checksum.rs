@@ -60,10 +60,8 @@ impl Checksummer {
             if bid.is_none() && ask.is_none() {
                 break;
             }
-            for (px, sz) in [bid, ask].into_iter().flatten() {
-                self.buf.extend_from_slice(px);
-                self.buf.push(b':');
-                self.buf.extend_from_slice(sz);
+            for text in [bid, ask].into_iter().flatten() {
+                self.buf.extend_from_slice(text);
                 self.buf.push(b':');
             }
         }

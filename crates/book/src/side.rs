@@ -3,8 +3,10 @@
 //!
 //! Keeping the best level at the end of the vector means the busy part of
 //! the book (near the touch) moves few bytes on insert and delete. Levels are
-//! 32 bytes: the ordering key plus offsets into the arena, so the exact text
-//! survives for checksums without an allocation per level.
+//! 32 bytes: the ordering key plus an offset into the arena, where the exact
+//! text is stored as `px:sz`, the very bytes the checksum string is made of,
+//! so the checksum copies one slice per level and nothing is allocated per
+//! level.
 
 use crate::num::Fixed;
 
@@ -17,16 +19,23 @@ pub enum Side {
     Ask,
 }
 
-/// A stored level: ordering key plus where its text lives.
+/// A stored level: ordering key plus where its `px:sz` text lives.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
-    /// Price × 10^18, negated for bids so that "better" is always "larger".
+    /// Price × 10^18, negated for asks so that "better" is always "larger".
     rank: i128,
-    px_off: u32,
-    sz_off: u32,
+    off: u32,
     px_len: u16,
     sz_len: u16,
     orders: u32,
+}
+
+impl Slot {
+    /// Length of `px:sz`.
+    #[inline]
+    fn text_len(&self) -> usize {
+        usize::from(self.px_len) + 1 + usize::from(self.sz_len)
+    }
 }
 
 /// Why a level could not be stored.
@@ -70,88 +79,61 @@ impl SideBook {
 
     /// Applies one received level: size zero deletes, otherwise insert or
     /// replace (text included, since OKX may re-send a price as other text).
+    /// `px` and `sz` were checked by the scanner to be plain decimals.
     #[inline]
     pub(crate) fn apply(&mut self, px: &[u8], sz: &[u8], orders: u32) -> Result<(), LevelError> {
-        let price = Fixed::parse(px).ok_or(LevelError::BadPrice)?;
-        let key = price.key().ok_or(LevelError::BadPrice)?;
-        let size = Fixed::parse(sz).ok_or(LevelError::BadSize)?;
-        if px.len() > usize::from(u16::MAX) || sz.len() > usize::from(u16::MAX) {
+        let key = Fixed::parse(px)
+            .and_then(Fixed::key)
+            .ok_or(LevelError::BadPrice)?;
+        let (Ok(px_len), Ok(sz_len)) = (u16::try_from(px.len()), u16::try_from(sz.len())) else {
+            return Err(LevelError::BadPrice);
+        };
+        // A size only needs its zero test here; it is parsed when read.
+        if sz.first() == Some(&b'-') {
             return Err(LevelError::BadSize);
         }
+        let zero = sz.iter().all(|&b| b == b'0' || b == b'.');
         let rank = match self.side {
             Side::Bid => key,
             Side::Ask => -key,
         };
-        let found = self.find(rank);
-        if size.is_zero() {
+        let found = self.slots.binary_search_by(|s| s.rank.cmp(&rank));
+        if zero {
             if let Ok(i) = found {
                 let old = self.slots.remove(i);
-                self.live -= usize::from(old.px_len) + usize::from(old.sz_len);
+                self.live -= old.text_len();
             }
             return Ok(());
         }
+        let off = self.arena.len() as u32;
+        self.arena.extend_from_slice(px);
+        self.arena.push(b':');
+        self.arena.extend_from_slice(sz);
+        let slot = Slot {
+            rank,
+            off,
+            px_len,
+            sz_len,
+            orders,
+        };
+        self.live += slot.text_len();
         match found {
             Ok(i) => {
-                let old = self.slots[i];
-                let (px_off, px_len) = if self.text(old.px_off, old.px_len) == px {
-                    (old.px_off, old.px_len)
-                } else {
-                    self.live -= usize::from(old.px_len);
-                    self.live += px.len();
-                    self.push_text(px)
-                };
-                self.live -= usize::from(old.sz_len);
-                self.live += sz.len();
-                let (sz_off, sz_len) = self.push_text(sz);
-                self.slots[i] = Slot {
-                    rank,
-                    px_off,
-                    sz_off,
-                    px_len,
-                    sz_len,
-                    orders,
-                };
+                self.live -= self.slots[i].text_len();
+                self.slots[i] = slot;
             }
-            Err(i) => {
-                let (px_off, px_len) = self.push_text(px);
-                let (sz_off, sz_len) = self.push_text(sz);
-                self.live += px.len() + sz.len();
-                self.slots.insert(
-                    i,
-                    Slot {
-                        rank,
-                        px_off,
-                        sz_off,
-                        px_len,
-                        sz_len,
-                        orders,
-                    },
-                );
-            }
+            Err(i) => self.slots.insert(i, slot),
         }
         self.maybe_compact();
         Ok(())
     }
 
-    /// Binary search from the best end, where most updates land.
+    /// `px:sz` of a slot.
     #[inline]
-    fn find(&self, rank: i128) -> Result<usize, usize> {
-        self.slots.binary_search_by(|s| s.rank.cmp(&rank))
-    }
-
-    #[inline]
-    fn push_text(&mut self, text: &[u8]) -> (u32, u16) {
-        let off = self.arena.len() as u32;
-        self.arena.extend_from_slice(text);
-        // Length was checked against u16::MAX in `apply`.
-        (off, text.len() as u16)
-    }
-
-    #[inline]
-    fn text(&self, off: u32, len: u16) -> &[u8] {
-        let start = off as usize;
+    fn text(&self, slot: &Slot) -> &[u8] {
+        let start = slot.off as usize;
         self.arena
-            .get(start..start + usize::from(len))
+            .get(start..start + slot.text_len())
             .unwrap_or_default()
     }
 
@@ -164,60 +146,42 @@ impl SideBook {
         }
         self.spare.clear();
         for slot in &mut self.slots {
-            let px = slot.px_off as usize..slot.px_off as usize + usize::from(slot.px_len);
-            slot.px_off = self.spare.len() as u32;
-            self.spare
-                .extend_from_slice(self.arena.get(px).unwrap_or_default());
-            let sz = slot.sz_off as usize..slot.sz_off as usize + usize::from(slot.sz_len);
-            slot.sz_off = self.spare.len() as u32;
-            self.spare
-                .extend_from_slice(self.arena.get(sz).unwrap_or_default());
+            let start = slot.off as usize;
+            let text = self.arena.get(start..start + slot.text_len());
+            slot.off = self.spare.len() as u32;
+            self.spare.extend_from_slice(text.unwrap_or_default());
         }
         std::mem::swap(&mut self.arena, &mut self.spare);
         self.live = self.arena.len();
     }
 
-    /// Price and size text as bytes from the best level down, for the checksum.
+    /// `px:sz` of each level from the best down, for the checksum.
     #[inline]
-    pub(crate) fn best_texts(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        let arena = self.arena.as_slice();
-        let text = move |off: u32, len: u16| {
-            let start = off as usize;
-            arena
-                .get(start..start + usize::from(len))
-                .unwrap_or_default()
-        };
-        self.slots
-            .iter()
-            .rev()
-            .map(move |s| (text(s.px_off, s.px_len), text(s.sz_off, s.sz_len)))
+    pub(crate) fn best_texts(&self) -> impl Iterator<Item = &[u8]> {
+        self.slots.iter().rev().map(|s| self.text(s))
     }
 
     /// The `depth`-th best level (0 = best).
     #[inline]
     pub(crate) fn nth(&self, depth: usize) -> Option<LevelRef<'_>> {
         let i = self.slots.len().checked_sub(depth + 1)?;
-        let slot = self.slots[i];
-        Some(LevelRef {
-            px: self.str_at(slot.px_off, slot.px_len),
-            sz: self.str_at(slot.sz_off, slot.sz_len),
-            orders: slot.orders,
-        })
+        self.slots.get(i).map(|s| self.level(s))
     }
 
-    fn str_at(&self, off: u32, len: u16) -> &str {
-        // Only text that was valid `&str` is ever copied into the arena, at
-        // boundaries recorded alongside it.
-        std::str::from_utf8(self.text(off, len)).unwrap_or_default()
+    fn level(&self, slot: &Slot) -> LevelRef<'_> {
+        // Only ASCII checked by the scanner is ever copied into the arena.
+        let text = std::str::from_utf8(self.text(slot)).unwrap_or_default();
+        let px_len = usize::from(slot.px_len);
+        LevelRef {
+            px: text.get(..px_len).unwrap_or_default(),
+            sz: text.get(px_len + 1..).unwrap_or_default(),
+            orders: slot.orders,
+        }
     }
 
     /// Levels from best to worst.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = LevelRef<'_>> + ExactSizeIterator {
-        self.slots.iter().rev().map(move |s| LevelRef {
-            px: self.str_at(s.px_off, s.px_len),
-            sz: self.str_at(s.sz_off, s.sz_len),
-            orders: s.orders,
-        })
+        self.slots.iter().rev().map(|s| self.level(s))
     }
 }
 
@@ -241,5 +205,40 @@ impl LevelRef<'_> {
     /// The size as a `Decimal` (keeping the received scale).
     pub fn size(&self) -> rust_decimal::Decimal {
         crate::num::decimal(self.sz)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compaction_keeps_text_and_bounds_memory() {
+        let mut side = SideBook::new(Side::Ask);
+        side.apply(b"101", b"1", 1).expect("level");
+        for i in 0..10_000u32 {
+            let sz = format!("{}.{:04}", i % 9 + 1, i);
+            side.apply(b"100.50", sz.as_bytes(), i).expect("level");
+        }
+        assert!(
+            side.arena.len() < 8192,
+            "arena grew to {}",
+            side.arena.len()
+        );
+        let best = side.nth(0).expect("best");
+        assert_eq!((best.px, best.sz, best.orders), ("100.50", "1.9999", 9999));
+        assert_eq!(side.nth(1).map(|l| (l.px, l.sz)), Some(("101", "1")));
+        // Same price, new spelling: the new text is what the checksum sees.
+        side.apply(b"100.5", b"2", 1).expect("level");
+        assert_eq!(side.best_texts().next(), Some(&b"100.5:2"[..]));
+        side.apply(b"100.500", b"0.000", 0).expect("delete");
+        assert_eq!(side.len(), 1);
+    }
+
+    #[test]
+    fn rejects_negative_sizes() {
+        let mut side = SideBook::new(Side::Bid);
+        assert_eq!(side.apply(b"1", b"-1", 0), Err(LevelError::BadSize));
+        assert_eq!(side.len(), 0);
     }
 }
