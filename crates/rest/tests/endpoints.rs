@@ -848,9 +848,10 @@ fn account_move_positions() {
     assert_eq!(v["clientId"], "x1");
     let data = decode::<api::account::MovePositions>();
     assert!(!data.is_empty());
-    assert_eq!(data[0].code, "0");
-    assert_eq!(data[0].state, "2");
-    assert_eq!(data[0].ts, Some(1700000000000));
+    assert_eq!(data[0].block_td_id, "2065832911119076864");
+    assert_eq!(data[0].client_id, "test");
+    assert_eq!(data[0].state, "filled");
+    assert_eq!(data[0].from_acct, "0");
 }
 
 #[test]
@@ -863,8 +864,10 @@ fn account_get_move_positions_history() {
     );
     let data = decode::<api::account::GetMovePositionsHistory>();
     assert!(!data.is_empty());
-    assert_eq!(data[0].state, "2");
-    assert_eq!(data[0].ts, Some(1700000000000));
+    assert_eq!(data[0].client_id, "test");
+    assert_eq!(data[0].block_td_id, "2066393411110139648");
+    assert_eq!(data[0].state, "filled");
+    assert_eq!(data[0].ts, Some(1734085725000));
 }
 
 #[test]
@@ -880,6 +883,7 @@ fn account_set_auto_earn() {
     let data = decode::<api::account::SetAutoEarn>();
     assert!(!data.is_empty());
     assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].apr, "0.1");
 }
 
 #[test]

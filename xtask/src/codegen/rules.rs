@@ -146,8 +146,20 @@ fn state_enum(ep: &Endpoint) -> Option<&'static str> {
     }
 }
 
+/// Per-endpoint corrections where the docs' type column is wrong.
+const FIELD_OVERRIDES: &[(&str, &str, Scalar)] = &[
+    // Documented as Boolean; OKX sends "turn_on" / "turn_off".
+    ("/api/v5/account/set-auto-earn", "action", Scalar::Str),
+];
+
 /// The type of a response leaf.
 pub fn response_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
+    if let Some((_, _, s)) = FIELD_OVERRIDES
+        .iter()
+        .find(|(p, n, _)| *p == ep.path && *n == name)
+    {
+        return *s;
+    }
     if kind == Kind::Bool || BOOL_TEXT.contains(&name) {
         return Scalar::Bool;
     }

@@ -34,7 +34,8 @@ fn doc_example(docs: &Path, ep: &Endpoint) -> Option<Value> {
     let anchor = format!("`{} {}", ep.method, ep.path);
     let start = text.find(&anchor).unwrap_or(0);
     let rest = &text[start..];
-    let ex = rest.find("Response Example")?;
+    // Pages spell it "Response Example" or "Response example".
+    let ex = rest.to_ascii_lowercase().find("response example")?;
     let rest = &rest[ex..];
     let open = rest.find('{')?;
     let mut stream = serde_json::Deserializer::from_str(&rest[open..]).into_iter::<Value>();

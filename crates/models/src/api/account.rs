@@ -1840,8 +1840,8 @@ pub struct SetAutoEarnResponse {
     #[serde(default)]
     pub ccy: String,
     /// Action (`action`).
-    #[serde(default, with = "crate::num::opt_bool")]
-    pub action: Option<bool>,
+    #[serde(default)]
+    pub action: String,
     /// Apr (`apr`).
     #[serde(default)]
     pub apr: String,

@@ -136,13 +136,13 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
             r#"{"code":"0","data":[{"frozenInterval":"2000","instFamily":"ETH-USD","mmpFrozen":true,"mmpFrozenUntil":"1000","qtyLimit":"10","timeInterval":"5000"}],"msg":""}"#
         }
         ("POST", "/api/v5/account/move-positions") => {
-            r#"{"code":"0","data":[{"blockTdId":"","clientId":"","code":"0","fromAcct":"","legs":[{"from":{"instId":"BTC-USDT","posId":"590908157585625111","px":"43250.5","sCode":"0","sMsg":"","side":"buy","sz":"0.01"},"to":{"ccy":"BTC","instId":"BTC-USDT","posSide":"net","px":"43250.5","sCode":"0","sMsg":"","side":"buy","tdMode":"cash"}}],"msg":"","state":"2","toAcct":"","ts":"1700000000000"}],"msg":""}"#
+            r#"{"code":"0","data":[{"blockTdId":"2065832911119076864","clientId":"test","fromAcct":"0","legs":[{"from":{"instId":"BTC-USD-SWAP","posId":"2065471111340792832","px":"100042.7","sCode":"0","sMsg":"","side":"sell","sz":"1"},"to":{"ccy":"","instId":"BTC-USD-SWAP","posSide":"net","px":"100042.7","sCode":"0","sMsg":"","side":"buy","sz":"1","tdMode":"cross"}},{"from":{"instId":"BTC-USDT-SWAP","posId":"2063111180412153856","px":"100008.1","sCode":"0","sMsg":"","side":"sell","sz":"1"},"to":{"ccy":"","instId":"BTC-USDT-SWAP","posSide":"net","px":"100008.1","sCode":"0","sMsg":"","side":"buy","sz":"1","tdMode":"cross"}}],"state":"filled","toAcct":"test","ts":"1734069018526"}],"msg":""}"#
         }
         ("GET", "/api/v5/account/move-positions-history") => {
-            r#"{"code":"0","data":[{"blockTdId":"","clientId":"","fromAcct":"","legs":[{"from":{"instId":"BTC-USDT","posId":"590908157585625111","px":"43250.5","side":"buy","sz":"0.01"},"to":{"ccy":"BTC","instId":"BTC-USDT","posSide":"net","px":"43250.5","side":"buy","sz":"0.01","tdMode":"cash"}}],"state":"2","toAcct":"","ts":"1700000000000"}],"msg":""}"#
+            r#"{"code":"0","data":[{"blockTdId":"2066393411110139648","clientId":"test","fromAcct":"0","legs":[{"from":{"instId":"BTC-USD-SWAP","posId":"2065477911110792832","px":"100123.8","side":"sell","sz":"1"},"to":{"ccy":"","instId":"BTC-USD-SWAP","posSide":"net","px":"100123.8","side":"buy","sz":"1","tdMode":"cross"}},{"from":{"instId":"BTC-USDT-SWAP","posId":"2063533111112153856","px":"100078.7","side":"sell","sz":"1"},"to":{"ccy":"","instId":"BTC-USDT-SWAP","posSide":"net","px":"100078.7","side":"buy","sz":"1","tdMode":"cross"}}],"state":"filled","toAcct":"test","ts":"1734085725000"}],"msg":""}"#
         }
         ("POST", "/api/v5/account/set-auto-earn") => {
-            r#"{"code":"0","data":[{"action":false,"apr":"","ccy":"BTC"}],"msg":""}"#
+            r#"{"code":"0","data":[{"action":"turn_on","apr":"0.1","ccy":"BTC","earnType":"0"}],"msg":""}"#
         }
         ("POST", "/api/v5/trade/order") => {
             r#"{"code":"0","data":[{"clOrdId":"oktswap6","ordId":"312269865356374016","sCode":"0","sMsg":"","tag":"","ts":"1695190491421"}],"inTime":"1695190491421339","msg":"","outTime":"1695190491423240"}"#
