@@ -39,6 +39,14 @@ pub fn run(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let docs = shared_dir(&root).join("okx-v5/docs/en-2025");
+    if let Ok(eps) = spec::load(&shared_dir(&root)) {
+        println!(
+            "codegen: {} endpoints, {} samples from the docs' examples, the rest synthesized",
+            eps.len(),
+            samples::from_docs(&docs, &eps)
+        );
+    }
     if check {
         let stale = stale_files(&root, &files);
         if stale.is_empty() {

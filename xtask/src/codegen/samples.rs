@@ -14,6 +14,14 @@ use super::spec::{Endpoint, Field, Kind};
 /// types, placeholder values); these get a synthesized sample instead.
 const SYNTHESIZE: &[(&str, &str)] = &[];
 
+/// How many endpoints' samples come from the docs (the rest are synthesized).
+pub fn from_docs(docs: &Path, eps: &[Endpoint]) -> usize {
+    eps.iter()
+        .filter(|ep| !SYNTHESIZE.iter().any(|(m, p)| *m == ep.method && *p == ep.path))
+        .filter(|ep| doc_example(docs, ep).is_some())
+        .count()
+}
+
 /// The full envelope JSON for an endpoint.
 pub fn sample(docs: &Path, ep: &Endpoint) -> Value {
     let skip = SYNTHESIZE
