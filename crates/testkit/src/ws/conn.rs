@@ -20,6 +20,10 @@ fn close(code: u16, reason: &'static str) -> Message {
     }))
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "the handshake callback's error type is tungstenite's"
+)]
 pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
     // Replies are small frames; Nagle would delay each second one by ~40 ms.
     let _ = stream.set_nodelay(true);

@@ -8,9 +8,12 @@ use crate::event::{Push, PushData, WsEvent};
 use okx_models::OkxCode;
 use okx_models::wire::WireStr;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+
+mod single_pass;
+
+use single_pass::Found;
 
 #[derive(Deserialize)]
 struct Frame<'a> {
@@ -114,6 +117,17 @@ pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
     if text == "pong" {
         return Inbound::Pong;
     }
+    match single_pass::decode(text, raw_books) {
+        Some(Found::Push(push)) => return Inbound::Event(WsEvent::Push(Box::new(push))),
+        Some(Found::RawBook(arg)) => return Inbound::RawBook(arg),
+        Some(Found::Unknown(arg)) => {
+            return Inbound::Event(WsEvent::Unknown {
+                channel: arg.channel,
+                raw: text.to_owned(),
+            });
+        }
+        None => {}
+    }
     let frame: Frame<'_> = match serde_json::from_str(text) {
         Ok(frame) => frame,
         Err(e) => {
@@ -187,10 +201,6 @@ struct Extra<'a> {
     last_page: Option<bool>,
 }
 
-fn rows<T: DeserializeOwned>(data: &RawValue) -> Result<Vec<T>, serde_json::Error> {
-    serde_json::from_str(data.get())
-}
-
 /// Whether `channel` carries order book levels.
 pub fn is_book_channel(channel: &str) -> bool {
     matches!(
@@ -210,37 +220,17 @@ fn push_data(
     data: &RawValue,
     action: Option<&str>,
 ) -> Option<serde_json::Result<PushData>> {
-    let decoded = match channel {
-        "tickers" => rows(data).map(PushData::Tickers),
-        "trades" | "trades-all" => rows(data).map(PushData::Trades),
-        c if is_book_channel(c) => rows(data).map(|rows| PushData::Books {
-            action: action.map(okx_models::BookAction::from_wire),
-            rows,
-        }),
-        c if c.starts_with("candle")
-            || c.starts_with("mark-price-candle")
-            || c.starts_with("index-candle") =>
-        {
-            rows(data).map(PushData::Candles)
+    let mut de = serde_json::Deserializer::from_str(data.get());
+    match single_pass::decode_rows(channel, &mut de) {
+        Ok(Some(mut rows)) => {
+            if let PushData::Books { action: slot, .. } = &mut rows {
+                *slot = action.map(okx_models::BookAction::from_wire);
+            }
+            Some(Ok(rows))
         }
-        "mark-price" => rows(data).map(PushData::MarkPrice),
-        "index-tickers" => rows(data).map(PushData::IndexTickers),
-        "funding-rate" => rows(data).map(PushData::FundingRate),
-        "open-interest" => rows(data).map(PushData::OpenInterest),
-        "price-limit" => rows(data).map(PushData::PriceLimit),
-        "instruments" => rows(data).map(PushData::Instruments),
-        "liquidation-orders" => rows(data).map(PushData::LiquidationOrders),
-        "status" => rows(data).map(PushData::Status),
-        "orders" => rows(data).map(PushData::Orders),
-        "account" => rows(data).map(PushData::Account),
-        "positions" => rows(data).map(PushData::Positions),
-        "balance_and_position" => rows(data).map(PushData::BalanceAndPosition),
-        "fills" => rows(data).map(PushData::Fills),
-        "orders-algo" => rows(data).map(PushData::AlgoOrders),
-        "liquidation-warning" => rows(data).map(PushData::LiquidationWarning),
-        _ => return None,
-    };
-    Some(decoded)
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
 }
 
 fn push_event(arg: Arg, data: &RawValue, extra: Extra<'_>, text: &str) -> WsEvent {
