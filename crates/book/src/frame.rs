@@ -157,11 +157,10 @@ impl<'a> Levels<'a> {
     /// The levels as byte slices: what the engine applies, skipping the
     /// UTF-8 checks that `&str` needs (the scanner admitted ASCII only).
     pub(crate) fn spans(&self) -> SpanIter<'a> {
-        let mut scan = Scanner::new(self.raw);
-        // The array was validated by `parse`; an empty slice (the default)
-        // simply yields nothing.
-        let done = self.len == 0 || scan.open(b'[', b']').unwrap_or(true);
-        SpanIter { scan, done }
+        SpanIter {
+            rest: self.raw.get(1..).unwrap_or_default(),
+            left: self.len,
+        }
     }
 
     /// Scans `[[px, sz, liq, orders], ...]` and keeps its bytes.
@@ -228,10 +227,14 @@ pub(crate) struct LevelSpan<'a> {
     pub(crate) orders: u32,
 }
 
+/// Walks levels that `scan_level` already validated: every element is a
+/// quoted number with no quote or bracket inside, so looking for quotes and
+/// the closing bracket is enough, and a second full validation is avoided.
 #[derive(Clone)]
 pub(crate) struct SpanIter<'a> {
-    scan: Scanner<'a>,
-    done: bool,
+    /// The bytes after the outer `[` not yet walked.
+    rest: &'a [u8],
+    left: usize,
 }
 
 impl<'a> Iterator for SpanIter<'a> {
@@ -239,12 +242,32 @@ impl<'a> Iterator for SpanIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<LevelSpan<'a>> {
-        if self.done {
-            return None;
+        self.left = self.left.checked_sub(1)?;
+        let mut fields: [&'a [u8]; 4] = [&[]; 4];
+        let mut count = 0;
+        loop {
+            let i = self.rest.iter().position(|&b| b == b'"' || b == b']')?;
+            let (head, tail) = self.rest.split_at(i + 1);
+            if head.last() == Some(&b']') {
+                self.rest = tail;
+                break;
+            }
+            let end = tail.iter().position(|&b| b == b'"')?;
+            if let Some(field) = fields.get_mut(count) {
+                *field = &tail[..end];
+            }
+            count += 1;
+            self.rest = &tail[end + 1..];
         }
-        let level = scan_level(&mut self.scan).ok();
-        self.done = level.is_none() || !self.scan.next_or_close(b']').unwrap_or(false);
-        level
+        let orders = fields[3].iter().fold(0u32, |n, &d| {
+            n.wrapping_mul(10)
+                .wrapping_add(u32::from(d.wrapping_sub(b'0')))
+        });
+        Some(LevelSpan {
+            px: fields[0],
+            sz: fields[1],
+            orders,
+        })
     }
 }
 
