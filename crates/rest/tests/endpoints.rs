@@ -176,6 +176,8 @@ fn account_get_balance() {
     );
     let data = decode::<api::account::GetBalance>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].total_eq, Some(dec("12.5")));
+    assert_eq!(data[0].u_time, Some(1700000000000));
 }
 
 #[test]
@@ -188,6 +190,8 @@ fn account_get_positions() {
     );
     let data = decode::<api::account::GetPositions>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].pos_id, "1752810569801498626");
+    assert_eq!(data[0].pos, Some(dec("0.00190433573")));
 }
 
 #[test]
@@ -1041,6 +1045,8 @@ fn trade_get_order() {
     );
     let data = decode::<api::trade::GetOrder>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].ord_id.as_str(), "680800019749904384");
 }
 
 #[test]
@@ -1057,6 +1063,8 @@ fn trade_get_orders_pending() {
         <api::trade::GetOrdersPending as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].ord_id.as_str(), "1752588852617379840");
 }
 
 #[test]
@@ -1074,6 +1082,8 @@ fn trade_get_orders_history() {
         <api::trade::GetOrdersHistory as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].ord_id.as_str(), "680800019749904384");
 }
 
 #[test]
@@ -1091,6 +1101,8 @@ fn trade_get_orders_history_archive() {
         <api::trade::GetOrdersHistoryArchive as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].ord_id.as_str(), "680800019749904384");
 }
 
 #[test]
@@ -1107,6 +1119,8 @@ fn trade_get_fills() {
         <api::trade::GetFills as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].bill_id, "680800019754098688");
 }
 
 #[test]
@@ -1124,6 +1138,8 @@ fn trade_get_fills_history() {
         <api::trade::GetFillsHistory as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].bill_id, "680800019754098688");
 }
 
 #[test]
@@ -1475,6 +1491,9 @@ fn market_get_tickers() {
     );
     let data = decode::<api::market::GetTickers>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id.as_str(), "LTC-USD-SWAP");
+    assert_eq!(data[0].last, Some(dec("9999.99")));
+    assert_eq!(data[0].ts, 1597026383085);
 }
 
 #[test]
@@ -1484,6 +1503,9 @@ fn market_get_ticker() {
     assert_eq!(v["instId"], "BTC-USDT");
     let data = decode::<api::market::GetTicker>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USD-SWAP");
+    assert_eq!(data[0].last, Some(dec("9999.99")));
+    assert_eq!(data[0].ts, 1597026383085);
 }
 
 #[test]
@@ -1497,6 +1519,7 @@ fn market_get_books() {
     );
     let data = decode::<api::market::GetBooks>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].ts, 1629966436396);
 }
 
 #[test]
@@ -1510,6 +1533,7 @@ fn market_get_books_full() {
     );
     let data = decode::<api::market::GetBooksFull>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].ts, 1629966436396);
 }
 
 #[test]
@@ -1527,6 +1551,8 @@ fn market_get_candles() {
         <api::market::GetCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]
@@ -1544,6 +1570,8 @@ fn market_get_history_candles() {
         <api::market::GetHistoryCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]
@@ -1557,6 +1585,10 @@ fn market_get_trades() {
     );
     let data = decode::<api::market::GetTrades>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].trade_id, "242720720");
+    assert_eq!(data[0].px, dec("29963.2"));
+    assert_eq!(data[0].sz, dec("0.00001"));
 }
 
 #[test]
@@ -1574,6 +1606,10 @@ fn market_get_history_trades() {
         <api::market::GetHistoryTrades as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
+    assert_eq!(data[0].trade_id, "242720720");
+    assert_eq!(data[0].px, dec("29963.2"));
+    assert_eq!(data[0].sz, dec("0.00001"));
 }
 
 #[test]
@@ -1686,6 +1722,7 @@ fn public_get_instruments() {
     );
     let data = decode::<api::public::GetInstruments>();
     assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
 }
 
 #[test]
@@ -2035,6 +2072,8 @@ fn market_get_index_candles() {
         <api::market::GetIndexCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]
@@ -2052,6 +2091,8 @@ fn market_get_history_index_candles() {
         <api::market::GetHistoryIndexCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]
@@ -2069,6 +2110,8 @@ fn market_get_mark_price_candles() {
         <api::market::GetMarkPriceCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]
@@ -2090,6 +2133,8 @@ fn market_get_history_mark_price_candles() {
         <api::market::GetHistoryMarkPriceCandles as Paginated>::cursor(&data[0]).is_some(),
         "the sample item has a cursor"
     );
+    assert_eq!(data[0].ts, 1597026383085);
+    assert_eq!(data[0].o, dec("3.721"));
 }
 
 #[test]

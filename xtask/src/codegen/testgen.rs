@@ -288,13 +288,68 @@ fn emit_test(out: &mut String, ep: &Endpoint, sample: &Value) {
         );
     }
     let item = sample.get("data").and_then(|d| d.get(0));
-    if rules::core_response(ep).is_none() {
-        if let Some(item) = item {
-            emit_value_checks(out, ep, item);
-        }
+    match (rules::core_response(ep), item) {
+        (None, Some(item)) => emit_value_checks(out, ep, item),
+        (Some(core), Some(item)) => emit_core_checks(out, core, item),
+        _ => {}
     }
     let _ = writeln!(out, "}}");
     let _ = response_name(ep);
+}
+
+/// Fields of the core models checked after decoding: (model, wire name,
+/// how the Rust field holds it).
+const CORE_CHECKS: &[(&str, &str, &str)] = &[
+    ("Ticker", "instId", "id"),
+    ("Ticker", "last", "opt_dec"),
+    ("Ticker", "ts", "int"),
+    ("OrderBook", "ts", "int"),
+    ("Candle", "0", "int"),
+    ("Candle", "1", "dec"),
+    ("Trade", "instId", "id"),
+    ("Trade", "tradeId", "str"),
+    ("Trade", "px", "dec"),
+    ("Trade", "sz", "dec"),
+    ("Instrument", "instId", "id"),
+    ("Instrument", "uly", "str"),
+    ("Order", "instId", "id"),
+    ("Order", "ordId", "id"),
+    ("Fill", "instId", "id"),
+    ("Fill", "billId", "str"),
+    ("Balance", "totalEq", "opt_dec"),
+    ("Balance", "uTime", "opt_int"),
+    ("Position", "posId", "str"),
+    ("Position", "pos", "opt_dec"),
+];
+
+fn emit_core_checks(out: &mut String, core: &str, item: &Value) {
+    for (model, wire, how) in CORE_CHECKS {
+        if *model != core {
+            continue;
+        }
+        let (field, text) = match wire.parse::<usize>() {
+            Ok(i) => ((if i == 0 { "ts" } else { "o" }).to_owned(), item.get(i)),
+            Err(_) => (rules::snake(wire), item.get(*wire)),
+        };
+        let Some(Value::String(s)) = text else { continue };
+        if s.is_empty() || s.contains(['"', '\\']) {
+            continue;
+        }
+        let check = match *how {
+            "id" => format!("assert_eq!(data[0].{field}.as_str(), \"{s}\");"),
+            "str" => format!("assert_eq!(data[0].{field}, \"{s}\");"),
+            "dec" if rust_decimal_like(s) => format!("assert_eq!(data[0].{field}, dec(\"{s}\"));"),
+            "opt_dec" if rust_decimal_like(s) => {
+                format!("assert_eq!(data[0].{field}, Some(dec(\"{s}\")));")
+            }
+            "int" if s.parse::<i64>().is_ok() => format!("assert_eq!(data[0].{field}, {s});"),
+            "opt_int" if s.parse::<i64>().is_ok() => {
+                format!("assert_eq!(data[0].{field}, Some({s}));")
+            }
+            _ => continue,
+        };
+        let _ = writeln!(out, "    {check}");
+    }
 }
 
 /// Up to four field checks on the first item: decimals equal their text,
