@@ -17,7 +17,11 @@ const SYNTHESIZE: &[(&str, &str)] = &[];
 /// How many endpoints' samples come from the docs (the rest are synthesized).
 pub fn from_docs(docs: &Path, eps: &[Endpoint]) -> usize {
     eps.iter()
-        .filter(|ep| !SYNTHESIZE.iter().any(|(m, p)| *m == ep.method && *p == ep.path))
+        .filter(|ep| {
+            !SYNTHESIZE
+                .iter()
+                .any(|(m, p)| *m == ep.method && *p == ep.path)
+        })
         .filter(|ep| doc_example(docs, ep).is_some())
         .count()
 }

@@ -331,7 +331,9 @@ fn emit_core_checks(out: &mut String, core: &str, item: &Value) {
             Ok(i) => ((if i == 0 { "ts" } else { "o" }).to_owned(), item.get(i)),
             Err(_) => (rules::snake(wire), item.get(*wire)),
         };
-        let Some(Value::String(s)) = text else { continue };
+        let Some(Value::String(s)) = text else {
+            continue;
+        };
         if s.is_empty() || s.contains(['"', '\\']) {
             continue;
         }
