@@ -1,5 +1,103 @@
-//! Tour part: rest.
+//! Tour part: the REST client against the testkit's OKX look-alike.
+
+use okx::auth::Credentials;
+use okx::models::enums::{Bar, InstType};
+use okx::models::{Decimal, Side, TdMode};
+use okx::rest::api::market::{GetBooks, GetCandles, GetTicker};
+use okx::rest::api::public::GetInstruments;
+use okx::rest::{AmendOrder, CancelOrder, PlaceOrder, RestClient};
+use okx_testkit::rest::MockOkx;
 
 pub async fn run() -> crate::TourResult {
+    let okx = MockOkx::start().await;
+    let client = RestClient::builder()
+        .base_url(okx.base_url())
+        .credentials(Credentials::new(
+            okx.api_key(),
+            okx.secret(),
+            okx.passphrase(),
+        ))
+        .build()?;
+    println!("look-alike at {}", okx.base_url());
+
+    let instruments = client.send(&GetInstruments::new(InstType::Spot)).await?;
+    for i in &instruments {
+        let show = |d: Option<Decimal>| d.map_or("-".to_owned(), |d| d.to_string());
+        println!(
+            "instrument {}: tick {} lot {} min {}",
+            i.inst_id.as_str(),
+            show(i.tick_sz),
+            show(i.lot_sz),
+            show(i.min_sz)
+        );
+    }
+
+    let ticker = client.send(&GetTicker::new("BTC-USDT")).await?;
+    if let Some(t) = ticker.first() {
+        let show = |d: Option<Decimal>| d.map_or("-".to_owned(), |d| d.to_string());
+        println!(
+            "ticker BTC-USDT: last {} bid {} ask {}",
+            show(t.last),
+            show(t.bid_px),
+            show(t.ask_px)
+        );
+    }
+
+    let books = client.send(&GetBooks::new("BTC-USDT").sz("2")).await?;
+    if let Some(b) = books.first() {
+        let top = |side: &[okx::models::BookLevel]| {
+            side.first()
+                .map_or("-".to_owned(), |l| format!("{} x {}", l.px, l.sz))
+        };
+        println!(
+            "book: best bid {} | best ask {}",
+            top(&b.bids),
+            top(&b.asks)
+        );
+    }
+
+    let candles = client
+        .send(&GetCandles::new("BTC-USDT").bar(Bar::M1).limit("3"))
+        .await?;
+    for c in &candles {
+        println!("candle {} o {} h {} l {} c {}", c.ts, c.o, c.h, c.l, c.c);
+    }
+
+    let sz: Decimal = "0.01".parse()?;
+    let px: Decimal = "42000.5".parse()?;
+    let order = PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, sz, px);
+    let ack = client.place_order(order.clone()).await?;
+    println!("placed {} (clOrdId {})", ack.ord_id, ack.cl_ord_id);
+    let amended = client
+        .amend_order(AmendOrder {
+            inst_id: "BTC-USDT".into(),
+            ord_id: Some(ack.ord_id.clone()),
+            new_px: Some("41999.9".parse()?),
+            ..AmendOrder::default()
+        })
+        .await?;
+    println!("amended {}", amended.ord_id);
+    let canceled = client
+        .cancel_order(CancelOrder {
+            inst_id: "BTC-USDT".into(),
+            ord_id: Some(ack.ord_id),
+            cl_ord_id: None,
+        })
+        .await?;
+    println!("canceled {}", canceled.ord_id);
+
+    // The look-alike refuses any order of size 7, as OKX would for want of funds.
+    okx.reject_orders_where(|o| {
+        (o["sz"] == "7").then(|| (51008, "Order failed. Insufficient USDT balance".into()))
+    });
+    let mut big = order.clone();
+    big.sz = Decimal::from(7);
+    let results = client.place_batch(vec![order.clone(), big, order]).await?;
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            Ok(ack) => println!("batch item {i}: placed {}", ack.ord_id),
+            Err(e) => println!("batch item {i}: rejected, sCode {} {}", e.code, e.msg),
+        }
+    }
     Ok(())
 }

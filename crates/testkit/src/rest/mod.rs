@@ -98,6 +98,7 @@ pub(crate) struct State {
     pub(crate) latency: Duration,
     pub(crate) faults: Vec<(String, Fault, u32)>,
     pub(crate) limits_on: bool,
+    pub(crate) log_on: bool,
     pub(crate) limits: HashMap<String, Limit>,
     pub(crate) hits: HashMap<String, Vec<(std::time::Instant, u32)>>,
     pub(crate) overrides: HashMap<(String, String), (u16, String)>,
@@ -113,6 +114,7 @@ pub(crate) fn lock(state: &Shared) -> MutexGuard<'_, State> {
 #[derive(Debug, Clone)]
 pub struct MockOkxBuilder {
     rate_limits: bool,
+    log: bool,
 }
 
 impl MockOkxBuilder {
@@ -120,6 +122,13 @@ impl MockOkxBuilder {
     /// Benchmarks turn them off.
     pub fn rate_limits(mut self, on: bool) -> Self {
         self.rate_limits = on;
+        self
+    }
+
+    /// Whether requests are logged for [`MockOkx::requests`] (default: yes).
+    /// Benchmarks turn it off so memory stays flat.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log = on;
         self
     }
 
@@ -131,6 +140,7 @@ impl MockOkxBuilder {
             .await;
         let state: Shared = Arc::new(Mutex::new(State {
             limits_on: self.rate_limits,
+            log_on: self.log,
             limits: default_limits(),
             ..State::default()
         }));
@@ -199,7 +209,10 @@ impl MockOkx {
 
     /// A builder for non-default settings.
     pub fn builder() -> MockOkxBuilder {
-        MockOkxBuilder { rate_limits: true }
+        MockOkxBuilder {
+            rate_limits: true,
+            log: true,
+        }
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to give the client.

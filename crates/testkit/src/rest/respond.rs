@@ -71,6 +71,9 @@ impl Respond for Responder {
                 handle(&mut st, &inc)
             }
         };
+        if !st.log_on {
+            return template(status, body, delay);
+        }
         let code = serde_json::from_str::<Value>(&body)
             .ok()
             .and_then(|v| {
@@ -89,13 +92,18 @@ impl Respond for Responder {
             status,
             code,
         });
-        let template = ResponseTemplate::new(if status == 0 { 504 } else { status })
-            .set_body_raw(body.into_bytes(), "application/json");
-        if delay.is_zero() {
-            template
-        } else {
-            template.set_delay(delay)
-        }
+        template(status, body, delay)
+    }
+}
+
+fn template(status: u16, body: String, delay: Duration) -> ResponseTemplate {
+    // Status 0 marks a dropped request; its answer is held past any timeout.
+    let t = ResponseTemplate::new(if status == 0 { 504 } else { status })
+        .set_body_raw(body.into_bytes(), "application/json");
+    if delay.is_zero() {
+        t
+    } else {
+        t.set_delay(delay)
     }
 }
 
