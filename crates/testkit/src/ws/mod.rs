@@ -23,6 +23,7 @@
 mod book;
 mod conn;
 mod ops;
+mod orders;
 
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -380,7 +381,7 @@ impl WsServer {
 
     /// Fills a live order at its price (limit orders stay live until then).
     pub fn fill_order(&self, ord_id: &str) -> bool {
-        ops::finish_order(&mut self.shared.lock(), ord_id, "filled")
+        orders::finish_order(&mut self.shared.lock(), ord_id, "filled")
     }
 
     /// Injects a fault into the connections open now (see [`Fault`]).
