@@ -71,3 +71,42 @@ impl BookSet {
         self.books.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bbo(inst: &str, bid: &str) -> String {
+        format!(
+            r#"{{"arg":{{"channel":"bbo-tbt","instId":"{inst}"}},"data":[{{"asks":[],"bids":[["{bid}","1","0","1"]],"ts":"1","seqId":1}}]}}"#
+        )
+    }
+
+    #[test]
+    fn routes_by_inst_id() {
+        let mut set = BookSet::new();
+        let first = bbo("BTC-USDT", "100");
+        let (inst, applied) = set.apply_bytes(first.as_bytes()).expect("frame");
+        assert_eq!(inst, "BTC-USDT");
+        assert!(applied.is_ok());
+        set.apply_bytes(bbo("ETH-USDT", "5").as_bytes())
+            .expect("frame")
+            .1
+            .expect("applied");
+        set.apply_bytes(bbo("BTC-USDT", "101").as_bytes())
+            .expect("frame")
+            .1
+            .expect("applied");
+        assert_eq!(set.len(), 2);
+        let best = |inst| {
+            set.get(inst)
+                .and_then(|b| b.best_bid())
+                .map(|l| l.px.to_owned())
+        };
+        assert_eq!(best("BTC-USDT").as_deref(), Some("101"));
+        assert_eq!(best("ETH-USDT").as_deref(), Some("5"));
+        assert!(set.remove("ETH-USDT").is_some());
+        assert!(set.get("ETH-USDT").is_none());
+        assert!(matches!(set.apply_bytes(b"{}"), Err(BookError::Parse(_))));
+    }
+}
