@@ -55,7 +55,8 @@ impl std::fmt::Debug for WsClient {
 
 impl WsClient {
     /// A client and the stream of its events. Nothing connects until the
-    /// first subscription or trading call (or [`WsClient::connect`]).
+    /// first subscription or trading call (or [`WsClient::connect`]); those
+    /// must run inside a Tokio runtime.
     pub fn new(cfg: WsConfig) -> Result<(WsClient, WsEvents), WsError> {
         cfg.validate()?;
         let auth = cfg
@@ -94,6 +95,19 @@ impl WsClient {
             )));
         }
         Ok(())
+    }
+
+    /// A refused login on an endpoint is final: no new connection retries it.
+    fn fatal(pool: &Pool, endpoint: Endpoint) -> Result<(), WsError> {
+        match pool
+            .slots
+            .iter()
+            .filter(|s| s.endpoint == endpoint)
+            .find_map(|s| s.state.fatal())
+        {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
     }
 
     fn spawn_slot(&self, pool: &mut Pool, endpoint: Endpoint) -> usize {
@@ -155,6 +169,7 @@ impl WsClient {
         {
             let mut pool = self.pool();
             for (endpoint, args) in by_endpoint {
+                Self::fatal(&pool, endpoint)?;
                 let fresh: Vec<Arg> = args
                     .into_iter()
                     .filter(|a| !pool.owners.contains_key(a))
@@ -320,6 +335,7 @@ impl WsClient {
     pub(crate) fn private_tx(&self) -> Result<mpsc::Sender<Cmd>, WsError> {
         self.check_login(Endpoint::Private, true, "WS trading")?;
         let mut pool = self.pool();
+        Self::fatal(&pool, Endpoint::Private)?;
         let slot = match pool
             .slots
             .iter()

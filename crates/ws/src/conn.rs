@@ -236,6 +236,7 @@ impl Conn {
     }
 
     async fn stop_for_good(mut self, err: WsError) {
+        *self.state.fatal.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.clone());
         self.state.stopped.store(true, Ordering::Relaxed);
         self.fail_pending(err.clone());
         for cmd in self.deferred.drain(..) {

@@ -53,6 +53,14 @@ pub(crate) struct ConnState {
     pub(crate) subs: AtomicUsize,
     pub(crate) ops_left: AtomicUsize,
     pub(crate) stopped: AtomicBool,
+    /// Why the connection gave up for good (a login OKX refused for good).
+    pub(crate) fatal: Mutex<Option<WsError>>,
+}
+
+impl ConnState {
+    pub(crate) fn fatal(&self) -> Option<WsError> {
+        self.fatal.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// The answer to a WS trading request.
