@@ -103,6 +103,30 @@ fn as_text(v: &Value) -> String {
     }
 }
 
+/// The generated `Paginated` and `finish` of a candle endpoint walk the
+/// testkit's whole synthetic history: every page oldest-first, no candle
+/// twice, no minute missing.
+#[tokio::test]
+async fn generated_candles_paginate_oldest_first_per_page() {
+    use futures_util::StreamExt;
+    let (okx, client) = loopback().await;
+    let req = api::market::GetHistoryCandles::new("BTC-USDT").limit("100");
+    let pages: Vec<_> = client.pages(req).collect().await;
+    assert!(pages.len() >= 2, "more than one page");
+    let mut all = Vec::new();
+    for page in pages {
+        let page = page.unwrap();
+        assert!(page.windows(2).all(|w| w[0].ts < w[1].ts), "page is oldest-first");
+        all.extend(page.into_iter().map(|c| c.ts));
+    }
+    let n = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), n, "no candle twice");
+    assert!(all.windows(2).all(|w| w[1] - w[0] == 60_000), "no minute missing");
+    assert!(okx.count("GET", "/api/v5/market/history-candles") >= 2);
+}
+
 /// Sends `req` through the client to the testkit and checks what arrived.
 /// `answered`: the testkit keeps order state for this endpoint, so an OKX
 /// error answer (unknown order, rejected item) is a valid outcome.
@@ -137,7 +161,9 @@ async fn via_client<R: Request>(okx: &MockOkx, client: &RestClient, req: &R, ans
     }
     match out {
         Ok(data) => assert!(answered || !data.is_empty(), "{}: sample data decoded", R::PATH),
-        Err(Error::Api(e)) if answered => assert_ne!(e.code, 0, "{}", R::PATH),
+        // An OKX answer (unknown order, rejected item) is fine here; anything
+        // else (transport, decode, signature) is not.
+        Err(Error::Api(e)) if answered => assert!(!e.to_string().is_empty(), "{}", R::PATH),
         Err(e) => panic!("{}: {e}", R::PATH),
     }
 }
