@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use okx_auth::{ClockOffset, Credentials, RestAuth};
 use serde::Deserialize;
 
-use crate::error::{Error, ItemError, codes};
+use crate::error::{Error, ItemResult, OkxCode};
 use crate::limiter::{LimitPolicy, Limiter, plan};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::wire::{Encoded, decode, decode_items, encode};
@@ -290,7 +290,7 @@ impl RestClient {
     pub async fn send_items<R: Request>(
         &self,
         req: &R,
-    ) -> Result<Vec<Result<R::Response, ItemError>>, Error> {
+    ) -> Result<Vec<Result<R::Response, ItemResult>>, Error> {
         let mut exp = self.exp_time_for::<R>();
         self.send_with(req, Repeat::Never, &mut exp, |status, bytes| {
             decode_items::<R::Response>(status, R::PATH, bytes)
@@ -337,7 +337,7 @@ impl RestClient {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            if R::SIGNED && !resynced && err.okx_code() == Some(codes::TIMESTAMP_EXPIRED) {
+            if R::SIGNED && !resynced && err.okx_code() == Some(OkxCode::TIMESTAMP_EXPIRED) {
                 // The gateway refused it before acting, so sending it again is safe.
                 resynced = true;
                 tracing::info!(path = R::PATH, "timestamp expired; resyncing the clock");

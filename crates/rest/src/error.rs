@@ -1,118 +1,14 @@
 //! The one error type of `okx-rest`.
 //!
 //! Every failure answers three questions a caller acts on: what OKX said
-//! (code, message, HTTP status, per-item results), whether trying again can
-//! help ([`Error::is_retryable`]), and for a write, whether it reached OKX
+//! (code, message, HTTP status, per-item results, as the shared
+//! [`okx_models::ApiError`]), whether trying again can help
+//! ([`Error::is_retryable`]), and for a write, whether it reached OKX
 //! ([`Error::write_outcome`]).
 
 use std::time::Duration;
 
-/// OKX codes the client acts on. OKX sends codes as strings; they are all
-/// small non-negative integers.
-pub mod codes {
-    /// Success.
-    pub const OK: i64 = 0;
-    /// Batch/order operation: all items failed (see the per-item `sCode`).
-    pub const ALL_FAILED: i64 = 1;
-    /// Batch operation: some items failed (see the per-item `sCode`).
-    pub const PARTIAL: i64 = 2;
-    /// Service temporarily unavailable.
-    pub const SERVICE_UNAVAILABLE: i64 = 50001;
-    /// Endpoint request timed out; the request may or may not have been processed.
-    pub const ENDPOINT_TIMEOUT: i64 = 50004;
-    /// Per-endpoint rate limit reached.
-    pub const RATE_LIMIT: i64 = 50011;
-    /// Systems are busy.
-    pub const SYSTEM_BUSY: i64 = 50013;
-    /// Internal system error.
-    pub const SYSTEM_ERROR: i64 = 50026;
-    /// `expTime` is earlier than the server time.
-    pub const EXP_TIME_PASSED: i64 = 50036;
-    /// Order expired (`expTime` passed before the order was processed).
-    pub const ORDER_EXPIRED: i64 = 50037;
-    /// Sub-account order-rate limit (1,000 new+amend orders per 2 s).
-    pub const SUB_ACCOUNT_RATE_LIMIT: i64 = 50061;
-    /// First of the authentication codes.
-    pub const AUTH_FIRST: i64 = 50101;
-    /// Timestamp request expired: the local clock is off by more than 30 s.
-    pub const TIMESTAMP_EXPIRED: i64 = 50102;
-    /// Invalid signature.
-    pub const INVALID_SIGN: i64 = 50113;
-    /// Last of the authentication codes.
-    pub const AUTH_LAST: i64 = 50113;
-    /// The order timed out inside OKX; its outcome is unknown.
-    pub const ORDER_TIMED_OUT: i64 = 51149;
-    /// Order does not exist.
-    pub const ORDER_NOT_FOUND: i64 = 51603;
-}
-
-/// A per-item result of an order operation (`sCode`/`sMsg` in `data[i]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemError {
-    /// Position of the item in the request.
-    pub index: usize,
-    /// OKX `sCode`.
-    pub code: i64,
-    /// OKX `sMsg`.
-    pub msg: String,
-    /// `ordId` if OKX echoed one.
-    pub ord_id: Option<String>,
-    /// `clOrdId` if OKX echoed one.
-    pub cl_ord_id: Option<String>,
-}
-
-impl std::fmt::Display for ItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "item {}: okx code {}: {}",
-            self.index, self.code, self.msg
-        )
-    }
-}
-
-impl std::error::Error for ItemError {}
-
-/// OKX answered and said no.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// HTTP status of the answer.
-    pub status: u16,
-    /// OKX `code`; for a single order operation the item's `sCode`, which the
-    /// docs make authoritative over the envelope's `"1"`.
-    pub code: i64,
-    /// OKX `msg` (or the item's `sMsg`).
-    pub msg: String,
-    /// Every per-item result the answer carried, failed ones with their
-    /// `sCode`, in request order (empty for non-order endpoints).
-    pub items: Vec<ItemError>,
-}
-
-impl ApiError {
-    /// True for the authentication codes 50101–50113.
-    pub fn is_auth(&self) -> bool {
-        (codes::AUTH_FIRST..=codes::AUTH_LAST).contains(&self.code)
-    }
-
-    /// True when OKX turned the call away for its rate.
-    pub fn is_rate_limit(&self) -> bool {
-        self.status == 429
-            || matches!(
-                self.code,
-                codes::RATE_LIMIT | codes::SYSTEM_BUSY | codes::SUB_ACCOUNT_RATE_LIMIT
-            )
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "okx code {} (http {}): {}",
-            self.code, self.status, self.msg
-        )
-    }
-}
+pub use okx_models::{ApiError, ItemResult, OkxCode};
 
 /// A local check failed; nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -237,12 +133,23 @@ impl Error {
         }
     }
 
-    /// The OKX code, if OKX answered.
-    pub fn okx_code(&self) -> Option<i64> {
-        self.api().map(|e| e.code)
+    /// The most specific OKX code, if OKX answered: a failed item's
+    /// `sCode` where there is one, else the top-level `code`.
+    pub fn okx_code(&self) -> Option<OkxCode> {
+        self.api().map(ApiError::effective_code)
     }
 
-    /// True for OKX's authentication errors (50101–50113).
+    /// The HTTP status of the answer, if one arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => e.http_status,
+            Error::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True for OKX's authentication errors (50100–50114, key permissions,
+    /// HTTP 401), as distinct from business errors.
     pub fn is_auth(&self) -> bool {
         self.api().is_some_and(ApiError::is_auth)
     }
@@ -253,16 +160,11 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => {
-                e.is_rate_limit()
-                    || e.status >= 500
-                    || matches!(
-                        e.code,
-                        codes::SERVICE_UNAVAILABLE
-                            | codes::ENDPOINT_TIMEOUT
-                            | codes::SYSTEM_ERROR
-                            | codes::TIMESTAMP_EXPIRED
-                            | codes::ORDER_TIMED_OUT
-                    )
+                let code = e.effective_code();
+                e.is_retryable()
+                    || e.http_status.is_some_and(|s| s >= 500)
+                    || code.is_outcome_unknown()
+                    || code == OkxCode::TIMESTAMP_EXPIRED
             }
             Error::Http { status, .. } => *status >= 500 || *status == 429,
             Error::Transport { .. } | Error::RateLimited { .. } | Error::OutcomeUnknown { .. } => {
@@ -275,10 +177,8 @@ impl Error {
     /// For a write (place, amend, cancel, transfer, ...): did it happen?
     pub fn write_outcome(&self) -> WriteOutcome {
         match self {
-            Error::Api(e) => match e.code {
-                codes::ENDPOINT_TIMEOUT | codes::ORDER_TIMED_OUT => WriteOutcome::Unknown,
-                _ => WriteOutcome::Rejected,
-            },
+            Error::Api(e) if e.effective_code().is_outcome_unknown() => WriteOutcome::Unknown,
+            Error::Api(_) => WriteOutcome::Rejected,
             // A bare gateway 5xx can come after the backend acted.
             Error::Http { status, .. } if *status >= 500 => WriteOutcome::Unknown,
             Error::Http { .. } => WriteOutcome::Rejected,

@@ -1,7 +1,58 @@
-//! # okx-rest
+//! # okx-rest: typed OKX V5 REST client
 //!
-//! Typed OKX V5 REST client with OKX-aware rate limiting, clock sync and
-//! pagination.
+//! What it is for: calling OKX's REST API with one request type per endpoint
+//! ([`api`]) and one generic [`RestClient::send`], with the behaviour OKX
+//! expects from a well-behaved client built in:
+//!
+//! - **rate limits by OKX's rules**: a bucket per endpoint (by IP, user,
+//!   user+instrument, ...), place/amend/cancel counted apart, batches counted
+//!   in orders (a batch of one counts as a single order), the sub-account
+//!   limit of 1,000 orders per 2 s; calls wait for their turn by default
+//!   ([`LimitPolicy`]);
+//! - **clock sync** from `GET /api/v5/public/time` into the shared
+//!   [`okx_auth::ClockOffset`], and one resync + retry on 50102;
+//! - **safe retries**: reads are repeated after 429/50011/50061, 5xx and
+//!   network errors; writes never blindly;
+//! - **orders that never duplicate**: [`RestClient::place_order`] gives every
+//!   order a `clOrdId` and an `expTime`, and after a lost answer asks OKX for
+//!   the order before it ever sends it again;
+//! - **local checks** before sending (`clOrdId` format, price, batch size,
+//!   lot size) and **one [`Error`]** that says what OKX answered, whether a
+//!   retry can help and, for a write, whether it happened
+//!   ([`WriteOutcome`]);
+//! - **pagination** streams over `after` ([`Paginated`],
+//!   [`RestClient::paginate`]); candles come back oldest-first.
+//!
+//! What it is not for: WebSocket streams (`okx-ws`), keeping a local book
+//! (`okx-book`), or signing alone (`okx-auth`). Tests run against
+//! `okx-testkit`'s look-alike, never against OKX.
+//!
+//! ```no_run
+//! use okx_auth::Credentials;
+//! use okx_models::{Decimal, Side, TdMode};
+//! use okx_rest::api::market::GetTicker;
+//! use okx_rest::{Host, PlaceOrder, RestClient};
+//!
+//! # async fn demo() -> Result<(), okx_rest::Error> {
+//! let client = RestClient::builder()
+//!     .host(Host::Global)
+//!     .demo(true)
+//!     .credentials(Credentials::new("key", "secret", "passphrase"))
+//!     .build()?;
+//! client.sync_clock().await?;
+//!
+//! let ticker = client.send(&GetTicker::new("BTC-USDT")).await?;
+//! println!("last {:?}", ticker[0].last);
+//!
+//! let (sz, px) = (Decimal::new(1, 3), Decimal::from(40_000));
+//! let order = PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, sz, px);
+//! match client.place_order(order).await {
+//!     Ok(ack) => println!("placed {}", ack.ord_id),
+//!     Err(e) => println!("not placed ({:?}): {e}", e.write_outcome()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod api;
 mod client;
@@ -13,7 +64,7 @@ pub mod request;
 mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
-pub use error::{ApiError, Error, Invalid, ItemError, WriteOutcome};
+pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 pub use limiter::{LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,

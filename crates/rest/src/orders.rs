@@ -11,14 +11,14 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use okx_models::{Instrument, OrdType, Order, PosSide, Side, TdMode};
+use okx_models::{ClOrdId, Instrument, OrdType, Order, PosSide, Side, TdMode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Repeat, RestClient};
-use crate::error::{ApiError, Error, Invalid, ItemError, WriteOutcome, codes};
+use crate::error::{Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 use crate::request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
-use crate::wire::decode_items;
+use crate::wire::{decode, decode_items};
 
 /// OKX's largest batch.
 pub const MAX_BATCH: usize = 20;
@@ -227,7 +227,7 @@ impl Request for PlaceBatch {
 }
 
 /// OKX's answer to a place, amend or cancel: which order, and its
-/// `sCode`/`sMsg` (always `0` here; failures become [`ItemError`]s).
+/// `sCode`/`sMsg` (always `0` here; failures become [`ItemResult`]s).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderAck {
@@ -360,21 +360,14 @@ fn check_ids(ord_id: &Option<String>, cl_ord_id: &Option<String>) -> Result<(), 
     }
 }
 
-fn single(items: Vec<Result<OrderAck, ItemError>>, status: u16) -> Result<OrderAck, Error> {
-    match items.into_iter().next() {
-        Some(Ok(ack)) => Ok(ack),
-        Some(Err(item)) => Err(Error::Api(ApiError {
-            status,
-            code: item.code,
-            msg: item.msg.clone(),
-            items: vec![item],
-        })),
-        None => Err(Error::Http {
-            status,
-            path: PlaceOrder::PATH,
-            body: "empty data in an order answer".into(),
-        }),
-    }
+/// The one item of a single-order answer (failures were already turned
+/// into [`Error::Api`] with the item's `sCode`).
+fn single(items: Vec<OrderAck>, status: u16, path: &'static str) -> Result<OrderAck, Error> {
+    items.into_iter().next().ok_or_else(|| Error::Http {
+        status,
+        path,
+        body: "empty data in an order answer".into(),
+    })
 }
 
 fn ack_of(order: &Order) -> OrderAck {
@@ -425,8 +418,8 @@ impl RestClient {
             let mut exp = Some(self.new_exp_time());
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
-                    decode_items::<OrderAck>(status, PlaceOrder::PATH, bytes)
-                        .and_then(|items| single(items, status))
+                    decode::<OrderAck>(status, PlaceOrder::PATH, bytes)
+                        .and_then(|items| single(items, status, PlaceOrder::PATH))
                 })
                 .await;
             let err = match result {
@@ -473,7 +466,7 @@ impl RestClient {
             let found = match self.send(&query).await {
                 Ok(mut orders) if !orders.is_empty() => return Ok(Some(orders.swap_remove(0))),
                 Ok(_) => false,
-                Err(e) if e.okx_code() == Some(codes::ORDER_NOT_FOUND) => false,
+                Err(e) if e.okx_code() == Some(OkxCode::ORDER_NOT_FOUND) => false,
                 Err(e) => return Err(e),
             };
             debug_assert!(!found);
@@ -492,7 +485,7 @@ impl RestClient {
     pub async fn place_batch(
         &self,
         mut orders: Vec<PlaceOrder>,
-    ) -> Result<Vec<Result<OrderAck, ItemError>>, Error> {
+    ) -> Result<Vec<Result<OrderAck, ItemResult>>, Error> {
         if orders.is_empty() || orders.len() > MAX_BATCH {
             return Err(Invalid::BatchSize(orders.len()).into());
         }
@@ -514,7 +507,7 @@ impl RestClient {
         };
         tracing::warn!(error = %err, "batch outcome unknown; looking the orders up");
         let exp = exp.unwrap_or_else(|| self.new_exp_time());
-        let mut out: Vec<Option<Result<OrderAck, ItemError>>> = vec![None; batch.0.len()];
+        let mut out: Vec<Option<Result<OrderAck, ItemResult>>> = vec![None; batch.0.len()];
         let mut missing = Vec::new();
         for (i, o) in batch.0.iter().enumerate() {
             let cl = o.cl_ord_id.clone().unwrap_or_default();
@@ -549,12 +542,15 @@ impl RestClient {
             .enumerate()
             .map(|(index, r)| {
                 r.unwrap_or_else(|| {
-                    Err(ItemError {
+                    Err(ItemResult {
                         index,
-                        code: codes::ENDPOINT_TIMEOUT,
+                        code: OkxCode::ENDPOINT_TIMEOUT,
                         msg: "no result for this order".into(),
-                        ord_id: None,
-                        cl_ord_id: batch.0[index].cl_ord_id.clone(),
+                        cl_ord_id: batch.0[index]
+                            .cl_ord_id
+                            .as_deref()
+                            .and_then(|c| ClOrdId::new(c).ok()),
+                        ..ItemResult::default()
                     })
                 })
             })
@@ -570,8 +566,8 @@ impl RestClient {
         }
         let mut exp = Some(self.new_exp_time());
         self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
-            decode_items::<OrderAck>(status, AmendOrder::PATH, bytes)
-                .and_then(|items| single(items, status))
+            decode::<OrderAck>(status, AmendOrder::PATH, bytes)
+                .and_then(|items| single(items, status, AmendOrder::PATH))
         })
         .await
     }
@@ -580,8 +576,8 @@ impl RestClient {
     pub async fn cancel_order(&self, cancel: CancelOrder) -> Result<OrderAck, Error> {
         check_ids(&cancel.ord_id, &cancel.cl_ord_id)?;
         self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
-            decode_items::<OrderAck>(status, CancelOrder::PATH, bytes)
-                .and_then(|items| single(items, status))
+            decode::<OrderAck>(status, CancelOrder::PATH, bytes)
+                .and_then(|items| single(items, status, CancelOrder::PATH))
         })
         .await
     }
@@ -592,7 +588,7 @@ impl RestClient {
         match self.send(&query).await {
             Ok(mut v) if !v.is_empty() => Ok(Some(v.swap_remove(0))),
             Ok(_) => Ok(None),
-            Err(e) if e.okx_code() == Some(codes::ORDER_NOT_FOUND) => Ok(None),
+            Err(e) if e.okx_code() == Some(OkxCode::ORDER_NOT_FOUND) => Ok(None),
             Err(e) => Err(e),
         }
     }

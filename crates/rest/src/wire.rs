@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
-use crate::error::{ApiError, Error, Invalid, ItemError, codes};
+use crate::error::{ApiError, Error, Invalid, ItemResult, OkxCode};
 use crate::request::{Method, Request};
 
 /// The path with its query string (exactly what is signed and sent) and the
@@ -142,32 +142,34 @@ fn snippet(bytes: &[u8]) -> String {
     text.into_owned()
 }
 
-fn item_results(data: &Value) -> Vec<ItemError> {
+fn okx_code(code: i64) -> OkxCode {
+    OkxCode(u32::try_from(code).unwrap_or(u32::MAX))
+}
+
+/// The per-item results of an order-type answer (items with an `sCode`).
+fn item_results(data: &Value) -> Vec<ItemResult> {
     let Value::Array(items) = data else {
         return Vec::new();
-    };
-    let text = |v: Option<&Value>| match v {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        _ => None,
     };
     items
         .iter()
         .enumerate()
         .filter_map(|(index, item)| {
             let s_code = item.get("sCode")?;
-            let code = match s_code {
-                Value::String(s) if s.is_empty() => 0,
-                Value::String(s) => s.parse().unwrap_or(-1),
-                Value::Number(n) => n.as_i64().unwrap_or(-1),
-                _ => -1,
-            };
-            Some(ItemError {
-                index,
-                code,
-                msg: text(item.get("sMsg")).unwrap_or_default(),
-                ord_id: text(item.get("ordId").or_else(|| item.get("algoId"))),
-                cl_ord_id: text(item.get("clOrdId").or_else(|| item.get("algoClOrdId"))),
-            })
+            let mut result = ItemResult::deserialize(item).unwrap_or_else(|_| {
+                // An id OKX echoed in an unexpected shape must not hide the code.
+                let code = match s_code {
+                    Value::String(s) => s.parse().unwrap_or(u32::MAX),
+                    _ => u32::MAX,
+                };
+                ItemResult {
+                    code: OkxCode(code),
+                    msg: item["sMsg"].as_str().unwrap_or_default().to_owned(),
+                    ..ItemResult::default()
+                }
+            });
+            result.index = index;
+            Some(result)
         })
         .collect()
 }
@@ -192,21 +194,17 @@ fn failure(status: u16, path: &'static str, bytes: &[u8]) -> Error {
             body: snippet(bytes),
         };
     }
+    let mut code = okx_code(loose.code);
     let items = item_results(&loose.data);
-    let (mut code, mut msg) = (loose.code, loose.msg);
-    // The per-item sCode is authoritative; a single failed order reports its own.
-    let mut failed = items.iter().filter(|i| i.code != 0);
-    if let (Some(first), None) = (failed.next(), failed.next()) {
-        if matches!(code, codes::OK | codes::ALL_FAILED) || items.len() == 1 {
-            code = first.code;
-            msg = first.msg.clone();
-        }
+    // Failed items under a top-level "0" still mean the operation failed.
+    if code.is_ok() && items.iter().any(|i| !i.is_ok()) {
+        code = OkxCode::ALL_FAILED;
     }
     Error::Api(ApiError {
-        status,
         code,
-        msg,
+        msg: loose.msg,
         items,
+        http_status: Some(status),
     })
 }
 
@@ -233,15 +231,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
         }
     }
-    let err = failure(status, path, bytes);
-    match err {
-        // sCode says success everywhere yet the code is not 0: trust the items.
-        Error::Api(ref e) if e.code == 0 => Err(Error::Api(ApiError {
-            code: codes::ALL_FAILED,
-            ..e.clone()
-        })),
-        other => Err(other),
-    }
+    Err(failure(status, path, bytes))
 }
 
 /// Decodes an order-type answer into one result per item, so a partly
@@ -250,12 +240,12 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
     status: u16,
     path: &'static str,
     bytes: &[u8],
-) -> Result<Vec<Result<T, ItemError>>, Error> {
+) -> Result<Vec<Result<T, ItemResult>>, Error> {
     let loose: Loose = match serde_json::from_slice(bytes) {
         Ok(l) if (200..300).contains(&status) => l,
         _ => return decode::<T>(status, path, bytes).map(|v| v.into_iter().map(Ok).collect()),
     };
-    let all_items = matches!(loose.code, codes::OK | codes::ALL_FAILED | codes::PARTIAL);
+    let all_items = matches!(loose.code, 0..=2);
     let Value::Array(values) = loose.data else {
         return decode::<T>(status, path, bytes).map(|v| v.into_iter().map(Ok).collect());
     };
@@ -267,7 +257,7 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         .into_iter()
         .enumerate()
         .map(|(index, value)| {
-            if let Some(item) = results.iter().find(|r| r.index == index && r.code != 0) {
+            if let Some(item) = results.iter().find(|r| r.index == index && !r.is_ok()) {
                 return Ok(Err(item.clone()));
             }
             serde_json::from_value(value)
@@ -335,12 +325,13 @@ mod tests {
         let out = decode_items::<Value>(200, "/p", body).expect("items");
         assert!(out[0].is_ok());
         let err = out[1].as_ref().expect_err("second failed");
-        assert_eq!((err.index, err.code), (1, 51008));
-        assert_eq!(err.cl_ord_id.as_deref(), Some("b"));
+        assert_eq!((err.index, err.code), (1, OkxCode(51008)));
+        assert_eq!(err.cl_ord_id.as_ref().map(|c| c.as_str()), Some("b"));
         let whole = decode::<Value>(200, "/p", body).expect_err("send reports the batch");
         let api = whole.api().expect("api error");
-        assert_eq!((api.code, api.items.len()), (2, 2));
-        assert_eq!(api.items[1].code, 51008);
+        assert_eq!((api.code, api.items.len()), (OkxCode::PARTIAL, 2));
+        assert_eq!(api.items[1].code, OkxCode(51008));
+        assert_eq!(whole.okx_code(), Some(OkxCode(51008)));
     }
 
     #[test]
@@ -349,7 +340,8 @@ mod tests {
             {"clOrdId":"x","ordId":"","sCode":"51155","sMsg":"compliance","tag":"","ts":"1"}],
             "inTime":"1","outTime":"2"}"#;
         let err = decode::<Value>(200, "/p", body).expect_err("failed");
-        assert_eq!(err.okx_code(), Some(51155));
+        assert_eq!(err.okx_code(), Some(OkxCode(51155)));
+        assert_eq!(err.api().map(|e| e.code), Some(OkxCode::ALL_FAILED));
     }
 
     #[test]

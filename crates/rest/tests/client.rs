@@ -6,8 +6,9 @@ use futures_util::StreamExt as _;
 use okx_auth::Credentials;
 use okx_models::{Candle, Instrument, Side, TdMode, Ticker};
 use okx_rest::{
-    AmendOrder, CancelOrder, Error, GetOrder, Invalid, LimitScope, LimitUnit, Method, Paginated,
-    PlaceOrder, RateLimit, Request, RestClient, RestClientBuilder, WriteOutcome, oldest_first,
+    AmendOrder, CancelOrder, Error, GetOrder, Invalid, LimitScope, LimitUnit, Method, OkxCode,
+    Paginated, PlaceOrder, RateLimit, Request, RestClient, RestClientBuilder, WriteOutcome,
+    oldest_first,
 };
 use okx_testkit::rest::{Fault, MockOkx};
 use rust_decimal::Decimal;
@@ -170,8 +171,8 @@ async fn wrong_secret_is_a_typed_auth_error() {
         .await
         .expect_err("bad signature");
     assert!(err.is_auth(), "{err}");
-    assert_eq!(err.okx_code(), Some(50113));
-    assert_eq!(err.api().map(|e| e.status), Some(401));
+    assert_eq!(err.okx_code(), Some(OkxCode::INVALID_SIGNATURE));
+    assert_eq!(err.http_status(), Some(401));
     assert_eq!(err.write_outcome(), WriteOutcome::Rejected);
     assert!(!err.is_retryable());
     assert!(okx.orders().is_empty());
@@ -344,7 +345,7 @@ async fn batch_with_one_failed_item_keeps_every_result() {
     assert_eq!(out.len(), 3);
     assert!(out[0].is_ok() && out[2].is_ok());
     let failed = out[1].as_ref().expect_err("second rejected");
-    assert_eq!((failed.index, failed.code), (1, 51008));
+    assert_eq!((failed.index, failed.code), (1, OkxCode(51008)));
     assert_eq!(okx.orders().len(), 2);
     assert_eq!(okx.requests()[0].code, "2");
 }
@@ -390,7 +391,7 @@ async fn amend_cancel_and_look_up() {
         })
         .await
         .expect_err("already canceled");
-    assert_eq!(err.okx_code(), Some(51400));
+    assert_eq!(err.okx_code(), Some(OkxCode::CANCEL_FAILED));
     assert_eq!(err.write_outcome(), WriteOutcome::Rejected);
 }
 
