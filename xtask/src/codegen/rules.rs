@@ -435,7 +435,28 @@ pub fn describe(name: &str) -> String {
         ("rfq", "RFQ"), ("sett", "settlement"), ("est", "estimated"), ("info", "info"),
         ("pmt", "payment"), ("rcvr", "receiver"), ("exch", "exchange"), ("stk", "strike"),
         ("ratio", "ratio"), ("qty", "quantity"), ("cnv", "conversion"), ("cnvt", "conversion"),
+        ("trans", "transfer"), ("req", "request"), ("adl", "auto-deleveraging"),
+        ("bs", "(Black-Scholes)"), ("pa", "(in coins)"), ("func", "functions"),
+        ("lv", "level"),
     ];
+    // Names the word table would misread: `Vol` here is volatility.
+    let whole = match name {
+        "pxVol" | "newPxVol" => Some("Price in implied volatility (1 = 100%)"),
+        "fillPxVol" => Some("Fill price in implied volatility"),
+        "markVol" | "fillMarkVol" => Some("Mark implied volatility"),
+        "realVol" => Some("Realized volatility"),
+        "idxVol" => Some("Index volatility"),
+        "o" => Some("Open price"),
+        "h" => Some("Highest price"),
+        "l" => Some("Lowest price"),
+        "c" => Some("Close price"),
+        "sCode" => Some("Per-item result code, `0` for success"),
+        "sMsg" => Some("Per-item result message"),
+        _ => None,
+    };
+    if let Some(text) = whole {
+        return format!("{text} (`{name}`).");
+    }
     let words: Vec<String> = split_words(name)
         .into_iter()
         .map(|w| {

@@ -365,13 +365,13 @@ pub struct GetBillsResponse {
     /// Fill mark price (`fillMarkPx`).
     #[serde(rename = "fillMarkPx", default, with = "crate::num::opt_decimal")]
     pub fill_mark_px: Option<Decimal>,
-    /// Fill price volume (`fillPxVol`).
+    /// Fill price in implied volatility (`fillPxVol`).
     #[serde(rename = "fillPxVol", default, with = "crate::num::opt_decimal")]
     pub fill_px_vol: Option<Decimal>,
     /// Fill price USD (`fillPxUsd`).
     #[serde(rename = "fillPxUsd", default, with = "crate::num::opt_decimal")]
     pub fill_px_usd: Option<Decimal>,
-    /// Fill mark volume (`fillMarkVol`).
+    /// Mark implied volatility (`fillMarkVol`).
     #[serde(rename = "fillMarkVol", default, with = "crate::num::opt_decimal")]
     pub fill_mark_vol: Option<Decimal>,
     /// Fill forward price (`fillFwdPx`).
@@ -466,13 +466,13 @@ pub struct GetBillsArchiveResponse {
     /// Fill mark price (`fillMarkPx`).
     #[serde(rename = "fillMarkPx", default, with = "crate::num::opt_decimal")]
     pub fill_mark_px: Option<Decimal>,
-    /// Fill price volume (`fillPxVol`).
+    /// Fill price in implied volatility (`fillPxVol`).
     #[serde(rename = "fillPxVol", default, with = "crate::num::opt_decimal")]
     pub fill_px_vol: Option<Decimal>,
     /// Fill price USD (`fillPxUsd`).
     #[serde(rename = "fillPxUsd", default, with = "crate::num::opt_decimal")]
     pub fill_px_usd: Option<Decimal>,
-    /// Fill mark volume (`fillMarkVol`).
+    /// Mark implied volatility (`fillMarkVol`).
     #[serde(rename = "fillMarkVol", default, with = "crate::num::opt_decimal")]
     pub fill_mark_vol: Option<Decimal>,
     /// Fill forward price (`fillFwdPx`).
@@ -514,7 +514,7 @@ pub struct GetConfigResponse {
     /// Main user ID (`mainUid`).
     #[serde(rename = "mainUid", default)]
     pub main_uid: String,
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", default)]
     pub acct_lv: String,
     /// Account self-trade prevention mode (`acctStpMode`).
@@ -559,7 +559,7 @@ pub struct GetConfigResponse {
     /// Op auth (`opAuth`).
     #[serde(rename = "opAuth", default)]
     pub op_auth: String,
-    /// Kyc lv (`kycLv`).
+    /// Kyc level (`kycLv`).
     #[serde(rename = "kycLv", default)]
     pub kyc_lv: String,
     /// Label (`label`).
@@ -687,14 +687,14 @@ pub struct GetLeverageInfoResponse {
 /// One `data` item of `GET /api/v5/account/adjust-leverage-info` (Get leverage estimated info).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GetAdjustLeverageInfoResponse {
-    /// Estimated available quote trans (`estAvailQuoteTrans`).
+    /// Estimated available quote transfer (`estAvailQuoteTrans`).
     #[serde(
         rename = "estAvailQuoteTrans",
         default,
         with = "crate::num::opt_decimal"
     )]
     pub est_avail_quote_trans: Option<Decimal>,
-    /// Estimated available trans (`estAvailTrans`).
+    /// Estimated available transfer (`estAvailTrans`).
     #[serde(rename = "estAvailTrans", default, with = "crate::num::opt_decimal")]
     pub est_avail_trans: Option<Decimal>,
     /// Estimated liquidation price (`estLiqPx`).
@@ -1356,28 +1356,28 @@ pub struct SetRiskOffsetAmtResponse {
 /// One `data` item of `GET /api/v5/account/greeks` (Get Greeks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GetGreeksResponse {
-    /// Delta bs (`deltaBS`).
+    /// Delta (Black-Scholes) (`deltaBS`).
     #[serde(rename = "deltaBS", default, with = "crate::num::opt_decimal")]
     pub delta_bs: Option<Decimal>,
-    /// Delta pa (`deltaPA`).
+    /// Delta (in coins) (`deltaPA`).
     #[serde(rename = "deltaPA", default, with = "crate::num::opt_decimal")]
     pub delta_pa: Option<Decimal>,
-    /// Gamma bs (`gammaBS`).
+    /// Gamma (Black-Scholes) (`gammaBS`).
     #[serde(rename = "gammaBS", default, with = "crate::num::opt_decimal")]
     pub gamma_bs: Option<Decimal>,
-    /// Gamma pa (`gammaPA`).
+    /// Gamma (in coins) (`gammaPA`).
     #[serde(rename = "gammaPA", default, with = "crate::num::opt_decimal")]
     pub gamma_pa: Option<Decimal>,
-    /// Theta bs (`thetaBS`).
+    /// Theta (Black-Scholes) (`thetaBS`).
     #[serde(rename = "thetaBS", default, with = "crate::num::opt_decimal")]
     pub theta_bs: Option<Decimal>,
-    /// Theta pa (`thetaPA`).
+    /// Theta (in coins) (`thetaPA`).
     #[serde(rename = "thetaPA", default, with = "crate::num::opt_decimal")]
     pub theta_pa: Option<Decimal>,
-    /// Vega bs (`vegaBS`).
+    /// Vega (Black-Scholes) (`vegaBS`).
     #[serde(rename = "vegaBS", default, with = "crate::num::opt_decimal")]
     pub vega_bs: Option<Decimal>,
-    /// Vega pa (`vegaPA`).
+    /// Vega (in coins) (`vegaPA`).
     #[serde(rename = "vegaPA", default, with = "crate::num::opt_decimal")]
     pub vega_pa: Option<Decimal>,
     /// Currency (`ccy`).
@@ -1424,10 +1424,10 @@ pub struct SetAutoLoanResponse {
 /// One `data` item of `POST /api/v5/account/account-level-switch-preset` (Preset account mode switch).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct AccountLevelSwitchPresetResponse {
-    /// Cur account lv (`curAcctLv`).
+    /// Cur account level (`curAcctLv`).
     #[serde(rename = "curAcctLv", default)]
     pub cur_acct_lv: String,
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", default)]
     pub acct_lv: String,
     /// Leverage (`lever`).
@@ -1441,13 +1441,13 @@ pub struct AccountLevelSwitchPresetResponse {
 /// One `data` item of `GET /api/v5/account/set-account-switch-precheck` (Precheck account mode switch).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GetSetAccountSwitchPrecheckResponse {
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// Cur account lv (`curAcctLv`).
+    /// Cur account level (`curAcctLv`).
     #[serde(rename = "curAcctLv", default)]
     pub cur_acct_lv: String,
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", default)]
     pub acct_lv: String,
     /// Risk offset type (`riskOffsetType`). Deprecated by OKX.
@@ -1574,7 +1574,7 @@ pub struct GetSetAccountSwitchPrecheckMgnAftDetails {
 /// One `data` item of `POST /api/v5/account/set-account-level` (Set account mode).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct SetAccountLevelResponse {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", default)]
     pub acct_lv: String,
 }
@@ -1713,10 +1713,10 @@ pub struct MovePositionsLegsFrom {
     /// Size (`sz`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub sz: Option<Decimal>,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -1742,10 +1742,10 @@ pub struct MovePositionsLegsTo {
     /// Currency (`ccy`).
     #[serde(default)]
     pub ccy: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }

@@ -17,10 +17,10 @@ pub struct PlaceAlgoOrderResponse {
     /// Algo client order ID (`algoClOrdId`).
     #[serde(rename = "algoClOrdId", default)]
     pub algo_cl_ord_id: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
     /// Tag (`tag`).
@@ -34,10 +34,10 @@ pub struct CancelAlgosResponse {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId", default)]
     pub algo_id: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
     /// Client order ID (`clOrdId`). Deprecated by OKX.
@@ -60,13 +60,13 @@ pub struct AmendAlgosResponse {
     /// Algo client order ID (`algoClOrdId`).
     #[serde(rename = "algoClOrdId", default)]
     pub algo_cl_ord_id: String,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", default)]
     pub req_id: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }

@@ -207,7 +207,7 @@ pub struct GetAssetValuationDetails {
 /// One `data` item of `POST /api/v5/asset/transfer` (Funds transfer).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct FundsTransferResponse {
-    /// Trans ID (`transId`).
+    /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
     pub trans_id: String,
     /// Client ID (`clientId`).
@@ -230,7 +230,7 @@ pub struct FundsTransferResponse {
 /// One `data` item of `GET /api/v5/asset/transfer-state` (Get funds transfer state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GetTransferStateResponse {
-    /// Trans ID (`transId`).
+    /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
     pub trans_id: String,
     /// Client ID (`clientId`).
@@ -597,7 +597,7 @@ pub struct ConvertEstimateQuoteResponse {
     /// Ttl ms (`ttlMs`).
     #[serde(rename = "ttlMs", default, with = "crate::num::opt_int")]
     pub ttl_ms: Option<i64>,
-    /// Client q req ID (`clQReqId`).
+    /// Client q request ID (`clQReqId`).
     #[serde(rename = "clQReqId", default)]
     pub cl_q_req_id: String,
     /// Quote ID (`quoteId`).
@@ -641,7 +641,7 @@ pub struct ConvertTradeResponse {
     /// Quote ID (`quoteId`).
     #[serde(rename = "quoteId", default)]
     pub quote_id: String,
-    /// Client t req ID (`clTReqId`).
+    /// Client t request ID (`clTReqId`).
     #[serde(rename = "clTReqId", default)]
     pub cl_t_req_id: String,
     /// State (`state`).
@@ -679,7 +679,7 @@ pub struct GetConvertHistoryResponse {
     /// Trade ID (`tradeId`).
     #[serde(rename = "tradeId", default)]
     pub trade_id: String,
-    /// Client t req ID (`clTReqId`).
+    /// Client t request ID (`clTReqId`).
     #[serde(rename = "clTReqId", default)]
     pub cl_t_req_id: String,
     /// State (`state`).

@@ -240,22 +240,22 @@ pub struct GetOptSummaryResponse {
     /// Theta (`theta`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub theta: Option<Decimal>,
-    /// Delta bs (`deltaBS`).
+    /// Delta (Black-Scholes) (`deltaBS`).
     #[serde(rename = "deltaBS", default, with = "crate::num::opt_decimal")]
     pub delta_bs: Option<Decimal>,
-    /// Gamma bs (`gammaBS`).
+    /// Gamma (Black-Scholes) (`gammaBS`).
     #[serde(rename = "gammaBS", default, with = "crate::num::opt_decimal")]
     pub gamma_bs: Option<Decimal>,
-    /// Vega bs (`vegaBS`).
+    /// Vega (Black-Scholes) (`vegaBS`).
     #[serde(rename = "vegaBS", default, with = "crate::num::opt_decimal")]
     pub vega_bs: Option<Decimal>,
-    /// Theta bs (`thetaBS`).
+    /// Theta (Black-Scholes) (`thetaBS`).
     #[serde(rename = "thetaBS", default, with = "crate::num::opt_decimal")]
     pub theta_bs: Option<Decimal>,
     /// Leverage (`lever`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub lever: Option<Decimal>,
-    /// Mark volume (`markVol`).
+    /// Mark implied volatility (`markVol`).
     #[serde(rename = "markVol", default, with = "crate::num::opt_decimal")]
     pub mark_vol: Option<Decimal>,
     /// Bid volume (`bidVol`).
@@ -264,10 +264,10 @@ pub struct GetOptSummaryResponse {
     /// Ask volume (`askVol`).
     #[serde(rename = "askVol", default, with = "crate::num::opt_decimal")]
     pub ask_vol: Option<Decimal>,
-    /// Real volume (`realVol`).
+    /// Realized volatility (`realVol`).
     #[serde(rename = "realVol", default, with = "crate::num::opt_decimal")]
     pub real_vol: Option<Decimal>,
-    /// Volume lv (`volLv`).
+    /// Volume level (`volLv`).
     #[serde(rename = "volLv", default)]
     pub vol_lv: String,
     /// Forward price (`fwdPx`).
@@ -293,7 +293,7 @@ pub struct GetDiscountRateInterestFreeQuotaResponse {
     /// Amount (`amt`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub amt: Option<Decimal>,
-    /// Discount lv (`discountLv`). Deprecated by OKX.
+    /// Discount level (`discountLv`). Deprecated by OKX.
     #[serde(rename = "discountLv", default)]
     pub discount_lv: String,
     /// Minimum discount rate (`minDiscountRate`).
@@ -495,7 +495,7 @@ pub struct GetInsuranceFundDetails {
     /// Dec rate (`decRate`). Deprecated by OKX.
     #[serde(rename = "decRate", default, with = "crate::num::opt_decimal")]
     pub dec_rate: Option<Decimal>,
-    /// Adl type (`adlType`).
+    /// Auto-deleveraging type (`adlType`).
     #[serde(rename = "adlType", default)]
     pub adl_type: String,
     /// Timestamp (Unix ms) (`ts`).

@@ -29,19 +29,19 @@ pub struct GetSubaccountListResponse {
     /// G auth (`gAuth`).
     #[serde(rename = "gAuth", default, with = "crate::num::opt_bool")]
     pub g_auth: Option<bool>,
-    /// Frozen func (`frozenFunc`).
+    /// Frozen functions (`frozenFunc`).
     #[serde(rename = "frozenFunc", default)]
     pub frozen_func: Vec<String>,
-    /// Can trans out (`canTransOut`).
+    /// Can transfer out (`canTransOut`).
     #[serde(rename = "canTransOut", default, with = "crate::num::opt_bool")]
     pub can_trans_out: Option<bool>,
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// Sub account lv (`subAcctLv`).
+    /// Sub account level (`subAcctLv`).
     #[serde(rename = "subAcctLv", default)]
     pub sub_acct_lv: String,
-    /// First lv sub account (`firstLvSubAcct`).
+    /// First level sub account (`firstLvSubAcct`).
     #[serde(rename = "firstLvSubAcct", default)]
     pub first_lv_sub_acct: String,
     /// If dma (`ifDma`).
@@ -461,7 +461,7 @@ pub struct GetSubaccountManagedSubaccountBillsResponse {
 /// One `data` item of `POST /api/v5/asset/subaccount/transfer` (Master accounts manage the transfers between sub-accounts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct SubaccountTransferResponse {
-    /// Trans ID (`transId`).
+    /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
     pub trans_id: String,
 }
@@ -472,7 +472,7 @@ pub struct SubaccountSetTransferOutResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
     pub sub_acct: String,
-    /// Can trans out (`canTransOut`).
+    /// Can transfer out (`canTransOut`).
     #[serde(rename = "canTransOut", default, with = "crate::num::opt_bool")]
     pub can_trans_out: Option<bool>,
 }

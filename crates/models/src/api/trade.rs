@@ -20,10 +20,10 @@ pub struct PlaceOrderResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -43,10 +43,10 @@ pub struct PlaceBatchOrdersResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -63,10 +63,10 @@ pub struct CancelOrderResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -83,10 +83,10 @@ pub struct CancelBatchOrdersResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -103,13 +103,13 @@ pub struct AmendOrderResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", default)]
     pub req_id: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }
@@ -126,13 +126,13 @@ pub struct AmendBatchOrdersResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", default)]
     pub req_id: String,
-    /// S code (`sCode`).
+    /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
     pub s_code: String,
-    /// S msg (`sMsg`).
+    /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
 }

@@ -1778,7 +1778,7 @@ impl Paginated for GetSpotBorrowRepayHistory {
 /// Rate limit: 2 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PositionBuilder {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", skip_serializing_if = "Option::is_none")]
     pub acct_lv: Option<String>,
     /// Incl real position and equity (`inclRealPosAndEq`).
@@ -1799,7 +1799,7 @@ pub struct PositionBuilder {
     /// Greeks type (`greeksType`).
     #[serde(rename = "greeksType", skip_serializing_if = "Option::is_none")]
     pub greeks_type: Option<String>,
-    /// Index volume (`idxVol`).
+    /// Index volatility (`idxVol`).
     #[serde(
         rename = "idxVol",
         with = "okx_models::num::opt_decimal",
@@ -2049,7 +2049,7 @@ impl PositionBuilderGraphSimAsset {
 /// An item of `mmrConfig` in [`PositionBuilderGraph`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PositionBuilderGraphMmrConfig {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv", skip_serializing_if = "Option::is_none")]
     pub acct_lv: Option<String>,
     /// Leverage (`lever`).
@@ -2269,7 +2269,7 @@ impl Request for SetAutoLoan {
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccountLevelSwitchPreset {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
     pub acct_lv: String,
     /// Leverage (`lever`).
@@ -2324,7 +2324,7 @@ impl Request for AccountLevelSwitchPreset {
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GetSetAccountSwitchPrecheck {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
     pub acct_lv: String,
 }
@@ -2356,7 +2356,7 @@ impl Request for GetSetAccountSwitchPrecheck {
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetAccountLevel {
-    /// Account lv (`acctLv`).
+    /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
     pub acct_lv: String,
 }

@@ -645,7 +645,7 @@ pub struct AmendAlgos {
     /// Cancel on fail (`cxlOnFail`).
     #[serde(rename = "cxlOnFail", skip_serializing_if = "Option::is_none")]
     pub cxl_on_fail: Option<bool>,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", skip_serializing_if = "Option::is_none")]
     pub req_id: Option<String>,
     /// New size (`newSz`).

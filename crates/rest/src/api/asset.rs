@@ -171,7 +171,7 @@ pub struct FundsTransfer {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", skip_serializing_if = "Option::is_none")]
     pub sub_acct: Option<String>,
-    /// Loan trans (`loanTrans`).
+    /// Loan transfer (`loanTrans`).
     #[serde(rename = "loanTrans", skip_serializing_if = "Option::is_none")]
     pub loan_trans: Option<bool>,
     /// Omit position risk (`omitPosRisk`).
@@ -256,7 +256,7 @@ impl Request for FundsTransfer {
 /// Rate limit: 10 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GetTransferState {
-    /// Trans ID (`transId`).
+    /// Transfer ID (`transId`).
     #[serde(rename = "transId", skip_serializing_if = "Option::is_none")]
     pub trans_id: Option<String>,
     /// Client ID (`clientId`).
@@ -1284,7 +1284,7 @@ pub struct ConvertEstimateQuote {
     /// RFQ size currency (`rfqSzCcy`).
     #[serde(rename = "rfqSzCcy")]
     pub rfq_sz_ccy: String,
-    /// Client q req ID (`clQReqId`).
+    /// Client q request ID (`clQReqId`).
     #[serde(rename = "clQReqId", skip_serializing_if = "Option::is_none")]
     pub cl_q_req_id: Option<String>,
     /// Tag (`tag`).
@@ -1360,7 +1360,7 @@ pub struct ConvertTrade {
     /// Size currency (`szCcy`).
     #[serde(rename = "szCcy")]
     pub sz_ccy: String,
-    /// Client t req ID (`clTReqId`).
+    /// Client t request ID (`clTReqId`).
     #[serde(rename = "clTReqId", skip_serializing_if = "Option::is_none")]
     pub cl_t_req_id: Option<String>,
     /// Tag (`tag`).
@@ -1421,7 +1421,7 @@ impl Request for ConvertTrade {
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GetConvertHistory {
-    /// Client t req ID (`clTReqId`).
+    /// Client t request ID (`clTReqId`).
     #[serde(rename = "clTReqId", skip_serializing_if = "Option::is_none")]
     pub cl_t_req_id: Option<String>,
     /// After (`after`).

@@ -545,7 +545,7 @@ pub struct GetDiscountRateInterestFreeQuota {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ccy: Option<String>,
-    /// Discount lv (`discountLv`). Deprecated by OKX.
+    /// Discount level (`discountLv`). Deprecated by OKX.
     #[serde(rename = "discountLv", skip_serializing_if = "Option::is_none")]
     pub discount_lv: Option<String>,
 }

@@ -688,7 +688,7 @@ pub struct SubaccountTransfer {
     /// To sub account (`toSubAccount`).
     #[serde(rename = "toSubAccount")]
     pub to_sub_account: String,
-    /// Loan trans (`loanTrans`).
+    /// Loan transfer (`loanTrans`).
     #[serde(rename = "loanTrans", skip_serializing_if = "Option::is_none")]
     pub loan_trans: Option<bool>,
     /// Omit position risk (`omitPosRisk`).
@@ -752,7 +752,7 @@ pub struct SubaccountSetTransferOut {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
     pub sub_acct: String,
-    /// Can trans out (`canTransOut`).
+    /// Can transfer out (`canTransOut`).
     #[serde(rename = "canTransOut", skip_serializing_if = "Option::is_none")]
     pub can_trans_out: Option<bool>,
 }

@@ -51,7 +51,7 @@ pub struct PlaceOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub px_usd: Option<Decimal>,
-    /// Price volume (`pxVol`).
+    /// Price in implied volatility (1 = 100%) (`pxVol`).
     #[serde(
         rename = "pxVol",
         with = "okx_models::num::opt_decimal",
@@ -416,7 +416,7 @@ pub struct PlaceBatchOrdersItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub px_usd: Option<Decimal>,
-    /// Price volume (`pxVol`).
+    /// Price in implied volatility (1 = 100%) (`pxVol`).
     #[serde(
         rename = "pxVol",
         with = "okx_models::num::opt_decimal",
@@ -879,7 +879,7 @@ pub struct AmendOrder {
     /// Client order ID (`clOrdId`).
     #[serde(rename = "clOrdId", skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", skip_serializing_if = "Option::is_none")]
     pub req_id: Option<String>,
     /// New size (`newSz`).
@@ -903,7 +903,7 @@ pub struct AmendOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub new_px_usd: Option<Decimal>,
-    /// New price volume (`newPxVol`).
+    /// Price in implied volatility (1 = 100%) (`newPxVol`).
     #[serde(
         rename = "newPxVol",
         with = "okx_models::num::opt_decimal",
@@ -1198,7 +1198,7 @@ pub struct AmendBatchOrdersItem {
     /// Client order ID (`clOrdId`).
     #[serde(rename = "clOrdId", skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
-    /// Req ID (`reqId`).
+    /// Request ID (`reqId`).
     #[serde(rename = "reqId", skip_serializing_if = "Option::is_none")]
     pub req_id: Option<String>,
     /// New size (`newSz`).
@@ -1222,7 +1222,7 @@ pub struct AmendBatchOrdersItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub new_px_usd: Option<Decimal>,
-    /// New price volume (`newPxVol`).
+    /// Price in implied volatility (1 = 100%) (`newPxVol`).
     #[serde(
         rename = "newPxVol",
         with = "okx_models::num::opt_decimal",
