@@ -9,11 +9,14 @@
 //! pushes. `typed` is `okx::ws::decode::decode_push` (envelope peeked with
 //! borrowed strings, `data` decoded straight into `Ticker` / `Trade` /
 //! `Order` with `Decimal` numbers); `value` builds the `serde_json::Value`
-//! tree and does nothing else with it. Target: typed at least 3x value.
+//! tree and does nothing else with it; `value_then_typed` is what a
+//! Value-first client does: the tree, then `arg.channel` read from it and
+//! `data` converted into the same typed rows. Target: typed at least 3x value.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
+use okx::models::{Order, Ticker, Trade};
 use okx::ws::WsEvent;
 use okx::ws::decode::decode_push;
 use serde_json::Value;
@@ -24,12 +27,27 @@ const TRADES: &str = r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[
 
 const ORDERS: &str = r#"{"arg":{"channel":"orders","instType":"SPOT","instId":"BTC-USDT","uid":"614488474791936"},"data":[{"accFillSz":"0.001","amendResult":"","avgPx":"31527.1","cTime":"1654084334977","category":"normal","ccy":"","clOrdId":"HamsterParty14","code":"0","execType":"M","fee":"-0.02522168","feeCcy":"USDT","fillFee":"-0.02522168","fillFeeCcy":"USDT","fillNotionalUsd":"31.50818374","fillPx":"31527.1","fillSz":"0.001","fillTime":"1654084353263","instId":"BTC-USDT","instType":"SPOT","lever":"0","msg":"","notionalUsd":"31.50818374","ordId":"452197707845865472","ordType":"limit","pnl":"0","posSide":"","px":"31527.1","rebate":"0","rebateCcy":"BTC","reduceOnly":"false","reqId":"","side":"sell","slOrdPx":"","slTriggerPx":"","slTriggerPxType":"last","source":"","state":"filled","sz":"0.001","tag":"","tdMode":"cash","tgtCcy":"","tpOrdPx":"","tpTriggerPx":"","tpTriggerPxType":"last","tradeId":"242589207","uTime":"1654084353264"}]}"#;
 
+/// Decoding through a `Value` tree first, as many OKX clients do.
+fn value_then_typed(frame: &str) -> Option<usize> {
+    let mut v: Value = serde_json::from_str(frame).ok()?;
+    let channel = v.get("arg")?.get("channel")?.as_str()?.to_owned();
+    let data = v.get_mut("data")?.take();
+    let n = match channel.as_str() {
+        "tickers" => serde_json::from_value::<Vec<Ticker>>(data).ok()?.len(),
+        "trades" => serde_json::from_value::<Vec<Trade>>(data).ok()?.len(),
+        "orders" => serde_json::from_value::<Vec<Order>>(data).ok()?.len(),
+        _ => 0,
+    };
+    Some(n)
+}
+
 fn check_decodes() {
     for frame in [TICKER, TRADES, ORDERS] {
         assert!(
             matches!(decode_push(frame), WsEvent::Push(_)),
             "bench frame does not decode: {frame}"
         );
+        assert_eq!(value_then_typed(frame).map(|n| n > 0), Some(true));
     }
 }
 
@@ -41,6 +59,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function("typed", |b| b.iter(|| decode_push(black_box(frame))));
         group.bench_function("value", |b| {
             b.iter(|| serde_json::from_str::<Value>(black_box(frame)).ok())
+        });
+        group.bench_function("value_then_typed", |b| {
+            b.iter(|| value_then_typed(black_box(frame)))
         });
         group.finish();
     }
