@@ -18,6 +18,8 @@ use tokio::sync::{mpsc, oneshot};
 
 struct Slot {
     endpoint: Endpoint,
+    /// Logs in even on the public endpoint (for books-l2-tbt and the like).
+    login: bool,
     tx: mpsc::Sender<Cmd>,
     state: Arc<ConnState>,
     assigned: usize,
@@ -110,11 +112,12 @@ impl WsClient {
         }
     }
 
-    fn spawn_slot(&self, pool: &mut Pool, endpoint: Endpoint) -> usize {
+    fn spawn_slot(&self, pool: &mut Pool, endpoint: Endpoint, login: bool) -> usize {
         let index = pool.slots.len();
-        let (tx, state) = Conn::spawn(self.inner.ctx.clone(), endpoint, index);
+        let (tx, state) = Conn::spawn(self.inner.ctx.clone(), endpoint, index, login);
         pool.slots.push(Slot {
             endpoint,
+            login,
             tx,
             state,
             assigned: 0,
@@ -128,23 +131,26 @@ impl WsClient {
         self.check_login(endpoint, false, endpoint.path())?;
         let mut pool = self.pool();
         if !pool.slots.iter().any(|s| s.endpoint == endpoint) {
-            self.spawn_slot(&mut pool, endpoint);
+            self.spawn_slot(&mut pool, endpoint, false);
         }
         Ok(())
     }
 
     /// The connection for a chunk of `n` new args on `endpoint`: one with room
     /// in its subscription count and its hourly op budget, else a new one.
-    fn pick(&self, pool: &mut Pool, endpoint: Endpoint, n: usize) -> usize {
+    fn pick(&self, pool: &mut Pool, endpoint: Endpoint, n: usize, login: bool) -> usize {
         let max = self.inner.ctx.cfg.max_subs_per_connection;
+        // Login-only public channels need a public connection that logged in.
+        let login = login && endpoint == Endpoint::Public;
         let found = pool.slots.iter().position(|s| {
             s.endpoint == endpoint
+                && (s.login || !login)
                 && !s.state.stopped.load(Ordering::Relaxed)
                 && s.assigned + n <= max
                 // Keep a few ops for resubscribing a book after a gap.
                 && s.state.ops_left.load(Ordering::Relaxed) > 4
         });
-        found.unwrap_or_else(|| self.spawn_slot(pool, endpoint))
+        found.unwrap_or_else(|| self.spawn_slot(pool, endpoint, login))
     }
 
     /// Subscribes and waits for OKX's acknowledgement of every arg. Args go
@@ -160,15 +166,16 @@ impl WsClient {
         for arg in &args {
             self.check_login(arg.endpoint(), arg.needs_login(), &arg.channel)?;
         }
-        let mut by_endpoint: HashMap<Endpoint, Vec<Arg>> = HashMap::new();
+        let mut by_endpoint: HashMap<(Endpoint, bool), Vec<Arg>> = HashMap::new();
         for arg in args {
-            by_endpoint.entry(arg.endpoint()).or_default().push(arg);
+            let key = (arg.endpoint(), arg.needs_login());
+            by_endpoint.entry(key).or_default().push(arg);
         }
         let max_subs = self.inner.ctx.cfg.max_subs_per_connection;
         let mut waits = Vec::new();
         {
             let mut pool = self.pool();
-            for (endpoint, args) in by_endpoint {
+            for ((endpoint, login), args) in by_endpoint {
                 Self::fatal(&pool, endpoint)?;
                 let fresh: Vec<Arg> = args
                     .into_iter()
@@ -176,7 +183,7 @@ impl WsClient {
                     .collect();
                 for bytes_chunk in chunk_args(&fresh, self.inner.ctx.cfg.max_subscribe_bytes) {
                     for chunk in bytes_chunk.chunks(max_subs) {
-                        let slot = self.pick(&mut pool, endpoint, chunk.len());
+                        let slot = self.pick(&mut pool, endpoint, chunk.len(), login);
                         pool.slots[slot].assigned += chunk.len();
                         for arg in chunk {
                             pool.owners.insert(arg.clone(), slot);
@@ -220,7 +227,8 @@ impl WsClient {
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
         let (tx, rx) = {
             let mut pool = self.pool();
-            let slot = self.pick(&mut pool, endpoint, args.len());
+            let login = args.iter().any(Arg::needs_login);
+            let slot = self.pick(&mut pool, endpoint, args.len(), login);
             pool.slots[slot].assigned += args.len();
             for arg in &args {
                 pool.owners.insert(arg.clone(), slot);
@@ -342,7 +350,7 @@ impl WsClient {
             .position(|s| s.endpoint == Endpoint::Private)
         {
             Some(i) => i,
-            None => self.spawn_slot(&mut pool, Endpoint::Private),
+            None => self.spawn_slot(&mut pool, Endpoint::Private, false),
         };
         Ok(pool.slots[slot].tx.clone())
     }

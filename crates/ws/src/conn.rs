@@ -64,6 +64,8 @@ pub(crate) struct Conn {
     ops: Window,
     resyncing: Vec<(String, String)>,
     rng: u64,
+    /// A public connection that carries login-only channels (books-l2-tbt).
+    force_login: bool,
 }
 
 enum Wait {
@@ -76,6 +78,7 @@ impl Conn {
         ctx: Arc<Ctx>,
         endpoint: Endpoint,
         conn: usize,
+        force_login: bool,
     ) -> (mpsc::Sender<Cmd>, Arc<ConnState>) {
         let (tx, rx) = mpsc::channel(256);
         let state = Arc::new(ConnState::default());
@@ -100,6 +103,7 @@ impl Conn {
             deferred: VecDeque::new(),
             resyncing: Vec::new(),
             rng: seed | 1,
+            force_login,
         };
         tokio::spawn(actor.run());
         (tx, state)
@@ -107,7 +111,9 @@ impl Conn {
 
     fn login(&self) -> bool {
         self.ctx.auth.is_some()
-            && (self.endpoint != Endpoint::Public || self.subs.iter().any(Arg::needs_login))
+            && (self.endpoint != Endpoint::Public
+                || self.force_login
+                || self.subs.iter().any(Arg::needs_login))
     }
 
     fn jitter(&mut self, d: Duration) -> Duration {

@@ -173,6 +173,9 @@ fn home(channel: &str) -> Option<(Endpoint, bool)> {
     ];
     if PRIVATE.contains(&channel) {
         Some((Endpoint::Private, true))
+    } else if channel == "books50-l2-tbt" || channel == "books-l2-tbt" {
+        // VIP-only depth: login needed, on the public endpoint.
+        Some((Endpoint::Public, true))
     } else if BUSINESS_LOGIN.contains(&channel) {
         Some((Endpoint::Business, true))
     } else if PUBLIC.contains(&channel) {

@@ -201,3 +201,27 @@ async fn keepalive_pings_keep_an_idle_connection_open() {
     assert_eq!(server.stats().connections, 1);
     assert_eq!(server.stats().open, 1);
 }
+
+#[tokio::test]
+async fn login_only_public_channels_get_a_logged_in_public_connection() {
+    let server = WsServer::start().await.unwrap();
+    let (client, _events) = WsClient::new(private_config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("tickers").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    assert_eq!(server.stats().logins, 0, "plain public data needs no login");
+    client
+        .subscribe([Arg::new("books-l2-tbt").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    assert_eq!(client.connections(), 2);
+    assert_eq!(server.stats().logins, 1);
+    // Without credentials it is refused before anything is sent.
+    let (anon, _events) = WsClient::new(config(&server)).unwrap();
+    let err = anon
+        .subscribe([Arg::new("books50-l2-tbt").inst_id("BTC-USDT")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WsError::Config(_)), "{err:?}");
+}
