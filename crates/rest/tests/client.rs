@@ -468,3 +468,49 @@ async fn local_checks_send_nothing() {
     assert_eq!(err.write_outcome(), WriteOutcome::NotSent);
     assert_eq!(okx.requests().len(), before, "nothing sent");
 }
+
+#[tokio::test]
+async fn rate_limited_place_is_sent_again_with_the_same_cl_ord_id() {
+    let okx = MockOkx::start().await;
+    okx.fail_next("/api/v5/trade/order", Fault::RateLimit, 1);
+    let ack = client(&okx)
+        .place_order(limit_order("0.01"))
+        .await
+        .expect("second try passes");
+    let posts: Vec<String> = okx
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[0], posts[1], "same order, same clOrdId");
+    assert!(posts[0].contains(&ack.cl_ord_id));
+    assert_eq!(okx.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn fail_policy_reports_the_wait_and_sends_nothing() {
+    let okx = MockOkx::start().await;
+    let c = builder(&okx)
+        .limit_policy(okx_rest::LimitPolicy::Fail)
+        .rate_limit(
+            "/api/v5/market/ticker",
+            RateLimit {
+                count: 1,
+                window_ms: 60_000,
+                unit: LimitUnit::Requests,
+                scope: LimitScope::Ip,
+            },
+        )
+        .build()
+        .expect("builds");
+    c.send(&ticker()).await.expect("first fits");
+    let err = c.send(&ticker()).await.expect_err("bucket full");
+    match &err {
+        Error::RateLimited { retry_after, .. } => assert!(*retry_after > Duration::from_secs(50)),
+        other => panic!("unexpected {other}"),
+    }
+    assert_eq!(err.write_outcome(), WriteOutcome::NotSent);
+    assert_eq!(okx.count("GET", "/api/v5/market/ticker"), 1);
+}
