@@ -92,6 +92,10 @@ impl RestAuth {
         body: &[u8],
     ) -> RestHeaders {
         let timestamp = IsoTimestamp::from_unix_millis(unix_millis);
+        // OKX signs the method in upper case; `get` would be answered with
+        // 50113. Normalise on the stack so a lower-case caller still works.
+        let mut upper = [0u8; 16];
+        let method = upper_ascii(method, &mut upper);
         let sign = self
             .signer
             .sign(timestamp.as_str(), method, request_path, body);
@@ -214,4 +218,18 @@ impl fmt::Debug for WsLoginArgs {
             .field("sign", &self.sign)
             .finish()
     }
+}
+
+/// `method` in ASCII upper case, borrowed when it already is, copied into
+/// `buf` otherwise. Longer text than `buf` is returned as is (no HTTP method
+/// is that long).
+fn upper_ascii<'a>(method: &'a str, buf: &'a mut [u8; 16]) -> &'a str {
+    if !method.bytes().any(|b| b.is_ascii_lowercase()) || method.len() > buf.len() {
+        return method;
+    }
+    let out = &mut buf[..method.len()];
+    out.copy_from_slice(method.as_bytes());
+    out.make_ascii_uppercase();
+    // Upper-casing ASCII bytes keeps UTF-8 valid.
+    std::str::from_utf8(out).unwrap_or(method)
 }

@@ -13,8 +13,8 @@ use clap::Args;
 use okx::auth::{ENV_SECRET_KEY, Signer};
 use serde_json::{Map, Value};
 
-/// Arguments of `okx sign`.
-#[derive(Debug, Args)]
+/// Arguments of `okx sign`. `Debug` is written by hand so the secret never prints.
+#[derive(Args)]
 #[command(after_help = "\
 Without --timestamp/--method/--path, reads JSON lines from stdin:
   {\"secret\":\"...\",\"timestamp\":\"2020-12-08T09:08:57.715Z\",\"method\":\"GET\",\"path\":\"/api/v5/account/balance\",\"body\":\"\"}
@@ -36,6 +36,18 @@ pub struct SignArgs {
     /// API secret. Prefer the environment variable: flags show up in process lists.
     #[arg(long, env = ENV_SECRET_KEY, hide_env_values = true)]
     secret: Option<String>,
+}
+
+impl std::fmt::Debug for SignArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignArgs")
+            .field("timestamp", &self.timestamp)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body", &self.body)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl SignArgs {
@@ -65,24 +77,38 @@ impl SignArgs {
 
 /// Signs each JSON line of `input`; returns failure if any line was bad or
 /// output could not be written.
-fn sign_lines(input: impl BufRead, out: &mut impl Write, default_secret: Option<&str>) -> ExitCode {
+fn sign_lines(
+    mut input: impl BufRead,
+    out: &mut impl Write,
+    default_secret: Option<&str>,
+) -> ExitCode {
     // Re-keying costs two compressions; remember the last key since a stream
     // usually signs many requests with one secret.
     let mut keyed: Option<(String, Signer)> = None;
     let mut failed = false;
-    for (index, line) in input.lines().enumerate() {
-        let number = index + 1;
-        let line = match line {
-            Ok(line) => line,
+    let mut raw = Vec::new();
+    let mut number = 0;
+    loop {
+        raw.clear();
+        match input.read_until(b'\n', &mut raw) {
+            Ok(0) => break,
+            Ok(_) => number += 1,
             Err(e) => {
-                eprintln!("okx sign: line {number}: cannot read input: {e}");
+                eprintln!("okx sign: line {}: cannot read input: {e}", number + 1);
                 return ExitCode::FAILURE;
             }
+        }
+        // One line that is not UTF-8 must not stop the lines after it.
+        let Ok(line) = std::str::from_utf8(&raw) else {
+            eprintln!("okx sign: line {number}: not utf-8");
+            failed = true;
+            continue;
         };
+        let line = line.trim_end_matches(['\n', '\r']);
         if line.trim().is_empty() {
             continue;
         }
-        match sign_line(&line, default_secret, &mut keyed) {
+        match sign_line(line, default_secret, &mut keyed) {
             Ok(sig) => {
                 let reply = serde_json::json!({ "line": number, "signature": sig });
                 if let Err(e) = writeln!(out, "{reply}") {

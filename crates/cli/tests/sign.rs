@@ -248,3 +248,41 @@ fn shared_sign_vectors_through_stdin() {
         assert_eq!(got["signature"], v["expected"], "vector {i}");
     }
 }
+
+#[test]
+fn a_line_that_is_not_utf8_does_not_stop_the_others() {
+    let mut input = spec_line(&SPEC[1]).into_bytes();
+    input.extend_from_slice(b"\n{\"secret\":\"\xff\xfe\"}\n");
+    input.extend_from_slice(spec_line(&SPEC[2]).as_bytes());
+    input.push(b'\n');
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_okx"))
+        .arg("sign")
+        .env_remove("OKX_SECRET_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("okx binary starts");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(&input)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("okx finishes");
+
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("line 2: not utf-8"));
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is json"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"line": 1, "signature": SPEC[1].5}),
+            json!({"line": 3, "signature": SPEC[2].5}),
+        ]
+    );
+}

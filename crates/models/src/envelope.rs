@@ -30,7 +30,8 @@ use crate::error::{ApiError, ItemResult, ItemStatus, OkxCode};
 /// `data` is always an array, even for one object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
-    /// Top-level code.
+    /// Top-level code. An empty code is malformed, not success.
+    #[serde(deserialize_with = "crate::error::strict_code")]
     pub code: OkxCode,
     /// Top-level message; empty on success.
     #[serde(default)]

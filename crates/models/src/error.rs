@@ -167,6 +167,19 @@ impl<'de> Deserialize<'de> for OkxCode {
     }
 }
 
+/// Reads a top-level `code`, where an empty or missing value is malformed:
+/// only per-item `sCode`s may be `""` on success. Use with
+/// `#[serde(deserialize_with = "...")]`.
+pub fn strict_code<'de, D: Deserializer<'de>>(d: D) -> Result<OkxCode, D::Error> {
+    use serde::de::Error as _;
+    match crate::num::opt_int::deserialize(d)? {
+        None => Err(D::Error::custom("empty top-level code")),
+        Some(v) => u32::try_from(v)
+            .map(OkxCode)
+            .map_err(|_| D::Error::custom(format_args!("code {v} out of range"))),
+    }
+}
+
 /// Per-item outcome on order-type endpoints (`sCode`/`sMsg` with the ids that
 /// say which order it is about).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -303,15 +316,25 @@ impl ApiError {
             .map_or(self.code, |i| i.code)
     }
 
-    /// Whether retrying may help (by [`OkxCode::is_retryable`] on the effective code,
-    /// or HTTP 429/503).
-    pub fn is_retryable(&self) -> bool {
-        self.effective_code().is_retryable() || matches!(self.http_status, Some(429 | 503))
+    /// Whether some items of a batch succeeded. Such an error must never be
+    /// retried as a whole: the successful items would be placed again.
+    pub fn is_partial(&self) -> bool {
+        self.items.iter().any(ItemResult::is_ok)
     }
 
-    /// Whether a rate limit was hit (by code or HTTP 429).
+    /// Whether resending the same request may help (by [`OkxCode::is_retryable`]
+    /// on the effective code, or HTTP 429/503). Never true for a partly
+    /// successful batch.
+    pub fn is_retryable(&self) -> bool {
+        !self.is_partial()
+            && (self.effective_code().is_retryable() || matches!(self.http_status, Some(429 | 503)))
+    }
+
+    /// Whether a rate limit was hit (by code or HTTP 429) and nothing of the
+    /// request went through.
     pub fn is_rate_limit(&self) -> bool {
-        self.effective_code().is_rate_limit() || self.http_status == Some(429)
+        !self.is_partial()
+            && (self.effective_code().is_rate_limit() || self.http_status == Some(429))
     }
 
     /// Whether authentication was refused (by code or HTTP 401).

@@ -32,16 +32,30 @@
 //! drops the padding but keeps the value.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 
 /// Parses a decimal from OKX text; accepts plain and scientific notation.
+///
+/// Never rounds a significant digit away: text that needs more than
+/// [`Decimal`]'s 28 digits is refused (`None`), except for zeros padded after
+/// the decimal point, which are dropped. Digit separators (`1_000`) are
+/// refused too: OKX never sends them.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
-    Decimal::from_str(s)
-        .ok()
-        .or_else(|| Decimal::from_scientific(s).ok())
+    if s.bytes().any(|b| b == b'_') {
+        return None;
+    }
+    if s.bytes().any(|b| b == b'e' || b == b'E') {
+        return Decimal::from_scientific(s).ok();
+    }
+    if let Ok(d) = Decimal::from_str_exact(s) {
+        return Some(d);
+    }
+    if !s.contains('.') {
+        return None;
+    }
+    Decimal::from_str_exact(s.trim_end_matches('0').trim_end_matches('.')).ok()
 }
 
 struct DecimalVisitor;

@@ -240,14 +240,35 @@ impl Order {
         self.state.is_terminal()
     }
 
-    /// Size not yet filled, in the unit of `sz`. For SPOT market orders sized
-    /// in quote currency (`tgtCcy` `quote_ccy`) `accFillSz` is in base
-    /// currency, so the difference means nothing and `None` is returned.
+    /// Size not yet filled, in the unit of `sz`, or `None` when `sz` and
+    /// `accFillSz` are in different units and the difference means nothing.
+    ///
+    /// That is the case for SPOT/MARGIN market orders sized in quote currency:
+    /// SPOT market orders with `tgtCcy` `quote_ccy`, SPOT market buys with no
+    /// `tgtCcy` (OKX's default for buys is quote currency) and every MARGIN
+    /// market buy. `accFillSz` is always in base currency there.
     pub fn remaining_sz(&self) -> Option<Decimal> {
-        if self.tgt_ccy == Some(TgtCcy::QuoteCcy) {
+        if self.sz_in_quote_ccy() {
             return None;
         }
         Some((self.sz - self.acc_fill_sz).max(Decimal::ZERO))
+    }
+
+    fn sz_in_quote_ccy(&self) -> bool {
+        if self.ord_type != OrdType::Market {
+            return false;
+        }
+        match self.inst_type {
+            InstType::Spot => match &self.tgt_ccy {
+                Some(TgtCcy::QuoteCcy) => true,
+                Some(TgtCcy::BaseCcy) => false,
+                None => self.side == Side::Buy,
+                // An unknown unit: refuse to guess.
+                Some(_) => true,
+            },
+            InstType::Margin => self.side == Side::Buy,
+            _ => false,
+        }
     }
 }
 

@@ -172,3 +172,29 @@ fn every_rest_fixture_is_classified() {
         );
     }
 }
+
+#[test]
+fn empty_top_level_code_is_malformed_not_success() {
+    let r = Envelope::<Value>::from_slice(br#"{"code":"","msg":"boom","data":[]}"#);
+    assert!(r.is_err(), "an empty code must not read as success");
+    let r = Envelope::<Value>::from_slice(br#"{"msg":"boom","data":[]}"#);
+    assert!(r.is_err(), "a missing code must not read as success");
+    // Per-item sCode may be empty on success.
+    let item: ItemResult = serde_json::from_str(r#"{"sCode":"","sMsg":""}"#).unwrap();
+    assert!(item.is_ok());
+}
+
+#[test]
+fn partly_successful_batch_is_never_retryable() {
+    let body = br#"{"code":"2","msg":"","data":[
+        {"ordId":"1","clOrdId":"a1","sCode":"0","sMsg":""},
+        {"ordId":"","clOrdId":"a2","sCode":"50011","sMsg":"Too Many Requests"}]}"#;
+    let e = api_error_from_body(body).unwrap();
+    assert!(e.is_partial());
+    assert!(!e.is_retryable(), "resending would place a1 again");
+    assert!(!e.is_rate_limit());
+    let all_failed = br#"{"code":"1","msg":"","data":[
+        {"ordId":"","clOrdId":"a2","sCode":"50011","sMsg":"Too Many Requests"}]}"#;
+    let e = api_error_from_body(all_failed).unwrap();
+    assert!(e.is_retryable() && e.is_rate_limit());
+}

@@ -138,3 +138,54 @@ fn cl_ord_id_rule() {
     );
     assert!("ok1".parse::<ClOrdId>().is_ok());
 }
+
+#[test]
+fn remaining_size_refuses_mixed_units() {
+    let order = |inst_type: &str, side: &str, ord_type: &str, tgt_ccy: &str| {
+        let mut v = order_json();
+        v["instType"] = json!(inst_type);
+        v["side"] = json!(side);
+        v["ordType"] = json!(ord_type);
+        v["tgtCcy"] = json!(tgt_ccy);
+        v["sz"] = json!("100");
+        v["accFillSz"] = json!("0.001");
+        serde_json::from_value::<Order>(v).unwrap()
+    };
+    // sz in USDT, accFillSz in BTC: no meaningful difference.
+    assert_eq!(order("SPOT", "buy", "market", "").remaining_sz(), None);
+    assert_eq!(
+        order("SPOT", "sell", "market", "quote_ccy").remaining_sz(),
+        None
+    );
+    assert_eq!(order("MARGIN", "buy", "market", "").remaining_sz(), None);
+    // Same unit on both sides.
+    let left = Decimal::from_str("99.999").unwrap();
+    assert_eq!(
+        order("SPOT", "buy", "market", "base_ccy").remaining_sz(),
+        Some(left)
+    );
+    assert_eq!(
+        order("SPOT", "sell", "market", "").remaining_sz(),
+        Some(left)
+    );
+    assert_eq!(order("SPOT", "buy", "limit", "").remaining_sz(), Some(left));
+    assert_eq!(
+        order("SWAP", "buy", "market", "").remaining_sz(),
+        Some(left)
+    );
+}
+
+#[test]
+fn decimals_never_lose_a_significant_digit() {
+    let px = |text: &str| {
+        serde_json::from_value::<Ticker>(
+            json!({"instType": "SPOT", "instId": "A-B", "last": text, "ts": "1"}),
+        )
+    };
+    // 29 fraction digits: the one significant digit would round to zero.
+    assert!(px("0.00000000000000000000000000001").is_err());
+    assert!(px("1_000").is_err());
+    // Zeros padded past 28 digits are dropped, the value is kept.
+    let t = px("99999999999999.0000000000000000").unwrap();
+    assert_eq!(t.last, Some(Decimal::from(99_999_999_999_999_i64)));
+}

@@ -105,3 +105,14 @@ fn cloned_auth_shares_the_clock() {
     a.clock().set_millis(42);
     assert_eq!(b.clock().millis(), 42);
 }
+
+#[test]
+fn lower_case_method_is_signed_upper_case() {
+    let lower = auth(false).headers_at(1_607_418_537_715, "get", "/api/v5/account/balance", b"");
+    let upper = auth(false).headers_at(1_607_418_537_715, "GET", "/api/v5/account/balance", b"");
+    assert_eq!(
+        lower.sign().as_str(),
+        "AkD5YszBhggtIyjDlmTy/9PpNVntel+1Lff8wh0qpQw="
+    );
+    assert_eq!(lower.sign(), upper.sign());
+}
