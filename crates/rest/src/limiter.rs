@@ -140,12 +140,12 @@ pub(crate) fn plan<R: Request>(req: &R, overrides: &HashMap<&'static str, RateLi
         LimitUnit::Orders => orders,
         LimitUnit::Requests => 1,
     };
-    if R::ORDER_OP != OrderOp::None && limit.unit == LimitUnit::Orders && orders == 1 {
-        if let Some(single) = single_for_batch(path) {
-            path = single;
-            limit = overrides.get(single).copied().unwrap_or(SINGLE_ORDER_LIMIT);
-            cost = 1;
-        }
+    let batch_of_one =
+        R::ORDER_OP != OrderOp::None && limit.unit == LimitUnit::Orders && orders == 1;
+    if let Some(single) = single_for_batch(path).filter(|_| batch_of_one) {
+        path = single;
+        limit = overrides.get(single).copied().unwrap_or(SINGLE_ORDER_LIMIT);
+        cost = 1;
     }
     let by = match limit.scope {
         LimitScope::Ip | LimitScope::Uid | LimitScope::MasterUid => String::new(),

@@ -133,13 +133,12 @@ impl PlaceOrder {
             }
             // Spot orders sized in quote currency are not counted in lots.
             let in_quote = self.tgt_ccy.as_deref() == Some("quote_ccy");
-            if let Some(lot) = inst.lot_sz.filter(|l| *l > Decimal::ZERO && !in_quote) {
-                if !(self.sz % lot).is_zero() {
-                    return Err(Invalid::LotSize {
-                        sz: self.sz.to_string(),
-                        lot_sz: lot.to_string(),
-                    });
-                }
+            let lot = inst.lot_sz.filter(|l| *l > Decimal::ZERO && !in_quote);
+            if let Some(lot) = lot.filter(|lot| !(self.sz % *lot).is_zero()) {
+                return Err(Invalid::LotSize {
+                    sz: self.sz.to_string(),
+                    lot_sz: lot.to_string(),
+                });
             }
         }
         Ok(())

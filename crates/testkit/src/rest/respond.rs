@@ -229,10 +229,11 @@ fn within_limit(st: &mut State, inc: &Incoming<'_>, json: &Value) -> bool {
 fn handle(st: &mut State, inc: &Incoming<'_>) -> (u16, String) {
     let now = local_ms() + st.skew_ms;
     let signed = inc.header("OK-ACCESS-KEY").is_some();
-    if !is_public(inc.path) || signed {
-        if let Some(body) = check_auth(inc, now) {
-            return (401, body.to_owned());
-        }
+    let refused = (!is_public(inc.path) || signed)
+        .then(|| check_auth(inc, now))
+        .flatten();
+    if let Some(body) = refused {
+        return (401, body.to_owned());
     }
     let json: Value = if inc.body.is_empty() {
         Value::Null
@@ -251,10 +252,12 @@ fn handle(st: &mut State, inc: &Incoming<'_>) -> (u16, String) {
     {
         return (*status, body.clone());
     }
-    if let Some(exp) = inc.header("expTime").and_then(|e| e.parse::<i64>().ok()) {
-        if now > exp {
-            return (200, bodies::error("50037", "Order expired"));
-        }
+    let expired = inc
+        .header("expTime")
+        .and_then(|e| e.parse::<i64>().ok())
+        .is_some_and(|exp| now > exp);
+    if expired {
+        return (200, bodies::error("50037", "Order expired"));
     }
     match route(st, inc, &json, now) {
         Some(body) => (200, body),
