@@ -250,10 +250,12 @@ impl WsClient {
             Ok(()) => rx.await.unwrap_or(Err(WsError::Closed)),
             Err(_) => Err(WsError::Closed),
         };
-        if let Err(e) = &outcome {
-            if !matches!(e, WsError::Disconnected | WsError::Timeout) {
-                self.forget(&args);
-            }
+        let keep = matches!(
+            outcome,
+            Ok(()) | Err(WsError::Disconnected | WsError::Timeout)
+        );
+        if !keep {
+            self.forget(&args);
         }
         outcome
     }
@@ -261,10 +263,9 @@ impl WsClient {
     fn forget(&self, args: &[Arg]) {
         let mut pool = self.pool();
         for arg in args {
-            if let Some(slot) = pool.owners.remove(arg) {
-                if let Some(s) = pool.slots.get_mut(slot) {
-                    s.assigned = s.assigned.saturating_sub(1);
-                }
+            let slot = pool.owners.remove(arg);
+            if let Some(s) = slot.and_then(|i| pool.slots.get_mut(i)) {
+                s.assigned = s.assigned.saturating_sub(1);
             }
         }
     }

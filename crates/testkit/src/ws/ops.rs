@@ -264,10 +264,9 @@ fn subscribe(
 pub(crate) fn broadcast(st: &State, arg: &Value, frame: Arc<str>) -> usize {
     let mut sent = 0;
     for conn in st.conns.values() {
-        if let Some(uid) = arg.get("uid").and_then(Value::as_str) {
-            if conn.account.as_ref().map(|a| a.uid.as_str()) != Some(uid) {
-                continue;
-            }
+        let uid = arg.get("uid").and_then(Value::as_str);
+        if uid.is_some() && conn.account.as_ref().map(|a| a.uid.as_str()) != uid {
+            continue;
         }
         if conn.subs.iter().any(|s| matches(s, arg))
             && conn.tx.try_send(super::Out::Text(frame.clone())).is_ok()
@@ -284,10 +283,9 @@ fn matches(sub: &Obj, push: &Value) -> bool {
         return false;
     }
     for key in ["instId", "instFamily", "ccy"] {
-        if let Some(want) = sub.get(key).and_then(Value::as_str) {
-            if get(key).is_some_and(|have| have != want) {
-                return false;
-            }
+        let want = sub.get(key).and_then(Value::as_str);
+        if want.is_some_and(|want| get(key).is_some_and(|have| have != want)) {
+            return false;
         }
     }
     match (sub.get("instType").and_then(Value::as_str), get("instType")) {
@@ -309,7 +307,7 @@ pub(crate) fn generated(channel: &str, inst_id: &str, n: u64, template: &Value) 
         }]),
         "trades" | "trades-all" => json!([{
             "instId": inst_id, "tradeId": n.to_string(), "px": px, "sz": "0.01",
-            "side": if n % 2 == 0 { "buy" } else { "sell" }, "ts": ts, "count": "1", "seqId": n
+            "side": if n & 1 == 0 { "buy" } else { "sell" }, "ts": ts, "count": "1", "seqId": n
         }]),
         _ => {
             let mut item = template.clone();

@@ -32,10 +32,9 @@ impl Conn {
                     }
                     None => false,
                 };
-                if done {
-                    if let Some(reply) = self.pending_subs.remove(&id).and_then(|p| p.reply) {
-                        let _ = reply.send(Ok(()));
-                    }
+                let reply = done.then(|| self.pending_subs.remove(&id)).flatten();
+                if let Some(reply) = reply.and_then(|p| p.reply) {
+                    let _ = reply.send(Ok(()));
                 }
                 Action::None
             }
@@ -318,10 +317,8 @@ impl Conn {
             .map(|(k, _)| k.clone())
             .collect();
         for id in late {
-            if let Some(p) = self.pending_subs.remove(&id) {
-                if let Some(reply) = p.reply {
-                    let _ = reply.send(Err(WsError::Timeout));
-                }
+            if let Some(reply) = self.pending_subs.remove(&id).and_then(|p| p.reply) {
+                let _ = reply.send(Err(WsError::Timeout));
             }
         }
     }
