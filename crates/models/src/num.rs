@@ -43,6 +43,9 @@ use serde::de::{self, Visitor};
 /// the decimal point, which are dropped. Digit separators (`1_000`) are
 /// refused too: OKX never sends them.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    if let Some(d) = parse_plain(s.as_bytes()) {
+        return Some(d);
+    }
     if s.bytes().any(|b| b == b'_') {
         return None;
     }
@@ -56,6 +59,45 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
         return None;
     }
     Decimal::from_str_exact(s.trim_end_matches('0').trim_end_matches('.')).ok()
+}
+
+/// The fast path for what OKX nearly always sends: `-?digits(.digits)?` with
+/// at most 28 digits. Anything else (`None`) goes to the general parser.
+fn parse_plain(s: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match s.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, s),
+    };
+    let mut mantissa: u128 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                count += 1;
+                if count > 28 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if let Some(scale) = &mut scale {
+                    *scale += 1;
+                }
+            }
+            b'.' if scale.is_none() && i > 0 => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let scale = match scale {
+        // "1." and "" are left to the general parser to judge.
+        Some(0) => return None,
+        Some(scale) => scale,
+        None if count == 0 => return None,
+        None => 0,
+    };
+    // At most 28 digits: below 2^96, so this cannot fail; stay total anyway.
+    let mut d = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, scale).ok()?;
+    d.set_sign_negative(negative);
+    Some(d)
 }
 
 struct DecimalVisitor;
@@ -354,5 +396,61 @@ pub mod opt_int_number {
     /// Reads an integer from a number or string; `""`/`null` is `None`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         super::read_int(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path must agree with the general parser, scale included.
+    #[test]
+    fn plain_fast_path_matches_the_general_parser() {
+        let cases = [
+            "0",
+            "0.10",
+            "-0.5",
+            "10",
+            "10.0",
+            "123456789.123456789",
+            "00012.3400",
+            "9999999999999999999999999999",
+            "0.0000000000000000000000000001",
+            "-42",
+            "1.",
+            ".5",
+            "",
+            "-",
+            "1.2.3",
+            "1e5",
+            "+1",
+            "1_0",
+            "12a",
+            "99999999999999999999999999999",
+            "18446744073709551616.5",
+        ];
+        for text in cases {
+            let fast = parse_plain(text.as_bytes());
+            let general = Decimal::from_str_exact(text).ok();
+            if let Some(fast) = fast {
+                let general = general.unwrap_or_else(|| {
+                    panic!("{text:?}: fast path accepted what the parser refuses")
+                });
+                assert_eq!(fast, general, "{text:?}");
+                assert_eq!(
+                    fast.to_string(),
+                    general.to_string(),
+                    "{text:?}: scale differs"
+                );
+            }
+        }
+        assert_eq!(
+            parse_plain(b"0.10").map(|d| d.to_string()),
+            Some("0.10".to_owned())
+        );
+        assert_eq!(parse_plain(b"-0.5"), Some(Decimal::new(-5, 1)));
+        assert_eq!(parse_plain(b"1e5"), None);
+        assert_eq!(parse_decimal("1e5"), Some(Decimal::from(100_000)));
+        assert_eq!(parse_decimal("1_0"), None);
     }
 }
