@@ -26,6 +26,13 @@ pub enum OutOfSyncReason {
     },
     /// A level could not be applied, so the book is partly updated.
     BadLevel,
+    /// An update without `prevSeqId` arrived for a book that is sequenced.
+    MissingSequence {
+        /// The last `seqId` the book applied.
+        expected: i64,
+    },
+    /// A push for this book could not be read, so an update may be lost.
+    Malformed,
 }
 
 impl std::fmt::Display for OutOfSyncReason {
@@ -42,6 +49,10 @@ impl std::fmt::Display for OutOfSyncReason {
                 )
             }
             Self::BadLevel => f.write_str("a level could not be applied"),
+            Self::MissingSequence { expected } => {
+                write!(f, "update without prevSeqId after seqId {expected}")
+            }
+            Self::Malformed => f.write_str("a push could not be read"),
         }
     }
 }
@@ -57,6 +68,13 @@ pub enum BookError {
         expected: i64,
         /// The `prevSeqId` that arrived.
         got: i64,
+    },
+    /// An update lacks `prevSeqId` although the book follows `seqId`s, so
+    /// a lost message could not be noticed: the book is now out of sync.
+    #[error("update without prevSeqId after seqId {expected}")]
+    MissingSequence {
+        /// The last `seqId` the book applied.
+        expected: i64,
     },
     /// The local book disagrees with OKX: it is now out of sync.
     #[error("checksum mismatch: expected {expected}, computed {computed}")]
@@ -190,7 +208,15 @@ impl OrderBook {
                         AppliedKind::Update
                     }
                 }
-                _ => AppliedKind::Update,
+                // Without a snapshot seqId (old recordings) only the
+                // checksum applies; once sequenced, an update must say what
+                // it follows, or a lost message would go unnoticed.
+                _ => match self.last_seq {
+                    Some(expected) if !frame.channel.is_full_replace() => {
+                        return Err(self.fail(BookError::MissingSequence { expected }));
+                    }
+                    _ => AppliedKind::Update,
+                },
             };
             resynced = false;
             self.replace_levels(frame.bids, frame.asks)?;
@@ -239,6 +265,9 @@ impl OrderBook {
             }
             BookError::ChecksumMismatch { expected, computed } => {
                 OutOfSyncReason::ChecksumMismatch { expected, computed }
+            }
+            BookError::MissingSequence { expected } => {
+                OutOfSyncReason::MissingSequence { expected }
             }
             _ => OutOfSyncReason::BadLevel,
         };

@@ -62,7 +62,7 @@ pub enum ParseError {
 }
 
 /// The book channels this crate maintains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Channel {
     /// `books`: 400 levels, snapshot then updates every 100 ms.
@@ -349,7 +349,7 @@ impl<'a> BookFrame<'a> {
         let mut event = false;
         if !scan.open(b'{', b'}')? {
             loop {
-                let (key, _) = scan.string_raw()?;
+                let key = object_key(&mut scan)?;
                 scan.expect(b':', "':'")?;
                 match key {
                     b"arg" => parse_arg(&mut scan, &mut channel, &mut inst_id)?,
@@ -401,6 +401,44 @@ impl<'a> BookFrame<'a> {
     }
 }
 
+/// An object key. Keys are compared as raw bytes, so an escaped key (which
+/// may spell a known key differently) is refused rather than skipped.
+#[inline]
+fn object_key<'a>(scan: &mut Scanner<'a>) -> Result<&'a [u8], ParseError> {
+    let at = scan.pos;
+    match scan.string_raw()? {
+        (_, true) => Err(ParseError::Unexpected {
+            expected: "an object key without escapes",
+            at,
+        }),
+        (key, false) => Ok(key),
+    }
+}
+
+/// The book channel and `arg.instId` of a frame, read leniently: other
+/// fields are only skipped, so a push whose `data` cannot be parsed still
+/// names the book it was meant for (which must then be treated as out of
+/// sync). `None` if the frame has no readable book `arg`.
+pub fn peek_arg(bytes: &[u8]) -> Option<(Channel, &str)> {
+    let mut scan = Scanner::new(bytes);
+    if scan.open(b'{', b'}').ok()? {
+        return None;
+    }
+    loop {
+        let key = object_key(&mut scan).ok()?;
+        scan.expect(b':', "':'").ok()?;
+        if key == b"arg" {
+            let (mut channel, mut inst_id) = (None, None);
+            parse_arg(&mut scan, &mut channel, &mut inst_id).ok()?;
+            return Some((Channel::from_name(channel?)?, inst_id?));
+        }
+        scan.skip_value().ok()?;
+        if !scan.next_or_close(b'}').ok()? {
+            return None;
+        }
+    }
+}
+
 fn parse_arg<'a>(
     scan: &mut Scanner<'a>,
     channel: &mut Option<&'a str>,
@@ -410,7 +448,7 @@ fn parse_arg<'a>(
         return Ok(());
     }
     loop {
-        let (key, _) = scan.string_raw()?;
+        let key = object_key(scan)?;
         scan.expect(b':', "':'")?;
         match key {
             b"channel" => *channel = Some(scan.plain_str()?),
@@ -450,7 +488,7 @@ fn parse_data_object<'a>(scan: &mut Scanner<'a>, data: &mut Data<'a>) -> Result<
         return Ok(());
     }
     loop {
-        let (key, _) = scan.string_raw()?;
+        let key = object_key(scan)?;
         scan.expect(b':', "':'")?;
         match key {
             b"bids" => data.bids = Some(Levels::parse(scan)?),

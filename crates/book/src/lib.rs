@@ -63,7 +63,7 @@ mod side;
 
 pub use book::{Applied, AppliedKind, BookError, OrderBook, OutOfSyncReason};
 pub use checksum::{CHECKSUM_DEPTH, checksum_levels, checksum_of};
-pub use frame::{Action, BookFrame, Channel, LevelIter, Levels, ParseError, RawLevel};
+pub use frame::{Action, BookFrame, Channel, LevelIter, Levels, ParseError, RawLevel, peek_arg};
 pub use read::{Fill, Level, TopOfBook};
 pub use set::BookSet;
 pub use side::{LevelRef, Side};

@@ -88,11 +88,13 @@ impl SideBook {
         let (Ok(px_len), Ok(sz_len)) = (u16::try_from(px.len()), u16::try_from(sz.len())) else {
             return Err(LevelError::BadPrice);
         };
-        // A size only needs its zero test here; it is parsed when read.
-        if sz.first() == Some(&b'-') {
+        // The size is parsed now, not only when read, so a size the book
+        // could not give back as a `Decimal` is refused instead of read as 0.
+        let size = Fixed::parse(sz).ok_or(LevelError::BadSize)?;
+        if size.mantissa < 0 {
             return Err(LevelError::BadSize);
         }
-        let zero = sz.iter().all(|&b| b == b'0' || b == b'.');
+        let zero = size.mantissa == 0;
         let rank = match self.side {
             Side::Bid => key,
             Side::Ask => -key,
@@ -240,5 +242,22 @@ mod tests {
         let mut side = SideBook::new(Side::Bid);
         assert_eq!(side.apply(b"1", b"-1", 0), Err(LevelError::BadSize));
         assert_eq!(side.len(), 0);
+    }
+
+    #[test]
+    fn rejects_sizes_a_decimal_cannot_hold() {
+        let mut side = SideBook::new(Side::Bid);
+        for sz in ["0.0000000000000000001", "123456789012345678901234567890"] {
+            assert_eq!(
+                side.apply(b"1", sz.as_bytes(), 0),
+                Err(LevelError::BadSize),
+                "{sz}"
+            );
+        }
+        assert_eq!(side.len(), 0);
+        side.apply(b"1", b"0.000000000000000001", 1)
+            .expect("18 places");
+        let level = side.nth(0).expect("stored");
+        assert_eq!(level.size().to_string(), "0.000000000000000001");
     }
 }

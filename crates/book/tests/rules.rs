@@ -192,3 +192,82 @@ fn parse_errors_are_typed() {
         Err(ParseError::BadLevel { .. })
     ));
 }
+
+#[test]
+fn a_sequenced_book_refuses_an_update_without_prev_seq_id() {
+    let level = r#"["100","1","0","1"]"#;
+    let no_prev = |seq: &str| {
+        format!(
+            r#"{{"arg":{{"channel":"books","instId":"BTC-USDT"}},"action":"update","data":[{{"asks":[],"bids":[["101","1","0","1"]],"ts":"2","checksum":0{seq}}}]}}"#
+        )
+    };
+    for seq in [r#","seqId":11"#, ""] {
+        let mut book = OrderBook::new();
+        kind(&mut book, &push("snapshot", 10, -1, level, level)).expect("snapshot");
+        assert_eq!(
+            kind(&mut book, &no_prev(seq)),
+            Err(BookError::MissingSequence { expected: 10 }),
+            "{seq}"
+        );
+        assert_eq!(
+            book.sync_state(),
+            Err(OutOfSyncReason::MissingSequence { expected: 10 })
+        );
+        assert_eq!(book.best_bid().map(|l| l.px), Some("100"));
+    }
+    // A snapshot without seqId (old recordings): only the checksum applies.
+    let mut book = OrderBook::new();
+    let old = r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"asks":[],"bids":[["100","1","0","1"]],"ts":"1","checksum":0}]}"#;
+    kind(&mut book, old).expect("snapshot");
+    assert_eq!(kind(&mut book, &no_prev("")), Ok(AppliedKind::Update));
+    assert_eq!(book.best_bid().map(|l| l.px), Some("101"));
+}
+
+#[test]
+fn an_unholdable_size_marks_the_book_out_of_sync() {
+    for sz in ["0.0000000000000000001", "123456789012345678901234567890"] {
+        let mut book = OrderBook::new();
+        kind(&mut book, &push("snapshot", 1, -1, r#"["1","1"]"#, "")).expect("snapshot");
+        let level = format!(r#"["2","{sz}","0","1"]"#);
+        assert_eq!(
+            kind(&mut book, &push("update", 2, 1, &level, "")),
+            Err(BookError::BadLevel("size out of range")),
+            "{sz}"
+        );
+        assert_eq!(book.sync_state(), Err(OutOfSyncReason::BadLevel));
+        assert!(book.levels(Side::Bid).all(|l| l.px != "2"), "{sz}");
+    }
+}
+
+#[test]
+fn escaped_keys_are_malformed() {
+    let frames = [
+        r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"b\u0069ds":[["1","1"]],"asks":[]}]}"#,
+        r#"{"arg":{"ch\u0061nnel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"bids":[],"asks":[]}]}"#,
+        r#"{"\u0061rg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"bids":[],"asks":[]}]}"#,
+    ];
+    for frame in frames {
+        assert!(
+            matches!(
+                BookFrame::parse(frame.as_bytes()),
+                Err(ParseError::Unexpected { .. })
+            ),
+            "{frame}"
+        );
+    }
+}
+
+#[test]
+fn peek_arg_names_the_book_of_an_unreadable_push() {
+    let bad = r#"{"action":"update","data":[{"bids":[["1e-5","1"]]}],"arg":{"channel":"bbo-tbt","instId":"ETH-USDT"}}"#;
+    assert!(BookFrame::parse(bad.as_bytes()).is_err());
+    assert_eq!(
+        okx_book::peek_arg(bad.as_bytes()),
+        Some((Channel::BboTbt, "ETH-USDT"))
+    );
+    assert_eq!(okx_book::peek_arg(br#"{"data":[{"#), None);
+    assert_eq!(
+        okx_book::peek_arg(br#"{"arg":{"channel":"trades","instId":"X"}}"#),
+        None
+    );
+}

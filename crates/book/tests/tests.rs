@@ -2,4 +2,5 @@
 
 mod fixtures;
 mod model;
+mod replay;
 mod rules;
