@@ -514,3 +514,13 @@ async fn fail_policy_reports_the_wait_and_sends_nothing() {
     assert_eq!(err.write_outcome(), WriteOutcome::NotSent);
     assert_eq!(okx.count("GET", "/api/v5/market/ticker"), 1);
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_the_secret_or_passphrase() {
+    let okx = MockOkx::start().await;
+    let b = builder(&okx);
+    let shown = format!("{b:?} {:?}", b.clone().build().expect("builds"));
+    assert!(shown.contains("RestAuth") || shown.contains("Credentials"));
+    assert!(!shown.contains(okx.secret()));
+    assert!(!shown.contains(okx.passphrase()));
+}
