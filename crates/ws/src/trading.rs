@@ -7,7 +7,12 @@ use crate::limits::{order_key, order_rule};
 use crate::shared::{Cmd, OpReply};
 use crate::trade::{self, AmendOrder, CancelOrder, ItemOutcome, MassCancel, OrderAck, PlaceOrder};
 use serde_json::{Value, json};
+use std::time::Duration;
 use tokio::sync::oneshot;
+
+/// Slack on top of `request_timeout` so the connection task's own timeout,
+/// which reports more precisely, normally answers first.
+const REPLY_MARGIN: Duration = Duration::from_millis(500);
 
 /// Trading calls on a client's private connection. Get one with
 /// [`WsClient::trading`].
@@ -82,7 +87,14 @@ impl Trading<'_> {
         })
         .await
         .map_err(|_| WsError::Closed)?;
-        rx.await.unwrap_or(Err(WsError::Closed))
+        // The connection task starts its own clock only when it picks the
+        // command up, which a full event queue can delay indefinitely. This
+        // clock bounds the call; dropping `rx` tells the task not to send.
+        let wait = self.client.inner.ctx.cfg.request_timeout + REPLY_MARGIN;
+        match tokio::time::timeout(wait, rx).await {
+            Ok(reply) => reply.unwrap_or(Err(WsError::Closed)),
+            Err(_) => Err(WsError::Timeout),
+        }
     }
 
     async fn batch(

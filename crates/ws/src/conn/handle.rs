@@ -54,6 +54,19 @@ impl Conn {
                 }
                 Action::None
             }
+            Inbound::Error {
+                id: Some(id),
+                code,
+                msg,
+            } if self.pending_ops.contains_key(&id) => {
+                // A malformed or refused trade request comes back as an
+                // `event: error` carrying its id: it belongs to that caller.
+                if let Some(p) = self.pending_ops.remove(&id) {
+                    let data = "[]".to_owned();
+                    let _ = p.reply.send(Ok(OpReply { code, msg, data }));
+                }
+                Action::None
+            }
             Inbound::Error { code, msg, .. } => {
                 let endpoint = self.endpoint;
                 self.emit(WsEvent::Error {
@@ -237,8 +250,14 @@ impl Conn {
                 self.send_sub("unsubscribe", present, Some(reply), ws).await;
             }
             Cmd::Trade { id, frame, reply } => {
+                // The caller gave up (its own timeout): an order sent now
+                // would be one nobody waits for.
+                if reply.is_closed() {
+                    return;
+                }
                 if ws.send(Message::Text(frame)).await.is_err() {
-                    let _ = reply.send(Err(WsError::NotConnected));
+                    // Part of the frame may have gone out: outcome unknown.
+                    let _ = reply.send(Err(WsError::Disconnected));
                     return;
                 }
                 let deadline = Instant::now() + self.ctx.cfg.request_timeout;

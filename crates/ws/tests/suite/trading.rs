@@ -202,3 +202,37 @@ async fn orders_beyond_sixty_per_two_seconds_wait_for_the_window() {
         start.elapsed()
     );
 }
+
+#[tokio::test]
+async fn an_order_behind_a_stuck_event_queue_times_out_and_is_never_sent() {
+    let server = WsServer::start().await.unwrap();
+    let mut cfg = private_config(&server);
+    cfg.request_timeout = Duration::from_millis(300);
+    cfg.lossless_capacity = 1;
+    server.add_instrument("BTC-USDT", 10459, "30000");
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client.set_inst_id_code("BTC-USDT", 10459);
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    // Nobody reads events, so the connection task blocks on the full
+    // lossless queue, like a strategy awaiting an order inside its event loop.
+    for i in 0..4 {
+        server.push(
+            serde_json::json!({"channel": "orders", "instType": "SPOT", "uid": "44000000000001"}),
+            serde_json::json!([{"instType": "SPOT", "instId": "BTC-USDT", "ordId": format!("{i}"),
+                "clOrdId": "", "px": "1", "sz": "1", "ordType": "limit", "side": "buy",
+                "tdMode": "cash", "state": "live", "accFillSz": "0", "cTime": "1", "uTime": "1"}]),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
+    let res = tokio::time::timeout(Duration::from_secs(5), client.trading().place_order(&order))
+        .await
+        .expect("the call must not hang behind the event queue");
+    assert_eq!(res.unwrap_err(), WsError::Timeout);
+    // The queue drains; the abandoned order must not go out late.
+    let _ = drain(&mut events, Duration::from_millis(500)).await;
+    assert_eq!(server.stats().trade_ops, 0);
+}
