@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use okx::book::replay::{ReplayReport, replay};
+use okx::book::replay::{BookStats, ReplayReport, replay};
 use okx::book::{LevelRef, OrderBook};
 use serde_json::{Map, Value, json};
 
@@ -18,6 +18,15 @@ pub struct ReplayArgs {
 #[derive(Debug, clap::Subcommand)]
 enum ReplayCmd {
     /// Replay order book pushes (JSON Lines, or a JSON array of frames) through the book engine
+    ///
+    /// Each (channel, instId) gets its own book. In the --json output,
+    /// `books.<instId>` is the instrument's incremental book (books,
+    /// books-l2-tbt, books50-l2-tbt; or its first full-replace channel if it
+    /// has none), and books of its other channels (e.g. bbo-tbt, books5) are
+    /// under `books.<instId>.channels.<channel>`, with the same fields. A
+    /// message that cannot be read is listed in `malformed` with its index
+    /// and, if its arg could be read, puts that book out of sync there.
+    #[command(verbatim_doc_comment)]
     Book {
         /// File of recorded frames
         file: PathBuf,
@@ -66,22 +75,13 @@ fn to_json(report: &ReplayReport) -> Value {
         .books
         .iter()
         .map(|(inst_id, s)| {
-            let book: &OrderBook = &s.book;
-            let value = json!({
-                "channel": s.channel.name(),
-                "applied": s.applied,
-                "checksums_verified": s.checksums_verified,
-                "checksum_mismatches": s.checksum_mismatches,
-                "seq_gaps": s.seq_gaps,
-                "out_of_sync_at": s.out_of_sync_at,
-                "resyncs": s.resyncs,
-                "refused": s.refused,
-                "bad_levels": s.bad_levels,
-                "in_sync": book.is_synced(),
-                "seq_id": book.seq_id(),
-                "best_bid": pair(book.best_bid()),
-                "best_ask": pair(book.best_ask()),
-            });
+            let mut value = stats_json(s);
+            let channels: Map<String, Value> = s
+                .channels
+                .values()
+                .map(|c| (c.channel.name().to_owned(), stats_json(c)))
+                .collect();
+            value["channels"] = Value::Object(channels);
             (inst_id.clone(), value)
         })
         .collect();
@@ -98,6 +98,27 @@ fn to_json(report: &ReplayReport) -> Value {
     })
 }
 
+/// One book's fields in the JSON report.
+fn stats_json(s: &BookStats) -> Value {
+    let book: &OrderBook = &s.book;
+    json!({
+                "channel": s.channel.name(),
+                "applied": s.applied,
+                "checksums_verified": s.checksums_verified,
+                "checksum_mismatches": s.checksum_mismatches,
+                "seq_gaps": s.seq_gaps,
+                "out_of_sync_at": s.out_of_sync_at,
+                "resyncs": s.resyncs,
+                "refused": s.refused,
+                "bad_levels": s.bad_levels,
+                "malformed": s.malformed,
+                "in_sync": book.is_synced(),
+                "seq_id": book.seq_id(),
+                "best_bid": pair(book.best_bid()),
+                "best_ask": pair(book.best_ask()),
+    })
+}
+
 /// A human-readable summary.
 fn summary(report: &ReplayReport) -> String {
     let mut out = format!(
@@ -110,7 +131,10 @@ fn summary(report: &ReplayReport) -> String {
     for m in &report.malformed {
         out += &format!("  malformed message {}: {}\n", m.index, m.error);
     }
-    for (inst_id, s) in &report.books {
+    let all = report.books.iter().flat_map(|(inst_id, s)| {
+        std::iter::once((inst_id, s)).chain(s.channels.values().map(move |c| (inst_id, c)))
+    });
+    for (inst_id, s) in all {
         let state = match s.book.sync_state() {
             Ok(()) => "in sync".to_owned(),
             Err(reason) => format!("OUT OF SYNC ({reason})"),

@@ -112,3 +112,52 @@ fn an_unreadable_file_fails_cleanly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn other_channels_of_an_instrument_are_reported_apart() {
+    let bbo = r#"{"arg":{"channel":"bbo-tbt","instId":"BTC-USDT"},"data":[{"asks":[["3400","1","0","1"]],"bids":[["3300","1","0","1"]],"ts":"3","seqId":5}]}"#;
+    let lines = [bbo, SNAPSHOT, bbo, UPDATE].join("\n");
+    let path = scratch("channels.jsonl", &lines);
+    let v = json_of(&okx(&[
+        "replay",
+        "book",
+        path.to_str().expect("utf-8"),
+        "--json",
+    ]));
+    let book = &v["books"]["BTC-USDT"];
+    assert_eq!(book["channel"], "books");
+    assert_eq!(book["applied"], 2);
+    assert_eq!(book["checksum_mismatches"], 0);
+    assert_eq!(book["out_of_sync_at"], serde_json::json!([]));
+    assert_eq!(book["best_bid"], serde_json::json!(["3366.1", "7"]));
+    let bbo = &book["channels"]["bbo-tbt"];
+    assert_eq!(bbo["applied"], 2);
+    assert_eq!(bbo["best_bid"], serde_json::json!(["3300", "1"]));
+    let help = okx(&["replay", "book", "--help"]);
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("books.<instId>.channels.<channel>"),
+        "help documents the channels field"
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn an_unreadable_push_is_reported_where_it_happens() {
+    let bad = UPDATE.replace(r#"["3372","8","0","1"]"#, r#"["1e-5","8","0","1"]"#);
+    let lines = ["[garbage", SNAPSHOT, &bad, UPDATE].join("\n");
+    let path = scratch("bad.jsonl", &lines);
+    let v = json_of(&okx(&[
+        "replay",
+        "book",
+        path.to_str().expect("utf-8"),
+        "--json",
+    ]));
+    assert_eq!(v["messages"], 4);
+    assert_eq!(v["malformed"][0]["index"], 0);
+    assert_eq!(v["malformed"][1]["index"], 2);
+    let book = &v["books"]["BTC-USDT"];
+    assert_eq!(book["out_of_sync_at"], serde_json::json!([2]));
+    assert_eq!(book["malformed"], 1);
+    assert_eq!(book["in_sync"], false);
+    let _ = std::fs::remove_file(path);
+}
