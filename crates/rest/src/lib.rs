@@ -60,6 +60,7 @@ pub mod error;
 mod limiter;
 pub mod orders;
 mod paginate;
+mod place;
 pub mod request;
 mod wire;
 
