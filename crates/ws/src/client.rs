@@ -162,6 +162,7 @@ impl WsClient {
     /// [`WsError::Disconnected`] / [`WsError::Timeout`]: those stay
     /// registered and are sent again on reconnect.
     pub async fn subscribe(&self, args: impl IntoIterator<Item = Arg>) -> Result<(), WsError> {
+        self.reap_dropped();
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
         for arg in &args {
             self.check_login(arg.endpoint(), arg.needs_login(), &arg.channel)?;
@@ -224,6 +225,7 @@ impl WsClient {
         endpoint: Endpoint,
         args: impl IntoIterator<Item = Arg>,
     ) -> Result<(), WsError> {
+        self.reap_dropped();
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
         let (tx, rx) = {
             let mut pool = self.pool();
@@ -260,6 +262,22 @@ impl WsClient {
         outcome
     }
 
+    /// Forgets the routing of args a connection dropped, so subscribing
+    /// them again really sends them.
+    fn reap_dropped(&self) {
+        let dropped = std::mem::take(
+            &mut *self
+                .inner
+                .ctx
+                .dropped
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        if !dropped.is_empty() {
+            self.forget(&dropped);
+        }
+    }
+
     fn forget(&self, args: &[Arg]) {
         let mut pool = self.pool();
         for arg in args {
@@ -272,6 +290,7 @@ impl WsClient {
 
     /// Unsubscribes and waits for the acknowledgements.
     pub async fn unsubscribe(&self, args: impl IntoIterator<Item = Arg>) -> Result<(), WsError> {
+        self.reap_dropped();
         let mut per_slot: HashMap<usize, Vec<Arg>> = HashMap::new();
         let txs: HashMap<usize, mpsc::Sender<Cmd>> = {
             let pool = self.pool();

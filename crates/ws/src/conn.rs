@@ -5,7 +5,7 @@
 use crate::arg::Arg;
 use crate::config::Endpoint;
 use crate::error::WsError;
-use crate::establish::{EstablishError, Established, HOUR, Socket, establish};
+use crate::establish::{EstablishError, Established, HOUR, Socket, establish, refused_for_good};
 use crate::event::{DisconnectReason, WsEvent};
 use crate::limits::Window;
 use crate::shared::{Cmd, ConnState, Ctx, OpReply, Reply};
@@ -144,6 +144,20 @@ impl Conn {
                 Wait::Shutdown = self.wait_offline(None) => return self.shutdown(),
             };
             match result {
+                Ok(mut est) if passing_refusal(&est).is_some() => {
+                    // Dropping the args would lose e.g. `orders` for good over
+                    // a 60014; a fresh connection after backoff asks again.
+                    let why = passing_refusal(&est).unwrap_or_default();
+                    let _ = est.ws.close(None).await;
+                    let (endpoint, conn) = (self.endpoint, self.conn);
+                    let reason = DisconnectReason::ConnectFailed(why);
+                    self.emit(WsEvent::Disconnected {
+                        endpoint,
+                        conn,
+                        reason,
+                    })
+                    .await;
+                }
                 Ok(est) => {
                     attempt = 0;
                     let (endpoint, conn) = (self.endpoint, self.conn);
@@ -279,15 +293,25 @@ impl Conn {
             refused,
         } = est;
         self.ops = ops;
+        // Only refusals that can never succeed get here (see `passing_refusal`).
         for (args, code, msg) in refused {
             self.subs.retain(|s| !args.contains(s));
-            let endpoint = self.endpoint;
-            self.emit(WsEvent::Error {
-                endpoint,
-                code,
-                msg,
-            })
-            .await;
+            self.ctx
+                .dropped
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(args.iter().cloned());
+            for arg in args {
+                let endpoint = self.endpoint;
+                let msg = msg.clone();
+                self.emit(WsEvent::SubscriptionDropped {
+                    endpoint,
+                    arg,
+                    code,
+                    msg,
+                })
+                .await;
+            }
         }
         self.publish_state();
         (ws, early)
@@ -387,7 +411,9 @@ impl Conn {
                     upgrade = None;
                     // On failure the old socket stays; when OKX closes it the
                     // normal reconnect path takes over.
-                    if let Ok(est) = res {
+                    // A replacement whose resubscribe was refused for a
+                    // passing reason is abandoned like a failed one.
+                    if let Some(est) = res.ok().filter(|e| passing_refusal(e).is_none()) {
                         let (new_ws, early) = self.adopt(est).await;
                         let old = std::mem::replace(&mut ws, new_ws);
                         draining = Some((old, socket_gen));
@@ -427,6 +453,15 @@ impl Conn {
             }
         }
     }
+}
+
+/// Why a set-up connection is unusable: OKX refused part of the
+/// resubscription for a reason that may pass.
+fn passing_refusal(est: &Established) -> Option<String> {
+    est.refused
+        .iter()
+        .find(|(_, code, _)| !refused_for_good(*code))
+        .map(|(_, code, msg)| format!("resubscribe refused ({code}): {msg}"))
 }
 
 async fn poll_upgrade(upgrade: &mut Option<Pending>) -> Result<Established, EstablishError> {

@@ -146,25 +146,26 @@ pub(crate) async fn establish(
             }
         }
     }
-    let mut pending: HashMap<String, (Vec<Arg>, usize)> = HashMap::new();
+    // Per request id, the args not acked yet: OKX acks per arg but refuses
+    // per request, so only these are refused.
+    let mut pending: HashMap<String, Vec<Arg>> = HashMap::new();
     for chunk in chunk_args(&subs, cfg.max_subscribe_bytes) {
         let id = ctx.next_id();
         ws.send(send(request(&id, "subscribe", &chunk)))
             .await
             .map_err(|e| EstablishError::Transient(e.to_string()))?;
         let _ = ops.try_take(1, Instant::now());
-        let n = chunk.len();
-        pending.insert(id, (chunk, n));
+        pending.insert(id, chunk);
     }
     let mut refused = Vec::new();
     let deadline = Instant::now() + cfg.request_timeout;
     while !pending.is_empty() {
         let text = next_text(&mut ws, deadline).await?;
         match inbound(&text) {
-            Inbound::Ack { id: Some(id), .. } if pending.contains_key(&id) => {
-                if let Some((_, left)) = pending.get_mut(&id) {
-                    *left -= 1;
-                    if *left == 0 {
+            Inbound::Ack { id: Some(id), arg } if pending.contains_key(&id) => {
+                if let Some(left) = pending.get_mut(&id) {
+                    take_acked(left, arg);
+                    if left.is_empty() {
                         pending.remove(&id);
                     }
                 }
@@ -174,7 +175,7 @@ pub(crate) async fn establish(
                 code,
                 msg,
             } if pending.contains_key(&id) => {
-                if let Some((args, _)) = pending.remove(&id) {
+                if let Some(args) = pending.remove(&id) {
                     refused.push((args, code, msg));
                 }
             }
@@ -188,6 +189,41 @@ pub(crate) async fn establish(
         ops,
         refused,
     })
+}
+
+/// Removes the arg an ack names from the args still waiting; an ack whose
+/// arg matches none (OKX echoing it differently) still counts for one.
+pub(crate) fn take_acked(left: &mut Vec<Arg>, acked: Option<Arg>) {
+    let at = acked
+        .map(|a| a.key())
+        .and_then(|a| left.iter().position(|l| *l == a))
+        .unwrap_or(0);
+    if at < left.len() {
+        left.remove(at);
+    }
+}
+
+/// Whether OKX refusing a subscription means it can never succeed as asked
+/// (bad channel or args, wrong URL, fee tier too low), as opposed to a
+/// passing condition (60014 too frequent, 64007 internal error, ...).
+pub(crate) fn refused_for_good(code: OkxCode) -> bool {
+    matches!(
+        code.0,
+        60008
+            | 60012
+            | 60013
+            | 60018
+            | 60019
+            | 60027
+            | 60028
+            | 60029
+            | 60030
+            | 64000
+            | 64001
+            | 64002
+            | 64003
+            | 64004
+    )
 }
 
 #[cfg(test)]

@@ -156,6 +156,19 @@ pub enum WsEvent {
         /// Whether retrying was given up (bad key, passphrase, signature).
         permanent: bool,
     },
+    /// OKX refused to subscribe `arg` again after a reconnect for a reason
+    /// retrying cannot fix; it is no longer subscribed. A later
+    /// [`WsClient::subscribe`](crate::WsClient::subscribe) sends it anew.
+    SubscriptionDropped {
+        /// Endpoint.
+        endpoint: Endpoint,
+        /// The arg OKX refused.
+        arg: Arg,
+        /// OKX's code.
+        code: OkxCode,
+        /// OKX's message.
+        msg: String,
+    },
     /// A typed push.
     Push(Box<Push>),
     /// A local book changed; read it with [`WsClient::book`](crate::WsClient::book).

@@ -22,6 +22,9 @@ pub(crate) struct Ctx {
     pub(crate) sinks: Sinks,
     pub(crate) connect_limiter: Limiter,
     pub(crate) books: Books,
+    /// Args a connection gave up on (OKX refused them for good on a
+    /// resubscribe); the client forgets their routing before its next call.
+    pub(crate) dropped: Mutex<Vec<Arg>>,
     next_id: AtomicU64,
 }
 
@@ -33,6 +36,7 @@ impl Ctx {
             sinks,
             connect_limiter: Limiter::default(),
             books: Mutex::new(HashMap::new()),
+            dropped: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
         }
     }

@@ -124,6 +124,14 @@ pub enum Fault {
     DelayResponses(Duration),
     /// Close every open connection with this close code (e.g. 4004, 4007).
     Close(u16),
+    /// Refuse the next `times` subscribe requests (on any connection) with
+    /// this code, e.g. 60014 (too frequent) or 60018 (no such channel).
+    RejectSubscribes {
+        /// OKX's error code.
+        code: &'static str,
+        /// How many requests to refuse.
+        times: u32,
+    },
 }
 
 /// Counters a test can assert on.
@@ -183,6 +191,8 @@ pub(crate) struct State {
     books: HashMap<String, book::BookState>,
     skip_seq: bool,
     reject_login: Option<&'static str>,
+    /// Refuse the next this many subscribe requests with this code.
+    reject_subs: Option<(&'static str, u32)>,
     delay: Duration,
     stats: Stats,
 }
@@ -413,6 +423,7 @@ impl WsServer {
             Fault::RejectLogin(code) => st.reject_login = code,
             Fault::DelayResponses(d) => st.delay = d,
             Fault::Close(code) => send_all(&st, &|| Out::Close(code, "closed by the test server")),
+            Fault::RejectSubscribes { code, times } => st.reject_subs = Some((code, times)),
         }
     }
 }

@@ -206,6 +206,15 @@ fn subscribe(
     if args.is_empty() {
         return vec![error(id, "60013", "Invalid args", conn_id)];
     }
+    if let (Some((code, times)), "subscribe") = (st.reject_subs, op) {
+        st.reject_subs = (times > 1).then(|| (code, times - 1));
+        return vec![error(
+            id,
+            code,
+            "Subscription refused by the test server",
+            conn_id,
+        )];
+    }
     for arg in args {
         let channel = arg.get("channel").and_then(Value::as_str).unwrap_or("");
         let problem = match home(channel) {

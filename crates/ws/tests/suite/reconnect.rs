@@ -208,3 +208,74 @@ async fn reconnect_backoff_grows_while_the_server_is_away() {
     );
     let _ = addr;
 }
+
+fn order_push(server: &WsServer, ord_id: &str) {
+    server.push(
+        json!({"channel": "orders", "instType": "SPOT", "uid": "44000000000001"}),
+        json!([{"instType": "SPOT", "instId": "BTC-USDT", "ordId": ord_id, "clOrdId": "",
+            "px": "1", "sz": "1", "ordType": "limit", "side": "buy", "tdMode": "cash",
+            "state": "live", "accFillSz": "0", "cTime": "1", "uTime": "1"}]),
+    );
+}
+
+fn is_order(ev: &WsEvent, ord_id: &str) -> bool {
+    matches!(ev, WsEvent::Push(p) if matches!(&p.data, PushData::Orders(rows) if rows[0].ord_id.as_str() == ord_id))
+}
+
+#[tokio::test]
+async fn a_resubscribe_refused_for_a_passing_reason_reconnects_and_keeps_the_arg() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    server.inject(Fault::RejectSubscribes {
+        code: "60014",
+        times: 1,
+    });
+    server.inject(Fault::Drop);
+    // Refused once: that connection counts as failed; the next one works.
+    wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, WsEvent::Disconnected { reason: DisconnectReason::ConnectFailed(why), .. }
+            if why.contains("60014"))
+    })
+    .await;
+    wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, WsEvent::Reconnected { .. })
+    })
+    .await;
+    order_push(&server, "7");
+    wait_for(&mut events, Duration::from_secs(5), |e| is_order(e, "7")).await;
+}
+
+#[tokio::test]
+async fn a_resubscribe_refused_for_good_is_reported_and_can_be_subscribed_again() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    let orders = Arg::new("orders").inst_type("ANY");
+    client.subscribe([orders.clone()]).await.unwrap();
+    server.inject(Fault::RejectSubscribes {
+        code: "60018",
+        times: 1,
+    });
+    server.inject(Fault::Drop);
+    let ev = wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, WsEvent::SubscriptionDropped { .. })
+    })
+    .await;
+    let WsEvent::SubscriptionDropped { arg, code, .. } = ev else {
+        unreachable!()
+    };
+    assert_eq!(arg, orders);
+    assert_eq!(code.0, 60018);
+    let before = server.stats().subscribed;
+    client.subscribe([orders]).await.unwrap();
+    assert_eq!(
+        server.stats().subscribed,
+        before + 1,
+        "sent again, not a no-op"
+    );
+    order_push(&server, "8");
+    wait_for(&mut events, Duration::from_secs(5), |e| is_order(e, "8")).await;
+}
