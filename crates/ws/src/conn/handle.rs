@@ -8,7 +8,7 @@ use crate::establish::{Socket, request};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::AppliedKind;
+use okx_book::{AppliedKind, OutOfSyncReason};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -144,8 +144,9 @@ impl Conn {
         }
     }
 
-    /// Applies a raw book frame to the local book; a gap or checksum
-    /// mismatch asks for a resubscription (once, until a snapshot heals it).
+    /// Applies a raw book frame to the local book; a gap, a checksum
+    /// mismatch or an unreadable push asks for a resubscription (once, until
+    /// a snapshot heals it).
     async fn on_book(&mut self, text: &str, arg: Arg) -> Action {
         let outcome = {
             let mut books = self.ctx.books();
@@ -153,25 +154,36 @@ impl Conn {
             match set.apply_bytes(text.as_bytes()) {
                 Ok((inst, result)) => {
                     let seq = set.get(inst).and_then(|b| b.seq_id());
-                    Ok((inst.to_owned(), result, seq))
+                    Ok((inst.to_owned(), result.map_err(|e| e.to_string()), seq))
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => {
+                    // The lost push may have changed the book: it cannot be
+                    // trusted until a new snapshot, like after a gap.
+                    let inst = okx_book::peek_arg(text.as_bytes()).map(|(_, inst)| {
+                        set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
+                        inst.to_owned()
+                    });
+                    Err((e.to_string(), inst))
+                }
             }
         };
         let (inst_id, result, seq_id) = match outcome {
             Ok(v) => v,
-            Err(error) => {
-                let channel = arg.channel;
+            Err((error, inst)) => {
+                let channel = arg.channel.clone();
                 let raw = text.to_owned();
                 self.ctx
                     .sinks
                     .market(WsEvent::DecodeError {
                         channel,
-                        error,
+                        error: error.clone(),
                         raw,
                     })
                     .await;
-                return Action::None;
+                match inst {
+                    Some(inst) => (inst, Err(error), None),
+                    None => return Action::None,
+                }
             }
         };
         let key = (arg.channel.clone(), inst_id.clone());
@@ -199,7 +211,7 @@ impl Conn {
                 let ev = WsEvent::BookOutOfSync {
                     channel: arg.channel.clone(),
                     inst_id,
-                    reason: e.to_string(),
+                    reason: e,
                 };
                 self.emit(ev).await;
                 Action::Resubscribe(arg.key())
