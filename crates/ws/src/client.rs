@@ -160,7 +160,8 @@ impl WsClient {
     ///
     /// On error the failed args are not subscribed, except after
     /// [`WsError::Disconnected`] / [`WsError::Timeout`]: those stay
-    /// registered and are sent again on reconnect.
+    /// registered and are sent again on reconnect. After
+    /// [`WsError::PartlyRefused`] the args OKX acked stay subscribed.
     pub async fn subscribe(&self, args: impl IntoIterator<Item = Arg>) -> Result<(), WsError> {
         self.reap_dropped();
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
@@ -206,8 +207,10 @@ impl WsClient {
                 Err(_) => Err(WsError::Closed),
             };
             if let Err(e) = outcome {
-                if !matches!(e, WsError::Disconnected | WsError::Timeout) {
-                    self.forget(&chunk);
+                match &e {
+                    WsError::Disconnected | WsError::Timeout => {}
+                    WsError::PartlyRefused { failed, .. } => self.forget(failed),
+                    _ => self.forget(&chunk),
                 }
                 if result.is_ok() {
                     result = Err(e);
@@ -252,12 +255,10 @@ impl WsClient {
             Ok(()) => rx.await.unwrap_or(Err(WsError::Closed)),
             Err(_) => Err(WsError::Closed),
         };
-        let keep = matches!(
-            outcome,
-            Ok(()) | Err(WsError::Disconnected | WsError::Timeout)
-        );
-        if !keep {
-            self.forget(&args);
+        match &outcome {
+            Ok(()) | Err(WsError::Disconnected | WsError::Timeout) => {}
+            Err(WsError::PartlyRefused { failed, .. }) => self.forget(failed),
+            Err(_) => self.forget(&args),
         }
         outcome
     }

@@ -33,8 +33,9 @@ type Pending = Pin<Box<dyn Future<Output = Result<Established, EstablishError>> 
 
 struct PendingSub {
     op: &'static str,
+    /// The args OKX has not acked yet; an error refuses only these.
     args: Vec<Arg>,
-    left: usize,
+    acked: usize,
     reply: Option<Reply<()>>,
     deadline: Instant,
 }

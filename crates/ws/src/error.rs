@@ -1,5 +1,6 @@
 //! The one error type of okx-ws.
 
+use crate::arg::Arg;
 use okx_models::OkxCode;
 
 /// Everything that can go wrong in okx-ws.
@@ -16,6 +17,17 @@ pub enum WsError {
         code: OkxCode,
         /// OKX's `msg`.
         msg: String,
+    },
+    /// OKX acked some args of a (un)subscribe request, then refused the
+    /// rest; only `failed` did not take effect.
+    #[error("okx error {code} for {} of the args: {msg}", failed.len())]
+    PartlyRefused {
+        /// OKX's `code`.
+        code: OkxCode,
+        /// OKX's `msg`.
+        msg: String,
+        /// The args that were not acked.
+        failed: Vec<Arg>,
     },
     /// Login was rejected for a reason retrying cannot fix (bad key,
     /// passphrase or signature, deleted key); the connection stopped.

@@ -215,7 +215,11 @@ fn subscribe(
             conn_id,
         )];
     }
-    for arg in args {
+    // Like OKX: the args before the first bad one are acked, then the
+    // request's error follows.
+    let mut refusal = None;
+    let mut good = args.len();
+    for (i, arg) in args.iter().enumerate() {
         let channel = arg.get("channel").and_then(Value::as_str).unwrap_or("");
         let problem = match home(channel) {
             None => Some("60018"),
@@ -234,9 +238,12 @@ fn subscribe(
                     format!("The {channel} channel doesn't exist. Please check your URL or channel")
                 }
             };
-            return vec![error(id, code, &msg, conn_id)];
+            refusal = Some(error(id, code, &msg, conn_id));
+            good = i;
+            break;
         }
     }
+    let args = &args[..good];
     let mut replies = Vec::new();
     let mut snapshots = Vec::new();
     if let Some(entry) = st.conns.get_mut(&conn) {
@@ -266,6 +273,7 @@ fn subscribe(
             replies.push(frame.to_string());
         }
     }
+    replies.extend(refusal);
     replies
 }
 

@@ -4,7 +4,7 @@ use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
 use crate::decode::{Inbound, inbound_with};
 use crate::error::WsError;
-use crate::establish::{Socket, request};
+use crate::establish::{Socket, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
@@ -24,11 +24,12 @@ impl Conn {
     ) -> Action {
         match inbound_with(text, self.ctx.cfg.maintain_books) {
             Inbound::Pong | Inbound::Login { .. } | Inbound::Ack { id: None, .. } => Action::None,
-            Inbound::Ack { id: Some(id), .. } => {
+            Inbound::Ack { id: Some(id), arg } => {
                 let done = match self.pending_subs.get_mut(&id) {
                     Some(p) => {
-                        p.left = p.left.saturating_sub(1);
-                        p.left == 0
+                        take_acked(&mut p.args, arg);
+                        p.acked += 1;
+                        p.args.is_empty()
                     }
                     None => false,
                 };
@@ -49,7 +50,16 @@ impl Conn {
                         self.publish_state();
                     }
                     if let Some(reply) = p.reply {
-                        let _ = reply.send(Err(WsError::Api { code, msg }));
+                        let err = if p.acked > 0 {
+                            WsError::PartlyRefused {
+                                code,
+                                msg,
+                                failed: p.args,
+                            }
+                        } else {
+                            WsError::Api { code, msg }
+                        };
+                        let _ = reply.send(Err(err));
                     }
                 }
                 Action::None
@@ -314,13 +324,12 @@ impl Conn {
             return fail(reply, WsError::Disconnected);
         }
         let deadline = Instant::now() + self.ctx.cfg.request_timeout;
-        let left = args.len();
         self.pending_subs.insert(
             id,
             PendingSub {
                 op,
                 args,
-                left,
+                acked: 0,
                 reply,
                 deadline,
             },

@@ -225,3 +225,36 @@ async fn login_only_public_channels_get_a_logged_in_public_connection() {
         .unwrap_err();
     assert!(matches!(err, WsError::Config(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_partly_refused_subscribe_keeps_the_acked_args() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    let tickers = Arg::new("tickers").inst_id("BTC-USDT");
+    let bad = Arg::new("no-such-channel");
+    let trades = Arg::new("trades").inst_id("BTC-USDT");
+    let err = client
+        .subscribe([tickers.clone(), bad.clone(), trades.clone()])
+        .await
+        .unwrap_err();
+    let WsError::PartlyRefused { code, failed, .. } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(code, OkxCode::WS_NO_CHANNEL);
+    assert_eq!(failed, vec![bad, trades.clone()]);
+    // The acked arg is still subscribed: asking again sends nothing...
+    let before = server.stats().subscribed;
+    client.subscribe([tickers]).await.unwrap();
+    assert_eq!(server.stats().subscribed, before);
+    // ...while the refused-by-association one is sent anew.
+    client.subscribe([trades]).await.unwrap();
+    assert_eq!(server.stats().subscribed, before + 1);
+    server.push(
+        serde_json::json!({"channel": "tickers", "instId": "BTC-USDT"}),
+        tickers_data("BTC-USDT", "101"),
+    );
+    wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::Push(_))
+    })
+    .await;
+}
