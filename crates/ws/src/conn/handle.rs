@@ -2,6 +2,7 @@
 
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
+use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound_with};
 use crate::error::WsError;
 use crate::establish::{Socket, request, take_acked};
@@ -141,7 +142,14 @@ impl Conn {
                 let lossless = match &ev {
                     WsEvent::Push(p) => is_private_data(&p.arg.channel),
                     WsEvent::DecodeError { channel, .. } => is_private_data(channel),
-                    WsEvent::Unknown { .. } => false,
+                    // A channel this crate does not know yet may well be
+                    // private data when it arrives on a logged-in private
+                    // or business connection.
+                    WsEvent::Unknown { .. } => match self.endpoint {
+                        Endpoint::Public => false,
+                        Endpoint::Private => true,
+                        Endpoint::Business => self.login(),
+                    },
                     _ => true,
                 };
                 if lossless {

@@ -66,3 +66,32 @@ async fn a_slow_consumer_loses_old_market_data_but_no_order_update() {
         "the newest ticker survives"
     );
 }
+
+#[tokio::test]
+async fn unknown_pushes_on_a_private_connection_are_never_dropped() {
+    let server = WsServer::start().await.unwrap();
+    let mut cfg = private_config(&server);
+    cfg.market_capacity = 1;
+    cfg.overflow = Overflow::DropOldest;
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    // Routed to the connection holding `orders`, but on a channel this
+    // crate has no type for.
+    let route = json!({"channel": "orders", "instType": "SPOT"});
+    for i in 0..5 {
+        let frame = json!({"arg": {"channel": "new-private-thing", "uid": "44000000000001"},
+            "data": [{"n": i}]});
+        server.push_raw(&route, frame.to_string());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let seen = drain(&mut events, Duration::from_millis(500)).await;
+    let unknown = seen
+        .iter()
+        .filter(|e| matches!(e, WsEvent::Unknown { channel, .. } if channel == "new-private-thing"))
+        .count();
+    assert_eq!(unknown, 5, "{seen:?}");
+    assert!(!seen.iter().any(|e| matches!(e, WsEvent::Lagged { .. })));
+}
