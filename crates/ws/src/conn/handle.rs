@@ -238,8 +238,17 @@ impl Conn {
     }
 
     /// Unsubscribes and subscribes again so OKX sends a fresh snapshot.
+    /// The arg stays in `subs` throughout: if either op cannot go out, the
+    /// next reconnect still subscribes it.
     pub(super) async fn resubscribe(&mut self, arg: Arg, ws: &mut Socket) {
-        self.subs.retain(|s| s != &arg);
+        if self.ops.remaining(Instant::now()) < 2 {
+            // An unsubscribe without its subscribe would lose the book; let a
+            // later gap ask again once the op budget recovers.
+            let inst = arg.inst_id.clone().unwrap_or_default();
+            self.resyncing
+                .retain(|(c, i)| !(c == &arg.channel && i == &inst));
+            return;
+        }
         self.send_sub("unsubscribe", vec![arg.clone()], None, ws)
             .await;
         self.send_sub("subscribe", vec![arg], None, ws).await;
@@ -324,7 +333,11 @@ impl Conn {
             );
         }
         if op == "subscribe" {
-            self.subs.extend(args.iter().cloned());
+            for arg in &args {
+                if !self.subs.contains(arg) {
+                    self.subs.push(arg.clone());
+                }
+            }
         }
         self.publish_state();
         if ws.send(Message::Text(text)).await.is_err() {

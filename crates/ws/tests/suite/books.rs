@@ -88,3 +88,41 @@ async fn without_book_keeping_book_pushes_arrive_typed() {
     assert_eq!(rows[0].seq_id, Some(100));
     assert_ne!(rows[0].checksum, Some(0));
 }
+
+#[tokio::test]
+async fn a_book_resubscribe_that_cannot_be_sent_keeps_the_arg() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
+    let mut cfg = config(&server);
+    // One op for the subscribe, one left: not enough for unsubscribe + subscribe.
+    cfg.ops_per_hour = 2;
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    let books = Arg::new("books").inst_id("BTC-USDT");
+    client.subscribe([books]).await.unwrap();
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
+    )
+    .await;
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.8", "1")], &[]);
+    wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::BookOutOfSync { .. })
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The next connection must still subscribe the book and heal it.
+    server.inject(Fault::Drop);
+    wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, WsEvent::Reconnected { .. })
+    })
+    .await;
+    let subs = server.subscriptions();
+    assert!(
+        subs.iter()
+            .flatten()
+            .any(|a| a["channel"] == "books" && a["instId"] == "BTC-USDT"),
+        "{subs:?}"
+    );
+}
