@@ -29,6 +29,9 @@ use dedupe::Dedupe;
 /// new one took over, for responses and pushes already in flight.
 const DRAIN: Duration = Duration::from_secs(2);
 
+/// Consecutive failed logins after which the connection stops retrying.
+const MAX_LOGIN_FAILURES: u32 = 5;
+
 type Pending = Pin<Box<dyn Future<Output = Result<Established, EstablishError>> + Send>>;
 
 struct PendingSub {
@@ -61,7 +64,9 @@ pub(crate) struct Conn {
     subs: Vec<Arg>,
     pending_subs: HashMap<String, PendingSub>,
     pending_ops: HashMap<String, PendingOp>,
-    deferred: VecDeque<Cmd>,
+    /// Commands waiting for a socket, with the time their caller stops
+    /// waiting (`None` once answered with a timeout; still sent later).
+    deferred: VecDeque<(Option<Instant>, Cmd)>,
     ops: Window,
     resyncing: Vec<(String, String)>,
     rng: u64,
@@ -132,6 +137,7 @@ impl Conn {
 
     async fn run(mut self) {
         let mut attempt: u32 = 0;
+        let mut login_failures: u32 = 0;
         let mut connected_before = false;
         loop {
             let setup = establish(
@@ -161,6 +167,7 @@ impl Conn {
                 }
                 Ok(est) => {
                     attempt = 0;
+                    login_failures = 0;
                     let (endpoint, conn) = (self.endpoint, self.conn);
                     self.emit(if connected_before {
                         WsEvent::Reconnected { endpoint, conn }
@@ -197,15 +204,24 @@ impl Conn {
                         .await;
                 }
                 Err(EstablishError::Login(code, msg)) => {
+                    // 60009 or a bare 4001 close says nothing about why; a
+                    // bad key would otherwise be retried forever.
+                    login_failures += 1;
+                    let permanent = login_failures >= MAX_LOGIN_FAILURES;
                     let (endpoint, conn) = (self.endpoint, self.conn);
                     self.emit(WsEvent::LoginFailed {
                         endpoint,
                         conn,
                         code,
-                        msg,
-                        permanent: false,
+                        msg: msg.clone(),
+                        permanent,
                     })
                     .await;
+                    if permanent {
+                        return self
+                            .stop_for_good(WsError::LoginRejected { code, msg })
+                            .await;
+                    }
                 }
                 Err(EstablishError::Transient(why)) => {
                     let (endpoint, conn) = (self.endpoint, self.conn);
@@ -237,13 +253,40 @@ impl Conn {
         let far = Instant::now() + Duration::from_secs(365 * 86_400);
         let deadline = until.unwrap_or(far);
         loop {
+            let answer_by = self
+                .deferred
+                .iter()
+                .filter_map(|(t, _)| *t)
+                .min()
+                .unwrap_or(far);
             tokio::select! {
                 _ = sleep_until(deadline) => return Wait::Done,
                 cmd = self.cmds.recv() => match cmd {
                     None | Some(Cmd::Close) => return Wait::Shutdown,
                     Some(cmd @ Cmd::Trade { .. }) => cmd.fail(WsError::NotConnected),
-                    Some(cmd) => self.deferred.push_back(cmd),
+                    Some(cmd) => self.defer(cmd),
                 },
+                _ = sleep_until(answer_by), if answer_by < far => self.answer_late(),
+            }
+        }
+    }
+
+    fn defer(&mut self, cmd: Cmd) {
+        let answer_by = Instant::now() + self.ctx.cfg.request_timeout;
+        self.deferred.push_back((Some(answer_by), cmd));
+    }
+
+    /// Callers of commands queued too long get `Timeout`; the commands stay
+    /// queued and run on the next connection, as a timed-out one would.
+    fn answer_late(&mut self) {
+        let now = Instant::now();
+        for (answer_by, cmd) in &mut self.deferred {
+            if answer_by.is_some_and(|t| t <= now) {
+                *answer_by = None;
+                if let Cmd::Subscribe { reply, .. } | Cmd::Unsubscribe { reply, .. } = cmd {
+                    let (unheard, _) = tokio::sync::oneshot::channel();
+                    let _ = std::mem::replace(reply, unheard).send(Err(WsError::Timeout));
+                }
             }
         }
     }
@@ -251,7 +294,7 @@ impl Conn {
     fn shutdown(&mut self) {
         self.state.stopped.store(true, Ordering::Relaxed);
         self.fail_pending(WsError::Closed);
-        for cmd in self.deferred.drain(..) {
+        for (_, cmd) in self.deferred.drain(..) {
             cmd.fail(WsError::Closed);
         }
     }
@@ -260,7 +303,7 @@ impl Conn {
         *self.state.fatal.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.clone());
         self.state.stopped.store(true, Ordering::Relaxed);
         self.fail_pending(err.clone());
-        for cmd in self.deferred.drain(..) {
+        for (_, cmd) in self.deferred.drain(..) {
             cmd.fail(err.clone());
         }
         while let Some(cmd) = self.cmds.recv().await {
@@ -319,7 +362,7 @@ impl Conn {
     }
 
     async fn run_deferred(&mut self, ws: &mut Socket) {
-        let deferred: Vec<Cmd> = self.deferred.drain(..).collect();
+        let deferred: Vec<Cmd> = self.deferred.drain(..).map(|(_, c)| c).collect();
         for cmd in deferred {
             self.exec(cmd, ws).await;
         }
@@ -404,7 +447,7 @@ impl Conn {
                         return DisconnectReason::Shutdown;
                     }
                     Some(cmd @ (Cmd::Subscribe { .. } | Cmd::Unsubscribe { .. })) if upgrade.is_some() => {
-                        self.deferred.push_back(cmd);
+                        self.defer(cmd);
                     }
                     Some(cmd) => self.exec(cmd, &mut ws).await,
                 },

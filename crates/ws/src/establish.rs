@@ -74,6 +74,11 @@ async fn next_text(ws: &mut Socket, deadline: Instant) -> Result<String, Establi
             .map_err(|_| EstablishError::Transient("setup timed out".into()))?;
         match msg {
             Some(Ok(Message::Text(t))) => return Ok(t.to_string()),
+            Some(Ok(Message::Close(Some(frame)))) if u16::from(frame.code) == 4001 => {
+                // OKX's "login failed" close, sometimes without an error event.
+                let msg = format!("closed with 4001 {}", frame.reason);
+                return Err(EstablishError::Login(OkxCode(60009), msg));
+            }
             Some(Ok(Message::Close(frame))) => {
                 let why = frame.map(|f| format!("{} {}", u16::from(f.code), f.reason));
                 return Err(EstablishError::Transient(format!(

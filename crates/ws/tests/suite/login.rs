@@ -125,3 +125,38 @@ async fn an_unknown_key_after_a_reconnect_stops_the_connection() {
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!(server.stats().login_failures, 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_login_failing_again_and_again_stops_and_queued_subscribes_time_out() {
+    let server = WsServer::start().await.unwrap();
+    server.inject(Fault::RejectLogin(Some("60009")));
+    let mut cfg = private_config(&server);
+    cfg.request_timeout = Duration::from_secs(2);
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    // Queued while the connection cannot log in: answered after
+    // request_timeout, not only when login is given up.
+    let err = tokio::time::timeout(
+        Duration::from_secs(3),
+        client.subscribe([Arg::new("orders").inst_type("ANY")]),
+    )
+    .await
+    .expect("a queued subscribe must time out")
+    .unwrap_err();
+    assert_eq!(err, WsError::Timeout);
+    let ev = wait_for(&mut events, Duration::from_secs(300), |e| {
+        matches!(
+            e,
+            WsEvent::LoginFailed {
+                permanent: true,
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(matches!(ev, WsEvent::LoginFailed { .. }));
+    let failures = server.stats().login_failures;
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    assert_eq!(server.stats().login_failures, failures, "no more attempts");
+    let err = client.subscribe([Arg::new("account")]).await.unwrap_err();
+    assert!(matches!(err, WsError::LoginRejected { .. }), "{err:?}");
+}
