@@ -28,20 +28,23 @@
 //! Decimals keep the scale they were received with, so `"0.10"` serializes back
 //! as `"0.10"`; book checksums depend on that exact text. [`Decimal`] holds 28
 //! significant digits: longer text (OKX pads a few limits such as
-//! `"99999999999999.0000000000000000"` with zeros) is rounded to fit, which
-//! drops the padding but keeps the value.
+//! `"99999999999999.0000000000000000"` with zeros, and prints some
+//! float-derived values in full) is rounded to fit, but a non-zero amount is
+//! never rounded to zero (see [`parse_decimal`]).
 
 use std::fmt;
+use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 
 /// Parses a decimal from OKX text; accepts plain and scientific notation.
 ///
-/// Never rounds a significant digit away: text that needs more than
-/// [`Decimal`]'s 28 digits is refused (`None`), except for zeros padded after
-/// the decimal point, which are dropped. Digit separators (`1_000`) are
-/// refused too: OKX never sends them.
+/// Text that fits [`Decimal`]'s 28 digits is kept exactly, scale included.
+/// Longer text loses only zeros padded after the decimal point, or, for
+/// float-derived values OKX prints in full, the digits past the 28th; a
+/// non-zero amount that would round to zero is refused (`None`), as are digit
+/// separators (`1_000`), which OKX never sends.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     if let Some(d) = parse_plain(s.as_bytes()) {
         return Some(d);
@@ -58,7 +61,15 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     if !s.contains('.') {
         return None;
     }
-    Decimal::from_str_exact(s.trim_end_matches('0').trim_end_matches('.')).ok()
+    if let Ok(d) = Decimal::from_str_exact(s.trim_end_matches('0').trim_end_matches('.')) {
+        return Some(d);
+    }
+    // More than 28 significant digits (OKX prints some float-derived values
+    // in full, e.g. "-57693.044376796888536773622035980224609375"): round the
+    // far fraction digits, but never turn a non-zero amount into zero.
+    let rounded = Decimal::from_str(s).ok()?;
+    let nonzero_text = s.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    (!rounded.is_zero() || !nonzero_text).then_some(rounded)
 }
 
 /// The fast path for what OKX nearly always sends: `-?digits(.digits)?` with

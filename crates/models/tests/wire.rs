@@ -185,6 +185,12 @@ fn decimals_never_lose_a_significant_digit() {
     // 29 fraction digits: the one significant digit would round to zero.
     assert!(px("0.00000000000000000000000000001").is_err());
     assert!(px("1_000").is_err());
+    // A float-derived value printed in full keeps what fits in a Decimal.
+    let t = px("-57693.044376796888536773622035980224609375").unwrap();
+    assert_eq!(
+        t.last,
+        Some(Decimal::from_str("-57693.044376796888536773622036").unwrap())
+    );
     // Zeros padded past 28 digits are dropped, the value is kept.
     let t = px("99999999999999.0000000000000000").unwrap();
     assert_eq!(t.last, Some(Decimal::from(99_999_999_999_999_i64)));
