@@ -132,6 +132,12 @@ pub enum Fault {
         /// How many requests to refuse.
         times: u32,
     },
+    /// From now on a refused login is answered by closing the connection
+    /// with 4001 and no error event (`false` restores the error event).
+    CloseOnLoginFailure(bool),
+    /// Answer every trading operation with an `{"event":"error"}` frame
+    /// carrying its `id` and this code (`None` trades normally again).
+    RejectOps(Option<&'static str>),
 }
 
 /// Counters a test can assert on.
@@ -193,6 +199,10 @@ pub(crate) struct State {
     reject_login: Option<&'static str>,
     /// Refuse the next this many subscribe requests with this code.
     reject_subs: Option<(&'static str, u32)>,
+    /// A refused login gets a 4001 close instead of an error event.
+    login_close: bool,
+    /// Trading ops get `{"event":"error","id":..}` with this code.
+    reject_ops: Option<&'static str>,
     delay: Duration,
     stats: Stats,
 }
@@ -424,6 +434,8 @@ impl WsServer {
             Fault::DelayResponses(d) => st.delay = d,
             Fault::Close(code) => send_all(&st, &|| Out::Close(code, "closed by the test server")),
             Fault::RejectSubscribes { code, times } => st.reject_subs = Some((code, times)),
+            Fault::CloseOnLoginFailure(on) => st.login_close = on,
+            Fault::RejectOps(code) => st.reject_ops = code,
         }
     }
 }

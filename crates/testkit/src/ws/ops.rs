@@ -2,7 +2,7 @@
 //! unsubscribe and the WS trading operations.
 
 use super::orders::trade;
-use super::{Endpoint, Shared, State, now_ms};
+use super::{Endpoint, Out, Shared, State, now_ms};
 use crate::sign;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -30,7 +30,9 @@ pub(crate) fn handle(shared: &Shared, conn: u64, text: &str) -> (Vec<String>, Du
         .map(|a| a.iter().filter_map(|v| v.as_object().cloned()).collect())
         .unwrap_or_default();
     let replies = match op {
-        "login" => vec![login(&mut st, conn, args.first(), &conn_id)],
+        "login" => login(&mut st, conn, args.first(), &conn_id)
+            .into_iter()
+            .collect(),
         "subscribe" | "unsubscribe" => subscribe(&mut st, conn, id.as_deref(), op, &args, &conn_id),
         "order"
         | "batch-orders"
@@ -39,6 +41,10 @@ pub(crate) fn handle(shared: &Shared, conn: u64, text: &str) -> (Vec<String>, Du
         | "amend-order"
         | "batch-amend-orders"
         | "mass-cancel" => {
+            if let Some(code) = st.reject_ops {
+                let msg = "Illegal request";
+                return (vec![error(id.as_deref(), code, msg, &conn_id)], delay);
+            }
             let reply = trade(
                 shared,
                 &mut st,
@@ -68,7 +74,7 @@ fn error(id: Option<&str>, code: &str, msg: &str, conn_id: &str) -> String {
     v.to_string()
 }
 
-fn login(st: &mut State, conn: u64, arg: Option<&Obj>, conn_id: &str) -> String {
+fn login(st: &mut State, conn: u64, arg: Option<&Obj>, conn_id: &str) -> Option<String> {
     let s = |k: &str| {
         arg.and_then(|a| a.get(k))
             .and_then(Value::as_str)
@@ -81,11 +87,17 @@ fn login(st: &mut State, conn: u64, arg: Option<&Obj>, conn_id: &str) -> String 
             if let Some(c) = st.conns.get_mut(&conn) {
                 c.account = Some(account);
             }
-            json!({"event": "login", "code": "0", "msg": "", "connId": conn_id}).to_string()
+            Some(json!({"event": "login", "code": "0", "msg": "", "connId": conn_id}).to_string())
         }
         Err((code, msg)) => {
             st.stats.login_failures += 1;
-            error(None, code, msg, conn_id)
+            if st.login_close {
+                if let Some(c) = st.conns.get(&conn) {
+                    let _ = c.tx.try_send(Out::Close(4001, "Login failed"));
+                }
+                return None;
+            }
+            Some(error(None, code, msg, conn_id))
         }
     }
 }

@@ -160,3 +160,26 @@ async fn a_login_failing_again_and_again_stops_and_queued_subscribes_time_out() 
     let err = client.subscribe([Arg::new("account")]).await.unwrap_err();
     assert!(matches!(err, WsError::LoginRejected { .. }), "{err:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_login_closed_with_4001_and_no_error_event_counts_as_a_failed_login() {
+    let server = WsServer::start().await.unwrap();
+    server.inject(Fault::RejectLogin(Some("60009")));
+    server.inject(Fault::CloseOnLoginFailure(true));
+    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    client.connect(okx_ws::Endpoint::Private).unwrap();
+    let ev = wait_for(&mut events, Duration::from_secs(300), |e| {
+        matches!(
+            e,
+            WsEvent::LoginFailed {
+                permanent: true,
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(
+        matches!(&ev, WsEvent::LoginFailed { msg, .. } if msg.contains("4001")),
+        "{ev:?}"
+    );
+}

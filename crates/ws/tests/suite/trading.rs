@@ -236,3 +236,25 @@ async fn an_order_behind_a_stuck_event_queue_times_out_and_is_never_sent() {
     let _ = drain(&mut events, Duration::from_millis(500)).await;
     assert_eq!(server.stats().trade_ops, 0);
 }
+
+#[tokio::test]
+async fn an_error_event_carrying_the_order_id_goes_to_that_caller() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = trading_client(&server).await;
+    server.inject(Fault::RejectOps(Some("60012")));
+    let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
+    let err = tokio::time::timeout(Duration::from_secs(5), client.trading().place_order(&order))
+        .await
+        .expect("answered, not left to time out")
+        .unwrap_err();
+    assert!(
+        matches!(err, WsError::Api { code, .. } if code == OkxCode(60012)),
+        "{err:?}"
+    );
+    // Not also reported as a connection-level error.
+    let seen = drain(&mut events, Duration::from_millis(200)).await;
+    assert!(
+        !seen.iter().any(|e| matches!(e, WsEvent::Error { .. })),
+        "{seen:?}"
+    );
+}
