@@ -92,8 +92,13 @@ impl Signer {
             self.inner_long(parts)
         };
 
+        self.finish(&inner)
+    }
+
+    /// The outer hash over the inner digest, base64-encoded.
+    fn finish(&self, inner: &[u32; 8]) -> Signature {
         let mut block = OUTER_BLOCK;
-        write_be(&mut block[..DIGEST], &inner);
+        write_be(&mut block[..DIGEST], inner);
         let mut state = self.outer;
         compress(&mut state, &block);
         Signature::from_state(&state)
@@ -135,6 +140,15 @@ impl Signer {
     /// `unix_secs` is Unix time in whole seconds as decimal text, unlike the
     /// ISO-8601 timestamp REST uses.
     pub fn sign_ws_login(&self, unix_secs: &str) -> Signature {
+        // Every login until the year 2286 has a 10-digit time: then all of the
+        // one inner block but the time is a constant.
+        if unix_secs.len() == WS_LOGIN_SECS_LEN {
+            let mut block = WS_LOGIN_BLOCK;
+            block[..WS_LOGIN_SECS_LEN].copy_from_slice(unix_secs.as_bytes());
+            let mut inner = self.inner;
+            compress(&mut inner, &block);
+            return self.finish(&inner);
+        }
         self.sign(unix_secs, "GET", WS_LOGIN_PATH, b"")
     }
 }
@@ -153,6 +167,38 @@ const OUTER_BLOCK: [u8; BLOCK] = {
     block[DIGEST] = 0x80;
     let bits = ((BLOCK + DIGEST) as u64 * 8).to_be_bytes();
     let mut i = 0;
+    while i < 8 {
+        block[BLOCK - 8 + i] = bits[i];
+        i += 1;
+    }
+    block
+};
+
+/// Length of a Unix time in seconds between 2001 and 2286.
+const WS_LOGIN_SECS_LEN: usize = 10;
+
+/// The padded inner block of `secs + "GET" + WS_LOGIN_PATH` with the 10
+/// bytes of `secs` left zero.
+const WS_LOGIN_BLOCK: [u8; BLOCK] = {
+    let mut block = [0u8; BLOCK];
+    let method = b"GET";
+    let path = WS_LOGIN_PATH.as_bytes();
+    let mut at = WS_LOGIN_SECS_LEN;
+    let mut i = 0;
+    while i < method.len() {
+        block[at] = method[i];
+        at += 1;
+        i += 1;
+    }
+    i = 0;
+    while i < path.len() {
+        block[at] = path[i];
+        at += 1;
+        i += 1;
+    }
+    block[at] = 0x80;
+    let bits = ((BLOCK + at) as u64 * 8).to_be_bytes();
+    i = 0;
     while i < 8 {
         block[BLOCK - 8 + i] = bits[i];
         i += 1;

@@ -223,3 +223,22 @@ proptest! {
         prop_assert_ne!(base, changed);
     }
 }
+
+proptest! {
+    /// The 10-digit login shortcut and the general path agree, for any
+    /// key and any time (including the lengths that skip the shortcut).
+    #[test]
+    fn ws_login_shortcut_matches_the_general_path(
+        secret in proptest::collection::vec(any::<u8>(), 0..100),
+        secs in 0u64..100_000_000_000,
+    ) {
+        let signer = Signer::new(&secret);
+        let text = secs.to_string();
+        let fast = signer.sign_ws_login(&text);
+        prop_assert_eq!(fast, signer.sign(&text, "GET", WS_LOGIN_PATH, b""));
+        prop_assert_eq!(
+            fast.as_str(),
+            reference(&secret, &[text.as_bytes(), b"GET", WS_LOGIN_PATH.as_bytes()])
+        );
+    }
+}
