@@ -31,11 +31,10 @@ pub fn sample(docs: &Path, ep: &Endpoint) -> Value {
     let skip = SYNTHESIZE
         .iter()
         .any(|(m, p)| *m == ep.method && *p == ep.path);
-    if !skip {
-        if let Some(v) = doc_example(docs, ep) {
+    if !skip
+        && let Some(v) = doc_example(docs, ep) {
             return v;
         }
-    }
     synthesize(ep)
 }
 

@@ -386,15 +386,14 @@ fn emit_value_checks(out: &mut String, ep: &Endpoint, item: &Value) {
     let fields = ep.data_fields();
     let mut n = 0;
     if ep.response_positional {
-        if let (Some(f), Some(Value::String(s))) = (fields.first(), item.get(0)) {
-            if f.kind() == Kind::Str && s.parse::<i64>().is_ok() {
+        if let (Some(f), Some(Value::String(s))) = (fields.first(), item.get(0))
+            && f.kind() == Kind::Str && s.parse::<i64>().is_ok() {
                 let _ = writeln!(
                     out,
                     "    assert_eq!(data[0].{}, Some({s}));",
                     rules::snake(&f.name)
                 );
             }
-        }
         return;
     }
     for f in fields {
