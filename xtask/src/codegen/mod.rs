@@ -62,10 +62,11 @@ pub fn run(check: bool) -> ExitCode {
     for (rel, text) in &files {
         let path = root.join(rel);
         if let Some(dir) = path.parent()
-            && let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("codegen: cannot create {}: {e}", dir.display());
-                return ExitCode::FAILURE;
-            }
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("codegen: cannot create {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
         if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
         }

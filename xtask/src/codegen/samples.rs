@@ -31,10 +31,9 @@ pub fn sample(docs: &Path, ep: &Endpoint) -> Value {
     let skip = SYNTHESIZE
         .iter()
         .any(|(m, p)| *m == ep.method && *p == ep.path);
-    if !skip
-        && let Some(v) = doc_example(docs, ep) {
-            return v;
-        }
+    if !skip && let Some(v) = doc_example(docs, ep) {
+        return v;
+    }
     synthesize(ep)
 }
 

@@ -91,10 +91,12 @@ impl Endpoint {
     /// envelope (`code`, `msg`, `data` > ...); take `data`'s children there.
     pub fn data_fields(&self) -> &[Field] {
         let has = |n: &str| self.response.iter().any(|f| f.name == n);
-        if has("code") && has("msg")
-            && let Some(data) = self.response.iter().find(|f| f.name == "data") {
-                return &data.children;
-            }
+        if has("code")
+            && has("msg")
+            && let Some(data) = self.response.iter().find(|f| f.name == "data")
+        {
+            return &data.children;
+        }
         &self.response
     }
 

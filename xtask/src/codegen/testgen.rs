@@ -387,13 +387,15 @@ fn emit_value_checks(out: &mut String, ep: &Endpoint, item: &Value) {
     let mut n = 0;
     if ep.response_positional {
         if let (Some(f), Some(Value::String(s))) = (fields.first(), item.get(0))
-            && f.kind() == Kind::Str && s.parse::<i64>().is_ok() {
-                let _ = writeln!(
-                    out,
-                    "    assert_eq!(data[0].{}, Some({s}));",
-                    rules::snake(&f.name)
-                );
-            }
+            && f.kind() == Kind::Str
+            && s.parse::<i64>().is_ok()
+        {
+            let _ = writeln!(
+                out,
+                "    assert_eq!(data[0].{}, Some({s}));",
+                rules::snake(&f.name)
+            );
+        }
         return;
     }
     for f in fields {
