@@ -132,6 +132,20 @@ pub(crate) struct Draw {
 }
 
 /// The buckets a request draws on, worked out before it is sent.
+/// OKX counts option orders per instrument family and every other order per
+/// instrument: `BTC-USD-250328-90000-C` draws from `BTC-USD`'s bucket.
+fn inst_or_family(inst_id: &str) -> &str {
+    if !(inst_id.ends_with("-C") || inst_id.ends_with("-P")) || inst_id.matches('-').count() < 4 {
+        return inst_id;
+    }
+    // Drop `-<expiry>-<strike>-<C|P>`.
+    let mut end = inst_id.len();
+    for _ in 0..3 {
+        end = inst_id[..end].rfind('-').unwrap_or(0);
+    }
+    &inst_id[..end]
+}
+
 pub(crate) fn plan<R: Request>(req: &R, overrides: &HashMap<&'static str, RateLimit>) -> Vec<Draw> {
     let mut path = R::PATH;
     let mut limit = overrides.get(path).copied().unwrap_or(R::RATE_LIMIT);
@@ -149,6 +163,9 @@ pub(crate) fn plan<R: Request>(req: &R, overrides: &HashMap<&'static str, RateLi
     }
     let by = match limit.scope {
         LimitScope::Ip | LimitScope::Uid | LimitScope::MasterUid => String::new(),
+        LimitScope::UidInstIdOrFamily => {
+            inst_or_family(req.limit_key().unwrap_or_default()).to_owned()
+        }
         _ => req.limit_key().unwrap_or_default().to_owned(),
     };
     let mut draws = vec![Draw {
@@ -241,6 +258,18 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_share_their_family_bucket() {
+        assert_eq!(inst_or_family("BTC-USD-250328-90000-C"), "BTC-USD");
+        assert_eq!(inst_or_family("ETH-USD-250328-3000-P"), "ETH-USD");
+        assert_eq!(inst_or_family("BTC-USD_UM-250328-90000-C"), "BTC-USD_UM");
+        assert_eq!(inst_or_family("BTC-USDT"), "BTC-USDT");
+        assert_eq!(inst_or_family("BTC-USDT-SWAP"), "BTC-USDT-SWAP");
+        assert_eq!(inst_or_family("BTC-USD-250328"), "BTC-USD-250328");
+        assert_eq!(inst_or_family("ABC-C"), "ABC-C");
+        assert_eq!(inst_or_family(""), "");
+    }
     use crate::request::Method;
     use serde::Serialize;
 
