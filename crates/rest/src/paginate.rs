@@ -35,6 +35,8 @@ fn oldest<R: Paginated>(page: &[R::Response]) -> Option<String> {
 struct State<R> {
     client: RestClient,
     req: R,
+    /// The cursor the current request was sent with.
+    after: Option<String>,
     done: bool,
 }
 
@@ -50,6 +52,7 @@ impl RestClient {
         let state = State {
             client: self.clone(),
             req,
+            after: None,
             done: false,
         };
         stream::unfold(state, |mut st| async move {
@@ -64,9 +67,13 @@ impl RestClient {
                 Ok(page) if page.is_empty() => None,
                 Ok(page) => {
                     let next = oldest::<R>(&page);
-                    if next.is_none() {
+                    // A page whose oldest record is the cursor it was asked
+                    // with (e.g. positions-history returns every record of
+                    // one uTime) would be asked for again and again.
+                    if next.is_none() || next == st.after {
                         st.done = true;
                     }
+                    st.after.clone_from(&next);
                     st.req.set_after(next);
                     Some((Ok(page), st))
                 }

@@ -524,3 +524,29 @@ async fn debug_output_never_shows_the_secret_or_passphrase() {
     assert!(!shown.contains(okx.secret()));
     assert!(!shown.contains(okx.passphrase()));
 }
+
+#[tokio::test]
+async fn pagination_stops_when_the_cursor_does_not_move() {
+    // positions-history returns every record of one uTime even beyond
+    // `limit`: a page whose oldest record is the cursor itself.
+    let okx = MockOkx::start().await;
+    let body = r#"{"code":"0","msg":"","data":[
+        {"instType":"SWAP","instId":"BTC-USDT-SWAP","posId":"1","uTime":"1700000000000","cTime":"1690000000000"},
+        {"instType":"SWAP","instId":"ETH-USDT-SWAP","posId":"2","uTime":"1700000000000","cTime":"1690000000000"}]}"#;
+    okx.set_response("GET", "/api/v5/account/positions-history", 200, body);
+    let c = client(&okx);
+    let req = okx_rest::api::account::GetPositionsHistory::new();
+    let pages = tokio::time::timeout(Duration::from_secs(10), c.pages(req).collect::<Vec<_>>())
+        .await
+        .expect("the stream ends instead of asking for the same page forever");
+    assert_eq!(
+        pages.len(),
+        2,
+        "the first page, then the repeat that stops it"
+    );
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.as_ref().map(Vec::len).ok() == Some(2))
+    );
+}
