@@ -136,6 +136,16 @@ impl Conn {
         self.ctx.sinks.lossless(ev).await;
     }
 
+    /// Tells the user a connection attempt failed; the caller backs off.
+    async fn connect_failed(&self, why: String) {
+        self.emit(WsEvent::Disconnected {
+            endpoint: self.endpoint,
+            conn: self.conn,
+            reason: DisconnectReason::ConnectFailed(why),
+        })
+        .await;
+    }
+
     async fn run(mut self) {
         let mut attempt: u32 = 0;
         let mut login_failures: u32 = 0;
@@ -157,14 +167,7 @@ impl Conn {
                     // a 60014; a fresh connection after backoff asks again.
                     let why = passing_refusal(&est).unwrap_or_default();
                     let _ = est.ws.close(None).await;
-                    let (endpoint, conn) = (self.endpoint, self.conn);
-                    let reason = DisconnectReason::ConnectFailed(why);
-                    self.emit(WsEvent::Disconnected {
-                        endpoint,
-                        conn,
-                        reason,
-                    })
-                    .await;
+                    self.connect_failed(why).await;
                 }
                 Ok(est) => {
                     attempt = 0;
@@ -224,16 +227,7 @@ impl Conn {
                             .await;
                     }
                 }
-                Err(EstablishError::Transient(why)) => {
-                    let (endpoint, conn) = (self.endpoint, self.conn);
-                    let reason = DisconnectReason::ConnectFailed(why);
-                    self.emit(WsEvent::Disconnected {
-                        endpoint,
-                        conn,
-                        reason,
-                    })
-                    .await;
-                }
+                Err(EstablishError::Transient(why)) => self.connect_failed(why).await,
             }
             attempt = attempt.saturating_add(1);
             let exp = self
