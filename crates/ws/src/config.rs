@@ -89,6 +89,15 @@ pub struct WsConfig {
     pub backoff_initial: Duration,
     /// Longest reconnect delay.
     pub backoff_max: Duration,
+    /// Consecutive logins refused with a reason that says nothing (60009
+    /// "login failed", or a bare 4001 close) after which the connection
+    /// gives up. `None` (the default) never gives up: after
+    /// [`SLOW_LOGIN_RETRY_AFTER`](crate::SLOW_LOGIN_RETRY_AFTER) such failures
+    /// it retries at [`backoff_max`](Self::backoff_max), because an outage of
+    /// OKX's login service looks the same and must not stop a bot for good.
+    /// Refusals that retrying cannot fix (bad key, passphrase, signature,
+    /// expired key) stop at once whatever this says.
+    pub max_login_failures: Option<u32>,
     /// Queue size for market data events.
     pub market_capacity: usize,
     /// Queue size for private data and connection events (never dropped).
@@ -135,6 +144,7 @@ impl WsConfig {
             request_timeout: Duration::from_secs(10),
             backoff_initial: Duration::from_millis(250),
             backoff_max: Duration::from_secs(30),
+            max_login_failures: None,
             market_capacity: 8192,
             lossless_capacity: 1024,
             overflow: Overflow::DropOldest,
@@ -204,6 +214,9 @@ impl WsConfig {
         if self.market_capacity == 0 || self.lossless_capacity == 0 {
             return bad("queue capacities must be above zero");
         }
+        if self.max_login_failures == Some(0) {
+            return bad("max_login_failures must be above zero (or None)");
+        }
         if self.max_subs_per_connection == 0 || self.ops_per_hour < 2 {
             return bad("per-connection limits are too small");
         }
@@ -250,6 +263,15 @@ mod tests {
         cfg.ping_after = Duration::from_secs(30);
         assert!(cfg.validate().is_err());
         cfg.ping_after = Duration::from_secs(29);
+        assert!(cfg.validate().is_ok());
+    }
+
+    #[test]
+    fn a_login_failure_limit_of_zero_is_refused() {
+        let mut cfg = WsConfig::live();
+        cfg.max_login_failures = Some(0);
+        assert!(matches!(cfg.validate(), Err(WsError::Config(_))));
+        cfg.max_login_failures = Some(1);
         assert!(cfg.validate().is_ok());
     }
 

@@ -30,8 +30,13 @@ use dedupe::Dedupe;
 /// new one took over, for responses and pushes already in flight.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// Consecutive failed logins after which the connection stops retrying.
-const MAX_LOGIN_FAILURES: u32 = 5;
+/// Consecutive unexplained login failures after which retries wait the
+/// longest backoff instead of growing towards it.
+pub const SLOW_LOGIN_RETRY_AFTER: u32 = 5;
+
+/// Past this many attempts the doubling stops (2^16 times the first delay
+/// is far above any sensible `backoff_max`), so the delay is `backoff_max`.
+const BACKOFF_CEILING_ATTEMPT: u32 = 17;
 
 type Pending = Pin<Box<dyn Future<Output = Result<Established, EstablishError>> + Send>>;
 
@@ -123,6 +128,16 @@ impl Conn {
                 || self.subs.iter().any(Arg::needs_login))
     }
 
+    /// The reconnect delay before jitter: doubling from `backoff_initial`,
+    /// capped at `backoff_max`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let cfg = &self.ctx.cfg;
+        let shift = attempt.clamp(1, BACKOFF_CEILING_ATTEMPT) - 1;
+        cfg.backoff_initial
+            .saturating_mul(1 << shift)
+            .min(cfg.backoff_max)
+    }
+
     fn jitter(&mut self, d: Duration) -> Duration {
         // xorshift: jitter only needs to spread reconnects, not be secret.
         self.rng ^= self.rng << 13;
@@ -208,10 +223,15 @@ impl Conn {
                         .await;
                 }
                 Err(EstablishError::Login(code, msg)) => {
-                    // 60009 or a bare 4001 close says nothing about why; a
-                    // bad key would otherwise be retried forever.
-                    login_failures += 1;
-                    let permanent = login_failures >= MAX_LOGIN_FAILURES;
+                    // 60009 or a bare 4001 close says nothing about why: it
+                    // may be a bad key, or OKX's login service being down.
+                    // Keep trying (slowly) unless the user set a limit.
+                    login_failures = login_failures.saturating_add(1);
+                    let permanent = self
+                        .ctx
+                        .cfg
+                        .max_login_failures
+                        .is_some_and(|max| login_failures >= max);
                     let (endpoint, conn) = (self.endpoint, self.conn);
                     self.emit(WsEvent::LoginFailed {
                         endpoint,
@@ -226,16 +246,14 @@ impl Conn {
                             .stop_for_good(WsError::LoginRejected { code, msg })
                             .await;
                     }
+                    if login_failures >= SLOW_LOGIN_RETRY_AFTER {
+                        attempt = attempt.max(BACKOFF_CEILING_ATTEMPT);
+                    }
                 }
                 Err(EstablishError::Transient(why)) => self.connect_failed(why).await,
             }
             attempt = attempt.saturating_add(1);
-            let exp = self
-                .ctx
-                .cfg
-                .backoff_initial
-                .saturating_mul(1 << attempt.min(16).saturating_sub(1));
-            let delay = self.jitter(exp.min(self.ctx.cfg.backoff_max));
+            let delay = self.jitter(self.backoff(attempt));
             if let Wait::Shutdown = self.wait_offline(Some(Instant::now() + delay)).await {
                 return self.shutdown();
             }

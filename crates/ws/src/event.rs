@@ -143,7 +143,10 @@ pub enum WsEvent {
         /// Why.
         reason: DisconnectReason,
     },
-    /// Login failed. With `permanent` the connection stopped retrying.
+    /// Login failed. With `permanent` the connection stopped retrying: OKX
+    /// named a reason retrying cannot fix (bad key, passphrase, signature,
+    /// expired key), or [`WsConfig::max_login_failures`](crate::WsConfig::max_login_failures)
+    /// was reached. Otherwise it tries again after a backoff.
     LoginFailed {
         /// Endpoint.
         endpoint: Endpoint,
@@ -153,7 +156,7 @@ pub enum WsEvent {
         code: OkxCode,
         /// OKX's message.
         msg: String,
-        /// Whether retrying was given up (bad key, passphrase, signature).
+        /// Whether retrying was given up.
         permanent: bool,
     },
     /// OKX refused to subscribe `arg` again after a reconnect for a reason

@@ -13,8 +13,10 @@
 //! * **reconnect** with exponential backoff and jitter, login again, then
 //!   resubscribe everything; the 64008 service-upgrade notice opens the new
 //!   connection and resubscribes *before* the old one is let go, dropping
-//!   pushes both delivered; a login refused for good (bad key, passphrase or
-//!   signature) stops and says so;
+//!   pushes both delivered; a login refused for good (bad key, passphrase,
+//!   signature, expired key) stops and says so, while an unexplained refusal
+//!   (60009) keeps being retried at the longest backoff, since an OKX login
+//!   outage looks the same;
 //! * **limits**: 3 new connections per second, 480 subscribe/unsubscribe/login
 //!   ops per hour and per connection, 64 KB per subscribe request; extra
 //!   subscriptions spill onto more connections;
@@ -71,6 +73,7 @@ mod trading;
 pub use arg::{Arg, channel_endpoint, needs_login};
 pub use client::WsClient;
 pub use config::{Endpoint, Host, Overflow, WsConfig};
+pub use conn::SLOW_LOGIN_RETRY_AFTER;
 pub use error::WsError;
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
 pub use queue::WsEvents;

@@ -127,14 +127,16 @@ async fn an_unknown_key_after_a_reconnect_stops_the_connection() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_login_failing_again_and_again_stops_and_queued_subscribes_time_out() {
+async fn an_unexplained_login_failure_is_retried_slowly_and_forever() {
     let server = WsServer::start().await.unwrap();
     server.inject(Fault::RejectLogin(Some("60009")));
     let mut cfg = private_config(&server);
     cfg.request_timeout = Duration::from_secs(2);
+    cfg.backoff_initial = Duration::from_millis(100);
+    cfg.backoff_max = Duration::from_secs(20);
     let (client, mut events) = WsClient::new(cfg).unwrap();
     // Queued while the connection cannot log in: answered after
-    // request_timeout, not only when login is given up.
+    // request_timeout, not held until some login works.
     let err = tokio::time::timeout(
         Duration::from_secs(3),
         client.subscribe([Arg::new("orders").inst_type("ANY")]),
@@ -143,18 +145,73 @@ async fn a_login_failing_again_and_again_stops_and_queued_subscribes_time_out() 
     .expect("a queued subscribe must time out")
     .unwrap_err();
     assert_eq!(err, WsError::Timeout);
-    let ev = wait_for(&mut events, Duration::from_secs(300), |e| {
-        matches!(
-            e,
-            WsEvent::LoginFailed {
-                permanent: true,
-                ..
-            }
-        )
+
+    // Well past SLOW_LOGIN_RETRY_AFTER failures nothing is given up.
+    let mut failed_at = Vec::new();
+    while failed_at.len() < okx_ws::SLOW_LOGIN_RETRY_AFTER as usize + 4 {
+        let ev = wait_for(&mut events, Duration::from_secs(60), |e| {
+            matches!(e, WsEvent::LoginFailed { .. })
+        })
+        .await;
+        assert!(
+            matches!(ev, WsEvent::LoginFailed { permanent: false, code, .. } if code == OkxCode(60009)),
+            "{ev:?}"
+        );
+        failed_at.push(tokio::time::Instant::now());
+    }
+    // Once it is slow, each retry waits at least half of backoff_max (the
+    // jitter spreads it over [max/2, max]) and never more than max plus the
+    // connect and login time.
+    let gaps: Vec<Duration> = failed_at.windows(2).map(|w| w[1] - w[0]).collect();
+    let slow = &gaps[okx_ws::SLOW_LOGIN_RETRY_AFTER as usize - 1..];
+    assert!(
+        slow.iter()
+            .all(|g| *g >= Duration::from_secs(10) && *g <= Duration::from_secs(25)),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps[0] < Duration::from_secs(2),
+        "early retries are quick: {gaps:?}"
+    );
+
+    // OKX's login comes back: the connection logs in and works.
+    server.inject(Fault::RejectLogin(None));
+    wait_for(&mut events, Duration::from_secs(60), |e| {
+        matches!(e, WsEvent::Connected { .. })
     })
     .await;
-    assert!(matches!(ev, WsEvent::LoginFailed { .. }));
+    client
+        .subscribe([Arg::new("orders").inst_type("ANY")])
+        .await
+        .unwrap();
+    assert_eq!(server.stats().logins, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_login_failure_limit_stops_and_later_calls_fail_fast() {
+    let server = WsServer::start().await.unwrap();
+    server.inject(Fault::RejectLogin(Some("60009")));
+    let mut cfg = private_config(&server);
+    cfg.max_login_failures = Some(3);
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client.connect(okx_ws::Endpoint::Private).unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let ev = wait_for(&mut events, Duration::from_secs(300), |e| {
+            matches!(e, WsEvent::LoginFailed { .. })
+        })
+        .await;
+        let WsEvent::LoginFailed { permanent, .. } = ev else {
+            unreachable!()
+        };
+        seen.push(permanent);
+        if permanent {
+            break;
+        }
+    }
+    assert_eq!(seen, [false, false, true]);
     let failures = server.stats().login_failures;
+    assert_eq!(failures, 3);
     tokio::time::sleep(Duration::from_secs(120)).await;
     assert_eq!(server.stats().login_failures, failures, "no more attempts");
     let err = client.subscribe([Arg::new("account")]).await.unwrap_err();
@@ -166,7 +223,9 @@ async fn a_login_closed_with_4001_and_no_error_event_counts_as_a_failed_login() 
     let server = WsServer::start().await.unwrap();
     server.inject(Fault::RejectLogin(Some("60009")));
     server.inject(Fault::CloseOnLoginFailure(true));
-    let (client, mut events) = WsClient::new(private_config(&server)).unwrap();
+    let mut cfg = private_config(&server);
+    cfg.max_login_failures = Some(2);
+    let (client, mut events) = WsClient::new(cfg).unwrap();
     client.connect(okx_ws::Endpoint::Private).unwrap();
     let ev = wait_for(&mut events, Duration::from_secs(300), |e| {
         matches!(
