@@ -362,7 +362,7 @@ impl Conn {
                     Action::Upgrade if upgrade.is_none() && overlap_until.is_none() => {
                         // Remember what the old socket delivers from now on,
                         // so the new one's copies of it can be dropped.
-                        dedupe.get_or_insert_with(Dedupe::default);
+                        dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
                         let subs = self.subs.clone();
                         upgrade = Some(Box::pin(establish(
                             self.ctx.clone(),
@@ -431,7 +431,7 @@ impl Conn {
                         let old = std::mem::replace(&mut ws, new_ws);
                         draining = Some((old, socket_gen));
                         socket_gen += 1;
-                        dedupe.get_or_insert_with(Dedupe::default);
+                        dedupe.get_or_insert_with(|| Dedupe::new(socket_gen - 1));
                         overlap_until = Some(Instant::now() + DRAIN);
                         for text in early {
                             actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);

@@ -3,6 +3,7 @@
 
 use super::{ConnEntry, Endpoint, Out, Shared, ops};
 use futures_util::{SinkExt, StreamExt};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::net::TcpStream;
@@ -42,6 +43,9 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
     };
     let (tx, mut rx) = mpsc::channel::<Out>(4096);
     let silent = Arc::new(AtomicBool::new(false));
+    let lag = shared.lock().lag_new;
+    // Frames held back by `Fault::LagNewConnections`, with when they go out.
+    let mut lagged: VecDeque<(Instant, Message)> = VecDeque::new();
     {
         let mut st = shared.lock();
         st.stats.connections += 1;
@@ -69,13 +73,18 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                         continue;
                     }
                     if text == "ping" {
-                        if sink.send(Message::Text("pong".into())).await.is_err() {
+                        if !lag.is_zero() {
+                            lagged.push_back((Instant::now() + lag, Message::Text("pong".into())));
+                        } else if sink.send(Message::Text("pong".into())).await.is_err() {
                             break;
                         }
                         continue;
                     }
                     let (replies, delay) = ops::handle(&shared, id, &text);
-                    if delay.is_zero() {
+                    if delay.is_zero() && !lag.is_zero() {
+                        let due = Instant::now() + lag;
+                        lagged.extend(replies.into_iter().map(|r| (due, Message::Text(r))));
+                    } else if delay.is_zero() {
                         let mut failed = false;
                         for reply in replies {
                             failed |= sink.feed(Message::Text(reply)).await.is_err();
@@ -105,7 +114,9 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                         continue;
                     }
                     last_activity = Instant::now();
-                    if sink.send(Message::Text(text.to_string())).await.is_err() {
+                    if !lag.is_zero() {
+                        lagged.push_back((last_activity + lag, Message::Text(text.to_string())));
+                    } else if sink.send(Message::Text(text.to_string())).await.is_err() {
                         break;
                     }
                 }
@@ -116,6 +127,18 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                 Some(Out::CloseAfter(delay)) => close_at = Some(Instant::now() + delay),
                 Some(Out::Abort) | None => break,
             },
+            _ = sleep_until(lagged.front().map_or(far, |l| l.0)), if !lagged.is_empty() => {
+                let now = Instant::now();
+                let mut failed = false;
+                while lagged.front().is_some_and(|l| l.0 <= now) {
+                    if let Some((_, msg)) = lagged.pop_front() {
+                        failed |= sink.feed(msg).await.is_err();
+                    }
+                }
+                if failed || sink.flush().await.is_err() {
+                    break;
+                }
+            }
             _ = sleep_until(idle_deadline) => {
                 let _ = sink.send(close(4004, "No data received in 30s.")).await;
                 break;

@@ -138,6 +138,11 @@ pub enum Fault {
     /// Answer every trading operation with an `{"event":"error"}` frame
     /// carrying its `id` and this code (`None` trades normally again).
     RejectOps(Option<&'static str>),
+    /// Connections accepted from now on deliver everything they send
+    /// (replies, pushes, `pong`) this much later, in order: a slower network
+    /// path, so a new connection runs behind the ones already open.
+    /// `Duration::ZERO` turns it off for later connections.
+    LagNewConnections(Duration),
 }
 
 /// Counters a test can assert on.
@@ -204,6 +209,8 @@ pub(crate) struct State {
     /// Trading ops get `{"event":"error","id":..}` with this code.
     reject_ops: Option<&'static str>,
     delay: Duration,
+    /// Delivery lag of connections accepted from now on.
+    lag_new: Duration,
     stats: Stats,
 }
 
@@ -436,6 +443,7 @@ impl WsServer {
             Fault::RejectSubscribes { code, times } => st.reject_subs = Some((code, times)),
             Fault::CloseOnLoginFailure(on) => st.login_close = on,
             Fault::RejectOps(code) => st.reject_ops = code,
+            Fault::LagNewConnections(lag) => st.lag_new = lag,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::establish::{Socket, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::{AppliedKind, OutOfSyncReason};
+use okx_book::{Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -129,12 +129,7 @@ impl Conn {
                 }
                 Action::None
             }
-            Inbound::RawBook(arg) => {
-                if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
-                    return Action::None;
-                }
-                self.on_book(text, arg).await
-            }
+            Inbound::RawBook(arg) => self.on_book(text, arg, socket, dedupe).await,
             Inbound::Event(ev) => {
                 if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
                     return Action::None;
@@ -165,14 +160,40 @@ impl Conn {
     /// Applies a raw book frame to the local book; a gap, a checksum
     /// mismatch or an unreadable push asks for a resubscription (once, until
     /// a snapshot heals it).
-    async fn on_book(&mut self, text: &str, arg: Arg) -> Action {
+    async fn on_book(
+        &mut self,
+        text: &str,
+        arg: Arg,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Action {
+        let frame = BookFrame::parse(text.as_bytes());
+        if let Some(d) = dedupe.as_mut() {
+            let keep = match &frame {
+                Ok(f) => d.book_frame(
+                    f.channel,
+                    f.inst_id,
+                    f.action == FrameAction::Snapshot,
+                    socket,
+                ),
+                Err(_) => d.fresh(text, socket),
+            };
+            if !keep {
+                return Action::None;
+            }
+        }
         let outcome = {
             let mut books = self.ctx.books();
             let set = books.entry(arg.channel.clone()).or_default();
-            match set.apply_bytes(text.as_bytes()) {
-                Ok((inst, result)) => {
-                    let seq = set.get(inst).and_then(|b| b.seq_id());
-                    Ok((inst.to_owned(), result.map_err(|e| e.to_string()), seq))
+            match frame {
+                Ok(frame) => {
+                    let result = set.apply(&frame);
+                    let seq = set.get(frame.inst_id).and_then(|b| b.seq_id());
+                    Ok((
+                        frame.inst_id.to_owned(),
+                        result.map_err(|e| e.to_string()),
+                        seq,
+                    ))
                 }
                 Err(e) => {
                     // The lost push may have changed the book: it cannot be
@@ -181,7 +202,7 @@ impl Conn {
                         set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
                         inst.to_owned()
                     });
-                    Err((e.to_string(), inst))
+                    Err((BookError::from(e).to_string(), inst))
                 }
             }
         };

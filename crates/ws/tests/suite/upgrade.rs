@@ -61,3 +61,91 @@ async fn service_upgrade_is_make_before_break_with_no_push_lost() {
     assert_eq!(server.stats().connections, 2);
     assert_eq!(server.stats().open, 1);
 }
+
+/// Drives book updates from the test server every few milliseconds until
+/// dropped; each update moves the best bid, so a lost or doubled update
+/// shows up as a wrong book or a sequence gap.
+fn spawn_book_feed(server: &std::sync::Arc<WsServer>) -> tokio::task::JoinHandle<()> {
+    let server = server.clone();
+    tokio::spawn(async move {
+        let mut n: u64 = 0;
+        loop {
+            tokio::time::sleep(Duration::from_millis(4)).await;
+            n += 1;
+            let px = format!("{}.{}", 100 + n / 10, n % 10);
+            server.book_update("BTC-USDT", &[(px.as_str(), "1")], &[]);
+        }
+    })
+}
+
+/// 64008 with a book: during the overlap both sockets deliver the book, the
+/// new one starting from its own snapshot. The client switches each book to
+/// the new socket at that snapshot, so there is no false sequence gap and
+/// the book stays exact.
+#[tokio::test]
+async fn service_upgrade_keeps_a_book_in_sync_without_a_false_gap() {
+    let server = std::sync::Arc::new(WsServer::start().await.unwrap());
+    server.set_book("BTC-USDT", &[("99", "5")], &[("200", "5")]);
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    let feed = spawn_book_feed(&server);
+    let before = drain(&mut events, Duration::from_millis(300)).await;
+    assert!(
+        before
+            .iter()
+            .any(|e| matches!(e, WsEvent::Book(b) if !b.snapshot))
+    );
+    // The replacement runs 150 ms behind the old connection, so the old one
+    // has already delivered updates past the new one's snapshot.
+    server.inject(Fault::LagNewConnections(Duration::from_millis(150)));
+    server.inject(Fault::Notice64008 {
+        close_after: Duration::from_millis(800),
+    });
+    let during = drain(&mut events, Duration::from_millis(3000)).await;
+    feed.abort();
+    let out_of_sync: Vec<_> = during
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                WsEvent::BookOutOfSync { .. } | WsEvent::DecodeError { .. }
+            )
+        })
+        .collect();
+    assert!(out_of_sync.is_empty(), "{out_of_sync:?}");
+    assert!(
+        during
+            .iter()
+            .any(|e| matches!(e, WsEvent::Reconnected { .. })),
+        "{during:?}"
+    );
+    let snapshots = during
+        .iter()
+        .filter(|e| matches!(e, WsEvent::Book(b) if b.snapshot))
+        .count();
+    assert_eq!(snapshots, 1, "the replacement's snapshot, applied once");
+    // The local book equals the server's after the last update (which
+    // comes 150 ms late on the lagging replacement).
+    server.book_update("BTC-USDT", &[("1000", "1")], &[]);
+    let after = drain(&mut events, Duration::from_millis(600)).await;
+    assert!(
+        !after
+            .iter()
+            .any(|e| matches!(e, WsEvent::BookOutOfSync { .. })),
+        "{after:?}"
+    );
+    let (synced, best) = client
+        .book("books", "BTC-USDT", |b| {
+            (
+                b.is_synced(),
+                b.best_bid().map(|l| (l.px.to_owned(), l.sz.to_owned())),
+            )
+        })
+        .unwrap();
+    assert!(synced);
+    assert_eq!(best, Some(("1000".to_owned(), "1".to_owned())));
+    assert_eq!(server.stats().open, 1);
+}
