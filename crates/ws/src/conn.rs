@@ -260,6 +260,16 @@ impl Conn {
         }
     }
 
+    /// Opens a connection that logs in and subscribes everything this one has.
+    fn replacement(&self) -> Pending {
+        Box::pin(establish(
+            self.ctx.clone(),
+            self.endpoint,
+            self.login(),
+            self.subs.clone(),
+        ))
+    }
+
     fn shutdown(&mut self) {
         self.state.stopped.store(true, Ordering::Relaxed);
         self.fail_pending(WsError::Closed);
@@ -353,6 +363,8 @@ impl Conn {
         let mut upgrade: Option<Pending> = None;
         let mut draining: Option<(Socket, u64)> = None;
         let mut overlap_until: Option<Instant> = None;
+        // Books waiting for a replacement connection to resync them.
+        let mut rotating: Vec<Arg> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -363,16 +375,38 @@ impl Conn {
                         // Remember what the old socket delivers from now on,
                         // so the new one's copies of it can be dropped.
                         dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
-                        let subs = self.subs.clone();
-                        upgrade = Some(Box::pin(establish(
-                            self.ctx.clone(),
-                            self.endpoint,
-                            self.login(),
-                            subs,
-                        )));
+                        upgrade = Some(self.replacement());
                     }
                     Action::Upgrade => {}
-                    Action::Resubscribe(arg) => self.resubscribe(arg, &mut ws).await,
+                    Action::Resubscribe(arg) => {
+                        if self.resubscribe(arg.clone(), &mut ws).await {
+                            continue;
+                        }
+                        // This connection's 480 ops per hour are spent, but a
+                        // new connection has its own: a replacement, opened
+                        // make-before-break like a 64008 upgrade, subscribes
+                        // everything afresh and so brings a new snapshot.
+                        let (endpoint, conn) = (self.endpoint, self.conn);
+                        let replacing = overlap_until.is_none();
+                        self.emit(WsEvent::OpBudgetExhausted {
+                            endpoint,
+                            conn,
+                            arg: arg.clone(),
+                            replacing,
+                        })
+                        .await;
+                        if !replacing {
+                            // Mid-overlap: the next frame of the book asks again.
+                            self.release_resync(&arg);
+                        } else if upgrade.is_none() {
+                            dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
+                            upgrade = Some(self.replacement());
+                            rotating.push(arg);
+                        } else {
+                            // The replacement under way subscribes it too.
+                            rotating.push(arg);
+                        }
+                    }
                 }
             }
             let keepalive = match ping_sent {
@@ -441,8 +475,14 @@ impl Conn {
                         let (endpoint, conn) = (self.endpoint, self.conn);
                         self.emit(WsEvent::Reconnected { endpoint, conn }).await;
                         self.run_deferred(&mut ws).await;
+                        rotating.clear();
                     } else {
                         dedupe = None;
+                        // No replacement: the next frame of each of those
+                        // books asks again (and may try another one).
+                        for arg in std::mem::take(&mut rotating) {
+                            self.release_resync(&arg);
+                        }
                     }
                 }
                 msg = next_draining(&mut draining), if draining.is_some() => {

@@ -24,7 +24,8 @@
 //!   `serde_json::Value` tree; unknown channels arrive as [`WsEvent::Unknown`];
 //! * **local order books** kept with `okx-book`; a sequence gap or checksum
 //!   mismatch reports [`WsEvent::BookOutOfSync`] and resubscribes for a new
-//!   snapshot;
+//!   snapshot (through a replacement connection, reported as
+//!   [`WsEvent::OpBudgetExhausted`], when the connection's op budget is spent);
 //! * **bounded queues**: a slow consumer loses the oldest market data and is
 //!   told ([`WsEvent::Lagged`]) under [`Overflow::DropOldest`]; private order
 //!   and account data is never dropped (the connection waits instead);

@@ -260,19 +260,25 @@ impl Conn {
 
     /// Unsubscribes and subscribes again so OKX sends a fresh snapshot.
     /// The arg stays in `subs` throughout: if either op cannot go out, the
-    /// next reconnect still subscribes it.
-    pub(super) async fn resubscribe(&mut self, arg: Arg, ws: &mut Socket) {
+    /// next reconnect still subscribes it. Returns false, sending nothing,
+    /// when the connection's op budget cannot cover both requests.
+    pub(super) async fn resubscribe(&mut self, arg: Arg, ws: &mut Socket) -> bool {
         if self.ops.remaining(Instant::now()) < 2 {
-            // An unsubscribe without its subscribe would lose the book; let a
-            // later gap ask again once the op budget recovers.
-            let inst = arg.inst_id.clone().unwrap_or_default();
-            self.resyncing
-                .retain(|(c, i)| !(c == &arg.channel && i == &inst));
-            return;
+            // An unsubscribe without its subscribe would lose the book.
+            return false;
         }
         self.send_sub("unsubscribe", vec![arg.clone()], None, ws)
             .await;
         self.send_sub("subscribe", vec![arg], None, ws).await;
+        true
+    }
+
+    /// Forgets that a book is being resynced, so its next frame (refused
+    /// while it is out of sync) asks again.
+    pub(super) fn release_resync(&mut self, arg: &Arg) {
+        let inst = arg.inst_id.as_deref().unwrap_or_default();
+        self.resyncing
+            .retain(|(c, i)| !(c == &arg.channel && i == inst));
     }
 
     pub(super) async fn exec(&mut self, cmd: Cmd, ws: &mut Socket) {

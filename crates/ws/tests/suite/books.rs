@@ -126,3 +126,72 @@ async fn a_book_resubscribe_that_cannot_be_sent_keeps_the_arg() {
         "{subs:?}"
     );
 }
+
+/// A gap on a connection whose op budget is spent: unsubscribe + subscribe
+/// cannot go out, so the client says so and heals the book through a
+/// replacement connection (which has a budget of its own), make-before-break.
+#[tokio::test]
+async fn a_gap_with_no_op_budget_left_heals_through_a_replacement_connection() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
+    let mut cfg = config(&server);
+    // The subscribe below uses one of two ops: a resubscribe needs two.
+    cfg.ops_per_hour = 2;
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
+    )
+    .await;
+
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.8", "1")], &[]);
+    let mut seen = Vec::new();
+    let healed = wait_for(&mut events, Duration::from_secs(5), |e| {
+        seen.push(e.clone());
+        matches!(e, WsEvent::Book(b) if b.snapshot)
+    })
+    .await;
+    assert!(matches!(healed, WsEvent::Book(b) if b.inst_id == "BTC-USDT"));
+    let pos = |pred: &dyn Fn(&WsEvent) -> bool| seen.iter().position(pred);
+    let gap = pos(&|e| matches!(e, WsEvent::BookOutOfSync { .. })).expect("out of sync");
+    let budget = pos(&|e| {
+        matches!(e, WsEvent::OpBudgetExhausted { arg, replacing: true, .. }
+            if arg.channel == "books" && arg.inst_id.as_deref() == Some("BTC-USDT"))
+    })
+    .unwrap_or_else(|| panic!("no OpBudgetExhausted in {seen:?}"));
+    let back = pos(&|e| matches!(e, WsEvent::Reconnected { .. })).expect("replacement");
+    assert!(gap < budget && budget < back, "{seen:?}");
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
+        "make-before-break: {seen:?}"
+    );
+    let synced = client.book("books", "BTC-USDT", |b| {
+        (b.is_synced(), b.best_bid().map(|l| l.px.to_owned()))
+    });
+    assert_eq!(synced, Some((true, Some("100.8".to_owned()))));
+    assert_eq!(server.stats().connections, 2);
+
+    // The replacement keeps the book: a later update applies in sequence.
+    server.book_update("BTC-USDT", &[("100.9", "1")], &[]);
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if !b.snapshot),
+    )
+    .await;
+    let best = client.book("books", "BTC-USDT", |b| {
+        (b.is_synced(), b.best_bid().map(|l| l.px.to_owned()))
+    });
+    assert_eq!(best, Some((true, Some("100.9".to_owned()))));
+    // The old connection is let go after the overlap.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(server.stats().open, 1);
+}
