@@ -5,15 +5,34 @@
 //! through a bounded ring that, under [`Overflow::DropOldest`], drops its
 //! oldest entry and counts it, so a slow consumer sees
 //! [`WsEvent::Lagged`] instead of an ever-growing queue.
+//!
+//! Every event is numbered when it is queued, so the consumer can merge the
+//! two queues: private data may overtake queued market data (an order update
+//! is never stuck behind a burst of tickers), but a connection or book event
+//! never does, so `Disconnected` is not seen before the tickers that arrived
+//! ahead of it, nor `Reconnected` before stale data from the old connection.
 
 use crate::config::Overflow;
 use crate::event::WsEvent;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{Notify, mpsc};
 
+/// An event with its place in the order the connections produced them.
+type Numbered = (u64, WsEvent);
+
+/// Whether a lossless event may be delivered ahead of older market data:
+/// private data may; connection and book events keep their place.
+fn overtakes(ev: &WsEvent) -> bool {
+    matches!(
+        ev,
+        WsEvent::Push(_) | WsEvent::DecodeError { .. } | WsEvent::Unknown { .. }
+    )
+}
+
 struct Ring {
-    buf: VecDeque<WsEvent>,
+    buf: VecDeque<Numbered>,
     cap: usize,
     dropped: u64,
     producers_gone: bool,
@@ -45,8 +64,10 @@ impl Drop for ProducerGuard {
 /// The producing side, cloned into every connection task.
 #[derive(Clone)]
 pub(crate) struct Sinks {
-    lossless: mpsc::Sender<WsEvent>,
+    lossless: mpsc::Sender<Numbered>,
     market: Arc<Market>,
+    /// The next event number, shared by both queues.
+    next: Arc<AtomicU64>,
     _guard: Arc<ProducerGuard>,
     policy: Overflow,
 }
@@ -55,7 +76,8 @@ impl Sinks {
     /// Sends a private or connection event, waiting for room.
     pub(crate) async fn lossless(&self, ev: WsEvent) {
         // A closed receiver means the user dropped the stream: nothing to do.
-        let _ = self.lossless.send(ev).await;
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let _ = self.lossless.send((n, ev)).await;
     }
 
     /// Sends a market data event under the overflow policy.
@@ -67,8 +89,14 @@ impl Sinks {
                 if ring.consumer_gone {
                     return;
                 }
+                // Numbered under the ring's lock, so the ring stays in order
+                // and a lossless event numbered later finds this one queued.
+                let numbered = |ev: &mut Option<WsEvent>| {
+                    let n = self.next.fetch_add(1, Ordering::Relaxed);
+                    ev.take().map(|ev| (n, ev))
+                };
                 if ring.buf.len() < ring.cap {
-                    ring.buf.extend(ev.take());
+                    ring.buf.extend(numbered(&mut ev));
                     drop(ring);
                     self.market.readable.notify_one();
                     return;
@@ -76,7 +104,7 @@ impl Sinks {
                 if self.policy == Overflow::DropOldest {
                     ring.buf.pop_front();
                     ring.dropped += 1;
-                    ring.buf.extend(ev.take());
+                    ring.buf.extend(numbered(&mut ev));
                     drop(ring);
                     self.market.readable.notify_one();
                     return;
@@ -89,13 +117,19 @@ impl Sinks {
 
 /// The stream of [`WsEvent`]s a [`WsClient`](crate::WsClient) produces.
 ///
-/// Private data and connection events are returned before queued market
-/// data, so an order update is never stuck behind a burst of tickers; the
-/// order within each kind is the arrival order. It ends (`None`) when the
-/// client and all its connections are gone.
+/// Events come in the order the connections produced them, with one
+/// exception: private data (orders, fills, account, positions, ...) is
+/// returned ahead of market data still queued, so an order update is never
+/// stuck behind a burst of tickers. Connection and book events
+/// (`Disconnected`, `Reconnected`, `BookOutOfSync`, ...) keep their place
+/// among market data. It ends (`None`) when the client and all its
+/// connections are gone.
 pub struct WsEvents {
-    lossless: mpsc::Receiver<WsEvent>,
+    lossless: mpsc::Receiver<Numbered>,
     lossless_open: bool,
+    /// A lossless event taken from its queue but not yet delivered, because
+    /// older market data goes first.
+    held: Option<Numbered>,
     market: Arc<Market>,
 }
 
@@ -119,31 +153,17 @@ impl WsEvents {
     /// The next event; `None` once the client is closed and everything was read.
     pub async fn recv(&mut self) -> Option<WsEvent> {
         loop {
-            if self.lossless_open {
-                match self.lossless.try_recv() {
-                    Ok(ev) => return Some(ev),
-                    Err(mpsc::error::TryRecvError::Disconnected) => self.lossless_open = false,
-                    Err(mpsc::error::TryRecvError::Empty) => {}
-                }
+            if let Some(ev) = self.ready() {
+                return Some(ev);
             }
-            {
-                let mut ring = self.market.lock();
-                if ring.dropped > 0 {
-                    let dropped = std::mem::take(&mut ring.dropped);
-                    return Some(WsEvent::Lagged { dropped });
-                }
-                if let Some(ev) = ring.buf.pop_front() {
-                    drop(ring);
-                    self.market.writable.notify_one();
-                    return Some(ev);
-                }
-                if ring.producers_gone && !self.lossless_open {
-                    return None;
-                }
+            if self.ended() {
+                return None;
             }
+            // Nothing is held here: `ready` delivers a held event or older
+            // market data whenever it holds one.
             tokio::select! {
-                ev = self.lossless.recv(), if self.lossless_open => match ev {
-                    Some(ev) => return Some(ev),
+                ev = self.lossless.recv(), if self.lossless_open && self.held.is_none() => match ev {
+                    Some(ev) => self.held = Some(ev),
                     None => self.lossless_open = false,
                 },
                 _ = self.market.readable.notified() => {}
@@ -153,20 +173,45 @@ impl WsEvents {
 
     /// An event if one is ready now.
     pub fn try_recv(&mut self) -> Option<WsEvent> {
-        if let Ok(ev) = self.lossless.try_recv() {
-            return Some(ev);
+        self.ready()
+    }
+
+    /// The event to deliver now, merging the two queues by event number.
+    fn ready(&mut self) -> Option<WsEvent> {
+        if self.held.is_none() && self.lossless_open {
+            match self.lossless.try_recv() {
+                Ok(ev) => self.held = Some(ev),
+                Err(mpsc::error::TryRecvError::Disconnected) => self.lossless_open = false,
+                Err(mpsc::error::TryRecvError::Empty) => {}
+            }
         }
         let mut ring = self.market.lock();
+        if let Some((n, ev)) = &self.held {
+            let older_market = ring.buf.front().is_some_and(|(m, _)| m < n);
+            if overtakes(ev) || !older_market {
+                drop(ring);
+                return self.held.take().map(|(_, ev)| ev);
+            }
+        }
         if ring.dropped > 0 {
             let dropped = std::mem::take(&mut ring.dropped);
             return Some(WsEvent::Lagged { dropped });
         }
-        let ev = ring.buf.pop_front();
+        let (_, ev) = ring.buf.pop_front()?;
         drop(ring);
-        if ev.is_some() {
-            self.market.writable.notify_one();
-        }
-        ev
+        self.market.writable.notify_one();
+        Some(ev)
+    }
+
+    /// Whether nothing more can come: every producer is gone and both
+    /// queues are empty.
+    fn ended(&self) -> bool {
+        let ring = self.market.lock();
+        ring.producers_gone
+            && ring.buf.is_empty()
+            && ring.dropped == 0
+            && !self.lossless_open
+            && self.held.is_none()
     }
 }
 
@@ -191,12 +236,14 @@ pub(crate) fn channel(
     let sinks = Sinks {
         lossless: tx,
         market: market.clone(),
+        next: Arc::new(AtomicU64::new(0)),
         _guard: Arc::new(ProducerGuard(market.clone())),
         policy,
     };
     let events = WsEvents {
         lossless: rx,
         lossless_open: true,
+        held: None,
         market,
     };
     (sinks, events)
@@ -223,11 +270,29 @@ mod tests {
         assert_eq!(events.recv().await, None);
     }
 
+    fn order_push() -> WsEvent {
+        WsEvent::Push(Box::new(crate::event::Push {
+            arg: crate::Arg::new("orders").inst_type("ANY"),
+            data: crate::PushData::Orders(Vec::new()),
+            event_type: None,
+            cur_page: None,
+            last_page: None,
+        }))
+    }
+
+    fn disconnected() -> WsEvent {
+        WsEvent::Disconnected {
+            endpoint: crate::Endpoint::Public,
+            conn: 0,
+            reason: crate::DisconnectReason::PongTimeout,
+        }
+    }
+
     #[tokio::test]
-    async fn lossless_events_come_first_and_block_when_full() {
+    async fn private_data_overtakes_queued_market_data_and_blocks_when_full() {
         let (sinks, mut events) = channel(8, 1, Overflow::DropOldest);
         sinks.market(lag(1)).await;
-        sinks.lossless(lag(2)).await;
+        sinks.lossless(order_push()).await;
         let blocked =
             tokio::time::timeout(std::time::Duration::from_millis(50), sinks.lossless(lag(3)))
                 .await;
@@ -235,8 +300,41 @@ mod tests {
             blocked.is_err(),
             "a full lossless queue must wait, not drop"
         );
-        assert_eq!(events.recv().await, Some(lag(2)));
+        assert_eq!(events.recv().await, Some(order_push()));
         assert_eq!(events.recv().await, Some(lag(1)));
+    }
+
+    #[tokio::test]
+    async fn connection_events_keep_their_place_among_market_data() {
+        let (sinks, mut events) = channel(8, 8, Overflow::DropOldest);
+        sinks.market(lag(1)).await;
+        sinks.market(lag(2)).await;
+        sinks.lossless(disconnected()).await;
+        sinks.market(lag(3)).await;
+        sinks.lossless(order_push()).await;
+        sinks.market(lag(4)).await;
+        let mut got = Vec::new();
+        while let Some(ev) = events.try_recv() {
+            got.push(ev);
+        }
+        assert_eq!(
+            got,
+            [lag(1), lag(2), disconnected(), order_push(), lag(3), lag(4)],
+            "the order push overtakes lag(3), the disconnect does not overtake lag(1..2)"
+        );
+        drop(sinks);
+        assert_eq!(events.recv().await, None);
+    }
+
+    #[tokio::test]
+    async fn a_held_connection_event_is_not_lost_when_producers_end() {
+        let (sinks, mut events) = channel(8, 8, Overflow::DropOldest);
+        sinks.market(lag(1)).await;
+        sinks.lossless(disconnected()).await;
+        drop(sinks);
+        assert_eq!(events.recv().await, Some(lag(1)));
+        assert_eq!(events.recv().await, Some(disconnected()));
+        assert_eq!(events.recv().await, None);
     }
 
     #[tokio::test]
