@@ -29,9 +29,6 @@ pub enum DisconnectReason {
     PongTimeout,
     /// Connecting, the handshake or login did not succeed.
     ConnectFailed(String),
-    /// The old connection of a 64008 service upgrade was retired after its
-    /// replacement took over.
-    ServiceUpgrade,
     /// The client was closed.
     Shutdown,
 }
