@@ -83,6 +83,16 @@ pub struct WsConfig {
     pub ping_after: Duration,
     /// The connection is dead when `pong` (or anything) does not arrive this soon after `ping`.
     pub pong_timeout: Duration,
+    /// A book subscription that delivered nothing for this long is stale
+    /// (OKX sends an idle book a heartbeat about every 60 s): it is
+    /// resubscribed, and when every book of a connection is stale the
+    /// connection is replaced. `None` turns the check off.
+    pub book_stale_after: Option<Duration>,
+    /// Replace a connection that has subscriptions but received no push at
+    /// all for this long, though it still answers `ping`. Off (`None`) by
+    /// default, since an illiquid instrument or a quiet account can be
+    /// silent for hours; set it for feeds that are never quiet.
+    pub push_timeout: Option<Duration>,
     /// How long a login, subscribe or trading request waits for its answer.
     pub request_timeout: Duration,
     /// First reconnect delay; doubles per failed attempt, with jitter.
@@ -141,6 +151,8 @@ impl WsConfig {
             clock: ClockOffset::new(),
             ping_after: Duration::from_secs(20),
             pong_timeout: Duration::from_secs(8),
+            book_stale_after: Some(Duration::from_secs(90)),
+            push_timeout: None,
             request_timeout: Duration::from_secs(10),
             backoff_initial: Duration::from_millis(250),
             backoff_max: Duration::from_secs(30),
@@ -213,6 +225,15 @@ impl WsConfig {
         }
         if self.market_capacity == 0 || self.lossless_capacity == 0 {
             return bad("queue capacities must be above zero");
+        }
+        if self
+            .book_stale_after
+            .is_some_and(|d| d < Duration::from_secs(1))
+            || self
+                .push_timeout
+                .is_some_and(|d| d < Duration::from_secs(1))
+        {
+            return bad("stale-feed limits must be at least 1 s");
         }
         if self.max_login_failures == Some(0) {
             return bad("max_login_failures must be above zero (or None)");

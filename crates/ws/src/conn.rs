@@ -23,8 +23,10 @@ use tokio_tungstenite::tungstenite::Message;
 mod dedupe;
 mod handle;
 mod offline;
+mod stale;
 
 use dedupe::Dedupe;
+use stale::{Freshness, Stale};
 
 /// How long the old connection of a 64008 upgrade is still read after the
 /// new one took over, for responses and pushes already in flight.
@@ -78,6 +80,8 @@ pub(crate) struct Conn {
     rng: u64,
     /// A public connection that carries login-only channels (books-l2-tbt).
     force_login: bool,
+    /// When the current socket's streams last delivered something.
+    fresh: Freshness,
 }
 
 enum Wait {
@@ -116,6 +120,7 @@ impl Conn {
             resyncing: Vec::new(),
             rng: seed | 1,
             force_login,
+            fresh: Freshness::new(),
         };
         tokio::spawn(actor.run());
         (tx, state)
@@ -351,6 +356,7 @@ impl Conn {
     async fn serve(&mut self, est: Established) -> DisconnectReason {
         let mut socket_gen: u64 = 1;
         let mut dedupe: Option<Dedupe> = None;
+        self.fresh = Freshness::new();
         let (mut ws, early) = self.adopt(est).await;
         let mut actions = VecDeque::new();
         for text in early {
@@ -502,7 +508,25 @@ impl Conn {
                     overlap_until = None;
                     dedupe = None;
                 }
-                _ = tick.tick() => self.expire(),
+                _ = tick.tick() => {
+                    self.expire();
+                    // A replacement under way brings fresh streams anyway.
+                    if upgrade.is_some() || overlap_until.is_some() {
+                        continue;
+                    }
+                    let mut fresh = std::mem::replace(&mut self.fresh, Freshness::new());
+                    let stale = self.staleness(&mut fresh);
+                    self.fresh = fresh;
+                    match stale {
+                        Stale::Fresh => {}
+                        Stale::Feed(silent_for) => return DisconnectReason::StaleFeed { silent_for },
+                        Stale::Books(args) => {
+                            for arg in args {
+                                actions.push_back(self.book_went_quiet(arg).await);
+                            }
+                        }
+                    }
+                }
             }
         }
     }

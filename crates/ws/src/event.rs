@@ -27,6 +27,13 @@ pub enum DisconnectReason {
     Error(String),
     /// Nothing, not even `pong`, came back after a `ping`.
     PongTimeout,
+    /// The socket still answered `ping` but its pushes stopped (see
+    /// [`WsConfig::book_stale_after`](crate::WsConfig::book_stale_after) and
+    /// [`WsConfig::push_timeout`](crate::WsConfig::push_timeout)).
+    StaleFeed {
+        /// How long nothing arrived.
+        silent_for: std::time::Duration,
+    },
     /// Connecting, the handshake or login did not succeed.
     ConnectFailed(String),
     /// The client was closed.

@@ -6,11 +6,13 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// One book the server keeps per instrument: price text → (size text, orders).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct BookState {
     bids: BTreeMap<Key, (String, String)>,
     asks: BTreeMap<Key, (String, String)>,
     pub(crate) seq_id: i64,
+    /// When the book was last pushed (for idle heartbeats).
+    pub(crate) last_push: tokio::time::Instant,
 }
 
 /// Prices as text sorted numerically: the text is kept because the checksum
@@ -44,8 +46,10 @@ pub type Level<'a> = (&'a str, &'a str);
 impl BookState {
     pub(crate) fn new(bids: &[Level<'_>], asks: &[Level<'_>], seq_id: i64) -> Self {
         let mut book = BookState {
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
             seq_id,
-            ..Default::default()
+            last_push: tokio::time::Instant::now(),
         };
         book.apply(bids, asks);
         book
@@ -93,6 +97,15 @@ impl BookState {
         }])
     }
 
+    /// The idle heartbeat: an `update` with no levels whose `seqId` equals
+    /// its `prevSeqId` (the last `seqId`).
+    pub(crate) fn heartbeat_data(&self, ts: u64) -> Value {
+        json!([{
+            "asks": [], "bids": [], "ts": ts.to_string(),
+            "checksum": self.checksum(), "prevSeqId": self.seq_id, "seqId": self.seq_id
+        }])
+    }
+
     /// Applies a delta and returns its `update` data item. With `skip`, the
     /// sequence jumps by two so the client sees a gap.
     pub(crate) fn update_data(
@@ -103,6 +116,7 @@ impl BookState {
         skip: bool,
     ) -> Value {
         self.apply(bids, asks);
+        self.last_push = tokio::time::Instant::now();
         let prev = self.seq_id;
         self.seq_id += if skip { 2 } else { 1 };
         let prev_sent = if skip { prev + 1 } else { prev };

@@ -57,6 +57,8 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                 subs: Vec::new(),
                 account: None,
                 silent: silent.clone(),
+                muted: false,
+                muted_inst: Vec::new(),
             },
         );
     }

@@ -138,6 +138,12 @@ pub enum Fault {
     /// Answer every trading operation with an `{"event":"error"}` frame
     /// carrying its `id` and this code (`None` trades normally again).
     RejectOps(Option<&'static str>),
+    /// Open connections stop delivering pushes (data), though they still
+    /// answer `ping` and requests: a stalled feed.
+    MuteFeeds,
+    /// Open connections stop delivering pushes for this `instId`, as if
+    /// OKX had silently lost those subscriptions.
+    MuteInstrument(String),
     /// Connections accepted from now on deliver everything they send
     /// (replies, pushes, `pong`) this much later, in order: a slower network
     /// path, so a new connection runs behind the ones already open.
@@ -177,6 +183,10 @@ pub(crate) struct ConnEntry {
     subs: Vec<serde_json::Map<String, Value>>,
     account: Option<Account>,
     silent: Arc<AtomicBool>,
+    /// No pushes at all (`Fault::MuteFeeds`).
+    muted: bool,
+    /// No pushes for these instruments (`Fault::MuteInstrument`).
+    muted_inst: Vec<String>,
 }
 
 pub(crate) struct Order {
@@ -294,11 +304,19 @@ impl WsServer {
                 tokio::spawn(conn::serve(accept_shared.clone(), id, stream));
             }
         });
+        let beat_shared = shared.clone();
+        let heartbeat = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                ops::book_heartbeats(&mut beat_shared.lock());
+            }
+        });
         Ok(WsServer {
             shared,
             addr,
             accept,
-            feeds: Mutex::new(Vec::new()),
+            feeds: Mutex::new(vec![heartbeat]),
         })
     }
 
@@ -444,6 +462,11 @@ impl WsServer {
             Fault::CloseOnLoginFailure(on) => st.login_close = on,
             Fault::RejectOps(code) => st.reject_ops = code,
             Fault::LagNewConnections(lag) => st.lag_new = lag,
+            Fault::MuteFeeds => st.conns.values_mut().for_each(|c| c.muted = true),
+            Fault::MuteInstrument(inst) => st
+                .conns
+                .values_mut()
+                .for_each(|c| c.muted_inst.push(inst.clone())),
         }
     }
 }

@@ -292,7 +292,11 @@ fn subscribe(
 /// Queues `frame` for every connection with a subscription matching `arg`.
 pub(crate) fn broadcast(st: &State, arg: &Value, frame: Arc<str>) -> usize {
     let mut sent = 0;
+    let inst_id = arg.get("instId").and_then(Value::as_str);
     for conn in st.conns.values() {
+        if conn.muted || inst_id.is_some_and(|i| conn.muted_inst.iter().any(|m| m == i)) {
+            continue;
+        }
         let uid = arg.get("uid").and_then(Value::as_str);
         if uid.is_some() && conn.account.as_ref().map(|a| a.uid.as_str()) != uid {
             continue;
@@ -358,5 +362,27 @@ pub(crate) fn inst_type(inst_id: &str) -> &'static str {
         "SPOT"
     } else {
         "FUTURES"
+    }
+}
+
+/// How long a book may be idle before OKX sends it a heartbeat update.
+pub(crate) const BOOK_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Sends each book idle for [`BOOK_HEARTBEAT`] the heartbeat OKX sends:
+/// an `update` with no levels and `seqId == prevSeqId`.
+pub(crate) fn book_heartbeats(st: &mut State) {
+    let now = tokio::time::Instant::now();
+    let mut frames = Vec::new();
+    for (inst_id, book) in st.books.iter_mut() {
+        if now.duration_since(book.last_push) >= BOOK_HEARTBEAT {
+            book.last_push = now;
+            let arg = json!({"channel": "books", "instId": inst_id});
+            let frame =
+                json!({"arg": arg, "action": "update", "data": book.heartbeat_data(now_ms())});
+            frames.push((arg, frame.to_string()));
+        }
+    }
+    for (arg, frame) in frames {
+        broadcast(st, &arg, frame.into());
     }
 }

@@ -3,7 +3,7 @@
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
 use crate::config::Endpoint;
-use crate::decode::{Inbound, inbound_with};
+use crate::decode::{Inbound, inbound_with, is_book_channel};
 use crate::error::WsError;
 use crate::establish::{Socket, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
@@ -129,8 +129,19 @@ impl Conn {
                 }
                 Action::None
             }
-            Inbound::RawBook(arg) => self.on_book(text, arg, socket, dedupe).await,
+            Inbound::RawBook(arg) => {
+                let inst = arg.inst_id.as_deref().unwrap_or_default();
+                self.fresh.saw(Some((&arg.channel, inst)));
+                self.on_book(text, arg, socket, dedupe).await
+            }
             Inbound::Event(ev) => {
+                match &ev {
+                    WsEvent::Push(p) if is_book_channel(&p.arg.channel) => {
+                        let inst = p.arg.inst_id.as_deref().unwrap_or_default();
+                        self.fresh.saw(Some((&p.arg.channel, inst)));
+                    }
+                    _ => self.fresh.saw(None),
+                }
                 if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
                     return Action::None;
                 }
@@ -271,6 +282,28 @@ impl Conn {
             .await;
         self.send_sub("subscribe", vec![arg], None, ws).await;
         true
+    }
+
+    /// A book subscription that went quiet while others on the connection
+    /// flow: reported like a gap and resubscribed for a new snapshot.
+    pub(super) async fn book_went_quiet(&mut self, arg: Arg) -> Action {
+        let inst_id = arg.inst_id.clone().unwrap_or_default();
+        let key = (arg.channel.clone(), inst_id.clone());
+        if let Some(set) = self.ctx.books().get_mut(&arg.channel) {
+            set.book_mut(&inst_id)
+                .invalidate(OutOfSyncReason::Malformed);
+        }
+        if !self.resyncing.contains(&key) {
+            self.resyncing.push(key);
+        }
+        let limit = self.ctx.cfg.book_stale_after.unwrap_or_default();
+        self.emit(WsEvent::BookOutOfSync {
+            channel: arg.channel.clone(),
+            inst_id,
+            reason: format!("no frame for {} s", limit.as_secs()),
+        })
+        .await;
+        Action::Resubscribe(arg)
     }
 
     /// Forgets that a book is being resynced, so its next frame (refused

@@ -5,5 +5,6 @@ mod connect;
 mod fixtures;
 mod login;
 mod reconnect;
+mod stale;
 mod trading;
 mod upgrade;

@@ -1,0 +1,121 @@
+//! Telling a stalled feed from a quiet one.
+//!
+//! A connection can answer `ping` while its pushes have stopped. OKX keeps
+//! every book subscription alive (an idle book still gets a heartbeat about
+//! every 60 s), so a book that has said nothing for
+//! [`WsConfig::book_stale_after`](crate::WsConfig::book_stale_after) is stale:
+//! alone it is resubscribed, and when every book of the connection is stale
+//! the connection is replaced. Other channels may be quiet for hours (an
+//! illiquid ticker, an account with no orders), so for them only the opt-in
+//! [`WsConfig::push_timeout`](crate::WsConfig::push_timeout) applies.
+
+use super::Conn;
+use crate::arg::Arg;
+use crate::decode::is_book_channel;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// When each data stream of one socket last delivered something.
+#[derive(Debug)]
+pub(super) struct Freshness {
+    /// Any push.
+    last_data: Instant,
+    /// Per book subscription, by [`book_key`]; a book's clock starts when
+    /// it is first checked.
+    books: HashMap<u64, Instant>,
+}
+
+/// What the check found.
+#[derive(Debug, PartialEq)]
+pub(super) enum Stale {
+    /// Nothing to do.
+    Fresh,
+    /// The whole feed stopped: replace the connection.
+    Feed(Duration),
+    /// These books stopped while others flow: resubscribe them.
+    Books(Vec<Arg>),
+}
+
+/// Keys a book without allocating (one lookup per book frame).
+fn book_key(channel: &str, inst_id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    channel.hash(&mut h);
+    inst_id.hash(&mut h);
+    h.finish()
+}
+
+impl Freshness {
+    /// A new socket: every clock starts now.
+    pub(super) fn new() -> Self {
+        Freshness {
+            last_data: Instant::now(),
+            books: HashMap::new(),
+        }
+    }
+
+    /// Records a push; `book` names the book it belongs to, if any.
+    pub(super) fn saw(&mut self, book: Option<(&str, &str)>) {
+        let now = Instant::now();
+        self.last_data = now;
+        if let Some((channel, inst_id)) = book {
+            self.books.insert(book_key(channel, inst_id), now);
+        }
+    }
+}
+
+impl Conn {
+    /// Checks the feed of the current socket against the configured limits.
+    pub(super) fn staleness(&self, fresh: &mut Freshness) -> Stale {
+        let now = Instant::now();
+        let cfg = &self.ctx.cfg;
+        let silent = now - fresh.last_data;
+        if let Some(limit) = cfg.push_timeout
+            && !self.subs.is_empty()
+            && silent >= limit
+        {
+            return Stale::Feed(silent);
+        }
+        let Some(limit) = cfg.book_stale_after else {
+            return Stale::Fresh;
+        };
+        let mut books = 0;
+        let mut stale = Vec::new();
+        for arg in self.subs.iter().filter(|a| is_book_channel(&a.channel)) {
+            books += 1;
+            let key = book_key(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
+            let seen = *fresh.books.entry(key).or_insert(now);
+            if now - seen >= limit {
+                stale.push(arg.key());
+            }
+        }
+        if stale.is_empty() {
+            return Stale::Fresh;
+        }
+        if stale.len() == books {
+            return Stale::Feed(silent.max(limit));
+        }
+        // Each gets a new window to show its fresh snapshot.
+        for arg in &stale {
+            let key = book_key(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
+            fresh.books.insert(key, now);
+        }
+        Stale::Books(stale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_keys_differ_by_channel_and_instrument() {
+        let k = book_key("books", "BTC-USDT");
+        assert_eq!(k, book_key("books", "BTC-USDT"));
+        assert_ne!(k, book_key("books5", "BTC-USDT"));
+        assert_ne!(k, book_key("books", "ETH-USDT"));
+        assert_ne!(book_key("ab", "c"), book_key("a", "bc"));
+    }
+}
