@@ -20,8 +20,10 @@
 //!   lot size) and **one [`Error`]** that says what OKX answered, whether a
 //!   retry can help and, for a write, whether it happened
 //!   ([`WriteOutcome`]);
-//! - **pagination** streams over `after` ([`Paginated`],
-//!   [`RestClient::paginate`]); candles come back oldest-first.
+//! - **pagination** streams back in time over `after` and forward over
+//!   `after`+`before` without skipping a record ([`Paginated`],
+//!   [`RestClient::paginate`], [`RestClient::paginate_forward`],
+//!   [`RestClient::follow`]); candles come back oldest-first.
 //!
 //! What it is not for: WebSocket streams (`okx-ws`), keeping a local book
 //! (`okx-book`), or signing alone (`okx-auth`). Tests run against

@@ -66,7 +66,10 @@ fn ticker() -> GetTicker {
 #[serde(rename_all = "camelCase")]
 struct HistoryCandles {
     inst_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<String>,
     limit: Option<u32>,
 }
 
@@ -92,7 +95,11 @@ impl Paginated for HistoryCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Candle) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn cursor(&self, item: &Candle) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -402,6 +409,7 @@ async fn candles_come_oldest_first_and_paginate_back_in_time() {
     let req = HistoryCandles {
         inst_id: "BTC-USDT".into(),
         after: None,
+        before: None,
         limit: Some(100),
     };
     let page = c.send(&req).await.expect("candles");

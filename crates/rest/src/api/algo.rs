@@ -1092,7 +1092,15 @@ impl Paginated for GetOrdersAlgoPending {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.algo_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -1204,7 +1212,15 @@ impl Paginated for GetOrdersAlgoHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.algo_id.clone()).filter(|c| !c.is_empty())
     }
 }

@@ -1751,7 +1751,15 @@ impl Paginated for GetOrdersPending {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -1893,7 +1901,15 @@ impl Paginated for GetOrdersHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -2035,7 +2051,15 @@ impl Paginated for GetOrdersHistoryArchive {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -2173,7 +2197,15 @@ impl Paginated for GetFills {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -2305,7 +2337,15 @@ impl Paginated for GetFillsHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -2455,7 +2495,15 @@ impl Paginated for GetEasyConvertHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.u_time.map(|v| v.to_string())
     }
 }
@@ -2595,7 +2643,15 @@ impl Paginated for GetOneClickRepayHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.u_time.map(|v| v.to_string())
     }
 }
@@ -2725,7 +2781,15 @@ impl Paginated for GetOneClickRepayHistoryV2 {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }

@@ -274,6 +274,22 @@ fn items_of(json: &Value) -> Vec<Value> {
 
 fn route(st: &mut State, inc: &Incoming<'_>, json: &Value, now: i64) -> Option<String> {
     let param = |name: &str| inc.param(name).unwrap_or_default();
+    if inc.method == "GET"
+        && inc.path == "/api/v5/market/history-trades"
+        && param("type") == "2"
+        && inc.param("before").is_some()
+    {
+        return Some(bodies::error(
+            "50039",
+            "Parameter before isn't supported for timestamp pagination",
+        ));
+    }
+    if inc.method == "GET"
+        && let Some(list) = st.lists.get(inc.path)
+    {
+        let page = list.page(inc.path, &param("after"), &param("before"), &param("limit"));
+        return Some(bodies::ok(Value::Array(page)));
+    }
     let book = &mut st.orders;
     let body = match (inc.method, inc.path) {
         ("GET", "/api/v5/public/time") => bodies::ok(json!([{ "ts": now.to_string() }])),
