@@ -68,10 +68,13 @@ mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
 pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
-pub use limiter::{LimitPolicy, SUB_ACCOUNT_LIMIT};
+pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
     new_cl_ord_id,
 };
 pub use paginate::Paginated;
-pub use request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, oldest_first};
+pub use request::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
+    oldest_first,
+};

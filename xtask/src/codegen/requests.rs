@@ -198,6 +198,24 @@ fn limit_key_expr(ep: &Endpoint, key: &str, fields: &[Field], batch: bool) -> Op
     })
 }
 
+/// The `item_keys` body of a batch: each item's key field.
+fn item_keys_expr(ep: &Endpoint, key: &str, fields: &[Field]) -> Option<String> {
+    let f = fields.iter().find(|f| f.name == key)?;
+    let field = rules::snake(&f.name);
+    let is_enum = matches!(
+        rules::request_scalar(&f.name, f.kind(), ep),
+        Scalar::Enum(_)
+    );
+    Some(match (is_enum, f.required) {
+        (false, true) => format!("self.0.iter().map(|i| i.{field}.as_str()).collect()"),
+        (false, false) => format!("self.0.iter().filter_map(|i| i.{field}.as_deref()).collect()"),
+        (true, true) => format!("self.0.iter().map(|i| i.{field}.as_str()).collect()"),
+        (true, false) => format!(
+            "self.0.iter().filter_map(|i| i.{field}.as_ref().map(|v| v.as_str())).collect()"
+        ),
+    })
+}
+
 fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), String> {
     let name = rules::type_name(ep);
     let rl = ep
@@ -264,6 +282,49 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
     if let Some(op) = rules::order_op(ep) {
         let _ = writeln!(out, "    const ORDER_OP: OrderOp = OrderOp::{op};");
     }
+    let mut extra_key = None;
+    if !rl.additional.is_empty() {
+        let mut items = Vec::new();
+        for a in &rl.additional {
+            let lead = a
+                .applies_to
+                .as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().contains("lead trader"));
+            let (applies, scope) = match (lead, a.rule.as_deref()) {
+                (true, None) => ("LeadTrader", scope),
+                (false, Some("Instrument ID")) => {
+                    let (x, y) = rules::pair_fields(ep).ok_or_else(|| {
+                        format!(
+                            "{}: per-instrument extra limit without pair fields",
+                            ep.path
+                        )
+                    })?;
+                    extra_key = Some(format!(
+                        "Some(crate::request::currency_pair(&self.{}, &self.{}))",
+                        rules::snake(x),
+                        rules::snake(y)
+                    ));
+                    ("Everyone", "UidInstId")
+                }
+                _ => return Err(format!("{}: unmapped extra rate limit {a:?}", ep.path)),
+            };
+            let unit = if a.unit == "orders" {
+                "Orders"
+            } else {
+                "Requests"
+            };
+            items.push(format!(
+                "ExtraLimit {{ limit: RateLimit {{ count: {}, window_ms: {}, unit: LimitUnit::{unit}, scope: LimitScope::{scope} }}, applies: Applies::{applies} }}",
+                a.count,
+                u64::from(a.seconds) * 1000
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "    const EXTRA_LIMITS: &'static [ExtraLimit] = &[{}];",
+            items.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "    type Response = okx_models::api::{module}::{resp};"
@@ -272,6 +333,18 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         let _ = writeln!(
             out,
             "\n    fn limit_key(&self) -> Option<&str> {{\n        {expr}\n    }}"
+        );
+    }
+    if let Some(expr) = extra_key {
+        let _ = writeln!(
+            out,
+            "\n    fn extra_key(&self) -> Option<String> {{\n        {expr}\n    }}"
+        );
+    }
+    if batch && let Some(expr) = key.and_then(|k| item_keys_expr(ep, k, &fields)) {
+        let _ = writeln!(
+            out,
+            "\n    fn item_keys(&self) -> Vec<&str> {{\n        {expr}\n    }}"
         );
     }
     if batch {
@@ -444,7 +517,14 @@ pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<Strin
         out.push_str("use rust_decimal::Decimal;\n");
     }
     out.push_str("use serde::Serialize;\n\n");
-    let mut imports = vec!["LimitScope", "LimitUnit", "Method"];
+    let mut imports = vec![];
+    if body.contains("Applies::") {
+        imports.push("Applies");
+    }
+    if body.contains("ExtraLimit {") {
+        imports.push("ExtraLimit");
+    }
+    imports.extend(["LimitScope", "LimitUnit", "Method"]);
     if body.contains("OrderOp::") {
         imports.push("OrderOp");
     }

@@ -359,6 +359,16 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
     })
 }
 
+/// The request fields naming the currency pair that keys an endpoint's
+/// per-"Instrument ID" secondary limit (convert and fiat quotes).
+pub fn pair_fields(ep: &Endpoint) -> Option<(&'static str, &'static str)> {
+    match ep.path.as_str() {
+        "/api/v5/asset/convert/estimate-quote" => Some(("baseCcy", "quoteCcy")),
+        "/api/v5/fiat/buy-sell/quote" => Some(("fromCcy", "toCcy")),
+        _ => None,
+    }
+}
+
 /// Candle endpoints: their items are sorted oldest-first for the user.
 pub fn is_candles(ep: &Endpoint) -> bool {
     ep.method == "GET" && ep.path.starts_with("/api/v5/market/") && ep.path.ends_with("candles")

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
+use crate::{Applies, ExtraLimit, LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/asset/currencies`: Get currencies.
 ///
@@ -1375,7 +1375,23 @@ impl Request for ConvertEstimateQuote {
         unit: LimitUnit::Requests,
         scope: LimitScope::Uid,
     };
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 1,
+            window_ms: 5000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstId,
+        },
+        applies: Applies::Everyone,
+    }];
     type Response = okx_models::api::asset::ConvertEstimateQuoteResponse;
+
+    fn extra_key(&self) -> Option<String> {
+        Some(crate::request::currency_pair(
+            &self.base_ccy,
+            &self.quote_ccy,
+        ))
+    }
 }
 
 /// `POST /api/v5/asset/convert/trade`: Convert trade.
@@ -2087,7 +2103,20 @@ impl Request for FiatBuySellQuote {
         unit: LimitUnit::Requests,
         scope: LimitScope::Uid,
     };
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 1,
+            window_ms: 5000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstId,
+        },
+        applies: Applies::Everyone,
+    }];
     type Response = okx_models::api::asset::FiatBuySellQuoteResponse;
+
+    fn extra_key(&self) -> Option<String> {
+        Some(crate::request::currency_pair(&self.from_ccy, &self.to_ccy))
+    }
 }
 
 /// `POST /api/v5/fiat/buy-sell/trade`: Buy/sell trade.

@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request};
+use crate::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request,
+};
 
 /// `POST /api/v5/trade/order`: Place order.
 ///
@@ -350,6 +352,15 @@ impl Request for PlaceOrder {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::PlaceOrderResponse;
 
     fn limit_key(&self) -> Option<&str> {
@@ -718,10 +729,23 @@ impl Request for PlaceBatchOrders {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Orders,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::PlaceBatchOrdersResponse;
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -855,6 +879,10 @@ impl Request for CancelBatchOrders {
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -1159,6 +1187,15 @@ impl Request for AmendOrder {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::AmendOrderResponse;
 
     fn limit_key(&self) -> Option<&str> {
@@ -1481,10 +1518,23 @@ impl Request for AmendBatchOrders {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Orders,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::AmendBatchOrdersResponse;
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
