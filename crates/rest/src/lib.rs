@@ -6,9 +6,11 @@
 //!
 //! - **rate limits by OKX's rules**: a bucket per endpoint (by IP, user,
 //!   user+instrument, ...), place/amend/cancel counted apart, batches counted
-//!   in orders (a batch of one counts as a single order), the sub-account
-//!   limit of 1,000 orders per 2 s; calls wait for their turn by default
-//!   ([`LimitPolicy`]);
+//!   in orders, each against its own instrument (a batch of one counts as a
+//!   single order), the sub-account limit of 1,000 orders per 2 s, and the
+//!   docs' secondary limits ([`ExtraLimit`]: per-pair convert quotes,
+//!   lead traders' orders with [`LeadTrader`]); calls wait for their turn
+//!   by default ([`LimitPolicy`]);
 //! - **clock sync** from `GET /api/v5/public/time` into the shared
 //!   [`okx_auth::ClockOffset`], and one resync + retry on 50102;
 //! - **safe retries**: reads are repeated after 429/50011/50061, 5xx and
