@@ -9,7 +9,7 @@ use okx_auth::{ClockOffset, Credentials, RestAuth};
 use serde::Deserialize;
 
 use crate::error::{Error, ItemResult, OkxCode};
-use crate::limiter::{LimitPolicy, Limiter, plan};
+use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::wire::{Encoded, decode, decode_items, encode};
 
@@ -65,6 +65,7 @@ pub struct RestClientBuilder {
     user_agent: String,
     policy: LimitPolicy,
     overrides: HashMap<&'static str, RateLimit>,
+    lead: LeadTrader,
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
@@ -82,6 +83,7 @@ impl Default for RestClientBuilder {
             user_agent: concat!("okx-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             policy: LimitPolicy::Wait,
             overrides: HashMap::new(),
+            lead: LeadTrader::No,
             retries: 3,
             backoff: Duration::from_millis(250),
             exp_window: Duration::from_secs(10),
@@ -152,6 +154,14 @@ impl RestClientBuilder {
         self
     }
 
+    /// Trade as a copy-trading lead trader: orders on lead instruments
+    /// also draw from OKX's tighter lead-trader limits (default: not a
+    /// lead trader).
+    pub fn lead_trader(mut self, lead: LeadTrader) -> Self {
+        self.lead = lead;
+        self
+    }
+
     /// How often a safe request is repeated after a rate limit, a busy
     /// answer or a network error (default 3), and the first backoff
     /// (default 250 ms, doubled each time).
@@ -190,8 +200,7 @@ impl RestClientBuilder {
                 demo: self.demo,
                 auth,
                 clock: self.clock,
-                limiter: Limiter::new(self.policy),
-                overrides: self.overrides,
+                limiter: Limiter::new(self.policy, self.overrides, self.lead),
                 retries: self.retries,
                 backoff: self.backoff,
                 exp_window: self.exp_window,
@@ -212,7 +221,6 @@ struct Inner {
     auth: Option<RestAuth>,
     clock: ClockOffset,
     limiter: Limiter,
-    overrides: HashMap<&'static str, RateLimit>,
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
@@ -325,7 +333,7 @@ impl RestClient {
             return Err(Error::MissingCredentials(R::PATH));
         }
         let encoded = encode(req)?;
-        let draws = plan(req, &self.inner.overrides);
+        let draws = self.inner.limiter.plan(req);
         let mut resynced = false;
         let mut attempt = 0u32;
         loop {
@@ -408,7 +416,7 @@ impl RestClient {
     /// stores it in the shared [`ClockOffset`]. Returns the offset in ms.
     pub async fn sync_clock(&self) -> Result<i64, Error> {
         let req = ServerTime {};
-        let draws = plan(&req, &self.inner.overrides);
+        let draws = self.inner.limiter.plan(&req);
         self.inner.limiter.acquire(ServerTime::PATH, &draws).await?;
         let encoded = encode(&req)?;
         let sent = local_millis();

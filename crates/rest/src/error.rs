@@ -45,6 +45,10 @@ pub enum Invalid {
     /// Amend or cancel needs `ordId` or `clOrdId`.
     #[error("an ordId or a clOrdId is required")]
     MissingId,
+    /// The request cannot page this way (e.g. `before` on `history-trades`
+    /// paged by timestamp, which OKX refuses with 50039).
+    #[error("cannot page with `before`: {0}")]
+    Pagination(&'static str),
     /// The request could not be turned into a query string or body.
     #[error("cannot encode request: {0}")]
     Encode(String),

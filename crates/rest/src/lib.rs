@@ -6,9 +6,11 @@
 //!
 //! - **rate limits by OKX's rules**: a bucket per endpoint (by IP, user,
 //!   user+instrument, ...), place/amend/cancel counted apart, batches counted
-//!   in orders (a batch of one counts as a single order), the sub-account
-//!   limit of 1,000 orders per 2 s; calls wait for their turn by default
-//!   ([`LimitPolicy`]);
+//!   in orders, each against its own instrument (a batch of one counts as a
+//!   single order), the sub-account limit of 1,000 orders per 2 s, and the
+//!   docs' secondary limits ([`ExtraLimit`]: per-pair convert quotes,
+//!   lead traders' orders with [`LeadTrader`]); calls wait for their turn
+//!   by default ([`LimitPolicy`]);
 //! - **clock sync** from `GET /api/v5/public/time` into the shared
 //!   [`okx_auth::ClockOffset`], and one resync + retry on 50102;
 //! - **safe retries**: reads are repeated after 429/50011/50061, 5xx and
@@ -20,8 +22,10 @@
 //!   lot size) and **one [`Error`]** that says what OKX answered, whether a
 //!   retry can help and, for a write, whether it happened
 //!   ([`WriteOutcome`]);
-//! - **pagination** streams over `after` ([`Paginated`],
-//!   [`RestClient::paginate`]); candles come back oldest-first.
+//! - **pagination** streams back in time over `after` and forward over
+//!   `after`+`before` without skipping a record ([`Paginated`],
+//!   [`RestClient::paginate`], [`RestClient::paginate_forward`],
+//!   [`RestClient::follow`]); candles come back oldest-first.
 //!
 //! What it is not for: WebSocket streams (`okx-ws`), keeping a local book
 //! (`okx-book`), or signing alone (`okx-auth`). Tests run against
@@ -66,10 +70,13 @@ mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
 pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
-pub use limiter::{LimitPolicy, SUB_ACCOUNT_LIMIT};
+pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
     new_cl_ord_id,
 };
 pub use paginate::Paginated;
-pub use request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, oldest_first};
+pub use request::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
+    oldest_first,
+};

@@ -2,10 +2,18 @@
 //!
 //! Each endpoint has a bucket (its path, plus the instrument, currency or tag
 //! when the rule is keyed by one). Place, amend and cancel are separate
-//! endpoints and so separate buckets. Batch endpoints are counted in orders;
-//! a batch of exactly one order is counted against the single-order endpoint,
-//! as OKX does. Place and amend also draw on the account-wide sub-account
-//! limit (1,000 orders per 2 s).
+//! endpoints and so separate buckets. Batch endpoints are counted in orders,
+//! each order against its own instrument's bucket (a batch naming two
+//! instruments draws from both); a batch of exactly one order is counted
+//! against the single-order endpoint, as OKX does. Place and amend
+//! (single and batch) also draw on the account-wide sub-account limit
+//! (1,000 orders per 2 s). Secondary limits ([`ExtraLimit`]) are separate
+//! buckets drawn from at the same time: the per-pair limit of convert
+//! quotes always, the lead-trader order limits when the client is
+//! configured as a lead trader ([`LeadTrader`]).
+//!
+//! A call takes from all its buckets at once or from none, under one lock,
+//! so a batch never holds part of its units while it waits for the rest.
 //!
 //! The buckets are sliding-window logs: a call fits when the units spent in
 //! the last window plus its own cost stay within the limit. That is never
@@ -18,7 +26,33 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::Error;
-use crate::request::{LimitScope, LimitUnit, OrderOp, RateLimit, Request};
+use crate::request::{Applies, ExtraLimit, LimitScope, LimitUnit, OrderOp, RateLimit, Request};
+
+/// Whether the client trades as a copy-trading lead trader. OKX limits a
+/// lead trader's orders on lead instruments more tightly (4 place or amend
+/// requests, or 4 batch orders, per 2 s; 1 algo order per 2 s, per
+/// instrument), on top of the usual limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeadTrader {
+    /// Not a lead trader (the default).
+    #[default]
+    No,
+    /// A lead trader; every instrument is treated as a lead instrument.
+    All,
+    /// A lead trader with these lead instruments (`instId`s).
+    Instruments(Vec<String>),
+}
+
+impl LeadTrader {
+    fn covers(&self, inst_id: &str) -> bool {
+        match self {
+            LeadTrader::No => false,
+            LeadTrader::All => true,
+            LeadTrader::Instruments(list) => list.iter().any(|i| i == inst_id),
+        }
+    }
+}
 
 /// What a call does when its bucket is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +97,8 @@ const SUB_ACCOUNT_BUCKET: &str = "sub-account order rate";
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     path: &'static str,
+    /// 0 for the endpoint's main limit, `i + 1` for its `i`-th extra.
+    extra: usize,
     by: String,
 }
 
@@ -124,14 +160,13 @@ impl Window {
 }
 
 /// One bucket a call draws on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Draw {
     key: Key,
     limit: RateLimit,
     cost: u32,
 }
 
-/// The buckets a request draws on, worked out before it is sent.
 /// OKX counts option orders per instrument family and every other order per
 /// instrument: `BTC-USD-250328-90000-C` draws from `BTC-USD`'s bucket.
 fn inst_or_family(inst_id: &str) -> &str {
@@ -146,61 +181,149 @@ fn inst_or_family(inst_id: &str) -> &str {
     &inst_id[..end]
 }
 
-pub(crate) fn plan<R: Request>(req: &R, overrides: &HashMap<&'static str, RateLimit>) -> Vec<Draw> {
-    let mut path = R::PATH;
-    let mut limit = overrides.get(path).copied().unwrap_or(R::RATE_LIMIT);
-    let orders = req.cost().max(1);
-    let mut cost = match limit.unit {
-        LimitUnit::Orders => orders,
-        LimitUnit::Requests => 1,
-    };
-    let batch_of_one =
-        R::ORDER_OP != OrderOp::None && limit.unit == LimitUnit::Orders && orders == 1;
-    if let Some(single) = single_for_batch(path).filter(|_| batch_of_one) {
-        path = single;
-        limit = overrides.get(single).copied().unwrap_or(SINGLE_ORDER_LIMIT);
-        cost = 1;
-    }
-    let by = match limit.scope {
+/// The endpoints whose orders count towards the sub-account limit.
+fn counts_for_sub_account(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v5/trade/order"
+            | "/api/v5/trade/batch-orders"
+            | "/api/v5/trade/amend-order"
+            | "/api/v5/trade/amend-batch-orders"
+    )
+}
+
+/// The bucket key of one raw key under a scope.
+fn bucket_key(scope: LimitScope, raw: &str) -> String {
+    match scope {
         LimitScope::Ip | LimitScope::Uid | LimitScope::MasterUid => String::new(),
-        LimitScope::UidInstIdOrFamily => {
-            inst_or_family(req.limit_key().unwrap_or_default()).to_owned()
-        }
-        _ => req.limit_key().unwrap_or_default().to_owned(),
-    };
-    let mut draws = vec![Draw {
-        key: Key { path, by },
-        limit,
-        cost,
-    }];
-    if matches!(R::ORDER_OP, OrderOp::Place | OrderOp::Amend) {
-        let limit = overrides
-            .get(SUB_ACCOUNT_BUCKET)
-            .copied()
-            .unwrap_or(SUB_ACCOUNT_LIMIT);
-        draws.push(Draw {
-            key: Key {
-                path: SUB_ACCOUNT_BUCKET,
-                by: String::new(),
-            },
-            limit,
-            cost: orders,
-        });
+        LimitScope::UidInstIdOrFamily => inst_or_family(raw).to_owned(),
+        _ => raw.to_owned(),
     }
-    draws
+}
+
+/// Groups `(raw key, units)` into one draw per bucket of `limit`.
+fn draws_for(
+    out: &mut Vec<Draw>,
+    path: &'static str,
+    extra: usize,
+    limit: RateLimit,
+    keys: &[(&str, u32)],
+) {
+    let first = out.len();
+    for &(raw, units) in keys {
+        let by = bucket_key(limit.scope, raw);
+        let cost = match limit.unit {
+            LimitUnit::Orders => units,
+            // A request counts once in each bucket it touches.
+            LimitUnit::Requests => 1,
+        };
+        match out[first..].iter_mut().find(|d| d.key.by == by) {
+            Some(d) if limit.unit == LimitUnit::Orders => d.cost += cost,
+            Some(_) => {}
+            None => out.push(Draw {
+                key: Key { path, extra, by },
+                limit,
+                cost,
+            }),
+        }
+    }
+}
+
+impl Limiter {
+    /// The buckets `req` draws on, worked out before it is sent.
+    pub(crate) fn plan<R: Request>(&self, req: &R) -> Vec<Draw> {
+        let mut path = R::PATH;
+        let mut limit = self.overrides.get(path).copied().unwrap_or(R::RATE_LIMIT);
+        let orders = req.cost().max(1);
+        let batch_of_one =
+            R::ORDER_OP != OrderOp::None && limit.unit == LimitUnit::Orders && orders == 1;
+        if let Some(single) = single_for_batch(path).filter(|_| batch_of_one) {
+            path = single;
+            limit = self
+                .overrides
+                .get(single)
+                .copied()
+                .unwrap_or(SINGLE_ORDER_LIMIT);
+        }
+        // Each raw key (instrument, currency, tag) with the units it carries.
+        let items = req.item_keys();
+        let keys: Vec<(&str, u32)> = if items.is_empty() {
+            vec![(req.limit_key().unwrap_or_default(), orders)]
+        } else {
+            items.into_iter().map(|k| (k, 1)).collect()
+        };
+        let mut draws = Vec::with_capacity(keys.len() + 2);
+        draws_for(&mut draws, path, 0, limit, &keys);
+        for (i, extra) in R::EXTRA_LIMITS.iter().enumerate() {
+            self.extra_draws(&mut draws, req, path, i + 1, extra, &keys);
+        }
+        if counts_for_sub_account(R::PATH) {
+            let limit = self
+                .overrides
+                .get(SUB_ACCOUNT_BUCKET)
+                .copied()
+                .unwrap_or(SUB_ACCOUNT_LIMIT);
+            draws.push(Draw {
+                key: Key {
+                    path: SUB_ACCOUNT_BUCKET,
+                    extra: 0,
+                    by: String::new(),
+                },
+                limit,
+                cost: orders,
+            });
+        }
+        draws
+    }
+
+    fn extra_draws<R: Request>(
+        &self,
+        out: &mut Vec<Draw>,
+        req: &R,
+        path: &'static str,
+        index: usize,
+        extra: &ExtraLimit,
+        keys: &[(&str, u32)],
+    ) {
+        match extra.applies {
+            Applies::LeadTrader => {
+                let lead: Vec<(&str, u32)> = keys
+                    .iter()
+                    .copied()
+                    .filter(|(inst, _)| self.lead.covers(inst))
+                    .collect();
+                draws_for(out, path, index, extra.limit, &lead);
+            }
+            _ => match req.extra_key() {
+                Some(key) => {
+                    let units = keys.iter().map(|(_, n)| n).sum();
+                    draws_for(out, path, index, extra.limit, &[(key.as_str(), units)]);
+                }
+                None => draws_for(out, path, index, extra.limit, keys),
+            },
+        }
+    }
 }
 
 /// The shared limiter of one client (one API key, one IP).
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
     policy: LimitPolicy,
+    overrides: HashMap<&'static str, RateLimit>,
+    lead: LeadTrader,
     buckets: Mutex<HashMap<Key, Window>>,
 }
 
 impl Limiter {
-    pub(crate) fn new(policy: LimitPolicy) -> Self {
+    pub(crate) fn new(
+        policy: LimitPolicy,
+        overrides: HashMap<&'static str, RateLimit>,
+        lead: LeadTrader,
+    ) -> Self {
         Limiter {
             policy,
+            overrides,
+            lead,
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -258,6 +381,11 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::algo::PlaceAlgoOrder;
+    use crate::api::asset::{ConvertEstimateQuote, FiatBuySellQuote};
+    use crate::orders::{PlaceBatch, PlaceOrder};
+    use okx_models::{AlgoOrdType, Side, TdMode};
+    use rust_decimal::Decimal;
 
     #[test]
     fn options_share_their_family_bucket() {
@@ -270,62 +398,112 @@ mod tests {
         assert_eq!(inst_or_family("ABC-C"), "ABC-C");
         assert_eq!(inst_or_family(""), "");
     }
-    use crate::request::Method;
-    use serde::Serialize;
 
-    #[derive(Serialize)]
-    struct Place {
-        inst_id: String,
-        n: u32,
-    }
-    impl Request for Place {
-        const METHOD: Method = Method::Post;
-        const PATH: &'static str = "/api/v5/trade/batch-orders";
-        const SIGNED: bool = true;
-        const RATE_LIMIT: RateLimit = RateLimit {
-            count: 300,
-            window_ms: 2000,
-            unit: LimitUnit::Orders,
-            scope: LimitScope::UidInstIdOrFamily,
-        };
-        const ORDER_OP: OrderOp = OrderOp::Place;
-        type Response = ();
-        fn limit_key(&self) -> Option<&str> {
-            Some(&self.inst_id)
-        }
-        fn cost(&self) -> u32 {
-            self.n
-        }
+    fn limiter(policy: LimitPolicy) -> Limiter {
+        Limiter::new(policy, HashMap::new(), LeadTrader::No)
     }
 
-    fn place(inst: &str, n: u32) -> Place {
-        Place {
-            inst_id: inst.into(),
-            n,
-        }
+    fn order(inst: &str) -> PlaceOrder {
+        PlaceOrder::limit(inst, TdMode::Cash, Side::Buy, Decimal::ONE, Decimal::ONE)
     }
+
+    /// A batch of `n` orders on each of the given instruments, in turn.
+    fn batch(parts: &[(&str, usize)]) -> PlaceBatch {
+        PlaceBatch(
+            parts
+                .iter()
+                .flat_map(|&(inst, n)| (0..n).map(move |_| order(inst)))
+                .collect(),
+        )
+    }
+
+    /// `(path, extra, by, cost)` of each draw.
+    fn shape(draws: &[Draw]) -> Vec<(&'static str, usize, String, u32)> {
+        draws
+            .iter()
+            .map(|d| (d.key.path, d.key.extra, d.key.by.clone(), d.cost))
+            .collect()
+    }
+
+    const BATCH: &str = "/api/v5/trade/batch-orders";
 
     #[test]
     fn batch_of_one_counts_as_single_order() {
-        let none = HashMap::new();
-        let d = plan(&place("BTC-USDT", 1), &none);
+        let l = limiter(LimitPolicy::Wait);
+        let d = l.plan(&batch(&[("BTC-USDT", 1)]));
         assert_eq!(d[0].key.path, "/api/v5/trade/order");
         assert_eq!(d[0].limit.count, 60);
         assert_eq!(d[1].key.path, SUB_ACCOUNT_BUCKET);
-        let d = plan(&place("BTC-USDT", 7), &none);
-        assert_eq!(d[0].key.path, "/api/v5/trade/batch-orders");
-        assert_eq!((d[0].cost, d[1].cost), (7, 7));
-        assert_eq!(d[0].key.by, "BTC-USDT");
+        let d = l.plan(&batch(&[("BTC-USDT", 7)]));
+        assert_eq!(
+            shape(&d),
+            vec![
+                (BATCH, 0, "BTC-USDT".into(), 7),
+                (SUB_ACCOUNT_BUCKET, 0, String::new(), 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mixed_batch_draws_each_order_from_its_own_instrument() {
+        let l = limiter(LimitPolicy::Wait);
+        let mixed = batch(&[("BTC-USDT", 2), ("ETH-USDT", 3), ("BTC-USDT", 1)]);
+        assert_eq!(
+            shape(&l.plan(&mixed)),
+            vec![
+                (BATCH, 0, "BTC-USDT".into(), 3),
+                (BATCH, 0, "ETH-USDT".into(), 3),
+                (SUB_ACCOUNT_BUCKET, 0, String::new(), 6)
+            ]
+        );
+        // Two options of one family are one bucket, not two.
+        let opts = batch(&[("BTC-USD-250328-90000-C", 2), ("BTC-USD-250328-80000-P", 1)]);
+        assert_eq!(shape(&l.plan(&opts))[0], (BATCH, 0, "BTC-USD".into(), 3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_mixed_batch_takes_all_or_nothing() {
+        let l = limiter(LimitPolicy::Fail);
+        // ETH's batch bucket full: 15 batches of 20.
+        for _ in 0..15 {
+            l.acquire("p", &l.plan(&batch(&[("ETH-USDT", 20)])))
+                .await
+                .expect("room for 300 ETH orders");
+        }
+        let mixed = batch(&[("BTC-USDT", 10), ("ETH-USDT", 10)]);
+        let err = l
+            .acquire("p", &l.plan(&mixed))
+            .await
+            .expect_err("ETH is full");
+        assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+        // Nothing was taken from BTC's bucket by the refused batch: all 300
+        // BTC orders still fit.
+        for _ in 0..15 {
+            l.acquire("p", &l.plan(&batch(&[("BTC-USDT", 20)])))
+                .await
+                .expect("BTC untouched");
+        }
+        // Under the wait policy the mixed batch goes once ETH's window has
+        // passed, and not before.
+        let w = limiter(LimitPolicy::Wait);
+        for _ in 0..15 {
+            w.acquire("p", &w.plan(&batch(&[("ETH-USDT", 20)])))
+                .await
+                .expect("wait never fails");
+        }
+        let start = Instant::now();
+        w.acquire("p", &w.plan(&mixed)).await.expect("waits");
+        let took = start.elapsed();
+        assert!(took >= Duration::from_secs(2), "{took:?}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
     }
 
     #[tokio::test(start_paused = true)]
     async fn waits_for_the_window_instead_of_failing() {
-        let limiter = Limiter::new(LimitPolicy::Wait);
-        let none = HashMap::new();
+        let l = limiter(LimitPolicy::Wait);
         let start = Instant::now();
         for _ in 0..300 {
-            limiter
-                .acquire("p", &plan(&place("BTC-USDT", 1), &none))
+            l.acquire("p", &l.plan(&order("BTC-USDT")))
                 .await
                 .expect("wait policy never fails");
         }
@@ -337,18 +515,16 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn instruments_have_separate_buckets_but_share_the_sub_account() {
-        let limiter = Limiter::new(LimitPolicy::Fail);
-        let none = HashMap::new();
+        let l = limiter(LimitPolicy::Fail);
         for i in 0..50 {
             let inst = format!("I{i}");
-            limiter
-                .acquire("p", &plan(&place(&inst, 20), &none))
+            l.acquire("p", &l.plan(&batch(&[(&inst, 20)])))
                 .await
                 .expect("each instrument has room for 20");
         }
         // 50 × 20 = 1,000 orders: the sub-account limit is now full.
-        let err = limiter
-            .acquire("p", &plan(&place("OTHER", 2), &none))
+        let err = l
+            .acquire("p", &l.plan(&batch(&[("OTHER", 2)])))
             .await
             .expect_err("sub-account limit is full");
         match err {
@@ -362,19 +538,118 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         tokio::time::advance(Duration::from_millis(2100)).await;
-        limiter
-            .acquire("p", &plan(&place("OTHER", 2), &none))
+        l.acquire("p", &l.plan(&batch(&[("OTHER", 2)])))
             .await
             .expect("window moved on");
     }
 
+    #[test]
+    fn algo_orders_do_not_count_towards_the_sub_account_limit() {
+        let l = limiter(LimitPolicy::Wait);
+        let algo = PlaceAlgoOrder::new(
+            "BTC-USDT",
+            TdMode::Cash,
+            Side::Buy,
+            AlgoOrdType::Conditional,
+        );
+        let d = l.plan(&algo);
+        assert_eq!(
+            shape(&d),
+            vec![("/api/v5/trade/order-algo", 0, "BTC-USDT".into(), 1)]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn lead_traders_get_four_orders_per_two_seconds_on_lead_instruments() {
+        let lead = Limiter::new(
+            LimitPolicy::Fail,
+            HashMap::new(),
+            LeadTrader::Instruments(vec!["BTC-USDT-SWAP".into()]),
+        );
+        for _ in 0..4 {
+            lead.acquire("p", &lead.plan(&order("BTC-USDT-SWAP")))
+                .await
+                .expect("four fit");
+        }
+        let err = lead
+            .acquire("p", &lead.plan(&order("BTC-USDT-SWAP")))
+            .await
+            .expect_err("the fifth does not");
+        match err {
+            Error::RateLimited { retry_after, .. } => {
+                assert!(retry_after >= Duration::from_secs(2), "{retry_after:?}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Not a lead instrument: only the usual 60.
+        for _ in 0..60 {
+            lead.acquire("p", &lead.plan(&order("ETH-USDT-SWAP")))
+                .await
+                .expect("not a lead instrument");
+        }
+        // A batch counts only its lead-instrument orders there.
+        let mixed = batch(&[("ETH-USDT-SWAP", 3), ("BTC-USDT-SWAP", 2)]);
+        let d = lead.plan(&mixed);
+        assert!(
+            shape(&d).contains(&(BATCH, 1, "BTC-USDT-SWAP".into(), 2)),
+            "{:?}",
+            shape(&d)
+        );
+        assert!(!shape(&d).iter().any(|s| s.1 == 1 && s.2 == "ETH-USDT-SWAP"));
+        // The same client without the setting never draws a lead bucket.
+        let plain = limiter(LimitPolicy::Fail);
+        for _ in 0..60 {
+            plain
+                .acquire("p", &plain.plan(&order("BTC-USDT-SWAP")))
+                .await
+                .expect("not a lead trader");
+        }
+        let all = Limiter::new(LimitPolicy::Fail, HashMap::new(), LeadTrader::All);
+        assert!(
+            shape(&all.plan(&order("ANY-USDT")))
+                .iter()
+                .any(|s| s.1 == 1)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quote_pair_is_limited_to_one_per_five_seconds() {
+        let l = limiter(LimitPolicy::Fail);
+        let quote = |base: &str, quote: &str| {
+            ConvertEstimateQuote::new(base, quote, Side::Buy, Decimal::ONE, quote)
+        };
+        l.acquire("p", &l.plan(&quote("BTC", "USDT")))
+            .await
+            .expect("first");
+        let err = l
+            .acquire("p", &l.plan(&quote("BTC", "USDT")))
+            .await
+            .expect_err("same pair within 5 s");
+        match err {
+            Error::RateLimited { retry_after, .. } => {
+                assert!(retry_after >= Duration::from_secs(5), "{retry_after:?}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        l.acquire("p", &l.plan(&quote("ETH", "USDT")))
+            .await
+            .expect("other pair");
+        tokio::time::advance(Duration::from_millis(5300)).await;
+        l.acquire("p", &l.plan(&quote("BTC", "USDT")))
+            .await
+            .expect("window passed");
+        // A fiat buy and sell quote of one pair share the pair's bucket.
+        let buy = FiatBuySellQuote::new(Side::Buy, "USD", "BTC", Decimal::ONE, "USD");
+        let sell = FiatBuySellQuote::new(Side::Sell, "BTC", "USD", Decimal::ONE, "BTC");
+        l.acquire("p", &l.plan(&buy)).await.expect("buy quote");
+        assert!(l.acquire("p", &l.plan(&sell)).await.is_err(), "same pair");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn off_never_limits() {
-        let limiter = Limiter::new(LimitPolicy::Off);
-        let none = HashMap::new();
+        let l = limiter(LimitPolicy::Off);
         for _ in 0..10_000 {
-            limiter
-                .acquire("p", &plan(&place("X", 20), &none))
+            l.acquire("p", &l.plan(&batch(&[("X", 20)])))
                 .await
                 .expect("off");
         }

@@ -21,7 +21,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Invalid;
-use crate::request::{LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
+use crate::request::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request,
+};
 
 /// OKX's largest batch.
 pub const MAX_BATCH: usize = 20;
@@ -32,6 +34,29 @@ const PER_INSTRUMENT: RateLimit = RateLimit {
     unit: LimitUnit::Requests,
     scope: LimitScope::UidInstIdOrFamily,
 };
+
+/// Lead traders' limit on lead instruments for place and amend: 4
+/// requests per 2 s per instrument.
+const LEAD_REQUESTS: &[ExtraLimit] = &[ExtraLimit {
+    limit: RateLimit {
+        count: 4,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::UidInstIdOrFamily,
+    },
+    applies: Applies::LeadTrader,
+}];
+
+/// The same for batch place: 4 orders per 2 s per instrument.
+const LEAD_ORDERS: &[ExtraLimit] = &[ExtraLimit {
+    limit: RateLimit {
+        count: 4,
+        window_ms: 2000,
+        unit: LimitUnit::Orders,
+        scope: LimitScope::UidInstIdOrFamily,
+    },
+    applies: Applies::LeadTrader,
+}];
 
 /// `POST /api/v5/trade/order`: one new order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,6 +219,7 @@ impl Request for PlaceOrder {
     const SIGNED: bool = true;
     const RATE_LIMIT: RateLimit = PER_INSTRUMENT;
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_REQUESTS;
     type Response = OrderAck;
 
     fn limit_key(&self) -> Option<&str> {
@@ -217,10 +243,15 @@ impl Request for PlaceBatch {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_ORDERS;
     type Response = OrderAck;
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|o| o.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|o| o.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -294,6 +325,7 @@ impl Request for AmendOrder {
     const SIGNED: bool = true;
     const RATE_LIMIT: RateLimit = PER_INSTRUMENT;
     const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_REQUESTS;
     type Response = OrderAck;
 
     fn limit_key(&self) -> Option<&str> {

@@ -95,6 +95,27 @@ pub struct RateLimit {
     pub scope: LimitScope,
 }
 
+/// Whom a secondary rate limit applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Applies {
+    /// Every caller.
+    Everyone,
+    /// Copy-trading lead traders, on their lead instruments only (see
+    /// [`crate::LeadTrader`]).
+    LeadTrader,
+}
+
+/// A secondary rate limit OKX documents for an endpoint, counted beside
+/// its main [`Request::RATE_LIMIT`]: a call must fit both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExtraLimit {
+    /// The limit and what it is keyed by.
+    pub limit: RateLimit,
+    /// Whom it applies to.
+    pub applies: Applies,
+}
+
 /// An OKX V5 REST endpoint.
 ///
 /// `Response` is the type of one item of the envelope's `data` array.
@@ -109,12 +130,30 @@ pub trait Request: Serialize {
     const RATE_LIMIT: RateLimit;
     /// Which trading counter this endpoint feeds.
     const ORDER_OP: OrderOp = OrderOp::None;
+    /// Secondary limits from the docs (lead traders' order limits, the
+    /// per-pair limit of convert quotes); none for most endpoints.
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[];
     /// One item of `data`.
     type Response: DeserializeOwned;
 
     /// The value that keys a per-instrument / per-currency / per-tag bucket,
     /// when the scope needs one.
     fn limit_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// For batch endpoints, each item's bucket key in item order: OKX
+    /// counts every order against its own instrument, so a batch naming
+    /// several draws from several buckets. Empty (the default) means the
+    /// request has the one key of [`Request::limit_key`].
+    fn item_keys(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// The key of secondary limits that are keyed by something the main
+    /// limit is not (the currency pair of a convert quote); `None` keys
+    /// them like the main limit.
+    fn extra_key(&self) -> Option<String> {
         None
     }
 
@@ -126,6 +165,16 @@ pub trait Request: Serialize {
     /// Runs on the decoded `data` before the client returns it. Candle
     /// endpoints override it to sort oldest-first, whatever order OKX sent.
     fn finish(_data: &mut Vec<Self::Response>) {}
+}
+
+/// One key for a currency pair, whichever way round it is named (a buy
+/// and a sell quote of the same pair share OKX's per-pair limit).
+pub fn currency_pair(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}-{b}")
+    } else {
+        format!("{b}-{a}")
+    }
 }
 
 /// Sorts items oldest-first by a timestamp (for [`Request::finish`] of

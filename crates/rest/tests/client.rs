@@ -66,7 +66,10 @@ fn ticker() -> GetTicker {
 #[serde(rename_all = "camelCase")]
 struct HistoryCandles {
     inst_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<String>,
     limit: Option<u32>,
 }
 
@@ -92,7 +95,11 @@ impl Paginated for HistoryCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Candle) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn cursor(&self, item: &Candle) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -402,6 +409,7 @@ async fn candles_come_oldest_first_and_paginate_back_in_time() {
     let req = HistoryCandles {
         inst_id: "BTC-USDT".into(),
         after: None,
+        before: None,
         limit: Some(100),
     };
     let page = c.send(&req).await.expect("candles");
@@ -549,4 +557,50 @@ async fn pagination_stops_when_the_cursor_does_not_move() {
             .iter()
             .all(|p| p.as_ref().map(Vec::len).ok() == Some(2))
     );
+}
+
+#[tokio::test]
+async fn a_mixed_batch_counts_against_each_instrument() {
+    const BATCH: &str = "/api/v5/trade/batch-orders";
+    let okx = MockOkx::start().await;
+    okx.set_rate_limit(&format!("POST {BATCH}"), 20, Duration::from_secs(60), true);
+    let tight = RateLimit {
+        count: 20,
+        window_ms: 60_000,
+        unit: LimitUnit::Orders,
+        scope: LimitScope::UidInstIdOrFamily,
+    };
+    let eth = |n: usize| -> Vec<PlaceOrder> {
+        (0..n)
+            .map(|_| PlaceOrder::limit("ETH-USDT", TdMode::Cash, Side::Buy, dec("1"), dec("3000")))
+            .collect()
+    };
+    let mixed = || {
+        let mut v: Vec<PlaceOrder> = (0..10).map(|_| limit_order("0.01")).collect();
+        v.extend(eth(10));
+        v
+    };
+    let guarded = builder(&okx)
+        .limit_policy(okx_rest::LimitPolicy::Fail)
+        .rate_limit(BATCH, tight)
+        .build()
+        .expect("builds");
+    guarded.place_batch(eth(20)).await.expect("ETH's 20 fit");
+    // BTC first, ETH full: refused locally although BTC has room.
+    let err = guarded.place_batch(mixed()).await.expect_err("ETH is full");
+    assert!(matches!(err, Error::RateLimited { .. }), "{err}");
+    assert_eq!(okx.count("POST", BATCH), 1, "nothing sent");
+    // The look-alike counts the same way: sent anyway, it answers 50011.
+    let unguarded = builder(&okx)
+        .limit_policy(okx_rest::LimitPolicy::Off)
+        .retries(0, Duration::from_millis(1))
+        .build()
+        .expect("builds");
+    let err = unguarded.place_batch(mixed()).await.expect_err("50011");
+    assert_eq!(err.okx_code(), Some(OkxCode(50011)), "{err}");
+    // BTC's bucket was not charged by either refusal.
+    guarded
+        .place_batch((0..20).map(|_| limit_order("0.01")).collect())
+        .await
+        .expect("BTC's 20 fit");
 }

@@ -115,3 +115,56 @@ fn catalog_matches_okx_tsv() {
         );
     }
 }
+
+/// Every covered list endpoint that OKX pages with `after` and `before`
+/// (the catalog's parameter column) implements `Paginated`, so the streams
+/// can walk it; and nothing else claims to.
+#[test]
+fn every_list_with_after_and_before_is_paginated() {
+    let Ok(text) = std::fs::read_to_string(TSV) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{TSV} is missing; CI needs ../shared beside the checkout"
+        );
+        eprintln!("skipping: {TSV} not found");
+        return;
+    };
+    let mut lists = HashSet::new();
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [_, method, path, _, _, params, ..] = cols[..] else {
+            continue;
+        };
+        let names: HashSet<&str> = params
+            .split(',')
+            .map(|p| p.trim().trim_end_matches('*'))
+            .collect();
+        if method == "GET" && names.contains("after") && names.contains("before") {
+            lists.insert(path);
+        }
+    }
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for e in CATALOG {
+        let list = e.method == Method::Get && lists.contains(e.path);
+        if list {
+            checked += 1;
+            if !e.paginated {
+                missing.push(e.path);
+            }
+        } else {
+            assert!(
+                !e.paginated,
+                "{} is paginated but takes no after/before",
+                e.path
+            );
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "list endpoints without Paginated: {missing:?}"
+    );
+    // The covered groups hold 38 such lists today; fewer means the catalog
+    // column was misread, not that the check passed.
+    assert!(checked >= 38, "only {checked} list endpoints found");
+}

@@ -237,7 +237,7 @@ fn account_get_positions_history() {
     let data = decode::<api::account::GetPositionsHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::account::GetPositionsHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
@@ -271,7 +271,7 @@ fn account_get_bills() {
     let data = decode::<api::account::GetBills>();
     assert!(!data.is_empty());
     assert!(
-        <api::account::GetBills as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
@@ -291,7 +291,7 @@ fn account_get_bills_archive() {
     let data = decode::<api::account::GetBillsArchive>();
     assert!(!data.is_empty());
     assert!(
-        <api::account::GetBillsArchive as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
@@ -530,7 +530,7 @@ fn account_get_interest_accrued() {
     let data = decode::<api::account::GetInterestAccrued>();
     assert!(!data.is_empty());
     assert!(
-        <api::account::GetInterestAccrued as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].r#type, "1");
@@ -655,7 +655,7 @@ fn account_get_spot_borrow_repay_history() {
     let data = decode::<api::account::GetSpotBorrowRepayHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::account::GetSpotBorrowRepayHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ccy, "USDT");
@@ -1092,7 +1092,7 @@ fn trade_get_orders_pending() {
     let data = decode::<api::trade::GetOrdersPending>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetOrdersPending as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1111,7 +1111,7 @@ fn trade_get_orders_history() {
     let data = decode::<api::trade::GetOrdersHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetOrdersHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1130,7 +1130,7 @@ fn trade_get_orders_history_archive() {
     let data = decode::<api::trade::GetOrdersHistoryArchive>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetOrdersHistoryArchive as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1148,7 +1148,7 @@ fn trade_get_fills() {
     let data = decode::<api::trade::GetFills>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetFills as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1167,7 +1167,7 @@ fn trade_get_fills_history() {
     let data = decode::<api::trade::GetFillsHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetFillsHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1219,7 +1219,7 @@ fn trade_get_easy_convert_history() {
     let data = decode::<api::trade::GetEasyConvertHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetEasyConvertHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].from_ccy, "OKB");
@@ -1270,7 +1270,7 @@ fn trade_get_one_click_repay_history() {
     let data = decode::<api::trade::GetOneClickRepayHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetOneClickRepayHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].debt_ccy, "USDC");
@@ -1319,7 +1319,7 @@ fn trade_get_one_click_repay_history_v2() {
     let data = decode::<api::trade::GetOneClickRepayHistoryV2>();
     assert!(!data.is_empty());
     assert!(
-        <api::trade::GetOneClickRepayHistoryV2 as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].debt_ccy, "USDC");
@@ -1482,7 +1482,7 @@ fn algo_get_orders_algo_pending() {
     let data = decode::<api::algo::GetOrdersAlgoPending>();
     assert!(!data.is_empty());
     assert!(
-        <api::algo::GetOrdersAlgoPending as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
@@ -1503,7 +1503,7 @@ fn algo_get_orders_algo_history() {
     let data = decode::<api::algo::GetOrdersAlgoHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::algo::GetOrdersAlgoHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
@@ -1580,7 +1580,7 @@ fn market_get_candles() {
     let data = decode::<api::market::GetCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -1599,7 +1599,7 @@ fn market_get_history_candles() {
     let data = decode::<api::market::GetHistoryCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetHistoryCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -1635,7 +1635,7 @@ fn market_get_history_trades() {
     let data = decode::<api::market::GetHistoryTrades>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetHistoryTrades as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id.as_str(), "BTC-USDT");
@@ -1790,7 +1790,7 @@ fn public_get_delivery_exercise_history() {
     let data = decode::<api::public::GetDeliveryExerciseHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::public::GetDeliveryExerciseHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, Some(1597026383085));
@@ -1825,7 +1825,7 @@ fn public_get_settlement_history() {
     let data = decode::<api::public::GetSettlementHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::public::GetSettlementHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, Some(1741161600000));
@@ -1856,7 +1856,7 @@ fn public_get_funding_rate_history() {
     let data = decode::<api::public::GetFundingRateHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::public::GetFundingRateHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
@@ -2009,6 +2009,10 @@ fn public_get_insurance_fund() {
     );
     let data = decode::<api::public::GetInsuranceFund>();
     assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
     assert_eq!(data[0].total, Some(dec("1369179138.7489")));
     assert_eq!(data[0].inst_family, "ETH-USD");
     assert_eq!(
@@ -2065,7 +2069,7 @@ fn public_get_premium_history() {
     let data = decode::<api::public::GetPremiumHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::public::GetPremiumHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
@@ -2101,7 +2105,7 @@ fn market_get_index_candles() {
     let data = decode::<api::market::GetIndexCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetIndexCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -2120,7 +2124,7 @@ fn market_get_history_index_candles() {
     let data = decode::<api::market::GetHistoryIndexCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetHistoryIndexCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -2139,7 +2143,7 @@ fn market_get_mark_price_candles() {
     let data = decode::<api::market::GetMarkPriceCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetMarkPriceCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -2162,7 +2166,7 @@ fn market_get_history_mark_price_candles() {
     let data = decode::<api::market::GetHistoryMarkPriceCandles>();
     assert!(!data.is_empty());
     assert!(
-        <api::market::GetHistoryMarkPriceCandles as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ts, 1597026383085);
@@ -2200,6 +2204,10 @@ fn public_get_economic_calendar() {
     );
     let data = decode::<api::public::GetEconomicCalendar>();
     assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
     assert_eq!(data[0].calendar_id, "330631");
     assert_eq!(data[0].date, Some(1700121600000));
     assert_eq!(data[0].region, "Slovakia");
@@ -2583,7 +2591,7 @@ fn asset_get_bills() {
     let data = decode::<api::asset::GetBills>();
     assert!(!data.is_empty());
     assert!(
-        <api::asset::GetBills as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].bill_id, "12344");
@@ -2603,7 +2611,7 @@ fn asset_get_bills_history() {
     let data = decode::<api::asset::GetBillsHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::asset::GetBillsHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].bill_id, "12344");
@@ -2636,7 +2644,7 @@ fn asset_get_deposit_history() {
     let data = decode::<api::asset::GetDepositHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::asset::GetDepositHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ccy, "USDT");
@@ -2691,7 +2699,7 @@ fn asset_get_withdrawal_history() {
     let data = decode::<api::asset::GetWithdrawalHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::asset::GetWithdrawalHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].ccy, "ETH");
@@ -2850,7 +2858,7 @@ fn asset_get_convert_history() {
     let data = decode::<api::asset::GetConvertHistory>();
     assert!(!data.is_empty());
     assert!(
-        <api::asset::GetConvertHistory as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].trade_id, "trader16461885203381437");
@@ -2923,6 +2931,10 @@ fn asset_get_fiat_withdrawal_order_history() {
     );
     let data = decode::<api::asset::GetFiatWithdrawalOrderHistory>();
     assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
     assert_eq!(data[0].ord_id, "124041201450544699");
     assert_eq!(data[0].client_id, "194a6975e98246538faeb0fab0d502df");
     assert_eq!(data[0].amt, Some(dec("10000")));
@@ -2952,6 +2964,10 @@ fn asset_get_fiat_deposit_order_history() {
     );
     let data = decode::<api::asset::GetFiatDepositOrderHistory>();
     assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
     assert_eq!(data[0].ord_id, "024041201450544699");
     assert_eq!(data[0].ccy, "TRY");
     assert_eq!(data[0].amt, Some(dec("10000")));
@@ -3067,6 +3083,10 @@ fn subaccount_get_subaccount_list() {
     );
     let data = decode::<api::subaccount::GetSubaccountList>();
     assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
     assert_eq!(data[0].r#type, "0");
     assert_eq!(data[0].sub_acct, "test00001");
     assert_eq!(data[0].uid, "590908157585625111");
@@ -3228,7 +3248,7 @@ fn subaccount_get_subaccount_bills() {
     let data = decode::<api::subaccount::GetSubaccountBills>();
     assert!(!data.is_empty());
     assert!(
-        <api::subaccount::GetSubaccountBills as Paginated>::cursor(&data[0]).is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].bill_id, "590908157585625111");
@@ -3252,8 +3272,7 @@ fn subaccount_get_subaccount_managed_subaccount_bills() {
     let data = decode::<api::subaccount::GetSubaccountManagedSubaccountBills>();
     assert!(!data.is_empty());
     assert!(
-        <api::subaccount::GetSubaccountManagedSubaccountBills as Paginated>::cursor(&data[0])
-            .is_some(),
+        Paginated::cursor(&req, &data[0]).is_some(),
         "the sample item has a cursor"
     );
     assert_eq!(data[0].bill_id, "590908157585625111");

@@ -198,6 +198,24 @@ fn limit_key_expr(ep: &Endpoint, key: &str, fields: &[Field], batch: bool) -> Op
     })
 }
 
+/// The `item_keys` body of a batch: each item's key field.
+fn item_keys_expr(ep: &Endpoint, key: &str, fields: &[Field]) -> Option<String> {
+    let f = fields.iter().find(|f| f.name == key)?;
+    let field = rules::snake(&f.name);
+    let is_enum = matches!(
+        rules::request_scalar(&f.name, f.kind(), ep),
+        Scalar::Enum(_)
+    );
+    Some(match (is_enum, f.required) {
+        (false, true) => format!("self.0.iter().map(|i| i.{field}.as_str()).collect()"),
+        (false, false) => format!("self.0.iter().filter_map(|i| i.{field}.as_deref()).collect()"),
+        (true, true) => format!("self.0.iter().map(|i| i.{field}.as_str()).collect()"),
+        (true, false) => format!(
+            "self.0.iter().filter_map(|i| i.{field}.as_ref().map(|v| v.as_str())).collect()"
+        ),
+    })
+}
+
 fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), String> {
     let name = rules::type_name(ep);
     let rl = ep
@@ -264,6 +282,49 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
     if let Some(op) = rules::order_op(ep) {
         let _ = writeln!(out, "    const ORDER_OP: OrderOp = OrderOp::{op};");
     }
+    let mut extra_key = None;
+    if !rl.additional.is_empty() {
+        let mut items = Vec::new();
+        for a in &rl.additional {
+            let lead = a
+                .applies_to
+                .as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().contains("lead trader"));
+            let (applies, scope) = match (lead, a.rule.as_deref()) {
+                (true, None) => ("LeadTrader", scope),
+                (false, Some("Instrument ID")) => {
+                    let (x, y) = rules::pair_fields(ep).ok_or_else(|| {
+                        format!(
+                            "{}: per-instrument extra limit without pair fields",
+                            ep.path
+                        )
+                    })?;
+                    extra_key = Some(format!(
+                        "Some(crate::request::currency_pair(&self.{}, &self.{}))",
+                        rules::snake(x),
+                        rules::snake(y)
+                    ));
+                    ("Everyone", "UidInstId")
+                }
+                _ => return Err(format!("{}: unmapped extra rate limit {a:?}", ep.path)),
+            };
+            let unit = if a.unit == "orders" {
+                "Orders"
+            } else {
+                "Requests"
+            };
+            items.push(format!(
+                "ExtraLimit {{ limit: RateLimit {{ count: {}, window_ms: {}, unit: LimitUnit::{unit}, scope: LimitScope::{scope} }}, applies: Applies::{applies} }}",
+                a.count,
+                u64::from(a.seconds) * 1000
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "    const EXTRA_LIMITS: &'static [ExtraLimit] = &[{}];",
+            items.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "    type Response = okx_models::api::{module}::{resp};"
@@ -272,6 +333,18 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         let _ = writeln!(
             out,
             "\n    fn limit_key(&self) -> Option<&str> {{\n        {expr}\n    }}"
+        );
+    }
+    if let Some(expr) = extra_key {
+        let _ = writeln!(
+            out,
+            "\n    fn extra_key(&self) -> Option<String> {{\n        {expr}\n    }}"
+        );
+    }
+    if batch && let Some(expr) = key.and_then(|k| item_keys_expr(ep, k, &fields)) {
+        let _ = writeln!(
+            out,
+            "\n    fn item_keys(&self) -> Vec<&str> {{\n        {expr}\n    }}"
         );
     }
     if batch {
@@ -287,43 +360,148 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         );
     }
     out.push_str("}\n\n");
-    if let Some(expr) = cursor_expr(ep, &fields) {
-        let _ = writeln!(
-            out,
-            "impl Paginated for {name} {{\n    fn set_after(&mut self, cursor: Option<String>) {{\n        self.after = cursor;\n    }}\n\n    fn cursor(item: &Self::Response) -> Option<String> {{\n        {expr}\n    }}\n}}\n"
-        );
+    if let Some(code) = paginated_impl(ep, &fields)? {
+        out.push_str(&code);
     }
     Ok(())
 }
 
 /// Whether the endpoint's request type implements `Paginated`.
 pub fn has_cursor(ep: &Endpoint) -> bool {
-    cursor_expr(ep, &ep.request_fields()).is_some()
+    matches!(paginated_impl(ep, &ep.request_fields()), Ok(Some(_)))
 }
 
-/// The `Paginated::cursor` body, when the endpoint pages with `after` and
-/// its cursor field is known.
-fn cursor_expr(ep: &Endpoint, fields: &[Field]) -> Option<String> {
-    let after = fields.iter().find(|f| f.name == "after")?;
-    if after.required || ep.is_batch() {
-        return None;
-    }
-    let wire = rules::cursor_field(ep)?;
+/// Whether the endpoint takes both `after` and `before` (optional), i.e.
+/// is a list OKX pages through.
+pub fn pages_with_cursors(ep: &Endpoint, fields: &[Field]) -> bool {
+    let optional = |n: &str| fields.iter().any(|f| f.name == n && !f.required);
+    ep.method == "GET" && !ep.is_batch() && optional("after") && optional("before")
+}
+
+/// An expression for one cursor value read from `recv`, a response item
+/// (or one of its nested records), as `Option<String>`.
+fn value_expr(ep: &Endpoint, wire: &str, recv: &str, nested: Option<&str>) -> Option<String> {
     let field = rules::snake(wire);
-    Some(match rules::core_response(ep) {
-        Some("Candle") => "Some(item.ts.to_string())".to_owned(),
-        Some("Order") => "Some(item.ord_id.to_string())".to_owned(),
-        Some("Fill" | "Trade") => format!("Some(item.{field}.clone()).filter(|c| !c.is_empty())"),
-        Some(_) => return None,
-        None => {
-            let f = ep.data_fields().iter().find(|f| f.name == wire)?;
-            match rules::response_scalar(&f.name, f.kind(), ep) {
-                Scalar::Int => format!("item.{field}.map(|v| v.to_string())"),
-                Scalar::Str => format!("Some(item.{field}.clone()).filter(|c| !c.is_empty())"),
-                _ => return None,
+    if nested.is_none() {
+        match (rules::core_response(ep), wire) {
+            (Some("Candle" | "Trade"), "ts") => {
+                return Some(format!("Some({recv}.ts.to_string())"));
             }
+            (Some("Order"), "ordId") => return Some(format!("Some({recv}.ord_id.to_string())")),
+            (Some("Fill" | "Trade"), _) => {
+                return Some(format!(
+                    "Some({recv}.{field}.clone()).filter(|c| !c.is_empty())"
+                ));
+            }
+            (Some(_), _) => return None,
+            (None, _) => {}
         }
+    }
+    let fields = ep.data_fields();
+    let fields = match nested {
+        Some(list) => &fields.iter().find(|f| f.name == list)?.children,
+        None => fields,
+    };
+    let f = fields.iter().find(|f| f.name == wire)?;
+    Some(match rules::response_scalar(&f.name, f.kind(), ep) {
+        Scalar::Int => format!("{recv}.{field}.map(|v| v.to_string())"),
+        Scalar::Str => format!("Some({recv}.{field}.clone()).filter(|c| !c.is_empty())"),
+        _ => return None,
     })
+}
+
+/// The `Paginated` impl of a list endpoint; an error when the endpoint
+/// takes `after` and `before` but its cursor is unknown or unreadable.
+fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, String> {
+    if !pages_with_cursors(ep, fields) {
+        return Ok(None);
+    }
+    let name = rules::type_name(ep);
+    let rule = rules::cursor_rule(ep).ok_or_else(|| {
+        format!(
+            "{} takes after/before but has no cursor rule in rules::cursor_rule",
+            ep.path
+        )
+    })?;
+    let unreadable = |f: &str| format!("{}: cursor field {f} is not in the response", ep.path);
+    let read = |wire: &str| -> Result<String, String> {
+        match rule.nested {
+            Some(list) => {
+                let one = value_expr(ep, wire, "r", Some(list)).ok_or_else(|| unreadable(wire))?;
+                let list = rules::snake(list);
+                Ok(format!("item.{list}.iter().filter_map(|r| {one})"))
+            }
+            None => value_expr(ep, wire, "item", None).ok_or_else(|| unreadable(wire)),
+        }
+    };
+    let param = |p: &str| -> Result<String, String> {
+        let f = fields
+            .iter()
+            .find(|f| f.name == p)
+            .ok_or_else(|| format!("{}: no request parameter {p}", ep.path))?;
+        Ok(format!("self.{}.as_deref()", rules::snake(&f.name)))
+    };
+    let value = |wire: &str| -> Result<String, String> {
+        let v = read(wire)?;
+        Ok(match rule.nested {
+            Some(_) => format!("crate::paginate::oldest_cursor({v})"),
+            None => v,
+        })
+    };
+    let cursor = match rule.alt {
+        Some((p, v, other)) => format!(
+            "if {} == Some(\"{v}\") {{\n            {}\n        }} else {{\n            {}\n        }}",
+            param(p)?,
+            value(other)?,
+            value(rule.field)?
+        ),
+        None => value(rule.field)?,
+    };
+    let (after, before) = if rule.inclusive {
+        (
+            "cursor.map(|c| crate::paginate::shift_ms(&c, -1))",
+            "cursor.map(|c| crate::paginate::shift_ms(&c, 1))",
+        )
+    } else {
+        ("cursor", "cursor")
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "impl Paginated for {name} {{");
+    if rule.inclusive {
+        out.push_str(
+            "    // OKX takes `after` and `before` here as inclusive bounds: one\n    // millisecond past the cursor leaves the cursor's own record out.\n",
+        );
+    }
+    let _ = write!(
+        out,
+        "    fn set_after(&mut self, cursor: Option<String>) {{\n        self.after = {after};\n    }}\n\n    fn set_before(&mut self, cursor: Option<String>) {{\n        self.before = {before};\n    }}\n\n"
+    );
+    if fields.iter().any(|f| f.name == "limit" && !f.required) {
+        out.push_str(
+            "    fn page_limit(&self) -> Option<usize> {\n        self.limit.as_deref().and_then(|l| l.parse().ok())\n    }\n\n",
+        );
+    }
+    let _ = write!(
+        out,
+        "    fn cursor(&self, item: &Self::Response) -> Option<String> {{\n        {cursor}\n    }}\n"
+    );
+    if rule.nested.is_some() {
+        let _ = write!(
+            out,
+            "\n    fn newest_cursor(&self, item: &Self::Response) -> Option<String> {{\n        crate::paginate::newest_cursor({})\n    }}\n",
+            read(rule.field)?
+        );
+    }
+    if let Some((p, v)) = rule.no_before {
+        let _ = write!(
+            out,
+            "\n    fn check_before(&self) -> Result<(), crate::Invalid> {{\n        if {} == Some(\"{v}\") {{\n            return Err(crate::Invalid::Pagination(\"{} pages by timestamp with {p}={v}, where OKX refuses `before`\"));\n        }}\n        Ok(())\n    }}\n",
+            param(p)?,
+            ep.path
+        );
+    }
+    out.push_str("}\n\n");
+    Ok(Some(out))
 }
 
 pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<String, String> {
@@ -339,7 +517,14 @@ pub fn module_file(group: &str, module: &str, eps: &[&Endpoint]) -> Result<Strin
         out.push_str("use rust_decimal::Decimal;\n");
     }
     out.push_str("use serde::Serialize;\n\n");
-    let mut imports = vec!["LimitScope", "LimitUnit", "Method"];
+    let mut imports = vec![];
+    if body.contains("Applies::") {
+        imports.push("Applies");
+    }
+    if body.contains("ExtraLimit {") {
+        imports.push("ExtraLimit");
+    }
+    imports.extend(["LimitScope", "LimitUnit", "Method"]);
     if body.contains("OrderOp::") {
         imports.push("OrderOp");
     }
@@ -391,6 +576,8 @@ pub fn mod_file(eps: &[Endpoint]) -> String {
          \x20   pub type_name: &'static str,\n\
          \x20   /// Whether requests are signed.\n\
          \x20   pub signed: bool,\n\
+         \x20   /// Whether the type implements [`Paginated`](crate::Paginated).\n\
+         \x20   pub paginated: bool,\n\
          }\n\n\
          /// Every implemented endpoint, in catalog order.\n\
          pub const CATALOG: &[EndpointInfo] = &[\n",
@@ -400,11 +587,12 @@ pub fn mod_file(eps: &[Endpoint]) -> String {
         let signed = !matches!(module, "market" | "public" | "rubik");
         let _ = writeln!(
             out,
-            "    EndpointInfo {{ group: \"{}\", method: Method::{}, path: \"{}\", type_name: \"{module}::{}\", signed: {signed} }},",
+            "    EndpointInfo {{ group: \"{}\", method: Method::{}, path: \"{}\", type_name: \"{module}::{}\", signed: {signed}, paginated: {} }},",
             ep.group,
             if ep.method == "GET" { "Get" } else { "Post" },
             ep.path,
-            rules::type_name(ep)
+            rules::type_name(ep),
+            has_cursor(ep)
         );
     }
     out.push_str("];\n");

@@ -266,10 +266,39 @@ pub fn scope_of(rule: &str) -> Result<(&'static str, Option<&'static str>), Stri
     })
 }
 
-/// The response field that is the `after` cursor of a list endpoint (OKX
-/// pages back in time with it). Only endpoints whose cursor is clear from
-/// the docs are listed; the others page by hand.
-pub fn cursor_field(ep: &Endpoint) -> Option<&'static str> {
+/// How a list endpoint's `after` / `before` cursor is read from its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CursorRule {
+    /// The response field holding the cursor.
+    pub field: &'static str,
+    /// `(parameter, value, field)`: with the request parameter at that
+    /// value, the endpoint pages by this other field instead.
+    pub alt: Option<(&'static str, &'static str, &'static str)>,
+    /// The cursor sits in the items of this array field (one response item
+    /// holds several records).
+    pub nested: Option<&'static str>,
+    /// `after` / `before` are inclusive millisecond bounds, not exclusive
+    /// cursors.
+    pub inclusive: bool,
+    /// `(parameter, value)`: with it, OKX refuses `before`.
+    pub no_before: Option<(&'static str, &'static str)>,
+}
+
+const fn plain(field: &'static str) -> CursorRule {
+    CursorRule {
+        field,
+        alt: None,
+        nested: None,
+        inclusive: false,
+        no_before: None,
+    }
+}
+
+/// The cursor of every covered list endpoint that takes `after` and
+/// `before`, checked against the docs' parameter and response tables (OKX
+/// pages back in time with `after`). The codegen refuses an endpoint with
+/// both parameters that is missing here.
+pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
     if ep.method != "GET" {
         return None;
     }
@@ -277,21 +306,44 @@ pub fn cursor_field(ep: &Endpoint) -> Option<&'static str> {
     Some(match p {
         "/api/v5/account/positions-history"
         | "/api/v5/trade/easy-convert-history"
-        | "/api/v5/trade/one-click-repay-history" => "uTime",
+        | "/api/v5/trade/one-click-repay-history" => plain("uTime"),
         "/api/v5/account/bills"
         | "/api/v5/account/bills-archive"
         | "/api/v5/trade/fills"
         | "/api/v5/trade/fills-history"
-        | "/api/v5/asset/bills"
-        | "/api/v5/asset/bills-history"
         | "/api/v5/asset/subaccount/bills"
-        | "/api/v5/asset/subaccount/managed-subaccount-bills" => "billId",
+        | "/api/v5/asset/subaccount/managed-subaccount-bills" => plain("billId"),
+        // `pagingType` 1 (the default) pages by `ts`, 2 by `billId`.
+        "/api/v5/asset/bills" | "/api/v5/asset/bills-history" => CursorRule {
+            alt: Some(("pagingType", "2", "billId")),
+            ..plain("ts")
+        },
         "/api/v5/trade/orders-pending"
         | "/api/v5/trade/orders-history"
-        | "/api/v5/trade/orders-history-archive" => "ordId",
-        "/api/v5/trade/orders-algo-pending" | "/api/v5/trade/orders-algo-history" => "algoId",
-        "/api/v5/market/history-trades" => "tradeId",
-        "/api/v5/public/funding-rate-history" => "fundingTime",
+        | "/api/v5/trade/orders-history-archive" => plain("ordId"),
+        "/api/v5/trade/orders-algo-pending" | "/api/v5/trade/orders-algo-history" => {
+            plain("algoId")
+        }
+        // `type` 1 (the default) pages by `tradeId`, 2 by `ts`, where OKX
+        // refuses `before` (50039).
+        "/api/v5/market/history-trades" => CursorRule {
+            alt: Some(("type", "2", "ts")),
+            no_before: Some(("type", "2")),
+            ..plain("tradeId")
+        },
+        "/api/v5/public/funding-rate-history" => plain("fundingTime"),
+        "/api/v5/public/economic-calendar" => plain("date"),
+        "/api/v5/public/insurance-fund" => CursorRule {
+            nested: Some("details"),
+            ..plain("ts")
+        },
+        // Documented as inclusive time bounds on the creation time.
+        "/api/v5/fiat/deposit-order-history" | "/api/v5/fiat/withdrawal-order-history" => {
+            CursorRule {
+                inclusive: true,
+                ..plain("cTime")
+            }
+        }
         "/api/v5/account/interest-accrued"
         | "/api/v5/account/spot-borrow-repay-history"
         | "/api/v5/trade/one-click-repay-history-v2"
@@ -300,10 +352,21 @@ pub fn cursor_field(ep: &Endpoint) -> Option<&'static str> {
         | "/api/v5/public/premium-history"
         | "/api/v5/asset/deposit-history"
         | "/api/v5/asset/withdrawal-history"
-        | "/api/v5/asset/convert/history" => "ts",
-        _ if is_candles(ep) => "ts",
+        | "/api/v5/asset/convert/history"
+        | "/api/v5/users/subaccount/list" => plain("ts"),
+        _ if is_candles(ep) => plain("ts"),
         _ => return None,
     })
+}
+
+/// The request fields naming the currency pair that keys an endpoint's
+/// per-"Instrument ID" secondary limit (convert and fiat quotes).
+pub fn pair_fields(ep: &Endpoint) -> Option<(&'static str, &'static str)> {
+    match ep.path.as_str() {
+        "/api/v5/asset/convert/estimate-quote" => Some(("baseCcy", "quoteCcy")),
+        "/api/v5/fiat/buy-sell/quote" => Some(("fromCcy", "toCcy")),
+        _ => None,
+    }
 }
 
 /// Candle endpoints: their items are sorted oldest-first for the user.

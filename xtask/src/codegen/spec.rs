@@ -34,6 +34,23 @@ pub struct RateLimit {
     pub period: Option<String>,
     pub unit: String,
     pub rule: Option<String>,
+    /// Secondary limits on the same page (lead traders, per pair).
+    #[serde(default)]
+    pub additional: Vec<AdditionalLimit>,
+}
+
+/// A secondary "Rate limit" line of an endpoint's page.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AdditionalLimit {
+    pub count: u32,
+    pub seconds: u32,
+    pub unit: String,
+    /// Its own rule, when it has one.
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// Whom it is for ("lead trader lead instruments for Copy Trading").
+    #[serde(default)]
+    pub applies_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

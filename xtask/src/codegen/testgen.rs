@@ -310,7 +310,7 @@ fn emit_test(out: &mut String, ep: &Endpoint, sample: &Value) {
     if super::requests::has_cursor(ep) {
         let _ = writeln!(
             out,
-            "    assert!(<api::{module}::{name} as Paginated>::cursor(&data[0]).is_some(), \"the sample item has a cursor\");"
+            "    assert!(Paginated::cursor(&req, &data[0]).is_some(), \"the sample item has a cursor\");"
         );
     }
     let item = sample.get("data").and_then(|d| d.get(0));

@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request};
+use crate::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request,
+};
 
 /// `POST /api/v5/trade/order-algo`: Place algo order.
 ///
@@ -561,6 +563,15 @@ impl Request for PlaceAlgoOrder {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 1,
+            window_ms: 2000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::algo::PlaceAlgoOrderResponse;
 
     fn limit_key(&self) -> Option<&str> {
@@ -621,6 +632,10 @@ impl Request for CancelAlgos {
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -1092,7 +1107,15 @@ impl Paginated for GetOrdersAlgoPending {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.algo_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -1204,7 +1227,15 @@ impl Paginated for GetOrdersAlgoHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.algo_id.clone()).filter(|c| !c.is_empty())
     }
 }

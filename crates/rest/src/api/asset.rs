@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
+use crate::{Applies, ExtraLimit, LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 
 /// `GET /api/v5/asset/currencies`: Get currencies.
 ///
@@ -412,8 +412,20 @@ impl Paginated for GetBills {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
-        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        if self.paging_type.as_deref() == Some("2") {
+            Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+        } else {
+            item.ts.map(|v| v.to_string())
+        }
     }
 }
 
@@ -520,8 +532,20 @@ impl Paginated for GetBillsHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
-        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        if self.paging_type.as_deref() == Some("2") {
+            Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+        } else {
+            item.ts.map(|v| v.to_string())
+        }
     }
 }
 
@@ -677,7 +701,15 @@ impl Paginated for GetDepositHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -1027,7 +1059,15 @@ impl Paginated for GetWithdrawalHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -1335,7 +1375,23 @@ impl Request for ConvertEstimateQuote {
         unit: LimitUnit::Requests,
         scope: LimitScope::Uid,
     };
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 1,
+            window_ms: 5000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstId,
+        },
+        applies: Applies::Everyone,
+    }];
     type Response = okx_models::api::asset::ConvertEstimateQuoteResponse;
+
+    fn extra_key(&self) -> Option<String> {
+        Some(crate::request::currency_pair(
+            &self.base_ccy,
+            &self.quote_ccy,
+        ))
+    }
 }
 
 /// `POST /api/v5/asset/convert/trade`: Convert trade.
@@ -1499,7 +1555,15 @@ impl Paginated for GetConvertHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -1735,6 +1799,26 @@ impl Request for GetFiatWithdrawalOrderHistory {
     type Response = okx_models::api::asset::GetFiatWithdrawalOrderHistoryResponse;
 }
 
+impl Paginated for GetFiatWithdrawalOrderHistory {
+    // OKX takes `after` and `before` here as inclusive bounds: one
+    // millisecond past the cursor leaves the cursor's own record out.
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.c_time.map(|v| v.to_string())
+    }
+}
+
 /// `GET /api/v5/fiat/withdrawal`: Get withdrawal order detail.
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
@@ -1853,6 +1937,26 @@ impl Request for GetFiatDepositOrderHistory {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::asset::GetFiatDepositOrderHistoryResponse;
+}
+
+impl Paginated for GetFiatDepositOrderHistory {
+    // OKX takes `after` and `before` here as inclusive bounds: one
+    // millisecond past the cursor leaves the cursor's own record out.
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.c_time.map(|v| v.to_string())
+    }
 }
 
 /// `GET /api/v5/fiat/deposit`: Get deposit order detail.
@@ -1999,7 +2103,20 @@ impl Request for FiatBuySellQuote {
         unit: LimitUnit::Requests,
         scope: LimitScope::Uid,
     };
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 1,
+            window_ms: 5000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstId,
+        },
+        applies: Applies::Everyone,
+    }];
     type Response = okx_models::api::asset::FiatBuySellQuoteResponse;
+
+    fn extra_key(&self) -> Option<String> {
+        Some(crate::request::currency_pair(&self.from_ccy, &self.to_ccy))
+    }
 }
 
 /// `POST /api/v5/fiat/buy-sell/trade`: Buy/sell trade.

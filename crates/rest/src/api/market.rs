@@ -245,7 +245,15 @@ impl Paginated for GetCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -331,7 +339,15 @@ impl Paginated for GetHistoryCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -455,8 +471,29 @@ impl Paginated for GetHistoryTrades {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
-        Some(item.trade_id.clone()).filter(|c| !c.is_empty())
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        if self.r#type.as_deref() == Some("2") {
+            Some(item.ts.to_string())
+        } else {
+            Some(item.trade_id.clone()).filter(|c| !c.is_empty())
+        }
+    }
+
+    fn check_before(&self) -> Result<(), crate::Invalid> {
+        if self.r#type.as_deref() == Some("2") {
+            return Err(crate::Invalid::Pagination(
+                "/api/v5/market/history-trades pages by timestamp with type=2, where OKX refuses `before`",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -843,7 +880,15 @@ impl Paginated for GetIndexCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -929,7 +974,15 @@ impl Paginated for GetHistoryIndexCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -1015,7 +1068,15 @@ impl Paginated for GetMarkPriceCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }
@@ -1101,7 +1162,15 @@ impl Paginated for GetHistoryMarkPriceCandles {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
 }

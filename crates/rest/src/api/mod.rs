@@ -41,6 +41,8 @@ pub struct EndpointInfo {
     pub type_name: &'static str,
     /// Whether requests are signed.
     pub signed: bool,
+    /// Whether the type implements [`Paginated`](crate::Paginated).
+    pub paginated: bool,
 }
 
 /// Every implemented endpoint, in catalog order.
@@ -51,6 +53,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/instruments",
         type_name: "account::GetInstruments",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -58,6 +61,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/balance",
         type_name: "account::GetBalance",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -65,6 +69,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/positions",
         type_name: "account::GetPositions",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -72,6 +77,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/positions-history",
         type_name: "account::GetPositionsHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading account",
@@ -79,6 +85,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/account-position-risk",
         type_name: "account::GetAccountPositionRisk",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -86,6 +93,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/bills",
         type_name: "account::GetBills",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading account",
@@ -93,6 +101,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/bills-archive",
         type_name: "account::GetBillsArchive",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading account",
@@ -100,6 +109,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/bills-history-archive",
         type_name: "account::ApplyBillsHistoryArchive",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -107,6 +117,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/bills-history-archive",
         type_name: "account::GetBillsHistoryArchive",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -114,6 +125,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/config",
         type_name: "account::GetConfig",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -121,6 +133,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-position-mode",
         type_name: "account::SetPositionMode",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -128,6 +141,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-leverage",
         type_name: "account::SetLeverage",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -135,6 +149,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/max-size",
         type_name: "account::GetMaxSize",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -142,6 +157,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/max-avail-size",
         type_name: "account::GetMaxAvailSize",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -149,6 +165,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/position/margin-balance",
         type_name: "account::PositionMarginBalance",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -156,6 +173,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/leverage-info",
         type_name: "account::GetLeverageInfo",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -163,6 +181,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/adjust-leverage-info",
         type_name: "account::GetAdjustLeverageInfo",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -170,6 +189,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/max-loan",
         type_name: "account::GetMaxLoan",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -177,6 +197,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/trade-fee",
         type_name: "account::GetTradeFee",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -184,6 +205,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/interest-accrued",
         type_name: "account::GetInterestAccrued",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading account",
@@ -191,6 +213,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/interest-rate",
         type_name: "account::GetInterestRate",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -198,6 +221,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-greeks",
         type_name: "account::SetGreeks",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -205,6 +229,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-isolated-mode",
         type_name: "account::SetIsolatedMode",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -212,6 +237,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/max-withdrawal",
         type_name: "account::GetMaxWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -219,6 +245,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/risk-state",
         type_name: "account::GetRiskState",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -226,6 +253,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/interest-limits",
         type_name: "account::GetInterestLimits",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -233,6 +261,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/spot-manual-borrow-repay",
         type_name: "account::SpotManualBorrowRepay",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -240,6 +269,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-auto-repay",
         type_name: "account::SetAutoRepay",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -247,6 +277,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/spot-borrow-repay-history",
         type_name: "account::GetSpotBorrowRepayHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading account",
@@ -254,6 +285,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/position-builder",
         type_name: "account::PositionBuilder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -261,6 +293,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/position-builder-graph",
         type_name: "account::PositionBuilderGraph",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -268,6 +301,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-riskOffset-amt",
         type_name: "account::SetRiskOffsetAmt",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -275,6 +309,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/greeks",
         type_name: "account::GetGreeks",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -282,6 +317,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/position-tiers",
         type_name: "account::GetPositionTiers",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -289,6 +325,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/activate-option",
         type_name: "account::ActivateOption",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -296,6 +333,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-auto-loan",
         type_name: "account::SetAutoLoan",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -303,6 +341,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/account-level-switch-preset",
         type_name: "account::AccountLevelSwitchPreset",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -310,6 +349,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-account-switch-precheck",
         type_name: "account::GetSetAccountSwitchPrecheck",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -317,6 +357,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-account-level",
         type_name: "account::SetAccountLevel",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -324,6 +365,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-collateral-assets",
         type_name: "account::SetCollateralAssets",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -331,6 +373,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/collateral-assets",
         type_name: "account::GetCollateralAssets",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -338,6 +381,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/mmp-reset",
         type_name: "account::MmpReset",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -345,6 +389,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/mmp-config",
         type_name: "account::SetMmpConfig",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -352,6 +397,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/mmp-config",
         type_name: "account::GetMmpConfig",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -359,6 +405,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/move-positions",
         type_name: "account::MovePositions",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -366,6 +413,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/move-positions-history",
         type_name: "account::GetMovePositionsHistory",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading account",
@@ -373,6 +421,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/set-auto-earn",
         type_name: "account::SetAutoEarn",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -380,6 +429,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/order",
         type_name: "trade::PlaceOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -387,6 +437,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/batch-orders",
         type_name: "trade::PlaceBatchOrders",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -394,6 +445,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/cancel-order",
         type_name: "trade::CancelOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -401,6 +453,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/cancel-batch-orders",
         type_name: "trade::CancelBatchOrders",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -408,6 +461,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/amend-order",
         type_name: "trade::AmendOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -415,6 +469,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/amend-batch-orders",
         type_name: "trade::AmendBatchOrders",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -422,6 +477,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/close-position",
         type_name: "trade::ClosePosition",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -429,6 +485,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/order",
         type_name: "trade::GetOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -436,6 +493,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/orders-pending",
         type_name: "trade::GetOrdersPending",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -443,6 +501,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/orders-history",
         type_name: "trade::GetOrdersHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -450,6 +509,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/orders-history-archive",
         type_name: "trade::GetOrdersHistoryArchive",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -457,6 +517,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/fills",
         type_name: "trade::GetFills",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -464,6 +525,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/fills-history",
         type_name: "trade::GetFillsHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -471,6 +533,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/easy-convert-currency-list",
         type_name: "trade::GetEasyConvertCurrencyList",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -478,6 +541,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/easy-convert",
         type_name: "trade::EasyConvert",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -485,6 +549,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/easy-convert-history",
         type_name: "trade::GetEasyConvertHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -492,6 +557,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay-currency-list",
         type_name: "trade::GetOneClickRepayCurrencyList",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -499,6 +565,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay",
         type_name: "trade::OneClickRepay",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -506,6 +573,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay-history",
         type_name: "trade::GetOneClickRepayHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -513,6 +581,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay-currency-list-v2",
         type_name: "trade::GetOneClickRepayCurrencyListV2",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -520,6 +589,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay-v2",
         type_name: "trade::OneClickRepayV2",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -527,6 +597,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/one-click-repay-history-v2",
         type_name: "trade::GetOneClickRepayHistoryV2",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trade",
@@ -534,6 +605,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/mass-cancel",
         type_name: "trade::MassCancel",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -541,6 +613,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/cancel-all-after",
         type_name: "trade::CancelAllAfter",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -548,6 +621,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/account-rate-limit",
         type_name: "trade::GetAccountRateLimit",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trade",
@@ -555,6 +629,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/order-precheck",
         type_name: "trade::OrderPrecheck",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -562,6 +637,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/order-algo",
         type_name: "algo::PlaceAlgoOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -569,6 +645,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/cancel-algos",
         type_name: "algo::CancelAlgos",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -576,6 +653,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/amend-algos",
         type_name: "algo::AmendAlgos",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -583,6 +661,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/order-algo",
         type_name: "algo::GetAlgoOrder",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -590,6 +669,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/orders-algo-pending",
         type_name: "algo::GetOrdersAlgoPending",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Algo orders",
@@ -597,6 +677,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/trade/orders-algo-history",
         type_name: "algo::GetOrdersAlgoHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -604,6 +685,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/tickers",
         type_name: "market::GetTickers",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -611,6 +693,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/ticker",
         type_name: "market::GetTicker",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -618,6 +701,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/books",
         type_name: "market::GetBooks",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -625,6 +709,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/books-full",
         type_name: "market::GetBooksFull",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -632,6 +717,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/candles",
         type_name: "market::GetCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -639,6 +725,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/history-candles",
         type_name: "market::GetHistoryCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -646,6 +733,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/trades",
         type_name: "market::GetTrades",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -653,6 +741,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/history-trades",
         type_name: "market::GetHistoryTrades",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -660,6 +749,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/option/instrument-family-trades",
         type_name: "market::GetOptionInstrumentFamilyTrades",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -667,6 +757,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/option-trades",
         type_name: "market::GetOptionTrades",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -674,6 +765,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/platform-24-volume",
         type_name: "market::GetPlatform24Volume",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -681,6 +773,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/call-auction-details",
         type_name: "market::GetCallAuctionDetails",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -688,6 +781,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/block-tickers",
         type_name: "market::GetBlockTickers",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -695,6 +789,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/block-ticker",
         type_name: "market::GetBlockTicker",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -702,6 +797,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/block-trades",
         type_name: "market::GetBlockTrades",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -709,6 +805,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/instruments",
         type_name: "public::GetInstruments",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -716,6 +813,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/estimated-price",
         type_name: "public::GetEstimatedPrice",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -723,6 +821,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/delivery-exercise-history",
         type_name: "public::GetDeliveryExerciseHistory",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Public data",
@@ -730,6 +829,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/estimated-settlement-info",
         type_name: "public::GetEstimatedSettlementInfo",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -737,6 +837,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/settlement-history",
         type_name: "public::GetSettlementHistory",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Public data",
@@ -744,6 +845,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/funding-rate",
         type_name: "public::GetFundingRate",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -751,6 +853,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/funding-rate-history",
         type_name: "public::GetFundingRateHistory",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Public data",
@@ -758,6 +861,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/open-interest",
         type_name: "public::GetOpenInterest",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -765,6 +869,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/price-limit",
         type_name: "public::GetPriceLimit",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -772,6 +877,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/opt-summary",
         type_name: "public::GetOptSummary",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -779,6 +885,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/discount-rate-interest-free-quota",
         type_name: "public::GetDiscountRateInterestFreeQuota",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -786,6 +893,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/time",
         type_name: "public::GetSystemTime",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -793,6 +901,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/mark-price",
         type_name: "public::GetMarkPrice",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -800,6 +909,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/position-tiers",
         type_name: "public::GetPositionTiers",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -807,6 +917,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/interest-rate-loan-quota",
         type_name: "public::GetInterestRateLoanQuota",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -814,6 +925,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/underlying",
         type_name: "public::GetUnderlying",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -821,6 +933,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/insurance-fund",
         type_name: "public::GetInsuranceFund",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Public data",
@@ -828,6 +941,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/convert-contract-coin",
         type_name: "public::GetConvertContractCoin",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -835,6 +949,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/instrument-tick-bands",
         type_name: "public::GetInstrumentTickBands",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -842,6 +957,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/premium-history",
         type_name: "public::GetPremiumHistory",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -849,6 +965,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/index-tickers",
         type_name: "market::GetIndexTickers",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -856,6 +973,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/index-candles",
         type_name: "market::GetIndexCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -863,6 +981,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/history-index-candles",
         type_name: "market::GetHistoryIndexCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -870,6 +989,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/mark-price-candles",
         type_name: "market::GetMarkPriceCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -877,6 +997,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/history-mark-price-candles",
         type_name: "market::GetHistoryMarkPriceCandles",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Market data",
@@ -884,6 +1005,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/exchange-rate",
         type_name: "market::GetExchangeRate",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Market data",
@@ -891,6 +1013,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/market/index-components",
         type_name: "market::GetIndexComponents",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Public data",
@@ -898,6 +1021,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/public/economic-calendar",
         type_name: "public::GetEconomicCalendar",
         signed: false,
+        paginated: true,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -905,6 +1029,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/trading-data/support-coin",
         type_name: "rubik::GetTradingDataSupportCoin",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -912,6 +1037,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/open-interest-history",
         type_name: "rubik::GetContractsOpenInterestHistory",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -919,6 +1045,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/taker-volume",
         type_name: "rubik::GetTakerVolume",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -926,6 +1053,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/taker-volume-contract",
         type_name: "rubik::GetTakerVolumeContract",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -933,6 +1061,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/margin/loan-ratio",
         type_name: "rubik::GetMarginLoanRatio",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -940,6 +1069,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader",
         type_name: "rubik::GetContractsLongShortAccountRatioContractTopTrader",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -947,6 +1077,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader",
         type_name: "rubik::GetContractsLongShortPositionRatioContractTopTrader",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -954,6 +1085,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract",
         type_name: "rubik::GetContractsLongShortAccountRatioContract",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -961,6 +1093,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/long-short-account-ratio",
         type_name: "rubik::GetContractsLongShortAccountRatio",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -968,6 +1101,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/contracts/open-interest-volume",
         type_name: "rubik::GetContractsOpenInterestVolume",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -975,6 +1109,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/option/open-interest-volume",
         type_name: "rubik::GetOptionOpenInterestVolume",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -982,6 +1117,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/option/open-interest-volume-ratio",
         type_name: "rubik::GetOptionOpenInterestVolumeRatio",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -989,6 +1125,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/option/open-interest-volume-expiry",
         type_name: "rubik::GetOptionOpenInterestVolumeExpiry",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -996,6 +1133,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/option/open-interest-volume-strike",
         type_name: "rubik::GetOptionOpenInterestVolumeStrike",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Trading statistics",
@@ -1003,6 +1141,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/rubik/stat/option/taker-block-volume",
         type_name: "rubik::GetOptionTakerBlockVolume",
         signed: false,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1010,6 +1149,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/currencies",
         type_name: "asset::GetCurrencies",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1017,6 +1157,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/balances",
         type_name: "asset::GetFundingBalances",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1024,6 +1165,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/non-tradable-assets",
         type_name: "asset::GetNonTradableAssets",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1031,6 +1173,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/asset-valuation",
         type_name: "asset::GetAssetValuation",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1038,6 +1181,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/transfer",
         type_name: "asset::FundsTransfer",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1045,6 +1189,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/transfer-state",
         type_name: "asset::GetTransferState",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1052,6 +1197,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/bills",
         type_name: "asset::GetBills",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1059,6 +1205,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/bills-history",
         type_name: "asset::GetBillsHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1066,6 +1213,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/deposit-address",
         type_name: "asset::GetDepositAddress",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1073,6 +1221,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/deposit-history",
         type_name: "asset::GetDepositHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1080,6 +1229,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/withdrawal",
         type_name: "asset::Withdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1087,6 +1237,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/cancel-withdrawal",
         type_name: "asset::CancelWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1094,6 +1245,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/withdrawal-history",
         type_name: "asset::GetWithdrawalHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1101,6 +1253,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/deposit-withdraw-status",
         type_name: "asset::GetDepositWithdrawStatus",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1108,6 +1261,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/exchange-list",
         type_name: "asset::GetExchangeList",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1115,6 +1269,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/monthly-statement",
         type_name: "asset::ApplyMonthlyStatement",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1122,6 +1277,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/monthly-statement",
         type_name: "asset::GetMonthlyStatement",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1129,6 +1285,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/convert/currencies",
         type_name: "asset::GetConvertCurrencies",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1136,6 +1293,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/convert/currency-pair",
         type_name: "asset::GetConvertCurrencyPair",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1143,6 +1301,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/convert/estimate-quote",
         type_name: "asset::ConvertEstimateQuote",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1150,6 +1309,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/convert/trade",
         type_name: "asset::ConvertTrade",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1157,6 +1317,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/convert/history",
         type_name: "asset::GetConvertHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1164,6 +1325,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/deposit-payment-methods",
         type_name: "asset::GetFiatDepositPaymentMethods",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1171,6 +1333,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/withdrawal-payment-methods",
         type_name: "asset::GetFiatWithdrawalPaymentMethods",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1178,6 +1341,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/create-withdrawal",
         type_name: "asset::FiatCreateWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1185,6 +1349,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/cancel-withdrawal",
         type_name: "asset::FiatCancelWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1192,6 +1357,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/withdrawal-order-history",
         type_name: "asset::GetFiatWithdrawalOrderHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1199,6 +1365,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/withdrawal",
         type_name: "asset::GetFiatWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1206,6 +1373,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/deposit-order-history",
         type_name: "asset::GetFiatDepositOrderHistory",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1213,6 +1381,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/deposit",
         type_name: "asset::GetFiatDeposit",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1220,6 +1389,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/buy-sell/currencies",
         type_name: "asset::GetFiatBuySellCurrencies",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1227,6 +1397,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/buy-sell/currency-pair",
         type_name: "asset::GetFiatBuySellCurrencyPair",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1234,6 +1405,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/buy-sell/quote",
         type_name: "asset::FiatBuySellQuote",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1241,6 +1413,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/buy-sell/trade",
         type_name: "asset::FiatBuySellTrade",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Funding / asset",
@@ -1248,6 +1421,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/fiat/buy-sell/history",
         type_name: "asset::GetFiatBuySellHistory",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1255,6 +1429,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/list",
         type_name: "subaccount::GetSubaccountList",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1262,6 +1437,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/create-subaccount",
         type_name: "subaccount::SubaccountCreateSubaccount",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1269,6 +1445,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/apikey",
         type_name: "subaccount::CreateSubaccountApikey",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1276,6 +1453,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/apikey",
         type_name: "subaccount::GetSubaccountApikey",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1283,6 +1461,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/modify-apikey",
         type_name: "subaccount::SubaccountModifyApikey",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1290,6 +1469,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/delete-apikey",
         type_name: "subaccount::SubaccountDeleteApikey",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1297,6 +1477,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/subaccount/balances",
         type_name: "subaccount::GetSubaccountTradingBalances",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1304,6 +1485,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/subaccount/balances",
         type_name: "subaccount::GetSubaccountFundingBalances",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1311,6 +1493,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/account/subaccount/max-withdrawal",
         type_name: "subaccount::GetSubaccountMaxWithdrawal",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1318,6 +1501,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/subaccount/bills",
         type_name: "subaccount::GetSubaccountBills",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1325,6 +1509,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/subaccount/managed-subaccount-bills",
         type_name: "subaccount::GetSubaccountManagedSubaccountBills",
         signed: true,
+        paginated: true,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1332,6 +1517,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/asset/subaccount/transfer",
         type_name: "subaccount::SubaccountTransfer",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1339,6 +1525,7 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/subaccount/set-transfer-out",
         type_name: "subaccount::SubaccountSetTransferOut",
         signed: true,
+        paginated: false,
     },
     EndpointInfo {
         group: "Sub-account",
@@ -1346,5 +1533,6 @@ pub const CATALOG: &[EndpointInfo] = &[
         path: "/api/v5/users/entrust-subaccount-list",
         type_name: "subaccount::GetEntrustSubaccountList",
         signed: true,
+        paginated: false,
     },
 ];

@@ -174,7 +174,15 @@ impl Paginated for GetDeliveryExerciseHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -286,7 +294,15 @@ impl Paginated for GetSettlementHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -398,7 +414,15 @@ impl Paginated for GetFundingRateHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.funding_time.map(|v| v.to_string())
     }
 }
@@ -891,6 +915,36 @@ impl Request for GetInsuranceFund {
     type Response = okx_models::api::public::GetInsuranceFundResponse;
 }
 
+impl Paginated for GetInsuranceFund {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        crate::paginate::oldest_cursor(
+            item.details
+                .iter()
+                .filter_map(|r| r.ts.map(|v| v.to_string())),
+        )
+    }
+
+    fn newest_cursor(&self, item: &Self::Response) -> Option<String> {
+        crate::paginate::newest_cursor(
+            item.details
+                .iter()
+                .filter_map(|r| r.ts.map(|v| v.to_string())),
+        )
+    }
+}
+
 /// `GET /api/v5/public/convert-contract-coin`: Unit convert.
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
@@ -1079,7 +1133,15 @@ impl Paginated for GetPremiumHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }
@@ -1160,4 +1222,22 @@ impl Request for GetEconomicCalendar {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::public::GetEconomicCalendarResponse;
+}
+
+impl Paginated for GetEconomicCalendar {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.date.map(|v| v.to_string())
+    }
 }

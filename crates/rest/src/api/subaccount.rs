@@ -85,6 +85,24 @@ impl Request for GetSubaccountList {
     type Response = okx_models::api::subaccount::GetSubaccountListResponse;
 }
 
+impl Paginated for GetSubaccountList {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.ts.map(|v| v.to_string())
+    }
+}
+
 /// `POST /api/v5/users/subaccount/create-subaccount`: Create sub-account.
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
@@ -555,7 +573,15 @@ impl Paginated for GetSubaccountBills {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -663,7 +689,15 @@ impl Paginated for GetSubaccountManagedSubaccountBills {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }

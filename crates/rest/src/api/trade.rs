@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request};
+use crate::{
+    Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, Paginated, RateLimit, Request,
+};
 
 /// `POST /api/v5/trade/order`: Place order.
 ///
@@ -350,6 +352,15 @@ impl Request for PlaceOrder {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::PlaceOrderResponse;
 
     fn limit_key(&self) -> Option<&str> {
@@ -718,10 +729,23 @@ impl Request for PlaceBatchOrders {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Orders,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::PlaceBatchOrdersResponse;
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -855,6 +879,10 @@ impl Request for CancelBatchOrders {
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -1159,6 +1187,15 @@ impl Request for AmendOrder {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Requests,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::AmendOrderResponse;
 
     fn limit_key(&self) -> Option<&str> {
@@ -1481,10 +1518,23 @@ impl Request for AmendBatchOrders {
         scope: LimitScope::UidInstIdOrFamily,
     };
     const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = &[ExtraLimit {
+        limit: RateLimit {
+            count: 4,
+            window_ms: 2000,
+            unit: LimitUnit::Orders,
+            scope: LimitScope::UidInstIdOrFamily,
+        },
+        applies: Applies::LeadTrader,
+    }];
     type Response = okx_models::api::trade::AmendBatchOrdersResponse;
 
     fn limit_key(&self) -> Option<&str> {
         self.0.first().map(|i| i.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|i| i.inst_id.as_str()).collect()
     }
 
     fn cost(&self) -> u32 {
@@ -1751,7 +1801,15 @@ impl Paginated for GetOrdersPending {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -1893,7 +1951,15 @@ impl Paginated for GetOrdersHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -2035,7 +2101,15 @@ impl Paginated for GetOrdersHistoryArchive {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ord_id.to_string())
     }
 }
@@ -2173,7 +2247,15 @@ impl Paginated for GetFills {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -2305,7 +2387,15 @@ impl Paginated for GetFillsHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.bill_id.clone()).filter(|c| !c.is_empty())
     }
 }
@@ -2455,7 +2545,15 @@ impl Paginated for GetEasyConvertHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.u_time.map(|v| v.to_string())
     }
 }
@@ -2595,7 +2693,15 @@ impl Paginated for GetOneClickRepayHistory {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.u_time.map(|v| v.to_string())
     }
 }
@@ -2725,7 +2831,15 @@ impl Paginated for GetOneClickRepayHistoryV2 {
         self.after = cursor;
     }
 
-    fn cursor(item: &Self::Response) -> Option<String> {
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.ts.map(|v| v.to_string())
     }
 }

@@ -22,6 +22,7 @@
 //! ```
 
 mod bodies;
+mod lists;
 mod orders;
 mod respond;
 pub mod samples;
@@ -33,6 +34,7 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
+pub use bodies::{CANDLES_NEWEST, CANDLES_TOTAL};
 pub use orders::{MockOrder, OrderRule};
 
 /// The API key the look-alike accepts.
@@ -102,6 +104,7 @@ pub(crate) struct State {
     pub(crate) limits: HashMap<String, Limit>,
     pub(crate) hits: HashMap<String, Vec<(std::time::Instant, u32)>>,
     pub(crate) overrides: HashMap<(String, String), (u16, String)>,
+    pub(crate) lists: HashMap<String, lists::List>,
 }
 
 pub(crate) type Shared = Arc<Mutex<State>>;
@@ -280,6 +283,30 @@ impl MockOkx {
         lock(&self.state)
             .overrides
             .insert((method.to_owned(), path.to_owned()), (status, body.into()));
+    }
+
+    /// Serves `GET path` from these records from now on, paged like OKX:
+    /// newest first by `cursor_field` (decimal text such as `billId` or
+    /// `ts`), honouring `after` (older than), `before` (newer than; alone it
+    /// returns the newest page, not the one just after the cursor) and
+    /// `limit` (default and maximum 100). The fiat order histories take
+    /// `after`/`before` as inclusive bounds, as OKX documents them.
+    pub fn serve_list(&self, path: &str, cursor_field: &str, records: Vec<serde_json::Value>) {
+        lock(&self.state).lists.insert(
+            path.to_owned(),
+            lists::List {
+                cursor: cursor_field.to_owned(),
+                records,
+            },
+        );
+    }
+
+    /// Adds records to a list served by [`MockOkx::serve_list`] (new
+    /// records arriving at OKX). Does nothing for a path not served so.
+    pub fn push_list(&self, path: &str, records: Vec<serde_json::Value>) {
+        if let Some(list) = lock(&self.state).lists.get_mut(path) {
+            list.records.extend(records);
+        }
     }
 
     /// Every request received so far.

@@ -187,7 +187,10 @@ fn check_auth(inc: &Incoming<'_>, now: i64) -> Option<&'static str> {
     None
 }
 
-/// Sliding-window check; `false` when the call is over the limit.
+/// Sliding-window check; `false` when the call is over the limit. A
+/// per-instrument limit counts each order of a batch against its own
+/// instrument, as OKX does; the call is refused whole if any of them is
+/// over.
 fn within_limit(st: &mut State, inc: &Incoming<'_>, json: &Value) -> bool {
     let endpoint = format!("{} {}", inc.method, inc.path);
     let limit = st.limits.get(&endpoint).copied().unwrap_or(super::Limit {
@@ -195,34 +198,45 @@ fn within_limit(st: &mut State, inc: &Incoming<'_>, json: &Value) -> bool {
         window: Duration::from_secs(2),
         per_inst: false,
     });
-    let inst = if limit.per_inst {
-        inc.param("instId")
-            .or_else(|| {
-                let first = if json.is_array() { &json[0] } else { json };
-                first
-                    .get("instId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
+    let inst_of = |v: &Value| {
+        v.get("instId")
+            .and_then(Value::as_str)
             .unwrap_or_default()
-    } else {
-        String::new()
+            .to_owned()
     };
-    let cost = json
-        .as_array()
-        .map_or(1, |a| u32::try_from(a.len()).unwrap_or(u32::MAX));
-    let key = format!(
-        "{endpoint}|{inst}|{}",
-        inc.header("OK-ACCESS-KEY").unwrap_or("")
-    );
-    let now = Instant::now();
-    let hits = st.hits.entry(key).or_default();
-    hits.retain(|(at, _)| now.duration_since(*at) < limit.window);
-    let used: u32 = hits.iter().map(|(_, c)| c).sum();
-    if used + cost > limit.count {
-        return false;
+    // (instrument, units) per bucket the call counts against.
+    let mut costs: Vec<(String, u32)> = Vec::new();
+    match (limit.per_inst, json.as_array()) {
+        (true, Some(items)) => {
+            for item in items {
+                let inst = inst_of(item);
+                match costs.iter_mut().find(|(i, _)| *i == inst) {
+                    Some((_, n)) => *n += 1,
+                    None => costs.push((inst, 1)),
+                }
+            }
+        }
+        (true, None) => costs.push((inc.param("instId").unwrap_or_else(|| inst_of(json)), 1)),
+        (false, Some(items)) => costs.push((
+            String::new(),
+            u32::try_from(items.len()).unwrap_or(u32::MAX),
+        )),
+        (false, None) => costs.push((String::new(), 1)),
     }
-    hits.push((now, cost));
+    let api_key = inc.header("OK-ACCESS-KEY").unwrap_or("").to_owned();
+    let key = |inst: &str| format!("{endpoint}|{inst}|{api_key}");
+    let now = Instant::now();
+    for (inst, cost) in &costs {
+        let hits = st.hits.entry(key(inst)).or_default();
+        hits.retain(|(at, _)| now.duration_since(*at) < limit.window);
+        let used: u32 = hits.iter().map(|(_, c)| c).sum();
+        if used + cost > limit.count {
+            return false;
+        }
+    }
+    for (inst, cost) in costs {
+        st.hits.entry(key(&inst)).or_default().push((now, cost));
+    }
     true
 }
 
@@ -274,6 +288,22 @@ fn items_of(json: &Value) -> Vec<Value> {
 
 fn route(st: &mut State, inc: &Incoming<'_>, json: &Value, now: i64) -> Option<String> {
     let param = |name: &str| inc.param(name).unwrap_or_default();
+    if inc.method == "GET"
+        && inc.path == "/api/v5/market/history-trades"
+        && param("type") == "2"
+        && inc.param("before").is_some()
+    {
+        return Some(bodies::error(
+            "50039",
+            "Parameter before isn't supported for timestamp pagination",
+        ));
+    }
+    if inc.method == "GET"
+        && let Some(list) = st.lists.get(inc.path)
+    {
+        let page = list.page(inc.path, &param("after"), &param("before"), &param("limit"));
+        return Some(bodies::ok(Value::Array(page)));
+    }
     let book = &mut st.orders;
     let body = match (inc.method, inc.path) {
         ("GET", "/api/v5/public/time") => bodies::ok(json!([{ "ts": now.to_string() }])),
