@@ -176,7 +176,7 @@ async fn candles_forward_come_oldest_first_without_a_gap() {
 }
 
 #[tokio::test]
-async fn fiat_history_inclusive_bounds_give_no_duplicates() {
+async fn fiat_history_begin_end_filter_pages_without_gaps_or_duplicates() {
     const FIAT: &str = "/api/v5/fiat/deposit-order-history";
     let okx = MockOkx::builder().rate_limits(false).start().await;
     let t0: u64 = 1_700_000_000_000;

@@ -457,24 +457,29 @@ fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, Str
         ),
         None => value(rule.field)?,
     };
+    // (field set for "older than the cursor", field set for "newer than it")
     let (after, before) = if rule.inclusive {
         (
-            "cursor.map(|c| crate::paginate::shift_ms(&c, -1))",
-            "cursor.map(|c| crate::paginate::shift_ms(&c, 1))",
+            (
+                "before",
+                "cursor.map(|c| crate::paginate::shift_ms(&c, -1))",
+            ),
+            ("after", "cursor.map(|c| crate::paginate::shift_ms(&c, 1))"),
         )
     } else {
-        ("cursor", "cursor")
+        (("after", "cursor"), ("before", "cursor"))
     };
     let mut out = String::new();
     let _ = writeln!(out, "impl Paginated for {name} {{");
     if rule.inclusive {
         out.push_str(
-            "    // OKX takes `after` and `before` here as inclusive bounds: one\n    // millisecond past the cursor leaves the cursor's own record out.\n",
+            "    // OKX documents `after` here as an inclusive begin time and `before`\n    // as an inclusive end time (the reverse of its cursors): records older\n    // than a cursor are those up to one millisecond before it.\n",
         );
     }
     let _ = write!(
         out,
-        "    fn set_after(&mut self, cursor: Option<String>) {{\n        self.after = {after};\n    }}\n\n    fn set_before(&mut self, cursor: Option<String>) {{\n        self.before = {before};\n    }}\n\n"
+        "    fn set_after(&mut self, cursor: Option<String>) {{\n        self.{} = {};\n    }}\n\n    fn set_before(&mut self, cursor: Option<String>) {{\n        self.{} = {};\n    }}\n\n",
+        after.0, after.1, before.0, before.1
     );
     if fields.iter().any(|f| f.name == "limit" && !f.required) {
         out.push_str(

@@ -277,8 +277,10 @@ pub struct CursorRule {
     /// The cursor sits in the items of this array field (one response item
     /// holds several records).
     pub nested: Option<&'static str>,
-    /// `after` / `before` are inclusive millisecond bounds, not exclusive
-    /// cursors.
+    /// `after` / `before` are an inclusive time filter, not cursors: the
+    /// docs call `after` the begin and `before` the end timestamp, so
+    /// `after` keeps records at or after it (newer) and `before` those at
+    /// or before it (older), the reverse of OKX's cursor meaning.
     pub inclusive: bool,
     /// `(parameter, value)`: with it, OKX refuses `before`.
     pub no_before: Option<(&'static str, &'static str)>,
@@ -337,7 +339,8 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
             nested: Some("details"),
             ..plain("ts")
         },
-        // Documented as inclusive time bounds on the creation time.
+        // Documented as an inclusive begin (`after`) / end (`before`) filter
+        // on the creation time.
         "/api/v5/fiat/deposit-order-history" | "/api/v5/fiat/withdrawal-order-history" => {
             CursorRule {
                 inclusive: true,

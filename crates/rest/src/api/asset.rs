@@ -1800,14 +1800,15 @@ impl Request for GetFiatWithdrawalOrderHistory {
 }
 
 impl Paginated for GetFiatWithdrawalOrderHistory {
-    // OKX takes `after` and `before` here as inclusive bounds: one
-    // millisecond past the cursor leaves the cursor's own record out.
+    // OKX documents `after` here as an inclusive begin time and `before`
+    // as an inclusive end time (the reverse of its cursors): records older
+    // than a cursor are those up to one millisecond before it.
     fn set_after(&mut self, cursor: Option<String>) {
-        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
+        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
     }
 
     fn set_before(&mut self, cursor: Option<String>) {
-        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
+        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
     }
 
     fn page_limit(&self) -> Option<usize> {
@@ -1940,14 +1941,15 @@ impl Request for GetFiatDepositOrderHistory {
 }
 
 impl Paginated for GetFiatDepositOrderHistory {
-    // OKX takes `after` and `before` here as inclusive bounds: one
-    // millisecond past the cursor leaves the cursor's own record out.
+    // OKX documents `after` here as an inclusive begin time and `before`
+    // as an inclusive end time (the reverse of its cursors): records older
+    // than a cursor are those up to one millisecond before it.
     fn set_after(&mut self, cursor: Option<String>) {
-        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
+        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
     }
 
     fn set_before(&mut self, cursor: Option<String>) {
-        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
+        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
     }
 
     fn page_limit(&self) -> Option<usize> {

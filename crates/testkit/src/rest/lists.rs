@@ -12,7 +12,9 @@ use serde_json::Value;
 /// OKX's page size for most list endpoints: default and maximum.
 const PAGE: usize = 100;
 
-/// Paths whose `after`/`before` OKX documents as inclusive time bounds.
+/// Paths whose `after`/`before` OKX documents as an inclusive begin / end
+/// time filter: `after` keeps records at or after it, `before` those at or
+/// before it.
 const INCLUSIVE: &[&str] = &[
     "/api/v5/fiat/deposit-order-history",
     "/api/v5/fiat/withdrawal-order-history",
@@ -46,18 +48,13 @@ impl List {
             .iter()
             .filter(|r| {
                 let c = key(cursor_of(r, &self.cursor));
-                let older = after.is_empty()
-                    || if inclusive {
-                        c <= key(after)
-                    } else {
-                        c < key(after)
-                    };
-                let newer = before.is_empty()
-                    || if inclusive {
-                        c >= key(before)
-                    } else {
-                        c > key(before)
-                    };
+                if inclusive {
+                    let from = after.is_empty() || c >= key(after);
+                    let to = before.is_empty() || c <= key(before);
+                    return from && to;
+                }
+                let older = after.is_empty() || c < key(after);
+                let newer = before.is_empty() || c > key(before);
                 older && newer
             })
             .collect();
@@ -145,7 +142,9 @@ mod tests {
     fn fiat_histories_take_inclusive_bounds() {
         let l = list(20);
         let fiat = "/api/v5/fiat/deposit-order-history";
-        assert_eq!(ids(&l.page(fiat, "5", "3", "")), vec![5, 4, 3]);
+        assert_eq!(ids(&l.page(fiat, "3", "5", "")), vec![5, 4, 3]);
+        assert_eq!(ids(&l.page(fiat, "18", "", "")), vec![20, 19, 18]);
+        assert_eq!(ids(&l.page(fiat, "", "2", "")), vec![2, 1]);
         assert_eq!(ids(&l.page(PATH, "5", "3", "")), vec![4]);
     }
 }

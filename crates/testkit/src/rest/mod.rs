@@ -290,7 +290,8 @@ impl MockOkx {
     /// `ts`), honouring `after` (older than), `before` (newer than; alone it
     /// returns the newest page, not the one just after the cursor) and
     /// `limit` (default and maximum 100). The fiat order histories take
-    /// `after`/`before` as inclusive bounds, as OKX documents them.
+    /// `after`/`before` as an inclusive begin / end time filter, as OKX
+    /// documents them.
     pub fn serve_list(&self, path: &str, cursor_field: &str, records: Vec<serde_json::Value>) {
         lock(&self.state).lists.insert(
             path.to_owned(),
