@@ -19,6 +19,21 @@
 //!   newer than a cursor).
 //! - [`RestClient::follow`] does the same and, once caught up, polls again
 //!   every `every` instead of ending.
+//!
+//! What the streams cannot promise, because OKX's cursors do not allow it:
+//!
+//! - Where the cursor is a timestamp shared by several records (bills paged
+//!   by `ts`, interest accrued, the economic calendar, deposit and convert
+//!   histories), OKX's exclusive cursor drops the other records of the
+//!   timestamp a page ends on. Page by id where the endpoint offers it
+//!   (`asset/bills` with `pagingType=2`).
+//! - The forward streams are complete for records that only ever get
+//!   added (fills, bills, trades, candles, settlements). A list whose
+//!   records appear late in cursor order, such as order history (an order
+//!   enters it when it completes, under the id it was created with), can
+//!   gain records older than the cursor that a forward walk never sees.
+//! - Forward streams hand out final records only: a candle not yet
+//!   confirmed is held back and delivered once it closes.
 
 use std::cmp::Ordering;
 use std::collections::VecDeque;
@@ -64,6 +79,14 @@ pub trait Paginated: Request + Clone {
         self.cursor(item)
     }
 
+    /// Whether an item will not change any more. The forward streams stop
+    /// each round before the first item that is not final (a candle still
+    /// forming, `confirm` false) and fetch it again later, so its final
+    /// version is the one handed out.
+    fn is_final(&self, _item: &Self::Response) -> bool {
+        true
+    }
+
     /// Whether the request can page with `before` at all. OKX refuses
     /// `before` on `history-trades` paged by timestamp (`type=2`, code
     /// 50039); the forward streams answer that with a local error instead
@@ -78,6 +101,12 @@ fn cursor_key(c: &str) -> (usize, &str) {
     let c = c.trim_start_matches('0');
     (c.len(), c)
 }
+
+/// The smallest page size any covered list endpoint documents as its
+/// maximum: a page shorter than both this and the `limit` asked for is the
+/// last one, whereas a page of 100 may only mean OKX capped a larger
+/// `limit` without saying so.
+const SMALLEST_MAX_PAGE: usize = 100;
 
 fn cmp_cursor(a: &str, b: &str) -> Ordering {
     cursor_key(a).cmp(&cursor_key(b))
@@ -204,7 +233,19 @@ impl RestClient {
     /// Every record newer than `since` (a cursor: an id or a timestamp, as
     /// the endpoint pages), in pages oldest first, each page oldest first;
     /// ends once caught up with the newest record. No record is skipped
-    /// however many are newer than `since`, and none comes twice.
+    /// however many are newer than `since`, and none comes twice, within
+    /// what OKX's cursors allow:
+    ///
+    /// - where the cursor is a timestamp several records share (bills by
+    ///   `ts`, interest accrued, deposit and convert histories), OKX's
+    ///   exclusive cursor drops the other records of the timestamp a page
+    ///   ends on; page by id where offered (`asset/bills` `pagingType=2`);
+    /// - the walk is complete for lists that only grow at the new end
+    ///   (fills, bills, trades, candles); order history gains orders under
+    ///   their creation id when they complete, which a forward walk past
+    ///   that id never sees;
+    /// - only final records are handed out: a candle still forming
+    ///   (`confirm` false) is held back and comes once it is confirmed.
     ///
     /// The request's own `after` and `before` are replaced. Setting its
     /// `limit` saves one request per round (a short page then proves the
@@ -236,10 +277,12 @@ impl RestClient {
     }
 
     /// Like [`RestClient::pages_forward`], but never ends when caught up:
-    /// it waits `every` and asks again, handing out each new record once,
-    /// in order. Ends only after an error, which it yields. Each poll costs
-    /// one request (two when the request's `limit` is not set), drawn from
-    /// the endpoint's rate limit like any other call.
+    /// it waits `every` between polls and asks again, handing out each new
+    /// record once, in order. Ends only after an error, which it yields. A
+    /// poll costs one request when fewer new records than `limit` arrived
+    /// (one more when the request's `limit` is not set, to see the end),
+    /// plus one per further page; each draws from the endpoint's rate
+    /// limit like any other call.
     pub fn follow<R>(
         &self,
         req: R,
@@ -291,7 +334,9 @@ impl RestClient {
                     tokio::time::sleep(every).await;
                 }
                 match st.round().await {
-                    Ok(()) => st.caught_up = st.ready.is_empty(),
+                    // A round fetches everything newer than `since`: asking
+                    // again at once would only find what arrived meanwhile.
+                    Ok(()) => st.caught_up = true,
                     Err(e) => {
                         st.done = true;
                         return Some((Err(e), st));
@@ -334,12 +379,31 @@ impl<R: Paginated> Forward<R> {
             let next = oldest(&req, &page);
             ascending(&req, &mut page);
             pages.push(page);
-            let full = req.page_limit().is_none_or(|limit| got >= limit);
+            let full = req
+                .page_limit()
+                .is_none_or(|limit| got >= limit.clamp(1, SMALLEST_MAX_PAGE));
             match next {
                 Some(n) if full && top.as_ref().is_none_or(|t| cmp_cursor(&n, t).is_lt()) => {
                     top = Some(n);
                 }
                 _ => break,
+            }
+        }
+        // The first page asked is the newest window: oldest page last.
+        pages.reverse();
+        // Hold back everything from the first item that may still change.
+        let mut cut = None;
+        for (i, page) in pages.iter().enumerate() {
+            if let Some(j) = page.iter().position(|item| !self.req.is_final(item)) {
+                cut = Some((i, j));
+                break;
+            }
+        }
+        if let Some((i, j)) = cut {
+            pages.truncate(i + 1);
+            pages[i].truncate(j);
+            if pages[i].is_empty() {
+                pages.pop();
             }
         }
         let newest_seen = pages
@@ -349,8 +413,7 @@ impl<R: Paginated> Forward<R> {
         if let Some(n) = newest_seen {
             self.since = n;
         }
-        // The first page asked is the newest window: hand out the last first.
-        self.ready.extend(pages.into_iter().rev());
+        self.ready.extend(pages);
         Ok(())
     }
 }

@@ -81,12 +81,13 @@ async fn forward_delivers_every_newer_record_once_oldest_first() {
             "each page oldest first"
         );
     }
-    // Five pages fill the gap down to the cursor, the sixth request finds
-    // nothing newer than 1449.
-    assert_eq!(okx.count("GET", BILLS), 6);
+    // The newest page and four more filling the gap down to the cursor;
+    // the last, short (40 < 100), proves the round complete, and one round
+    // gets everything, so nothing more is asked.
+    assert_eq!(okx.count("GET", BILLS), 5);
     let last = okx.requests().pop().expect("logged");
-    assert!(last.query.contains("before=1449"), "{}", last.query);
-    assert!(!last.query.contains("after="), "{}", last.query);
+    assert!(last.query.contains("before=1009"), "{}", last.query);
+    assert!(last.query.contains("after=1050"), "{}", last.query);
 }
 
 #[tokio::test]
@@ -96,7 +97,17 @@ async fn forward_without_a_limit_asks_until_a_page_is_empty() {
     assert_eq!(ids(&items), (1010..1450).collect::<Vec<_>>());
     // Without a known page size a short page is not proof: one more ask
     // per round (after=1010&before=1009 answers empty).
-    assert_eq!(okx.count("GET", BILLS), 7);
+    assert_eq!(okx.count("GET", BILLS), 6);
+}
+
+#[tokio::test]
+async fn a_limit_above_what_okx_serves_does_not_end_a_round_early() {
+    // The look-alike, like OKX's bills, serves at most 100 per page: a full
+    // page of 100 under `limit=300` is not a short, final page.
+    let (_okx, c) = start(bills(1000, 1450)).await;
+    let req = account::GetBills::new().limit("300");
+    let items = collect(c.paginate_forward(req, "1009".into())).await;
+    assert_eq!(ids(&items), (1010..1450).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -139,6 +150,39 @@ async fn follow_picks_up_records_that_arrive_later() {
 }
 
 #[tokio::test]
+async fn follow_waits_its_interval_even_while_records_keep_arriving() {
+    let (okx, c) = start(bills(1000, 1010)).await;
+    let okx = std::sync::Arc::new(okx);
+    let feeder = {
+        let okx = okx.clone();
+        tokio::spawn(async move {
+            for id in 1010..1060 {
+                okx.push_list(BILLS, bills(id, id + 1));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let req = account::GetBills::new().limit("100");
+    let every = Duration::from_millis(400);
+    let s = c.follow(req, "1009".into(), every);
+    let got: Vec<u64> = s
+        .take_until(tokio::time::sleep(Duration::from_millis(1000)))
+        .flat_map(|p| futures_util::stream::iter(ids(&p.expect("page"))))
+        .collect()
+        .await;
+    feeder.abort();
+    // A round fetches everything newer than the cursor, so the next one
+    // waits `every`: about 1000 / 400 + 1 polls of one request each, not
+    // one poll per new record.
+    let polls = okx.count("GET", BILLS);
+    assert!((2..=4).contains(&polls), "{polls} requests in 1 s");
+    assert!(
+        got.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, no gap: {got:?}"
+    );
+}
+
+#[tokio::test]
 async fn timestamp_paged_trades_refuse_before_locally() {
     let okx = MockOkx::builder().rate_limits(false).start().await;
     let c = client(&okx);
@@ -171,8 +215,11 @@ async fn candles_forward_come_oldest_first_without_a_gap() {
     let req = market::GetHistoryCandles::new("BTC-USDT").limit("100");
     let candles = collect(c.paginate_forward(req, since.to_string())).await;
     let ts: Vec<i64> = candles.iter().map(|c| c.ts).collect();
-    let want: Vec<i64> = (1..=400).map(|i| since + i * 60_000).collect();
+    // The newest candle is still forming (`confirm` 0): held back until it
+    // closes, so the forward stream never hands out a candle that changes.
+    let want: Vec<i64> = (1..400).map(|i| since + i * 60_000).collect();
     assert_eq!(ts, want);
+    assert!(candles.iter().all(|c| c.confirm));
 }
 
 #[tokio::test]
@@ -225,4 +272,23 @@ fn insurance_fund_cursor_spans_its_details() {
     let req = okx_rest::api::public::GetInsuranceFund::new(okx_models::InstType::Swap);
     assert_eq!(req.cursor(&item).as_deref(), Some("1700000100000"));
     assert_eq!(req.newest_cursor(&item).as_deref(), Some("1700000300000"));
+}
+
+#[test]
+fn sub_account_transfer_histories_page_by_creation_time() {
+    // "records prior to the requested bill ID creation time": `ts`, not `billId`.
+    let item: okx_models::api::subaccount::GetSubaccountBillsResponse =
+        serde_json::from_value(json!({"billId": "89887150", "ts": "1700000000000"})).expect("item");
+    let req = okx_rest::api::subaccount::GetSubaccountBills::new();
+    assert_eq!(req.cursor(&item).as_deref(), Some("1700000000000"));
+}
+
+#[test]
+fn included_cursors_move_one_millisecond_past_the_record() {
+    // spot-borrow-repay-history documents `after`/`before` as "(included)".
+    let mut req = account::GetSpotBorrowRepayHistory::new();
+    req.set_after(Some("1700000000000".into()));
+    req.set_before(Some("1600000000000".into()));
+    assert_eq!(req.after.as_deref(), Some("1699999999999"));
+    assert_eq!(req.before.as_deref(), Some("1600000000001"));
 }

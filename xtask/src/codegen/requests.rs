@@ -466,11 +466,21 @@ fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, Str
             ),
             ("after", "cursor.map(|c| crate::paginate::shift_ms(&c, 1))"),
         )
+    } else if rule.cursor_included {
+        (
+            ("after", "cursor.map(|c| crate::paginate::shift_ms(&c, -1))"),
+            ("before", "cursor.map(|c| crate::paginate::shift_ms(&c, 1))"),
+        )
     } else {
         (("after", "cursor"), ("before", "cursor"))
     };
     let mut out = String::new();
     let _ = writeln!(out, "impl Paginated for {name} {{");
+    if rule.cursor_included {
+        out.push_str(
+            "    // OKX's cursors here include the cursor's own record: one\n    // millisecond past it leaves that record out.\n",
+        );
+    }
     if rule.inclusive {
         out.push_str(
             "    // OKX documents `after` here as an inclusive begin time and `before`\n    // as an inclusive end time (the reverse of its cursors): records older\n    // than a cursor are those up to one millisecond before it.\n",
@@ -481,7 +491,9 @@ fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, Str
         "    fn set_after(&mut self, cursor: Option<String>) {{\n        self.{} = {};\n    }}\n\n    fn set_before(&mut self, cursor: Option<String>) {{\n        self.{} = {};\n    }}\n\n",
         after.0, after.1, before.0, before.1
     );
-    if fields.iter().any(|f| f.name == "limit" && !f.required) {
+    // With nested records (insurance fund) `limit` counts records, not
+    // items, so item counts say nothing about a short page.
+    if rule.nested.is_none() && fields.iter().any(|f| f.name == "limit" && !f.required) {
         out.push_str(
             "    fn page_limit(&self) -> Option<usize> {\n        self.limit.as_deref().and_then(|l| l.parse().ok())\n    }\n\n",
         );
@@ -495,6 +507,11 @@ fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, Str
             out,
             "\n    fn newest_cursor(&self, item: &Self::Response) -> Option<String> {{\n        crate::paginate::newest_cursor({})\n    }}\n",
             read(rule.field)?
+        );
+    }
+    if rule.confirm {
+        out.push_str(
+            "\n    fn is_final(&self, item: &Self::Response) -> bool {\n        item.confirm\n    }\n",
         );
     }
     if let Some((p, v)) = rule.no_before {

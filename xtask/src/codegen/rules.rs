@@ -282,6 +282,11 @@ pub struct CursorRule {
     /// `after` keeps records at or after it (newer) and `before` those at
     /// or before it (older), the reverse of OKX's cursor meaning.
     pub inclusive: bool,
+    /// OKX's usual cursors, but documented as including the cursor's own
+    /// record ("(included)"): the stream moves them one millisecond past it.
+    pub cursor_included: bool,
+    /// Items carry `confirm`: only confirmed ones are final (candles).
+    pub confirm: bool,
     /// `(parameter, value)`: with it, OKX refuses `before`.
     pub no_before: Option<(&'static str, &'static str)>,
 }
@@ -292,6 +297,8 @@ const fn plain(field: &'static str) -> CursorRule {
         alt: None,
         nested: None,
         inclusive: false,
+        cursor_included: false,
+        confirm: false,
         no_before: None,
     }
 }
@@ -312,9 +319,17 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
         "/api/v5/account/bills"
         | "/api/v5/account/bills-archive"
         | "/api/v5/trade/fills"
-        | "/api/v5/trade/fills-history"
-        | "/api/v5/asset/subaccount/bills"
-        | "/api/v5/asset/subaccount/managed-subaccount-bills" => plain("billId"),
+        | "/api/v5/trade/fills-history" => plain("billId"),
+        // "prior to the requested bill ID creation time": a timestamp.
+        "/api/v5/asset/subaccount/bills" | "/api/v5/asset/subaccount/managed-subaccount-bills" => {
+            plain("ts")
+        }
+        // "earlier than the requested ts (included)".
+        "/api/v5/account/spot-borrow-repay-history"
+        | "/api/v5/trade/one-click-repay-history-v2" => CursorRule {
+            cursor_included: true,
+            ..plain("ts")
+        },
         // `pagingType` 1 (the default) pages by `ts`, 2 by `billId`.
         "/api/v5/asset/bills" | "/api/v5/asset/bills-history" => CursorRule {
             alt: Some(("pagingType", "2", "billId")),
@@ -348,8 +363,6 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
             }
         }
         "/api/v5/account/interest-accrued"
-        | "/api/v5/account/spot-borrow-repay-history"
-        | "/api/v5/trade/one-click-repay-history-v2"
         | "/api/v5/public/delivery-exercise-history"
         | "/api/v5/public/settlement-history"
         | "/api/v5/public/premium-history"
@@ -357,7 +370,10 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
         | "/api/v5/asset/withdrawal-history"
         | "/api/v5/asset/convert/history"
         | "/api/v5/users/subaccount/list" => plain("ts"),
-        _ if is_candles(ep) => plain("ts"),
+        _ if is_candles(ep) => CursorRule {
+            confirm: true,
+            ..plain("ts")
+        },
         _ => return None,
     })
 }

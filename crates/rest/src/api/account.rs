@@ -1796,12 +1796,14 @@ impl Request for GetSpotBorrowRepayHistory {
 }
 
 impl Paginated for GetSpotBorrowRepayHistory {
+    // OKX's cursors here include the cursor's own record: one
+    // millisecond past it leaves that record out.
     fn set_after(&mut self, cursor: Option<String>) {
-        self.after = cursor;
+        self.after = cursor.map(|c| crate::paginate::shift_ms(&c, -1));
     }
 
     fn set_before(&mut self, cursor: Option<String>) {
-        self.before = cursor;
+        self.before = cursor.map(|c| crate::paginate::shift_ms(&c, 1));
     }
 
     fn page_limit(&self) -> Option<usize> {

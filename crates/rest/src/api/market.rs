@@ -256,6 +256,10 @@ impl Paginated for GetCandles {
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
+    }
 }
 
 /// `GET /api/v5/market/history-candles`: Candlesticks history.
@@ -349,6 +353,10 @@ impl Paginated for GetHistoryCandles {
 
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
+    }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
     }
 }
 
@@ -891,6 +899,10 @@ impl Paginated for GetIndexCandles {
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
+    }
 }
 
 /// `GET /api/v5/market/history-index-candles`: Get index candlesticks history.
@@ -984,6 +996,10 @@ impl Paginated for GetHistoryIndexCandles {
 
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
+    }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
     }
 }
 
@@ -1079,6 +1095,10 @@ impl Paginated for GetMarkPriceCandles {
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
     }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
+    }
 }
 
 /// `GET /api/v5/market/history-mark-price-candles`: Get mark price candlesticks history.
@@ -1172,6 +1192,10 @@ impl Paginated for GetHistoryMarkPriceCandles {
 
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         Some(item.ts.to_string())
+    }
+
+    fn is_final(&self, item: &Self::Response) -> bool {
+        item.confirm
     }
 }
 

@@ -924,10 +924,6 @@ impl Paginated for GetInsuranceFund {
         self.before = cursor;
     }
 
-    fn page_limit(&self) -> Option<usize> {
-        self.limit.as_deref().and_then(|l| l.parse().ok())
-    }
-
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         crate::paginate::oldest_cursor(
             item.details

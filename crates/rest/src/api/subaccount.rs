@@ -582,7 +582,7 @@ impl Paginated for GetSubaccountBills {
     }
 
     fn cursor(&self, item: &Self::Response) -> Option<String> {
-        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+        item.ts.map(|v| v.to_string())
     }
 }
 
@@ -698,7 +698,7 @@ impl Paginated for GetSubaccountManagedSubaccountBills {
     }
 
     fn cursor(&self, item: &Self::Response) -> Option<String> {
-        Some(item.bill_id.clone()).filter(|c| !c.is_empty())
+        item.ts.map(|v| v.to_string())
     }
 }
 
