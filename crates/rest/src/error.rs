@@ -49,6 +49,19 @@ pub enum Invalid {
     /// paged by timestamp, which OKX refuses with 50039).
     #[error("cannot page with `before`: {0}")]
     Pagination(&'static str),
+    /// A batch needs more units of one rate-limit bucket than the bucket
+    /// allows in a whole window (e.g. 5 orders on one lead instrument,
+    /// where a lead trader may place 4 per 2 s): OKX would refuse it however
+    /// long the client waited.
+    #[error("{path} needs {cost} units of a rate limit that allows {limit} per window")]
+    OverRateLimit {
+        /// The endpoint.
+        path: &'static str,
+        /// Units the request needs from the bucket.
+        cost: u32,
+        /// The bucket's limit per window.
+        limit: u32,
+    },
     /// The request could not be turned into a query string or body.
     #[error("cannot encode request: {0}")]
     Encode(String),

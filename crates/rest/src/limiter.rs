@@ -338,6 +338,13 @@ impl Limiter {
         if self.policy == LimitPolicy::Off {
             return Ok(());
         }
+        if let Some(d) = draws.iter().find(|d| d.cost > d.limit.count.max(1)) {
+            return Err(Error::Invalid(crate::Invalid::OverRateLimit {
+                path,
+                cost: d.cost,
+                limit: d.limit.count,
+            }));
+        }
         loop {
             let wait = self.try_take(draws);
             if wait.is_zero() {
@@ -610,6 +617,35 @@ mod tests {
                 .iter()
                 .any(|s| s.1 == 1)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_larger_than_a_whole_window_fails_at_once() {
+        // Five orders on one lead instrument can never fit 4 per 2 s: a
+        // local error, not a wait (or a pass) that OKX would refuse anyway.
+        for policy in [LimitPolicy::Fail, LimitPolicy::Wait] {
+            let lead = Limiter::new(policy, HashMap::new(), LeadTrader::All);
+            let five = batch(&[("BTC-USDT-SWAP", 5)]);
+            let err = lead
+                .acquire(BATCH, &lead.plan(&five))
+                .await
+                .expect_err("cannot fit");
+            assert!(
+                matches!(
+                    err,
+                    Error::Invalid(crate::Invalid::OverRateLimit {
+                        cost: 5,
+                        limit: 4,
+                        ..
+                    })
+                ),
+                "{err:?}"
+            );
+            // Nothing was taken: four still fit.
+            lead.acquire(BATCH, &lead.plan(&batch(&[("BTC-USDT-SWAP", 4)])))
+                .await
+                .expect("four fit");
+        }
     }
 
     #[tokio::test(start_paused = true)]
