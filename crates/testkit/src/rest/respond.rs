@@ -191,19 +191,45 @@ fn check_auth(inc: &Incoming<'_>, now: i64) -> Option<&'static str> {
 /// per-instrument limit counts each order of a batch against its own
 /// instrument, as OKX does; the call is refused whole if any of them is
 /// over.
+/// The instrument a per-instrument limit counts against: OKX counts option
+/// orders per instrument family (`BTC-USD-250328-90000-C` → `BTC-USD`).
+fn limit_inst(inst: &str) -> String {
+    let parts: Vec<&str> = inst.split('-').collect();
+    let option = parts.len() == 5
+        && matches!(parts[4], "C" | "P")
+        && parts[2].len() == 6
+        && parts[2].bytes().all(|b| b.is_ascii_digit());
+    if option {
+        format!("{}-{}", parts[0], parts[1])
+    } else {
+        inst.to_owned()
+    }
+}
+
+/// OKX counts a batch of one order as that single order.
+fn single_of(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "/api/v5/trade/batch-orders" => "/api/v5/trade/order",
+        "/api/v5/trade/cancel-batch-orders" => "/api/v5/trade/cancel-order",
+        "/api/v5/trade/amend-batch-orders" => "/api/v5/trade/amend-order",
+        _ => return None,
+    })
+}
+
 fn within_limit(st: &mut State, inc: &Incoming<'_>, json: &Value) -> bool {
-    let endpoint = format!("{} {}", inc.method, inc.path);
+    let one = json.as_array().is_some_and(|a| a.len() == 1);
+    let path = match single_of(inc.path) {
+        Some(single) if one => single,
+        _ => inc.path,
+    };
+    let endpoint = format!("{} {}", inc.method, path);
     let limit = st.limits.get(&endpoint).copied().unwrap_or(super::Limit {
         count: 20,
         window: Duration::from_secs(2),
         per_inst: false,
     });
-    let inst_of = |v: &Value| {
-        v.get("instId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let inst_of =
+        |v: &Value| limit_inst(v.get("instId").and_then(Value::as_str).unwrap_or_default());
     // (instrument, units) per bucket the call counts against.
     let mut costs: Vec<(String, u32)> = Vec::new();
     match (limit.per_inst, json.as_array()) {
@@ -216,7 +242,11 @@ fn within_limit(st: &mut State, inc: &Incoming<'_>, json: &Value) -> bool {
                 }
             }
         }
-        (true, None) => costs.push((inc.param("instId").unwrap_or_else(|| inst_of(json)), 1)),
+        (true, None) => costs.push((
+            inc.param("instId")
+                .map_or_else(|| inst_of(json), |i| limit_inst(&i)),
+            1,
+        )),
         (false, Some(items)) => costs.push((
             String::new(),
             u32::try_from(items.len()).unwrap_or(u32::MAX),
@@ -364,7 +394,20 @@ fn route(st: &mut State, inc: &Incoming<'_>, json: &Value, now: i64) -> Option<S
 
 #[cfg(test)]
 mod tests {
-    use super::parse_iso_ms;
+    use super::{limit_inst, parse_iso_ms, single_of};
+
+    #[test]
+    fn options_count_per_family_and_a_batch_of_one_as_one_order() {
+        assert_eq!(limit_inst("BTC-USD-250328-90000-C"), "BTC-USD");
+        assert_eq!(limit_inst("ETH-USD-250328-3000-P"), "ETH-USD");
+        assert_eq!(limit_inst("BTC-USDT-SWAP"), "BTC-USDT-SWAP");
+        assert_eq!(limit_inst("BTC-USD-250328"), "BTC-USD-250328");
+        assert_eq!(
+            single_of("/api/v5/trade/batch-orders"),
+            Some("/api/v5/trade/order")
+        );
+        assert_eq!(single_of("/api/v5/trade/order"), None);
+    }
 
     #[test]
     fn iso_timestamps() {
