@@ -10,6 +10,7 @@ use crate::event::{DisconnectReason, WsEvent};
 use crate::limits::Window;
 use crate::shared::{Cmd, ConnState, Ctx, OpReply, Reply};
 use futures_util::{SinkExt, StreamExt};
+use okx_models::OkxCode;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
@@ -323,26 +324,31 @@ impl Conn {
         self.ops = ops;
         // Only refusals that can never succeed get here (see `passing_refusal`).
         for (args, code, msg) in refused {
-            self.subs.retain(|s| !args.contains(s));
-            self.ctx
-                .dropped
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(args.iter().cloned());
-            for arg in args {
-                let endpoint = self.endpoint;
-                let msg = msg.clone();
-                self.emit(WsEvent::SubscriptionDropped {
-                    endpoint,
-                    arg,
-                    code,
-                    msg,
-                })
-                .await;
-            }
+            self.drop_subs(&args, code, &msg).await;
         }
         self.publish_state();
         (ws, early)
+    }
+
+    /// Drops subscriptions OKX refused for good, and tells the user.
+    pub(crate) async fn drop_subs(&mut self, args: &[Arg], code: OkxCode, msg: &str) {
+        self.subs.retain(|s| !args.contains(s));
+        self.ctx
+            .dropped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(args.iter().cloned());
+        for arg in args {
+            let endpoint = self.endpoint;
+            self.emit(WsEvent::SubscriptionDropped {
+                endpoint,
+                arg: arg.clone(),
+                code,
+                msg: msg.to_owned(),
+            })
+            .await;
+        }
+        self.publish_state();
     }
 
     async fn run_deferred(&mut self, ws: &mut Socket) {
@@ -369,8 +375,11 @@ impl Conn {
         let mut upgrade: Option<Pending> = None;
         let mut draining: Option<(Socket, u64)> = None;
         let mut overlap_until: Option<Instant> = None;
-        // Books waiting for a replacement connection to resync them.
+        // Books waiting for a replacement connection to resync them, and
+        // when a failed replacement is tried again (with backoff).
         let mut rotating: Vec<Arg> = Vec::new();
+        let mut rotate_retry: Option<Instant> = None;
+        let mut rotate_failures: u32 = 0;
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -392,25 +401,28 @@ impl Conn {
                         // new connection has its own: a replacement, opened
                         // make-before-break like a 64008 upgrade, subscribes
                         // everything afresh and so brings a new snapshot.
+                        if overlap_until.is_some() {
+                            // A replacement just took over; the book's next
+                            // staleness check asks again on it.
+                            self.release_resync(&arg);
+                            continue;
+                        }
+                        if rotating.contains(&arg) {
+                            continue;
+                        }
                         let (endpoint, conn) = (self.endpoint, self.conn);
-                        let replacing = overlap_until.is_none();
                         self.emit(WsEvent::OpBudgetExhausted {
                             endpoint,
                             conn,
                             arg: arg.clone(),
-                            replacing,
                         })
                         .await;
-                        if !replacing {
-                            // Mid-overlap: the next frame of the book asks again.
-                            self.release_resync(&arg);
-                        } else if upgrade.is_none() {
+                        rotating.push(arg);
+                        // With a replacement under way (or one failed and
+                        // waiting to retry), that one subscribes it too.
+                        if upgrade.is_none() && rotate_retry.is_none() {
                             dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
                             upgrade = Some(self.replacement());
-                            rotating.push(arg);
-                        } else {
-                            // The replacement under way subscribes it too.
-                            rotating.push(arg);
                         }
                     }
                 }
@@ -482,12 +494,17 @@ impl Conn {
                         self.emit(WsEvent::Reconnected { endpoint, conn }).await;
                         self.run_deferred(&mut ws).await;
                         rotating.clear();
+                        rotate_retry = None;
+                        rotate_failures = 0;
                     } else {
                         dedupe = None;
-                        // No replacement: the next frame of each of those
-                        // books asks again (and may try another one).
-                        for arg in std::mem::take(&mut rotating) {
-                            self.release_resync(&arg);
+                        // Commands held for the replacement go out on the
+                        // socket that stays.
+                        self.run_deferred(&mut ws).await;
+                        if !rotating.is_empty() {
+                            rotate_failures = rotate_failures.saturating_add(1);
+                            let delay = self.jitter(self.backoff(rotate_failures));
+                            rotate_retry = Some(Instant::now() + delay);
                         }
                     }
                 }
@@ -510,8 +527,15 @@ impl Conn {
                 }
                 _ = tick.tick() => {
                     self.expire();
+                    self.answer_late();
                     // A replacement under way brings fresh streams anyway.
                     if upgrade.is_some() || overlap_until.is_some() {
+                        continue;
+                    }
+                    if rotate_retry.is_some_and(|t| t <= Instant::now()) {
+                        rotate_retry = None;
+                        dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
+                        upgrade = Some(self.replacement());
                         continue;
                     }
                     let mut fresh = std::mem::replace(&mut self.fresh, Freshness::new());

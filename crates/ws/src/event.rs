@@ -178,11 +178,11 @@ pub enum WsEvent {
     },
     /// A connection's subscribe/unsubscribe budget (OKX: 480 per hour per
     /// connection) cannot cover resubscribing `arg`, whose local book is out
-    /// of sync. With `replacing`, the client opens a replacement connection
-    /// (with a budget of its own) that subscribes everything afresh before
-    /// this one is let go, like a 64008 upgrade; [`WsEvent::Reconnected`]
-    /// follows, then the book's new snapshot. Without it (a replacement just
-    /// took over), the book's next frame asks again.
+    /// of sync. The client opens a replacement connection (with a budget of
+    /// its own) that subscribes everything afresh before this one is let
+    /// go, like a 64008 upgrade; [`WsEvent::Reconnected`] follows, then the
+    /// book's new snapshot. A replacement that fails is tried again with
+    /// backoff; this is reported once per book until one succeeds.
     OpBudgetExhausted {
         /// Endpoint.
         endpoint: Endpoint,
@@ -190,8 +190,6 @@ pub enum WsEvent {
         conn: usize,
         /// The book subscription that needed the ops.
         arg: Arg,
-        /// Whether a replacement connection is being opened for it.
-        replacing: bool,
     },
     /// A typed push.
     Push(Box<Push>),

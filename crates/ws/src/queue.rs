@@ -31,6 +31,26 @@ fn overtakes(ev: &WsEvent) -> bool {
     )
 }
 
+/// Whether private data may pass a held connection or book event: yes when
+/// the event concerns the public side (a public connection, a book), which
+/// private data never comes from; no for the private and business
+/// connections, whose data must not be seen before their own `Disconnected`
+/// or `Reconnected`.
+fn bypassable(ev: &WsEvent) -> bool {
+    match ev {
+        WsEvent::Connected { endpoint, .. }
+        | WsEvent::Reconnected { endpoint, .. }
+        | WsEvent::Disconnected { endpoint, .. }
+        | WsEvent::LoginFailed { endpoint, .. }
+        | WsEvent::SubscriptionDropped { endpoint, .. }
+        | WsEvent::OpBudgetExhausted { endpoint, .. }
+        | WsEvent::Notice { endpoint, .. }
+        | WsEvent::Error { endpoint, .. } => *endpoint == crate::Endpoint::Public,
+        WsEvent::BookOutOfSync { .. } => true,
+        _ => false,
+    }
+}
+
 struct Ring {
     buf: VecDeque<Numbered>,
     cap: usize,
@@ -120,16 +140,19 @@ impl Sinks {
 /// Events come in the order the connections produced them, with one
 /// exception: private data (orders, fills, account, positions, ...) is
 /// returned ahead of market data still queued, so an order update is never
-/// stuck behind a burst of tickers. Connection and book events
-/// (`Disconnected`, `Reconnected`, `BookOutOfSync`, ...) keep their place
-/// among market data. It ends (`None`) when the client and all its
+/// stuck behind a burst of tickers, nor behind a public connection's
+/// events. Connection and book events (`Disconnected`, `Reconnected`,
+/// `BookOutOfSync`, ...) keep their place among market data, and private
+/// data never passes its own connection's events. It ends (`None`) when the client and all its
 /// connections are gone.
 pub struct WsEvents {
     lossless: mpsc::Receiver<Numbered>,
     lossless_open: bool,
-    /// A lossless event taken from its queue but not yet delivered, because
-    /// older market data goes first.
-    held: Option<Numbered>,
+    /// Lossless events taken from their queue but not yet delivered,
+    /// because older market data goes first; at most `held_cap`, so the
+    /// lossless queue's backpressure still holds.
+    held: VecDeque<Numbered>,
+    held_cap: usize,
     market: Arc<Market>,
 }
 
@@ -162,8 +185,8 @@ impl WsEvents {
             // Nothing is held here: `ready` delivers a held event or older
             // market data whenever it holds one.
             tokio::select! {
-                ev = self.lossless.recv(), if self.lossless_open && self.held.is_none() => match ev {
-                    Some(ev) => self.held = Some(ev),
+                ev = self.lossless.recv(), if self.lossless_open && self.held.is_empty() => match ev {
+                    Some(ev) => self.held.push_back(ev),
                     None => self.lossless_open = false,
                 },
                 _ = self.market.readable.notified() => {}
@@ -178,19 +201,31 @@ impl WsEvents {
 
     /// The event to deliver now, merging the two queues by event number.
     fn ready(&mut self) -> Option<WsEvent> {
-        if self.held.is_none() && self.lossless_open {
+        while self.lossless_open && self.held.len() < self.held_cap {
             match self.lossless.try_recv() {
-                Ok(ev) => self.held = Some(ev),
+                Ok(ev) => self.held.push_back(ev),
                 Err(mpsc::error::TryRecvError::Disconnected) => self.lossless_open = false,
-                Err(mpsc::error::TryRecvError::Empty) => {}
+                Err(mpsc::error::TryRecvError::Empty) => break,
             }
         }
         let mut ring = self.market.lock();
-        if let Some((n, ev)) = &self.held {
+        if let Some((n, ev)) = self.held.front() {
             let older_market = ring.buf.front().is_some_and(|(m, _)| m < n);
             if overtakes(ev) || !older_market {
                 drop(ring);
-                return self.held.take().map(|(_, ev)| ev);
+                return self.held.pop_front().map(|(_, ev)| ev);
+            }
+            // The front waits for older market data; private data behind
+            // it may still pass it if it concerns the public side only.
+            let pass = self
+                .held
+                .iter()
+                .skip(1)
+                .take_while(|(_, ev)| overtakes(ev) || bypassable(ev))
+                .position(|(_, ev)| overtakes(ev));
+            if let Some(i) = pass {
+                drop(ring);
+                return self.held.remove(i + 1).map(|(_, ev)| ev);
             }
         }
         if ring.dropped > 0 {
@@ -211,7 +246,7 @@ impl WsEvents {
             && ring.buf.is_empty()
             && ring.dropped == 0
             && !self.lossless_open
-            && self.held.is_none()
+            && self.held.is_empty()
     }
 }
 
@@ -243,7 +278,8 @@ pub(crate) fn channel(
     let events = WsEvents {
         lossless: rx,
         lossless_open: true,
-        held: None,
+        held: VecDeque::new(),
+        held_cap: lossless_cap,
         market,
     };
     (sinks, events)
@@ -319,11 +355,41 @@ mod tests {
         }
         assert_eq!(
             got,
-            [lag(1), lag(2), disconnected(), order_push(), lag(3), lag(4)],
-            "the order push overtakes lag(3), the disconnect does not overtake lag(1..2)"
+            [order_push(), lag(1), lag(2), disconnected(), lag(3), lag(4)],
+            "the order push overtakes everything, the public disconnect does not overtake lag(1..2)"
         );
         drop(sinks);
         assert_eq!(events.recv().await, None);
+    }
+
+    #[tokio::test]
+    async fn private_data_passes_a_public_connection_event_but_not_a_private_one() {
+        let (sinks, mut events) = channel(8, 8, Overflow::DropOldest);
+        let private_down = WsEvent::Disconnected {
+            endpoint: crate::Endpoint::Private,
+            conn: 1,
+            reason: crate::DisconnectReason::PongTimeout,
+        };
+        sinks.market(lag(1)).await;
+        sinks.lossless(disconnected()).await; // public
+        sinks.lossless(order_push()).await;
+        sinks.lossless(private_down.clone()).await;
+        sinks.lossless(order_push()).await;
+        let mut got = Vec::new();
+        while let Some(ev) = events.try_recv() {
+            got.push(ev);
+        }
+        assert_eq!(
+            got,
+            [
+                order_push(),
+                lag(1),
+                disconnected(),
+                private_down,
+                order_push()
+            ],
+            "the first order push passes the public disconnect; the second stays behind its own connection's"
+        );
     }
 
     #[tokio::test]

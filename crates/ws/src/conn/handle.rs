@@ -5,7 +5,7 @@ use crate::arg::{Arg, is_private_data};
 use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound_with, is_book_channel};
 use crate::error::WsError;
-use crate::establish::{Socket, request, take_acked};
+use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
@@ -46,6 +46,18 @@ impl Conn {
                 msg,
             } if self.pending_subs.contains_key(&id) => {
                 if let Some(p) = self.pending_subs.remove(&id) {
+                    if p.op == "subscribe" && p.reply.is_none() {
+                        // The client's own resubscribe (a book resync): a
+                        // passing refusal keeps the arg, so the staleness
+                        // check asks again; a final one is reported.
+                        if refused_for_good(code) {
+                            self.drop_subs(&p.args, code, &msg).await;
+                        }
+                        for arg in &p.args {
+                            self.release_resync(arg);
+                        }
+                        return Action::None;
+                    }
                     if p.op == "subscribe" {
                         self.subs.retain(|s| !p.args.contains(s));
                         self.publish_state();
@@ -130,17 +142,16 @@ impl Conn {
                 Action::None
             }
             Inbound::RawBook(arg) => {
-                let inst = arg.inst_id.as_deref().unwrap_or_default();
-                self.fresh.saw(Some((&arg.channel, inst)));
+                self.fresh.saw_data();
                 self.on_book(text, arg, socket, dedupe).await
             }
             Inbound::Event(ev) => {
-                match &ev {
-                    WsEvent::Push(p) if is_book_channel(&p.arg.channel) => {
-                        let inst = p.arg.inst_id.as_deref().unwrap_or_default();
-                        self.fresh.saw(Some((&p.arg.channel, inst)));
-                    }
-                    _ => self.fresh.saw(None),
+                self.fresh.saw_data();
+                if let WsEvent::Push(p) = &ev
+                    && is_book_channel(&p.arg.channel)
+                {
+                    let inst = p.arg.inst_id.as_deref().unwrap_or_default();
+                    self.fresh.saw_book(&p.arg.channel, inst);
                 }
                 if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
                     return Action::None;
@@ -178,6 +189,11 @@ impl Conn {
         socket: u64,
         dedupe: &mut Option<Dedupe>,
     ) -> Action {
+        // Frames still in flight after an unsubscribe (or from the old
+        // socket of an overlap) must not bring the book back.
+        if !self.subscribed(&arg) {
+            return Action::None;
+        }
         let frame = BookFrame::parse(text.as_bytes());
         if let Some(d) = dedupe.as_mut() {
             let keep = match &frame {
@@ -239,6 +255,7 @@ impl Conn {
         let key = (arg.channel.clone(), inst_id.clone());
         match result {
             Ok(applied) => {
+                self.fresh.saw_book(&arg.channel, &inst_id);
                 let snapshot = applied.kind == AppliedKind::Snapshot;
                 if snapshot {
                     self.resyncing.retain(|k| k != &key);
@@ -274,6 +291,11 @@ impl Conn {
     /// next reconnect still subscribes it. Returns false, sending nothing,
     /// when the connection's op budget cannot cover both requests.
     pub(super) async fn resubscribe(&mut self, arg: Arg, ws: &mut Socket) -> bool {
+        if !self.subscribed(&arg) {
+            // Unsubscribed meanwhile: nothing to heal.
+            self.release_resync(&arg);
+            return true;
+        }
         if self.ops.remaining(Instant::now()) < 2 {
             // An unsubscribe without its subscribe would lose the book.
             return false;
@@ -304,6 +326,13 @@ impl Conn {
         })
         .await;
         Action::Resubscribe(arg)
+    }
+
+    /// Whether the channel and instrument of `arg` are subscribed here.
+    pub(super) fn subscribed(&self, arg: &Arg) -> bool {
+        self.subs
+            .iter()
+            .any(|s| s.channel == arg.channel && s.inst_id == arg.inst_id)
     }
 
     /// Forgets that a book is being resynced, so its next frame (refused
@@ -345,6 +374,11 @@ impl Conn {
                             set.remove(inst);
                         }
                     }
+                }
+                for arg in &present {
+                    self.fresh
+                        .forget_book(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
+                    self.release_resync(arg);
                 }
                 self.send_sub("unsubscribe", present, Some(reply), ws).await;
             }
@@ -396,6 +430,10 @@ impl Conn {
             for arg in &args {
                 if !self.subs.contains(arg) {
                     self.subs.push(arg.clone());
+                }
+                if is_book_channel(&arg.channel) {
+                    self.fresh
+                        .restart_book(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
                 }
             }
         }

@@ -38,7 +38,7 @@ impl Conn {
 
     /// Callers of commands queued too long get `Timeout`; the commands stay
     /// queued and run on the next connection, as a timed-out one would.
-    fn answer_late(&mut self) {
+    pub(super) fn answer_late(&mut self) {
         let now = Instant::now();
         for (answer_by, cmd) in &mut self.deferred {
             if answer_by.is_some_and(|t| t <= now) {

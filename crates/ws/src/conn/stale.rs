@@ -2,10 +2,10 @@
 //!
 //! A connection can answer `ping` while its pushes have stopped. OKX keeps
 //! every book subscription alive (an idle book still gets a heartbeat about
-//! every 60 s), so a book that has said nothing for
-//! [`WsConfig::book_stale_after`](crate::WsConfig::book_stale_after) is stale:
-//! alone it is resubscribed, and when every book of the connection is stale
-//! the connection is replaced. Other channels may be quiet for hours (an
+//! every 60 s), so a book that has not been kept current for
+//! [`WsConfig::book_stale_after`](crate::WsConfig::book_stale_after) is
+//! stale and is resubscribed; when moreover nothing at all arrived on the
+//! connection for that long, the connection is replaced. Other channels may be quiet for hours (an
 //! illiquid ticker, an account with no orders), so for them only the opt-in
 //! [`WsConfig::push_timeout`](crate::WsConfig::push_timeout) applies.
 
@@ -56,13 +56,28 @@ impl Freshness {
         }
     }
 
-    /// Records a push; `book` names the book it belongs to, if any.
-    pub(super) fn saw(&mut self, book: Option<(&str, &str)>) {
-        let now = Instant::now();
-        self.last_data = now;
-        if let Some((channel, inst_id)) = book {
-            self.books.insert(book_key(channel, inst_id), now);
-        }
+    /// Records a push of any kind.
+    pub(super) fn saw_data(&mut self) {
+        self.last_data = Instant::now();
+    }
+
+    /// Records a frame that kept a book current: applied to the local
+    /// book (a frame refused while the book is out of sync does not count,
+    /// so a resync whose snapshot never comes is noticed), or any push of
+    /// a book the client does not keep.
+    pub(super) fn saw_book(&mut self, channel: &str, inst_id: &str) {
+        self.books
+            .insert(book_key(channel, inst_id), Instant::now());
+    }
+
+    /// A book was (re)subscribed: its clock starts again.
+    pub(super) fn restart_book(&mut self, channel: &str, inst_id: &str) {
+        self.saw_book(channel, inst_id);
+    }
+
+    /// A book was unsubscribed.
+    pub(super) fn forget_book(&mut self, channel: &str, inst_id: &str) {
+        self.books.remove(&book_key(channel, inst_id));
     }
 }
 
@@ -71,9 +86,14 @@ impl Conn {
     pub(super) fn staleness(&self, fresh: &mut Freshness) -> Stale {
         let now = Instant::now();
         let cfg = &self.ctx.cfg;
+        if self.subs.is_empty() {
+            // A connection with nothing subscribed (e.g. WS trading only)
+            // expects no pushes: the clock runs only while subscribed.
+            fresh.last_data = now;
+            return Stale::Fresh;
+        }
         let silent = now - fresh.last_data;
         if let Some(limit) = cfg.push_timeout
-            && !self.subs.is_empty()
             && silent >= limit
         {
             return Stale::Feed(silent);
@@ -94,8 +114,10 @@ impl Conn {
         if stale.is_empty() {
             return Stale::Fresh;
         }
-        if stale.len() == books {
-            return Stale::Feed(silent.max(limit));
+        // Only when nothing at all arrived is the socket the problem; with
+        // other pushes flowing, resubscribing the books is cheaper.
+        if stale.len() == books && silent >= limit {
+            return Stale::Feed(silent);
         }
         // Each gets a new window to show its fresh snapshot.
         for arg in &stale {

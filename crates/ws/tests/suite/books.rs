@@ -161,7 +161,7 @@ async fn a_gap_with_no_op_budget_left_heals_through_a_replacement_connection() {
     let pos = |pred: &dyn Fn(&WsEvent) -> bool| seen.iter().position(pred);
     let gap = pos(&|e| matches!(e, WsEvent::BookOutOfSync { .. })).expect("out of sync");
     let budget = pos(&|e| {
-        matches!(e, WsEvent::OpBudgetExhausted { arg, replacing: true, .. }
+        matches!(e, WsEvent::OpBudgetExhausted { arg, .. }
             if arg.channel == "books" && arg.inst_id.as_deref() == Some("BTC-USDT"))
     })
     .unwrap_or_else(|| panic!("no OpBudgetExhausted in {seen:?}"));
@@ -194,4 +194,66 @@ async fn a_gap_with_no_op_budget_left_heals_through_a_replacement_connection() {
     // The old connection is let go after the overlap.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(server.stats().open, 1);
+}
+
+/// A replacement for a spent op budget that fails is tried again with
+/// backoff: one report, a handful of connections, no flood, and the book
+/// heals once a replacement gets through.
+#[tokio::test]
+async fn a_failing_budget_replacement_backs_off_and_heals_later() {
+    let server = std::sync::Arc::new(WsServer::start().await.unwrap());
+    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
+    let mut cfg = config(&server);
+    cfg.ops_per_hour = 2;
+    cfg.backoff_initial = Duration::from_millis(200);
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
+    )
+    .await;
+    // The next three replacements have their resubscribe refused (64007,
+    // a passing reason), so they are abandoned.
+    server.inject(Fault::RejectSubscribes {
+        code: "64007",
+        times: 3,
+    });
+    server.inject(Fault::SkipBookSeq);
+    let feed = {
+        let server = server.clone();
+        tokio::spawn(async move {
+            for i in 0..40 {
+                let px = format!("100.{}", 60 + i);
+                server.book_update("BTC-USDT", &[(px.as_str(), "1")], &[]);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let seen = drain(&mut events, Duration::from_secs(5)).await;
+    feed.abort();
+    let count = |pred: &dyn Fn(&WsEvent) -> bool| seen.iter().filter(|e| pred(e)).count();
+    assert_eq!(
+        count(&|e| matches!(e, WsEvent::OpBudgetExhausted { .. })),
+        1,
+        "{seen:?}"
+    );
+    assert!(
+        count(&|e| matches!(e, WsEvent::BookOutOfSync { .. })) <= 1,
+        "{seen:?}"
+    );
+    // The first connection, three refused replacements, one that works.
+    assert_eq!(server.stats().connections, 5, "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, WsEvent::Book(b) if b.snapshot))
+    );
+    assert_eq!(
+        client.book("books", "BTC-USDT", |b| b.is_synced()),
+        Some(true)
+    );
 }

@@ -194,3 +194,154 @@ async fn a_quiet_ticker_is_not_stale_by_default() {
     );
     assert_eq!(server.stats().connections, 1);
 }
+
+/// A book unsubscribed long ago and subscribed again starts a new clock: it
+/// is not stale before its snapshot had a chance to arrive.
+#[tokio::test(start_paused = true)]
+async fn a_book_subscribed_again_later_is_not_stale_at_once() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
+    drain(&mut events, Duration::from_secs(1)).await;
+    client.unsubscribe([book_arg("BTC-USDT")]).await.unwrap();
+    client
+        .subscribe([Arg::new("tickers").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(200)).await;
+    drain(&mut events, Duration::from_millis(10)).await;
+    // A slow answer, as over a real network.
+    server.inject(Fault::DelayResponses(Duration::from_millis(400)));
+    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
+    let seen = drain(&mut events, Duration::from_secs(5)).await;
+    assert!(
+        !seen.iter().any(|e| matches!(
+            e,
+            WsEvent::BookOutOfSync { .. } | WsEvent::Disconnected { .. }
+        )),
+        "{seen:?}"
+    );
+    assert_eq!(
+        client.book("books", "BTC-USDT", |b| b.is_synced()),
+        Some(true)
+    );
+}
+
+/// With `push_timeout`, the clock runs only while something is subscribed:
+/// a connection used for trading alone for a long time is not replaced the
+/// moment it subscribes.
+#[tokio::test(start_paused = true)]
+async fn push_timeout_counts_only_while_subscribed() {
+    let server = WsServer::start().await.unwrap();
+    let mut cfg = config(&server);
+    cfg.push_timeout = Some(Duration::from_secs(60));
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client.connect(okx_ws::Endpoint::Public).unwrap();
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    client
+        .subscribe([Arg::new("tickers").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    let seen = drain(&mut events, Duration::from_secs(30)).await;
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
+        "{seen:?}"
+    );
+    assert_eq!(server.stats().connections, 1);
+}
+
+/// One book goes quiet while tickers flow on the same connection: the book
+/// is resubscribed; the connection, whose pushes still arrive, stays.
+#[tokio::test(start_paused = true)]
+async fn a_quiet_book_beside_busy_tickers_keeps_the_connection() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
+    server.spawn_feed(
+        "tickers",
+        "ETH-USDT",
+        Duration::from_secs(1),
+        serde_json::Value::Null,
+    );
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client
+        .subscribe([
+            book_arg("BTC-USDT"),
+            Arg::new("tickers").inst_id("ETH-USDT"),
+        ])
+        .await
+        .unwrap();
+    drain(&mut events, Duration::from_secs(1)).await;
+    server.inject(Fault::MuteInstrument("BTC-USDT".into()));
+    let ev = wait_for(&mut events, Duration::from_secs(120), |e| {
+        matches!(
+            e,
+            WsEvent::BookOutOfSync { .. } | WsEvent::Disconnected { .. }
+        )
+    })
+    .await;
+    assert!(
+        matches!(&ev, WsEvent::BookOutOfSync { inst_id, .. } if inst_id == "BTC-USDT"),
+        "{ev:?}"
+    );
+    assert_eq!(server.stats().connections, 1);
+}
+
+/// A resync whose subscribe OKX refuses for a passing reason is not the
+/// end: the book stays subscribed and is asked for again.
+#[tokio::test(start_paused = true)]
+async fn a_refused_resync_is_asked_again() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
+    drain(&mut events, Duration::from_secs(1)).await;
+    server.inject(Fault::RejectSubscribes {
+        code: "64007",
+        times: 1,
+    });
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.5", "1")], &[]);
+    wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, WsEvent::BookOutOfSync { .. })
+    })
+    .await;
+    let healed = wait_for(&mut events, Duration::from_secs(200), |e| {
+        matches!(e, WsEvent::Book(b) if b.snapshot)
+            || matches!(e, WsEvent::SubscriptionDropped { .. })
+    })
+    .await;
+    assert!(matches!(healed, WsEvent::Book(_)), "{healed:?}");
+    assert_eq!(
+        client.book("books", "BTC-USDT", |b| b.is_synced()),
+        Some(true)
+    );
+}
+
+/// A resync refused for good (the channel does not exist any more) is
+/// reported, not left silently out of sync.
+#[tokio::test(start_paused = true)]
+async fn a_resync_refused_for_good_is_reported() {
+    let server = WsServer::start().await.unwrap();
+    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
+    drain(&mut events, Duration::from_secs(1)).await;
+    server.inject(Fault::RejectSubscribes {
+        code: "60018",
+        times: 1,
+    });
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.5", "1")], &[]);
+    let ev = wait_for(&mut events, Duration::from_secs(10), |e| {
+        matches!(e, WsEvent::SubscriptionDropped { .. })
+    })
+    .await;
+    assert!(
+        matches!(&ev, WsEvent::SubscriptionDropped { arg, .. } if arg.inst_id.as_deref() == Some("BTC-USDT")),
+        "{ev:?}"
+    );
+    drop(client);
+}

@@ -149,3 +149,34 @@ async fn service_upgrade_keeps_a_book_in_sync_without_a_false_gap() {
     assert_eq!(best, Some(("1000".to_owned(), "1".to_owned())));
     assert_eq!(server.stats().open, 1);
 }
+
+/// A subscribe that waits for a 64008 replacement is sent on the old
+/// connection when the replacement fails, instead of waiting until OKX
+/// closes the old one.
+#[tokio::test]
+async fn a_subscribe_held_for_a_failed_replacement_goes_out_on_the_old_socket() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = WsClient::new(config(&server)).unwrap();
+    client
+        .subscribe([Arg::new("tickers").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    // The replacement's resubscribe is refused (passing): it is abandoned.
+    server.inject(Fault::RejectSubscribes {
+        code: "64007",
+        times: 1,
+    });
+    server.inject(Fault::Notice64008 {
+        close_after: Duration::from_secs(5),
+    });
+    wait_for(&mut events, Duration::from_secs(2), |e| {
+        matches!(e, WsEvent::Notice { .. })
+    })
+    .await;
+    let sub = tokio::time::timeout(
+        Duration::from_secs(3),
+        client.subscribe([Arg::new("tickers").inst_id("ETH-USDT")]),
+    )
+    .await;
+    assert!(matches!(sub, Ok(Ok(()))), "{sub:?}");
+}
