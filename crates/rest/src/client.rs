@@ -233,17 +233,6 @@ pub struct RestClient {
     inner: Arc<Inner>,
 }
 
-/// The paths that take the `expTime` header.
-fn takes_exp_time(path: &str) -> bool {
-    matches!(
-        path,
-        "/api/v5/trade/order"
-            | "/api/v5/trade/batch-orders"
-            | "/api/v5/trade/amend-order"
-            | "/api/v5/trade/amend-batch-orders"
-    )
-}
-
 impl RestClient {
     /// A builder with the defaults: global host, live trading, no
     /// credentials, waiting rate limiter.
@@ -307,7 +296,7 @@ impl RestClient {
     }
 
     fn exp_time_for<R: Request>(&self) -> Option<i64> {
-        takes_exp_time(R::PATH).then(|| self.new_exp_time())
+        crate::limiter::places_or_amends(R::PATH).then(|| self.new_exp_time())
     }
 
     pub(crate) fn new_exp_time(&self) -> i64 {

@@ -181,8 +181,9 @@ fn inst_or_family(inst_id: &str) -> &str {
     &inst_id[..end]
 }
 
-/// The endpoints whose orders count towards the sub-account limit.
-fn counts_for_sub_account(path: &str) -> bool {
+/// The place and amend endpoints (single and batch): the orders OKX counts
+/// towards the sub-account limit, and the requests that take `expTime`.
+pub(crate) fn places_or_amends(path: &str) -> bool {
     matches!(
         path,
         "/api/v5/trade/order"
@@ -257,7 +258,7 @@ impl Limiter {
         for (i, extra) in R::EXTRA_LIMITS.iter().enumerate() {
             self.extra_draws(&mut draws, req, path, i + 1, extra, &keys);
         }
-        if counts_for_sub_account(R::PATH) {
+        if places_or_amends(R::PATH) {
             let limit = self
                 .overrides
                 .get(SUB_ACCOUNT_BUCKET)

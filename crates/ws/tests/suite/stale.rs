@@ -2,11 +2,24 @@
 
 use super::common::*;
 use okx_testkit::ws::{Fault, WsServer};
-use okx_ws::{Arg, DisconnectReason, WsClient, WsEvent};
+use okx_ws::{Arg, DisconnectReason, WsClient, WsEvent, WsEvents};
 use std::time::Duration;
 
 fn book_arg(inst: &str) -> Arg {
     Arg::new("books").inst_id(inst)
+}
+
+/// A client with the BTC-USDT book subscribed and its first events read;
+/// then a gap whose resync subscribe OKX refuses once with `code`.
+async fn gap_with_a_refused_resync(server: &WsServer, code: &'static str) -> (WsClient, WsEvents) {
+    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
+    let (client, mut events) = WsClient::new(config(server)).unwrap();
+    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
+    drain(&mut events, Duration::from_secs(1)).await;
+    server.inject(Fault::RejectSubscribes { code, times: 1 });
+    server.inject(Fault::SkipBookSeq);
+    server.book_update("BTC-USDT", &[("100.5", "1")], &[]);
+    (client, events)
 }
 
 /// An idle book gets OKX's heartbeat about every 60 s, so a quiet market is
@@ -294,16 +307,7 @@ async fn a_quiet_book_beside_busy_tickers_keeps_the_connection() {
 #[tokio::test(start_paused = true)]
 async fn a_refused_resync_is_asked_again() {
     let server = WsServer::start().await.unwrap();
-    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
-    let (client, mut events) = WsClient::new(config(&server)).unwrap();
-    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
-    drain(&mut events, Duration::from_secs(1)).await;
-    server.inject(Fault::RejectSubscribes {
-        code: "64007",
-        times: 1,
-    });
-    server.inject(Fault::SkipBookSeq);
-    server.book_update("BTC-USDT", &[("100.5", "1")], &[]);
+    let (client, mut events) = gap_with_a_refused_resync(&server, "64007").await;
     wait_for(&mut events, Duration::from_secs(5), |e| {
         matches!(e, WsEvent::BookOutOfSync { .. })
     })
@@ -325,16 +329,7 @@ async fn a_refused_resync_is_asked_again() {
 #[tokio::test(start_paused = true)]
 async fn a_resync_refused_for_good_is_reported() {
     let server = WsServer::start().await.unwrap();
-    server.set_book("BTC-USDT", &[("100", "1")], &[("101", "1")]);
-    let (client, mut events) = WsClient::new(config(&server)).unwrap();
-    client.subscribe([book_arg("BTC-USDT")]).await.unwrap();
-    drain(&mut events, Duration::from_secs(1)).await;
-    server.inject(Fault::RejectSubscribes {
-        code: "60018",
-        times: 1,
-    });
-    server.inject(Fault::SkipBookSeq);
-    server.book_update("BTC-USDT", &[("100.5", "1")], &[]);
+    let (client, mut events) = gap_with_a_refused_resync(&server, "60018").await;
     let ev = wait_for(&mut events, Duration::from_secs(10), |e| {
         matches!(e, WsEvent::SubscriptionDropped { .. })
     })
