@@ -244,8 +244,9 @@ impl OrderBook {
 
     fn replace_levels(&mut self, bids: Levels<'_>, asks: Levels<'_>) -> Result<(), BookError> {
         for (book, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
-            for level in levels.spans() {
-                if let Err(e) = book.apply(level.px, level.sz, level.orders) {
+            let mut levels = levels.spans();
+            while let Some(level) = levels.next_parsed() {
+                if let Err(e) = book.apply(&level) {
                     self.state = Err(OutOfSyncReason::BadLevel);
                     return Err(BookError::BadLevel(match e {
                         LevelError::BadPrice => "price out of range",

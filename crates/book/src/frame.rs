@@ -1,5 +1,6 @@
 //! One book push, read straight from the frame bytes.
 
+use crate::num::Fixed;
 use crate::scan::Scanner;
 
 /// Why a frame could not be read as a book push.
@@ -170,7 +171,15 @@ impl<'a> Levels<'a> {
         let mut len = 0;
         if !scan.open(b'[', b']')? {
             loop {
-                scan_level(scan)?;
+                // OKX sends levels without whitespace; such a level is
+                // checked by the quick path, anything else (or anything
+                // invalid, so that the error is exact) by the scanner.
+                match compact_level(scan.bytes, scan.pos) {
+                    Some(end) => scan.pos = end,
+                    None => {
+                        scan_level(scan)?;
+                    }
+                }
                 len += 1;
                 if !scan.next_or_close(b']')? {
                     break;
@@ -268,6 +277,156 @@ impl<'a> Iterator for SpanIter<'a> {
             sz: fields[1],
             orders,
         })
+    }
+}
+
+/// The quick path of [`scan_level`] for a level without whitespace:
+/// `["px","sz"]` with any number of further quoted fields. Returns the
+/// position after the closing `]` if the level is valid in exactly the way
+/// `scan_level` would accept it, and `None` otherwise (the caller then runs
+/// `scan_level`, which either accepts a spaced level or names the error).
+#[inline]
+fn compact_level(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut pos = at;
+    if bytes.get(pos) != Some(&b'[') {
+        return None;
+    }
+    pos += 1;
+    let mut index = 0;
+    loop {
+        if bytes.get(pos) != Some(&b'"') {
+            return None;
+        }
+        pos = number_end(bytes, pos + 1, index == 3)? + 1;
+        index += 1;
+        match bytes.get(pos) {
+            Some(b',') => pos += 1,
+            Some(b']') if index >= 2 => return Some(pos + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// Where the closing quote of a quoted number starting at `start` is, if
+/// the text is what `Scanner::number_bytes(integer)` accepts: an optional
+/// `-` (not for `integer`), digits with at most one `.` (none for
+/// `integer`), at least one digit, and at most 9 digits for `integer`.
+#[inline]
+fn number_end(bytes: &[u8], start: usize, integer: bool) -> Option<usize> {
+    let mut pos = start;
+    if !integer && bytes.get(pos) == Some(&b'-') {
+        pos += 1;
+    }
+    let mut digits = digit_run(bytes, pos);
+    pos += digits;
+    if !integer && bytes.get(pos) == Some(&b'.') {
+        let fraction = digit_run(bytes, pos + 1);
+        digits += fraction;
+        pos += 1 + fraction;
+    }
+    let ok = bytes.get(pos) == Some(&b'"') && digits > 0 && (!integer || digits <= 9);
+    ok.then_some(pos)
+}
+
+/// How many ASCII digits `bytes` has from `start` on.
+#[inline]
+fn digit_run(bytes: &[u8], start: usize) -> usize {
+    let rest = bytes.get(start..).unwrap_or_default();
+    rest.iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(rest.len())
+}
+
+/// A level with its price and size already read as numbers (`None` for a
+/// text the book cannot hold), as the engine applies it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ParsedLevel<'a> {
+    pub(crate) px: &'a [u8],
+    pub(crate) sz: &'a [u8],
+    pub(crate) orders: u32,
+    pub(crate) price: Option<Fixed>,
+    pub(crate) size: Option<Fixed>,
+    /// The frame's bytes from the start of `px` and of `sz`, if 32 of them
+    /// are left: a short text can then be copied as one fixed-size block.
+    pub(crate) px_block: Option<&'a [u8; 32]>,
+    pub(crate) sz_block: Option<&'a [u8; 32]>,
+}
+
+impl<'a> SpanIter<'a> {
+    /// The next level with its numbers. A level in the compact form OKX
+    /// sends is read in one pass (numbers parsed while the closing quotes
+    /// are found); any other spacing goes through [`SpanIter::next`] and
+    /// [`Fixed::parse`], which give the same result.
+    #[inline]
+    pub(crate) fn next_parsed(&mut self) -> Option<ParsedLevel<'a>> {
+        if self.left > 0
+            && let Some((level, rest)) = compact_parsed(self.rest)
+        {
+            self.left -= 1;
+            self.rest = rest;
+            return Some(level);
+        }
+        let span = self.next()?;
+        Some(ParsedLevel {
+            px: span.px,
+            sz: span.sz,
+            orders: span.orders,
+            price: Fixed::parse(span.px),
+            size: Fixed::parse(span.sz),
+            px_block: None,
+            sz_block: None,
+        })
+    }
+}
+
+/// The level at the start of `rest` (after the comma before it, if any) if
+/// it is written `["px","sz"]` with any number of further quoted fields and
+/// no whitespace, and the bytes after it. The level was validated by the
+/// scanner, so this only has to find its parts; anything unexpected gives
+/// `None` and the general path.
+#[inline]
+fn compact_parsed(rest: &[u8]) -> Option<(ParsedLevel<'_>, &[u8])> {
+    let rest = rest.strip_prefix(b",").unwrap_or(rest);
+    let rest = rest.strip_prefix(b"[\"")?;
+    let px_block = rest.first_chunk();
+    let (price, px_len) = Fixed::parse_prefix(rest);
+    let (px, rest) = rest.split_at_checked(px_len)?;
+    let rest = rest.strip_prefix(b"\",\"")?;
+    let sz_block = rest.first_chunk();
+    let (size, sz_len) = Fixed::parse_prefix(rest);
+    let (sz, rest) = rest.split_at_checked(sz_len)?;
+    let mut rest = rest.strip_prefix(b"\"")?;
+    let mut orders = 0u32;
+    let mut index = 2;
+    loop {
+        match rest.split_first()? {
+            (b']', tail) => {
+                let level = ParsedLevel {
+                    px,
+                    sz,
+                    orders,
+                    price,
+                    size,
+                    px_block,
+                    sz_block,
+                };
+                return Some((level, tail));
+            }
+            (b',', tail) => {
+                let tail = tail.strip_prefix(b"\"")?;
+                let end = tail.iter().position(|&b| b == b'"')?;
+                if index == 3 {
+                    // At most 9 digits, checked by the scanner.
+                    orders = tail[..end].iter().fold(0u32, |n, &d| {
+                        n.wrapping_mul(10)
+                            .wrapping_add(u32::from(d.wrapping_sub(b'0')))
+                    });
+                }
+                index += 1;
+                rest = tail.get(end + 1..)?;
+            }
+            _ => return None,
+        }
     }
 }
 
@@ -516,6 +675,119 @@ fn parse_data_object<'a>(scan: &mut Scanner<'a>, data: &mut Data<'a>) -> Result<
         }
         if !scan.next_or_close(b'}')? {
             return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text of a quoted level field: mostly numbers of every shape the
+    /// scanner has to judge, sometimes other bytes.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "-?[0-9]{0,22}(\\.[0-9]{0,22})?",
+            1 => "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]",
+            1 => "[-+.eE0-9 a\"\\\\]{0,6}",
+            1 => Just(String::new()),
+        ]
+    }
+
+    /// A level array: 1 to 6 fields, compact or with spaces, sometimes cut.
+    fn level() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(field(), 1..7),
+            any::<bool>(),
+            0usize..4,
+        )
+            .prop_map(|(fields, spaced, cut)| {
+                let sep = if spaced { ", " } else { "," };
+                let quoted: Vec<String> = fields.iter().map(|f| format!("\"{f}\"")).collect();
+                let text = format!("[{}]", quoted.join(sep));
+                // Sometimes drop the end, to reach the end-of-input paths.
+                let keep = text.len().saturating_sub(if cut == 3 { 2 } else { 0 });
+                text[..keep].to_owned()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The quick check of a compact level never accepts a level the
+        /// scanner refuses, and ends where the scanner ends.
+        #[test]
+        fn compact_check_agrees_with_the_scanner(text in level(), tail in "[],]{0,1}") {
+            let bytes = format!("{text}{tail}").into_bytes();
+            let mut scan = Scanner::new(&bytes);
+            let general = scan_level(&mut scan).map(|_| scan.pos);
+            match compact_level(&bytes, 0) {
+                Some(end) => prop_assert_eq!(general, Ok(end), "{}", text),
+                // Only levels with whitespace need the scanner to accept them.
+                None => prop_assert!(general.is_err() || text.contains(' '), "{}", text),
+            }
+        }
+
+        /// Reading a validated level in one pass gives exactly what the
+        /// general walk and `Fixed::parse` give.
+        #[test]
+        fn one_pass_levels_match_the_general_walk(levels in prop::collection::vec(level(), 0..6), spaced in any::<bool>()) {
+            let text = format!("[{}]", levels.join(if spaced { " , " } else { "," }));
+            let mut scan = Scanner::new(text.as_bytes());
+            let Ok(parsed) = Levels::parse(&mut scan) else {
+                return Ok(());
+            };
+            let mut fast = parsed.spans();
+            let mut slow = parsed.spans();
+            for _ in 0..parsed.len() {
+                let a = fast.next_parsed().expect("a level");
+                let b = slow.next().expect("a level");
+                prop_assert_eq!((a.px, a.sz, a.orders), (b.px, b.sz, b.orders));
+                prop_assert_eq!(a.price, Fixed::parse(b.px));
+                prop_assert_eq!(a.size, Fixed::parse(b.sz));
+                for (block, field) in [(a.px_block, a.px), (a.sz_block, a.sz)] {
+                    // The block starts where the field does (a field longer
+                    // than the block is copied exactly instead).
+                    if let Some(block) = block {
+                        let n = field.len().min(block.len());
+                        prop_assert_eq!(&block[..n], &field[..n]);
+                    }
+                }
+            }
+            prop_assert!(fast.next_parsed().is_none());
+        }
+    }
+
+    #[test]
+    fn number_checks_match_the_scanner_on_edge_cases() {
+        for text in [
+            "0",
+            "-0",
+            ".5",
+            "5.",
+            ".",
+            "-",
+            "-.",
+            "1.2.3",
+            "--1",
+            "1-",
+            "+1",
+            "1e5",
+            "",
+            "123456789",
+            "1234567890",
+            "0000000001",
+        ] {
+            for integer in [false, true] {
+                let bytes = format!("{text}\"").into_bytes();
+                let mut quoted = Scanner::new(b"");
+                let with_quote = format!("\"{text}\"").into_bytes();
+                quoted.bytes = &with_quote;
+                let general = quoted.number_bytes(integer).map(|t| t.len());
+                let quick = number_end(&bytes, 0, integer);
+                assert_eq!(quick, general.ok(), "{text:?} integer={integer}");
+            }
         }
     }
 }
