@@ -21,6 +21,17 @@ const POW10: [u64; 19] = {
 /// Significant digits a `Decimal` can hold exactly.
 const MAX_DIGITS: u32 = 28;
 
+/// What [`Fixed::parse_prefix`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Prefix {
+    /// The number, if the text is one the book can hold.
+    pub(crate) fixed: Option<Fixed>,
+    /// Bytes that looked like a number.
+    pub(crate) len: usize,
+    /// Digits among them.
+    pub(crate) digits: usize,
+}
+
 /// A decimal text split into an integer mantissa and its scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fixed {
@@ -33,16 +44,20 @@ impl Fixed {
     /// has more than 18 fraction digits or more than 28 significant digits.
     #[inline]
     pub(crate) fn parse(text: &[u8]) -> Option<Self> {
-        let (fixed, used) = Self::parse_prefix(text);
-        if used == text.len() { fixed } else { None }
+        let prefix = Self::parse_prefix(text);
+        if prefix.len == text.len() {
+            prefix.fixed
+        } else {
+            None
+        }
     }
 
     /// Reads the longest prefix of `text` that looks like a number
-    /// (`-?[digits and at most one dot]`) and returns how many bytes that
-    /// is, with the number if the prefix is one [`Fixed::parse`] accepts.
+    /// (`-?[digits and at most one dot]`): how many bytes and digits that
+    /// is, and the number if the prefix is one [`Fixed::parse`] accepts.
     /// The caller decides what may follow (the end of the text, or a quote).
     #[inline]
-    pub(crate) fn parse_prefix(text: &[u8]) -> (Option<Self>, usize) {
+    pub(crate) fn parse_prefix(text: &[u8]) -> Prefix {
         let neg = text.first() == Some(&b'-');
         let digits = text.get(usize::from(neg)..).unwrap_or_default();
         // Nearly every OKX number has at most 19 digits: accumulate in a u64
@@ -68,8 +83,13 @@ impl Fixed {
             (used - 1, used - 1 - dot)
         };
         let len = used + usize::from(neg);
+        let none = Prefix {
+            fixed: None,
+            len,
+            digits: count,
+        };
         if count == 0 || scale > KEY_SCALE as usize {
-            return (None, len);
+            return none;
         }
         // At most KEY_SCALE, checked just above.
         let scale = scale as u32;
@@ -78,14 +98,17 @@ impl Fixed {
         } else {
             match Self::wide(&digits[..used]) {
                 Some(m) => m,
-                None => return (None, len),
+                None => return none,
             }
         };
         let fixed = Self {
             mantissa: if neg { -mantissa } else { mantissa },
             scale,
         };
-        (Some(fixed), len)
+        Prefix {
+            fixed: Some(fixed),
+            ..none
+        }
     }
 
     /// The mantissa of a long number (already checked to be digits and at
@@ -191,18 +214,23 @@ mod tests {
 
     #[test]
     fn prefixes_stop_at_the_first_other_byte() {
-        let (fixed, used) = Fixed::parse_prefix(b"-12.50\",");
-        assert_eq!(used, 6);
+        let read = |t: &[u8]| {
+            let p = Fixed::parse_prefix(t);
+            (p.fixed, p.len, p.digits)
+        };
+        let (fixed, len, digits) = read(b"-12.50\",");
+        assert_eq!((len, digits), (6, 4));
         assert_eq!(
             fixed.map(Fixed::to_decimal).map(|d| d.to_string()),
             Some("-12.50".into())
         );
-        assert_eq!(Fixed::parse_prefix(b"1.2.3"), (Fixed::parse(b"1.2"), 3));
-        assert_eq!(Fixed::parse_prefix(b"\""), (None, 0));
-        assert_eq!(Fixed::parse_prefix(b"-\""), (None, 1));
-        assert_eq!(Fixed::parse_prefix(b"."), (None, 1));
+        assert_eq!(read(b"1.2.3"), (Fixed::parse(b"1.2"), 3, 2));
+        assert_eq!(read(b"\""), (None, 0, 0));
+        assert_eq!(read(b"-\""), (None, 1, 0));
+        assert_eq!(read(b"."), (None, 1, 0));
         // Too many fraction digits: the length is still known.
-        assert_eq!(Fixed::parse_prefix(b"0.0000000000000000001\""), (None, 21));
+        assert_eq!(read(b"0.0000000000000000001\""), (None, 21, 20));
+        assert_eq!(read(b"12345678901234567890123456789\""), (None, 29, 29));
     }
 
     #[test]

@@ -10,8 +10,7 @@
 //! colon is the separator), and nothing is allocated per level.
 
 use crate::checksum::CHECKSUM_DEPTH;
-use crate::frame::ParsedLevel;
-use crate::num::Fixed;
+use crate::levels::{ParsedLevel, SizeKind};
 
 /// Which side of the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,17 +114,14 @@ impl SideBook {
     #[inline]
     pub(crate) fn apply(&mut self, level: &ParsedLevel<'_>) -> Result<(), LevelError> {
         let (px, sz, orders) = (level.px, level.sz, level.orders);
-        let key = level
-            .price
-            .and_then(Fixed::key)
-            .ok_or(LevelError::BadPrice)?;
+        let key = level.key.ok_or(LevelError::BadPrice)?;
         let (Ok(px_len), Ok(sz_len)) = (u16::try_from(px.len()), u16::try_from(sz.len())) else {
             return Err(LevelError::BadPrice);
         };
-        // The size is parsed now, not only when read, so a size the book
-        // could not give back as a `Decimal` is refused instead of read as 0.
-        let size = level.size.ok_or(LevelError::BadSize)?;
-        if size.mantissa < 0 {
+        // The size was parsed with the level, not only when read, so a size
+        // the book could not give back as a `Decimal` is refused instead of
+        // read as 0.
+        if level.size == SizeKind::Unholdable {
             return Err(LevelError::BadSize);
         }
         let rank = match self.side {
@@ -134,7 +130,7 @@ impl SideBook {
         };
         let found = search(&self.keys, rank);
         let len = self.keys.len();
-        if size.mantissa == 0 {
+        if level.size == SizeKind::Zero {
             if let Ok(i) = found {
                 self.keys.remove(i);
                 let old = self.spans.remove(i);
@@ -312,15 +308,15 @@ mod tests {
     impl SideBook {
         /// Applies a level given as text, the way a frame's level is.
         fn put(&mut self, px: &[u8], sz: &[u8], orders: u32) -> Result<(), LevelError> {
-            self.apply(&ParsedLevel {
-                px,
-                sz,
-                orders,
-                price: Fixed::parse(px),
-                size: Fixed::parse(sz),
-                px_block: None,
-                sz_block: None,
-            })
+            let text = format!(
+                r#"[["{}","{}","0","{orders}"]]"#,
+                px.escape_ascii(),
+                sz.escape_ascii()
+            );
+            let mut scan = crate::scan::Scanner::new(text.as_bytes());
+            let levels = crate::Levels::parse(&mut scan, None).expect("a level");
+            let level = levels.parsed(None).next().expect("a level");
+            self.apply(&level)
         }
     }
 
