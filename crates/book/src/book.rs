@@ -1,7 +1,9 @@
 //! The order book engine: applies pushes under the sequence and checksum rules.
 
 use crate::checksum::Checksummer;
-use crate::frame::{Action, BookFrame, Levels, ParseError};
+use crate::frame::{Action, BookFrame, ParseError};
+use crate::levels::Levels;
+use crate::record::FrameRecord;
 use crate::side::{LevelError, LevelRef, Side, SideBook};
 
 /// Why the book stopped trusting itself. It stays this way until a snapshot.
@@ -131,6 +133,8 @@ pub struct OrderBook {
     /// Set once any snapshot was applied, to tell a resync from the first sync.
     synced_before: bool,
     checksum: Checksummer,
+    /// What [`OrderBook::apply_bytes`] read of the levels while parsing.
+    record: FrameRecord,
 }
 
 impl Default for OrderBook {
@@ -150,13 +154,22 @@ impl OrderBook {
             state: Err(OutOfSyncReason::AwaitingSnapshot),
             synced_before: false,
             checksum: Checksummer::default(),
+            record: FrameRecord::default(),
         }
     }
 
     /// Parses and applies one raw frame.
+    ///
+    /// The levels are read once: what the parse reads of them is kept (in a
+    /// buffer the book reuses) and applied, instead of being read again.
     pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<Applied, BookError> {
-        let frame = BookFrame::parse(bytes)?;
-        self.apply(&frame)
+        let mut record = std::mem::take(&mut self.record);
+        let result = match BookFrame::parse_recorded(bytes, &mut record) {
+            Ok(frame) => self.apply_with(&frame, Some(&record)),
+            Err(e) => Err(e.into()),
+        };
+        self.record = record;
+        result
     }
 
     /// Applies a push.
@@ -166,6 +179,16 @@ impl OrderBook {
     /// non-zero checksum that does not match marks the book out of sync, and
     /// later updates get [`BookError::OutOfSync`] until the next snapshot.
     pub fn apply(&mut self, frame: &BookFrame<'_>) -> Result<Applied, BookError> {
+        self.apply_with(frame, None)
+    }
+
+    /// [`OrderBook::apply`], taking the levels from `record` where it holds
+    /// them (it was filled while `frame` was parsed).
+    pub(crate) fn apply_with(
+        &mut self,
+        frame: &BookFrame<'_>,
+        record: Option<&FrameRecord>,
+    ) -> Result<Applied, BookError> {
         let resynced;
         let kind;
         if frame.action == Action::Snapshot {
@@ -181,7 +204,7 @@ impl OrderBook {
             resynced = self.synced_before && self.state.is_err();
             self.bids.clear();
             self.asks.clear();
-            self.replace_levels(frame.bids, frame.asks)?;
+            self.replace_levels(frame.bids, frame.asks, record)?;
             self.synced_before = true;
             self.state = Ok(());
             self.last_seq = frame.seq_id;
@@ -219,7 +242,7 @@ impl OrderBook {
                 },
             };
             resynced = false;
-            self.replace_levels(frame.bids, frame.asks)?;
+            self.replace_levels(frame.bids, frame.asks, record)?;
         }
         if frame.action == Action::Update && frame.seq_id.is_some() {
             self.last_seq = frame.seq_id;
@@ -242,10 +265,19 @@ impl OrderBook {
         })
     }
 
-    fn replace_levels(&mut self, bids: Levels<'_>, asks: Levels<'_>) -> Result<(), BookError> {
-        for (book, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
-            for level in levels.spans() {
-                if let Err(e) = book.apply(level.px, level.sz, level.orders) {
+    fn replace_levels(
+        &mut self,
+        bids: Levels<'_>,
+        asks: Levels<'_>,
+        record: Option<&FrameRecord>,
+    ) -> Result<(), BookError> {
+        let sides = [
+            (&mut self.bids, bids, record.map(|r| &r.bids)),
+            (&mut self.asks, asks, record.map(|r| &r.asks)),
+        ];
+        for (book, levels, recorded) in sides {
+            for level in levels.parsed(recorded) {
+                if let Err(e) = book.apply(&level) {
                     self.state = Err(OutOfSyncReason::BadLevel);
                     return Err(BookError::BadLevel(match e {
                         LevelError::BadPrice => "price out of range",

@@ -5,7 +5,7 @@
 //! a signed 32-bit integer. A side with fewer levels simply contributes
 //! fewer entries.
 
-use crate::side::SideBook;
+use crate::side::{SideBook, Span};
 
 /// Levels per side that enter the checksum.
 pub const CHECKSUM_DEPTH: usize = 25;
@@ -44,30 +44,76 @@ pub fn checksum_levels<'a>(
 }
 
 /// Builds the checksum text in a buffer the book keeps, so the hot path
-/// hashes one contiguous slice and allocates nothing once warmed up.
+/// hashes one contiguous slice and allocates nothing once warmed up, and
+/// keeps the last result while neither side's top levels change.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Checksummer {
     buf: Vec<u8>,
+    /// `(bids version, asks version, checksum)` of the last computation.
+    last: Option<(u64, u64, i32)>,
 }
 
 impl Checksummer {
     pub(crate) fn compute(&mut self, bids: &SideBook, asks: &SideBook) -> i32 {
-        self.buf.clear();
-        let mut bids = bids.best_texts().take(CHECKSUM_DEPTH);
-        let mut asks = asks.best_texts().take(CHECKSUM_DEPTH);
-        loop {
-            let (bid, ask) = (bids.next(), asks.next());
-            if bid.is_none() && ask.is_none() {
-                break;
+        let versions = (bids.top_version(), asks.top_version());
+        if let Some((b, a, sum)) = self.last
+            && (b, a) == versions
+        {
+            return sum;
+        }
+        // Room for every text to be copied as a whole block; longer texts
+        // make room for themselves.
+        let room = 2 * CHECKSUM_DEPTH * BLOCK + BLOCK;
+        if self.buf.len() < room {
+            self.buf.resize(room, 0);
+        }
+        let ((bid_spans, bid_text), (ask_spans, ask_text)) = (bids.top(), asks.top());
+        // Both slices are worst first: walk them from the end.
+        let (mut b, mut a) = (bid_spans.len(), ask_spans.len());
+        let mut end = 0;
+        while b > 0 || a > 0 {
+            if b > 0 {
+                b -= 1;
+                end = put(&mut self.buf, end, bid_text, bid_spans[b]);
             }
-            for text in [bid, ask].into_iter().flatten() {
-                self.buf.extend_from_slice(text);
-                self.buf.push(b':');
+            if a > 0 {
+                a -= 1;
+                end = put(&mut self.buf, end, ask_text, ask_spans[a]);
             }
         }
-        let text = self.buf.strip_suffix(b":").unwrap_or(&self.buf);
-        crc32fast::hash(text) as i32
+        // Every text ends with ':'; the last one's is not part of the string.
+        let text = self.buf.get(..end.saturating_sub(1)).unwrap_or_default();
+        let sum = crc32fast::hash(text) as i32;
+        self.last = Some((versions.0, versions.1, sum));
+        sum
     }
+}
+
+/// Bytes copied at once when a text is short enough.
+const BLOCK: usize = 32;
+
+/// Appends the text of `span` at `buf[at..]` and returns the new end. A
+/// short text is copied as one fixed-size block (what follows it is
+/// overwritten by the next text or left out at the end), which is much
+/// cheaper than a copy of the exact length.
+#[inline(always)]
+fn put(buf: &mut Vec<u8>, at: usize, arena: &[u8], span: Span) -> usize {
+    let (start, len) = (span.start(), span.text_len());
+    if len <= BLOCK
+        && let Some(src) = arena.get(start..start + BLOCK)
+        && let Some(dst) = buf.get_mut(at..at + BLOCK)
+    {
+        dst.copy_from_slice(src);
+    } else {
+        let src = arena.get(start..start + len).unwrap_or_default();
+        if buf.len() < at + len + BLOCK {
+            buf.resize(at + len + BLOCK, 0);
+        }
+        if let Some(dst) = buf.get_mut(at..at + src.len()) {
+            dst.copy_from_slice(src);
+        }
+    }
+    at + len
 }
 
 #[cfg(test)]
@@ -97,6 +143,84 @@ mod tests {
         let bids = [("3366.1", "7")];
         let asks = [("3366.8", "9"), ("3368", "8"), ("3372", "8")];
         assert_eq!(checksum_levels(bids, asks), 831078360);
+    }
+
+    /// The checksum of the book's own levels, by the reference function.
+    fn reference(book: &crate::OrderBook) -> i32 {
+        use crate::Side;
+        let side = |s| book.levels(s).map(|l| (l.px, l.sz)).collect::<Vec<_>>();
+        checksum_levels(side(Side::Bid), side(Side::Ask))
+    }
+
+    /// Levels of one side as `(px, sz)` text.
+    type Texts = [(String, String)];
+
+    fn push(action: &str, bids: &Texts, asks: &Texts) -> String {
+        let side = |levels: &Texts| {
+            levels
+                .iter()
+                .map(|(px, sz)| format!(r#"["{px}","{sz}","0","3"]"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        format!(
+            r#"{{"arg":{{"channel":"books","instId":"X"}},"action":"{action}","data":[{{"bids":[{}],"asks":[{}],"checksum":0}}]}}"#,
+            side(bids),
+            side(asks)
+        )
+    }
+
+    #[test]
+    fn long_texts_and_deep_changes_keep_the_checksum_exact() {
+        // Every third level is longer than the copy block (55 bytes).
+        let px = |i: u32| match i % 3 {
+            0 => format!("{}.{:018}", 100_000 - i, i),
+            _ => format!("{}.5", 100_000 - i),
+        };
+        let long = "1234567890.123456789012345678".to_owned();
+        let sz = |i: u32| {
+            if i.is_multiple_of(3) {
+                long.clone()
+            } else {
+                format!("{i}")
+            }
+        };
+        let bids: Vec<_> = (0..40).map(|i| (px(i), sz(i))).collect();
+        let asks: Vec<_> = (0..40)
+            .map(|i| (px(i).replacen('9', "2", 1), sz(i)))
+            .collect();
+        let asks: Vec<_> = asks.into_iter().rev().collect();
+        let mut book = crate::OrderBook::new();
+        book.apply_bytes(push("snapshot", &bids, &asks).as_bytes())
+            .expect("snapshot");
+        assert_eq!(book.depth(crate::Side::Bid), 40);
+        let first = book.checksum();
+        assert_eq!(first, reference(&book));
+        let changes: [(&Texts, &Texts); 5] = [
+            // Below the top 25 only: the checksum stays.
+            (&[(px(30), "7".into())], &[]),
+            (&[(px(33), "0".into())], &[]),
+            // A delete inside the top 25 pulls a deeper level up.
+            (&[(px(3), "0".into())], &[]),
+            // Long texts replacing short ones at the touch, on both sides.
+            (
+                &[(px(1), long.clone())],
+                &[(asks[39].0.clone(), long.clone())],
+            ),
+            // An insert at the touch pushes the 25th level out.
+            (&[("100000.75".into(), "2".into())], &[]),
+        ];
+        for (i, (bids, asks)) in changes.into_iter().enumerate() {
+            book.apply_bytes(push("update", bids, asks).as_bytes())
+                .expect("update");
+            let sum = book.checksum();
+            assert_eq!(sum, reference(&book), "change {i}");
+            if i < 2 {
+                assert_eq!(sum, first, "change {i} was below the top 25");
+            } else {
+                assert_ne!(sum, first, "change {i}");
+            }
+        }
     }
 
     #[test]

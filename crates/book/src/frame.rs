@@ -1,5 +1,7 @@
 //! One book push, read straight from the frame bytes.
 
+use crate::levels::Levels;
+use crate::record::FrameRecord;
 use crate::scan::Scanner;
 
 /// Why a frame could not be read as a book push.
@@ -117,185 +119,6 @@ pub enum Action {
     Update,
 }
 
-/// One level as received: the exact price and size text, and the order count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawLevel<'a> {
-    /// Price text, exactly as sent.
-    pub px: &'a str,
-    /// Size text, exactly as sent; `"0"` deletes the level.
-    pub sz: &'a str,
-    /// Number of orders at this price (`0` if absent).
-    pub orders: u32,
-}
-
-/// The levels of one side of a push, kept as the validated bytes of the JSON
-/// array and decoded on iteration, so parsing allocates nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Levels<'a> {
-    raw: &'a [u8],
-    len: usize,
-}
-
-impl<'a> Levels<'a> {
-    /// Number of levels.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// `true` when the side is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The levels in the order they were sent.
-    pub fn iter(&self) -> LevelIter<'a> {
-        LevelIter {
-            inner: self.spans(),
-        }
-    }
-
-    /// The levels as byte slices: what the engine applies, skipping the
-    /// UTF-8 checks that `&str` needs (the scanner admitted ASCII only).
-    pub(crate) fn spans(&self) -> SpanIter<'a> {
-        SpanIter {
-            rest: self.raw.get(1..).unwrap_or_default(),
-            left: self.len,
-        }
-    }
-
-    /// Scans `[[px, sz, liq, orders], ...]` and keeps its bytes.
-    fn parse(scan: &mut Scanner<'a>) -> Result<Self, ParseError> {
-        scan.skip_ws();
-        let start = scan.pos;
-        let mut len = 0;
-        if !scan.open(b'[', b']')? {
-            loop {
-                scan_level(scan)?;
-                len += 1;
-                if !scan.next_or_close(b']')? {
-                    break;
-                }
-            }
-        }
-        Ok(Self {
-            raw: &scan.bytes[start..scan.pos],
-            len,
-        })
-    }
-}
-
-impl<'a> IntoIterator for Levels<'a> {
-    type Item = RawLevel<'a>;
-    type IntoIter = LevelIter<'a>;
-    fn into_iter(self) -> LevelIter<'a> {
-        self.iter()
-    }
-}
-
-impl<'a> IntoIterator for &Levels<'a> {
-    type Item = RawLevel<'a>;
-    type IntoIter = LevelIter<'a>;
-    fn into_iter(self) -> LevelIter<'a> {
-        self.iter()
-    }
-}
-
-/// Iterator over [`Levels`].
-#[derive(Clone)]
-pub struct LevelIter<'a> {
-    inner: SpanIter<'a>,
-}
-
-impl<'a> Iterator for LevelIter<'a> {
-    type Item = RawLevel<'a>;
-
-    fn next(&mut self) -> Option<RawLevel<'a>> {
-        let span = self.inner.next()?;
-        Some(RawLevel {
-            px: std::str::from_utf8(span.px).ok()?,
-            sz: std::str::from_utf8(span.sz).ok()?,
-            orders: span.orders,
-        })
-    }
-}
-
-/// A level as byte slices of the frame.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LevelSpan<'a> {
-    pub(crate) px: &'a [u8],
-    pub(crate) sz: &'a [u8],
-    pub(crate) orders: u32,
-}
-
-/// Walks levels that `scan_level` already validated: every element is a
-/// quoted number with no quote or bracket inside, so looking for quotes and
-/// the closing bracket is enough, and a second full validation is avoided.
-#[derive(Clone)]
-pub(crate) struct SpanIter<'a> {
-    /// The bytes after the outer `[` not yet walked.
-    rest: &'a [u8],
-    left: usize,
-}
-
-impl<'a> Iterator for SpanIter<'a> {
-    type Item = LevelSpan<'a>;
-
-    #[inline]
-    fn next(&mut self) -> Option<LevelSpan<'a>> {
-        self.left = self.left.checked_sub(1)?;
-        let mut fields: [&'a [u8]; 4] = [&[]; 4];
-        let mut count = 0;
-        loop {
-            let i = self.rest.iter().position(|&b| b == b'"' || b == b']')?;
-            let (head, tail) = self.rest.split_at(i + 1);
-            if head.last() == Some(&b']') {
-                self.rest = tail;
-                break;
-            }
-            let end = tail.iter().position(|&b| b == b'"')?;
-            if let Some(field) = fields.get_mut(count) {
-                *field = &tail[..end];
-            }
-            count += 1;
-            self.rest = &tail[end + 1..];
-        }
-        let orders = fields[3].iter().fold(0u32, |n, &d| {
-            n.wrapping_mul(10)
-                .wrapping_add(u32::from(d.wrapping_sub(b'0')))
-        });
-        Some(LevelSpan {
-            px: fields[0],
-            sz: fields[1],
-            orders,
-        })
-    }
-}
-
-/// One `[px, sz, liq, orders, ...]` array. Validation here is exactly what
-/// iteration relies on, so iterating a parsed [`Levels`] cannot fail.
-#[inline]
-fn scan_level<'a>(scan: &mut Scanner<'a>) -> Result<LevelSpan<'a>, ParseError> {
-    scan.skip_ws();
-    let at = scan.pos;
-    let bad = |_| ParseError::BadLevel { at };
-    scan.expect(b'[', "a level").map_err(bad)?;
-    let px = scan.number_bytes(false)?;
-    scan.expect(b',', "',' in a level").map_err(bad)?;
-    let sz = scan.number_bytes(false)?;
-    let mut orders = 0u32;
-    let mut index = 2;
-    while scan.next_or_close(b']').map_err(bad)? {
-        // Element 2 is the deprecated liquidation count; 3 is the order count.
-        let text = scan.number_bytes(index == 3)?;
-        if index == 3 {
-            // At most 9 digits, checked by the scanner: no overflow.
-            orders = text.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
-        }
-        index += 1;
-    }
-    Ok(LevelSpan { px, sz, orders })
-}
-
 /// One book push: `{"arg":{"channel":..,"instId":..},"action":..,"data":[{..}]}`.
 ///
 /// Borrowed from the frame bytes; levels are decoded lazily from the
@@ -341,6 +164,23 @@ impl<'a> BookFrame<'a> {
     /// [`ParseError::NotABookChannel`], so a caller can tell them from
     /// malformed input.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_into(bytes, None)
+    }
+
+    /// [`BookFrame::parse`], recording what is read of the levels on the
+    /// way into `record` (see [`Levels::parsed`]).
+    pub(crate) fn parse_recorded(
+        bytes: &'a [u8],
+        record: &mut FrameRecord,
+    ) -> Result<Self, ParseError> {
+        record.clear();
+        Self::parse_into(bytes, Some(record))
+    }
+
+    fn parse_into(
+        bytes: &'a [u8],
+        mut record: Option<&mut FrameRecord>,
+    ) -> Result<Self, ParseError> {
         let mut scan = Scanner::new(bytes);
         let mut channel: Option<&'a str> = None;
         let mut inst_id: Option<&'a str> = None;
@@ -354,7 +194,7 @@ impl<'a> BookFrame<'a> {
                 match key {
                     b"arg" => parse_arg(&mut scan, &mut channel, &mut inst_id)?,
                     b"action" => action = Some(scan.plain_str()?),
-                    b"data" => data = Some(parse_data(&mut scan)?),
+                    b"data" => data = Some(parse_data(&mut scan, record.as_deref_mut())?),
                     b"event" => {
                         event = true;
                         scan.skip_value()?;
@@ -461,13 +301,16 @@ fn parse_arg<'a>(
     }
 }
 
-fn parse_data<'a>(scan: &mut Scanner<'a>) -> Result<Data<'a>, ParseError> {
+fn parse_data<'a>(
+    scan: &mut Scanner<'a>,
+    mut record: Option<&mut FrameRecord>,
+) -> Result<Data<'a>, ParseError> {
     let mut data = Data::default();
     let mut count = 0;
     if !scan.open(b'[', b']')? {
         loop {
             if count == 0 {
-                parse_data_object(scan, &mut data)?;
+                parse_data_object(scan, &mut data, record.as_deref_mut())?;
             } else {
                 scan.skip_value()?;
             }
@@ -483,7 +326,11 @@ fn parse_data<'a>(scan: &mut Scanner<'a>) -> Result<Data<'a>, ParseError> {
     Ok(data)
 }
 
-fn parse_data_object<'a>(scan: &mut Scanner<'a>, data: &mut Data<'a>) -> Result<(), ParseError> {
+fn parse_data_object<'a>(
+    scan: &mut Scanner<'a>,
+    data: &mut Data<'a>,
+    mut record: Option<&mut FrameRecord>,
+) -> Result<(), ParseError> {
     if scan.open(b'{', b'}')? {
         return Ok(());
     }
@@ -491,8 +338,14 @@ fn parse_data_object<'a>(scan: &mut Scanner<'a>, data: &mut Data<'a>) -> Result<
         let key = object_key(scan)?;
         scan.expect(b':', "':'")?;
         match key {
-            b"bids" => data.bids = Some(Levels::parse(scan)?),
-            b"asks" => data.asks = Some(Levels::parse(scan)?),
+            b"bids" => {
+                let side = record.as_deref_mut().map(|r| &mut r.bids);
+                data.bids = Some(Levels::parse(scan, side)?);
+            }
+            b"asks" => {
+                let side = record.as_deref_mut().map(|r| &mut r.asks);
+                data.asks = Some(Levels::parse(scan, side)?);
+            }
             b"seqId" => data.seq_id = Some(scan.integer()?),
             b"prevSeqId" => data.prev_seq_id = Some(scan.integer()?),
             b"checksum" => {

@@ -54,8 +54,10 @@
 mod book;
 mod checksum;
 mod frame;
+mod levels;
 mod num;
 mod read;
+mod record;
 pub mod replay;
 mod scan;
 mod set;
@@ -63,7 +65,8 @@ mod side;
 
 pub use book::{Applied, AppliedKind, BookError, OrderBook, OutOfSyncReason};
 pub use checksum::{CHECKSUM_DEPTH, checksum_levels, checksum_of};
-pub use frame::{Action, BookFrame, Channel, LevelIter, Levels, ParseError, RawLevel, peek_arg};
+pub use frame::{Action, BookFrame, Channel, ParseError, peek_arg};
+pub use levels::{LevelIter, Levels, RawLevel};
 pub use read::{Fill, Level, TopOfBook};
 pub use set::BookSet;
 pub use side::{LevelRef, Side};

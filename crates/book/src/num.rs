@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 /// Fraction digits kept by the ordering key.
 pub(crate) const KEY_SCALE: u32 = 18;
 /// 10^0 ..= 10^18.
-const POW10: [i128; 19] = {
-    let mut table = [1i128; 19];
+const POW10: [u64; 19] = {
+    let mut table = [1u64; 19];
     let mut i = 1;
     while i < 19 {
         table[i] = table[i - 1] * 10;
@@ -20,6 +20,17 @@ const POW10: [i128; 19] = {
 };
 /// Significant digits a `Decimal` can hold exactly.
 const MAX_DIGITS: u32 = 28;
+
+/// What [`Fixed::parse_prefix`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Prefix {
+    /// The number, if the text is one the book can hold.
+    pub(crate) fixed: Option<Fixed>,
+    /// Bytes that looked like a number.
+    pub(crate) len: usize,
+    /// Digits among them.
+    pub(crate) digits: usize,
+}
 
 /// A decimal text split into an integer mantissa and its scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,39 +44,71 @@ impl Fixed {
     /// has more than 18 fraction digits or more than 28 significant digits.
     #[inline]
     pub(crate) fn parse(text: &[u8]) -> Option<Self> {
-        let (neg, digits) = match text.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, text),
-        };
+        let prefix = Self::parse_prefix(text);
+        if prefix.len == text.len() {
+            prefix.fixed
+        } else {
+            None
+        }
+    }
+
+    /// Reads the longest prefix of `text` that looks like a number
+    /// (`-?[digits and at most one dot]`): how many bytes and digits that
+    /// is, and the number if the prefix is one [`Fixed::parse`] accepts.
+    /// The caller decides what may follow (the end of the text, or a quote).
+    #[inline]
+    pub(crate) fn parse_prefix(text: &[u8]) -> Prefix {
+        let neg = text.first() == Some(&b'-');
+        let digits = text.get(usize::from(neg)..).unwrap_or_default();
         // Nearly every OKX number has at most 19 digits: accumulate in a u64
-        // and only fall back to u128 for the rare longer one.
+        // and only fall back to u128 for the rare longer one. The digit loop
+        // only accumulates; where the dot was gives the scale afterwards.
         let mut small: u64 = 0;
-        let mut scale = 0u32;
-        let mut seen_dot = false;
-        let mut count = 0u32;
-        for &b in digits {
-            match b {
-                b'0'..=b'9' => {
-                    scale += u32::from(seen_dot);
-                    count += 1;
-                    small = small.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                }
-                b'.' if !seen_dot => seen_dot = true,
-                _ => return None,
+        let mut dot = usize::MAX;
+        let mut used = 0;
+        while let Some(&b) = digits.get(used) {
+            let d = b.wrapping_sub(b'0');
+            if d < 10 {
+                small = small.wrapping_mul(10).wrapping_add(u64::from(d));
+            } else if b == b'.' && dot == usize::MAX {
+                dot = used;
+            } else {
+                break;
             }
+            used += 1;
         }
-        if count == 0 || scale > KEY_SCALE {
-            return None;
+        let (count, scale) = if dot == usize::MAX {
+            (used, 0)
+        } else {
+            (used - 1, used - 1 - dot)
+        };
+        let len = used + usize::from(neg);
+        let none = Prefix {
+            fixed: None,
+            len,
+            digits: count,
+        };
+        if count == 0 || scale > KEY_SCALE as usize {
+            return none;
         }
+        // At most KEY_SCALE, checked just above.
+        let scale = scale as u32;
         let mantissa = if count <= 19 {
             i128::from(small)
         } else {
-            Self::wide(digits)?
+            match Self::wide(&digits[..used]) {
+                Some(m) => m,
+                None => return none,
+            }
         };
-        Some(Self {
+        let fixed = Self {
             mantissa: if neg { -mantissa } else { mantissa },
             scale,
-        })
+        };
+        Prefix {
+            fixed: Some(fixed),
+            ..none
+        }
     }
 
     /// The mantissa of a long number (already checked to be digits and at
@@ -89,8 +132,15 @@ impl Fixed {
     /// The ordering key: the value scaled to 18 fraction digits.
     #[inline]
     pub(crate) fn key(self) -> Option<i128> {
-        let factor = POW10.get((KEY_SCALE - self.scale) as usize)?;
-        self.mantissa.checked_mul(*factor)
+        let factor = *POW10.get((KEY_SCALE - self.scale) as usize)?;
+        let magnitude = self.mantissa.unsigned_abs();
+        let scaled = match u64::try_from(magnitude) {
+            // Two 64-bit factors: one widening multiply that cannot overflow.
+            Ok(small) => u128::from(small) * u128::from(factor),
+            Err(_) => magnitude.checked_mul(u128::from(factor))?,
+        };
+        let key = i128::try_from(scaled).ok()?;
+        Some(if self.mantissa < 0 { -key } else { key })
     }
 
     pub(crate) fn to_decimal(self) -> Decimal {
@@ -160,6 +210,27 @@ mod tests {
         // 22 integer digits parse but do not fit the key.
         let big = Fixed::parse(b"1234567890123456789012").expect("28 digits or fewer");
         assert_eq!(big.key(), None);
+    }
+
+    #[test]
+    fn prefixes_stop_at_the_first_other_byte() {
+        let read = |t: &[u8]| {
+            let p = Fixed::parse_prefix(t);
+            (p.fixed, p.len, p.digits)
+        };
+        let (fixed, len, digits) = read(b"-12.50\",");
+        assert_eq!((len, digits), (6, 4));
+        assert_eq!(
+            fixed.map(Fixed::to_decimal).map(|d| d.to_string()),
+            Some("-12.50".into())
+        );
+        assert_eq!(read(b"1.2.3"), (Fixed::parse(b"1.2"), 3, 2));
+        assert_eq!(read(b"\""), (None, 0, 0));
+        assert_eq!(read(b"-\""), (None, 1, 0));
+        assert_eq!(read(b"."), (None, 1, 0));
+        // Too many fraction digits: the length is still known.
+        assert_eq!(read(b"0.0000000000000000001\""), (None, 21, 20));
+        assert_eq!(read(b"12345678901234567890123456789\""), (None, 29, 29));
     }
 
     #[test]

@@ -36,8 +36,14 @@ impl<'a> Scanner<'a> {
     /// The next non-whitespace byte, without consuming it.
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
-        self.skip_ws();
-        self.bytes.get(self.pos).copied()
+        // Compact JSON has no whitespace: check the next byte first.
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' => Some(b),
+            _ => {
+                self.skip_ws();
+                self.bytes.get(self.pos).copied()
+            }
+        }
     }
 
     pub(crate) fn err(&self, what: &'static str) -> ParseError {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::record::FrameRecord;
 use crate::{Applied, BookError, BookFrame, OrderBook};
 
 /// One [`OrderBook`] per `arg.instId`, created on first sight.
@@ -11,6 +12,8 @@ use crate::{Applied, BookError, BookFrame, OrderBook};
 #[derive(Debug, Clone, Default)]
 pub struct BookSet {
     books: HashMap<String, OrderBook>,
+    /// What [`BookSet::apply_bytes`] read of the levels while parsing.
+    record: FrameRecord,
 }
 
 impl BookSet {
@@ -26,24 +29,21 @@ impl BookSet {
     }
 
     /// Parses a raw frame and applies it; returns the instrument with the outcome.
+    ///
+    /// Like [`OrderBook::apply_bytes`], the levels are read once.
     pub fn apply_bytes<'a>(
         &mut self,
         bytes: &'a [u8],
     ) -> Result<(&'a str, Result<Applied, BookError>), BookError> {
-        let frame = BookFrame::parse(bytes)?;
-        Ok((frame.inst_id, self.apply(&frame)))
+        let frame = BookFrame::parse_recorded(bytes, &mut self.record)?;
+        let applied =
+            book_in(&mut self.books, frame.inst_id).apply_with(&frame, Some(&self.record));
+        Ok((frame.inst_id, applied))
     }
 
     /// The book of an instrument, created empty if it is new.
     pub fn book_mut(&mut self, inst_id: &str) -> &mut OrderBook {
-        if !self.books.contains_key(inst_id) {
-            self.books.insert(inst_id.to_owned(), OrderBook::new());
-        }
-        // Looking up by &str first keeps the steady state allocation-free;
-        // the entry API would need an owned key on every call.
-        self.books
-            .get_mut(inst_id)
-            .expect("the book was inserted just above")
+        book_in(&mut self.books, inst_id)
     }
 
     /// The book of an instrument, if one was seen.
@@ -70,6 +70,18 @@ impl BookSet {
     pub fn is_empty(&self) -> bool {
         self.books.is_empty()
     }
+}
+
+/// The book of `inst_id` in `books`, created empty if it is new.
+fn book_in<'b>(books: &'b mut HashMap<String, OrderBook>, inst_id: &str) -> &'b mut OrderBook {
+    if !books.contains_key(inst_id) {
+        books.insert(inst_id.to_owned(), OrderBook::new());
+    }
+    // Looking up by &str first keeps the steady state allocation-free;
+    // the entry API would need an owned key on every call.
+    books
+        .get_mut(inst_id)
+        .expect("the book was inserted just above")
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
 //! One side of a book: levels sorted with the best price LAST, and their text
 //! in a byte arena.
 //!
-//! Keeping the best level at the end of the vector means the busy part of
-//! the book (near the touch) moves few bytes on insert and delete. Levels are
-//! 32 bytes: the ordering key plus an offset into the arena, where the exact
-//! text is stored as `px:sz`, the very bytes the checksum string is made of,
-//! so the checksum copies one slice per level and nothing is allocated per
-//! level.
+//! Keeping the best level at the end means the busy part of the book (near
+//! the touch) moves few bytes on insert and delete. The ordering keys sit in
+//! their own vector so the search walks 16-byte keys only, and each level
+//! costs 24 bytes to move: its key plus an 8-byte span into the arena. The
+//! arena stores each level as `px:sz:` followed by the order count, so the
+//! checksum string is made by copying one slice per level (the trailing
+//! colon is the separator), and nothing is allocated per level.
 
-use crate::num::Fixed;
+use crate::checksum::CHECKSUM_DEPTH;
+use crate::levels::{ParsedLevel, SizeKind};
 
 /// Which side of the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,22 +21,35 @@ pub enum Side {
     Ask,
 }
 
-/// A stored level: ordering key plus where its `px:sz` text lives.
+/// Where a level's record lives in the arena: `px:sz:` then 4 bytes of
+/// order count (little endian).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Slot {
-    /// Price × 10^18, negated for asks so that "better" is always "larger".
-    rank: i128,
+pub(crate) struct Span {
     off: u32,
     px_len: u16,
     sz_len: u16,
-    orders: u32,
 }
 
-impl Slot {
-    /// Length of `px:sz`.
+/// Bytes of the order count after a level's text.
+const ORDERS_LEN: usize = 4;
+
+impl Span {
+    /// Where the text starts in the arena.
     #[inline]
-    fn text_len(&self) -> usize {
-        usize::from(self.px_len) + 1 + usize::from(self.sz_len)
+    pub(crate) fn start(self) -> usize {
+        self.off as usize
+    }
+
+    /// Length of `px:sz:`.
+    #[inline]
+    pub(crate) fn text_len(self) -> usize {
+        usize::from(self.px_len) + usize::from(self.sz_len) + 2
+    }
+
+    /// Length of the whole record.
+    #[inline]
+    fn record_len(self) -> usize {
+        self.text_len() + ORDERS_LEN
     }
 }
 
@@ -48,95 +63,115 @@ pub(crate) enum LevelError {
 #[derive(Debug, Clone)]
 pub(crate) struct SideBook {
     side: Side,
-    /// Sorted by `rank` ascending: worst first, best last.
-    slots: Vec<Slot>,
+    /// Price × 10^18, negated for asks so that "better" is always "larger";
+    /// ascending, so the best level is last.
+    keys: Vec<i128>,
+    /// The text of the level with the same index in `keys`.
+    spans: Vec<Span>,
     arena: Vec<u8>,
-    /// Bytes of `arena` still referenced by a slot.
+    /// Bytes of `arena` still referenced by a span.
     live: usize,
     spare: Vec<u8>,
+    /// Bumped by every change to the best [`CHECKSUM_DEPTH`] levels, so a
+    /// checksum of them can be reused while it stays the same.
+    top_version: u64,
 }
 
 impl SideBook {
     pub(crate) fn new(side: Side) -> Self {
         Self {
             side,
-            slots: Vec::new(),
+            keys: Vec::new(),
+            spans: Vec::new(),
             arena: Vec::new(),
             live: 0,
             spare: Vec::new(),
+            top_version: 0,
         }
     }
 
     pub(crate) fn clear(&mut self) {
-        self.slots.clear();
+        self.keys.clear();
+        self.spans.clear();
         self.arena.clear();
         self.live = 0;
+        self.top_version = self.top_version.wrapping_add(1);
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.slots.len()
+        self.keys.len()
+    }
+
+    /// Changes whenever the best [`CHECKSUM_DEPTH`] levels change.
+    #[inline]
+    pub(crate) fn top_version(&self) -> u64 {
+        self.top_version
     }
 
     /// Applies one received level: size zero deletes, otherwise insert or
     /// replace (text included, since OKX may re-send a price as other text).
-    /// `px` and `sz` were checked by the scanner to be plain decimals.
+    /// Its text was checked by the scanner to be plain decimals.
     #[inline]
-    pub(crate) fn apply(&mut self, px: &[u8], sz: &[u8], orders: u32) -> Result<(), LevelError> {
-        let key = Fixed::parse(px)
-            .and_then(Fixed::key)
-            .ok_or(LevelError::BadPrice)?;
+    pub(crate) fn apply(&mut self, level: &ParsedLevel<'_>) -> Result<(), LevelError> {
+        let (px, sz, orders) = (level.px, level.sz, level.orders);
+        let key = level.key.ok_or(LevelError::BadPrice)?;
         let (Ok(px_len), Ok(sz_len)) = (u16::try_from(px.len()), u16::try_from(sz.len())) else {
             return Err(LevelError::BadPrice);
         };
-        // The size is parsed now, not only when read, so a size the book
-        // could not give back as a `Decimal` is refused instead of read as 0.
-        let size = Fixed::parse(sz).ok_or(LevelError::BadSize)?;
-        if size.mantissa < 0 {
+        // The size was parsed with the level, not only when read, so a size
+        // the book could not give back as a `Decimal` is refused instead of
+        // read as 0.
+        if level.size == SizeKind::Unholdable {
             return Err(LevelError::BadSize);
         }
-        let zero = size.mantissa == 0;
         let rank = match self.side {
             Side::Bid => key,
             Side::Ask => -key,
         };
-        let found = self.slots.binary_search_by(|s| s.rank.cmp(&rank));
-        if zero {
+        let found = search(&self.keys, rank);
+        let len = self.keys.len();
+        if level.size == SizeKind::Zero {
             if let Ok(i) = found {
-                let old = self.slots.remove(i);
-                self.live -= old.text_len();
+                self.keys.remove(i);
+                let old = self.spans.remove(i);
+                self.live -= old.record_len();
+                self.touched(len - 1 - i);
             }
             return Ok(());
         }
-        let off = self.arena.len() as u32;
-        self.arena.extend_from_slice(px);
-        self.arena.push(b':');
-        self.arena.extend_from_slice(sz);
-        let slot = Slot {
-            rank,
-            off,
+        let span = Span {
+            off: self.arena.len() as u32,
             px_len,
             sz_len,
-            orders,
         };
-        self.live += slot.text_len();
+        append(&mut self.arena, px, level.px_block);
+        self.arena.push(b':');
+        append(&mut self.arena, sz, level.sz_block);
+        self.arena.push(b':');
+        self.arena.extend_from_slice(&orders.to_le_bytes());
+        self.live += span.record_len();
         match found {
             Ok(i) => {
-                self.live -= self.slots[i].text_len();
-                self.slots[i] = slot;
+                self.live -= self.spans[i].record_len();
+                self.spans[i] = span;
+                self.touched(len - 1 - i);
             }
-            Err(i) => self.slots.insert(i, slot),
+            Err(i) => {
+                self.keys.insert(i, rank);
+                self.spans.insert(i, span);
+                self.touched(len - i);
+            }
         }
         self.maybe_compact();
         Ok(())
     }
 
-    /// `px:sz` of a slot.
+    /// Notes a change at `depth` (0 = best).
     #[inline]
-    fn text(&self, slot: &Slot) -> &[u8] {
-        let start = slot.off as usize;
-        self.arena
-            .get(start..start + slot.text_len())
-            .unwrap_or_default()
+    fn touched(&mut self, depth: usize) {
+        if depth < CHECKSUM_DEPTH {
+            self.top_version = self.top_version.wrapping_add(1);
+        }
     }
 
     /// Rewrites the arena once dead text outweighs live text, so replaced
@@ -147,43 +182,99 @@ impl SideBook {
             return;
         }
         self.spare.clear();
-        for slot in &mut self.slots {
-            let start = slot.off as usize;
-            let text = self.arena.get(start..start + slot.text_len());
-            slot.off = self.spare.len() as u32;
-            self.spare.extend_from_slice(text.unwrap_or_default());
+        for span in &mut self.spans {
+            let start = span.off as usize;
+            let record = self.arena.get(start..start + span.record_len());
+            span.off = self.spare.len() as u32;
+            self.spare.extend_from_slice(record.unwrap_or_default());
         }
         std::mem::swap(&mut self.arena, &mut self.spare);
         self.live = self.arena.len();
     }
 
-    /// `px:sz` of each level from the best down, for the checksum.
+    /// The spans of the best [`CHECKSUM_DEPTH`] levels (worst first, like
+    /// the side) and the arena they point into, for the checksum.
     #[inline]
-    pub(crate) fn best_texts(&self) -> impl Iterator<Item = &[u8]> {
-        self.slots.iter().rev().map(|s| self.text(s))
+    pub(crate) fn top(&self) -> (&[Span], &[u8]) {
+        let from = self.spans.len().saturating_sub(CHECKSUM_DEPTH);
+        (self.spans.get(from..).unwrap_or_default(), &self.arena)
     }
 
     /// The `depth`-th best level (0 = best).
     #[inline]
     pub(crate) fn nth(&self, depth: usize) -> Option<LevelRef<'_>> {
-        let i = self.slots.len().checked_sub(depth + 1)?;
-        self.slots.get(i).map(|s| self.level(s))
+        let i = self.spans.len().checked_sub(depth + 1)?;
+        self.spans.get(i).map(|&s| self.level(s))
     }
 
-    fn level(&self, slot: &Slot) -> LevelRef<'_> {
+    fn level(&self, span: Span) -> LevelRef<'_> {
+        let start = span.off as usize;
+        let px_end = start + usize::from(span.px_len);
+        let sz_end = px_end + 1 + usize::from(span.sz_len);
+        let orders = self
+            .arena
+            .get(start + span.text_len()..start + span.record_len())
+            .and_then(|b| <[u8; ORDERS_LEN]>::try_from(b).ok())
+            .map_or(0, u32::from_le_bytes);
         // Only ASCII checked by the scanner is ever copied into the arena.
-        let text = std::str::from_utf8(self.text(slot)).unwrap_or_default();
-        let px_len = usize::from(slot.px_len);
+        let text = |range: std::ops::Range<usize>| {
+            self.arena
+                .get(range)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default()
+        };
         LevelRef {
-            px: text.get(..px_len).unwrap_or_default(),
-            sz: text.get(px_len + 1..).unwrap_or_default(),
-            orders: slot.orders,
+            px: text(start..px_end),
+            sz: text(px_end + 1..sz_end),
+            orders,
         }
     }
 
     /// Levels from best to worst.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = LevelRef<'_>> + ExactSizeIterator {
-        self.slots.iter().rev().map(|s| self.level(s))
+        self.spans.iter().rev().map(|&s| self.level(s))
+    }
+}
+
+/// Appends `text` to `arena`. With `block` (32 bytes starting with
+/// `text`), a short text is appended as the whole block and the surplus cut
+/// off again: a fixed-size copy, much cheaper than one of the exact length.
+#[inline(always)]
+fn append(arena: &mut Vec<u8>, text: &[u8], block: Option<&[u8; 32]>) {
+    match block {
+        Some(block) if text.len() <= block.len() => {
+            let end = arena.len() + text.len();
+            arena.extend_from_slice(block);
+            arena.truncate(end);
+        }
+        _ => arena.extend_from_slice(text),
+    }
+}
+
+/// Where `key` is in the ascending `keys` (`Ok`), or where it would go
+/// (`Err`): `slice::binary_search` with one `<` per probe instead of a
+/// three-way comparison.
+#[inline]
+fn search(keys: &[i128], key: i128) -> Result<usize, usize> {
+    let mut size = keys.len();
+    if size == 0 {
+        return Err(0);
+    }
+    // Invariant: every key before `base` is smaller than `key`.
+    let mut base = 0usize;
+    while size > 1 {
+        let half = size / 2;
+        let mid = base + half;
+        if keys.get(mid).is_some_and(|&k| k < key) {
+            base = mid;
+        }
+        size -= half;
+    }
+    let i = base + usize::from(keys.get(base).is_some_and(|&k| k < key));
+    if keys.get(i) == Some(&key) {
+        Ok(i)
+    } else {
+        Err(i)
     }
 }
 
@@ -214,13 +305,28 @@ impl LevelRef<'_> {
 mod tests {
     use super::*;
 
+    impl SideBook {
+        /// Applies a level given as text, the way a frame's level is.
+        fn put(&mut self, px: &[u8], sz: &[u8], orders: u32) -> Result<(), LevelError> {
+            let text = format!(
+                r#"[["{}","{}","0","{orders}"]]"#,
+                px.escape_ascii(),
+                sz.escape_ascii()
+            );
+            let mut scan = crate::scan::Scanner::new(text.as_bytes());
+            let levels = crate::Levels::parse(&mut scan, None).expect("a level");
+            let level = levels.parsed(None).next().expect("a level");
+            self.apply(&level)
+        }
+    }
+
     #[test]
     fn compaction_keeps_text_and_bounds_memory() {
         let mut side = SideBook::new(Side::Ask);
-        side.apply(b"101", b"1", 1).expect("level");
+        side.put(b"101", b"1", 1).expect("level");
         for i in 0..10_000u32 {
             let sz = format!("{}.{:04}", i % 9 + 1, i);
-            side.apply(b"100.50", sz.as_bytes(), i).expect("level");
+            side.put(b"100.50", sz.as_bytes(), i).expect("level");
         }
         assert!(
             side.arena.len() < 8192,
@@ -231,16 +337,18 @@ mod tests {
         assert_eq!((best.px, best.sz, best.orders), ("100.50", "1.9999", 9999));
         assert_eq!(side.nth(1).map(|l| (l.px, l.sz)), Some(("101", "1")));
         // Same price, new spelling: the new text is what the checksum sees.
-        side.apply(b"100.5", b"2", 1).expect("level");
-        assert_eq!(side.best_texts().next(), Some(&b"100.5:2"[..]));
-        side.apply(b"100.500", b"0.000", 0).expect("delete");
+        side.put(b"100.5", b"2", 1).expect("level");
+        let (spans, arena) = side.top();
+        let best = spans.last().expect("best level");
+        assert_eq!(&arena[best.start()..][..best.text_len()], b"100.5:2:");
+        side.put(b"100.500", b"0.000", 0).expect("delete");
         assert_eq!(side.len(), 1);
     }
 
     #[test]
     fn rejects_negative_sizes() {
         let mut side = SideBook::new(Side::Bid);
-        assert_eq!(side.apply(b"1", b"-1", 0), Err(LevelError::BadSize));
+        assert_eq!(side.put(b"1", b"-1", 0), Err(LevelError::BadSize));
         assert_eq!(side.len(), 0);
     }
 
@@ -249,13 +357,13 @@ mod tests {
         let mut side = SideBook::new(Side::Bid);
         for sz in ["0.0000000000000000001", "123456789012345678901234567890"] {
             assert_eq!(
-                side.apply(b"1", sz.as_bytes(), 0),
+                side.put(b"1", sz.as_bytes(), 0),
                 Err(LevelError::BadSize),
                 "{sz}"
             );
         }
         assert_eq!(side.len(), 0);
-        side.apply(b"1", b"0.000000000000000001", 1)
+        side.put(b"1", b"0.000000000000000001", 1)
             .expect("18 places");
         let level = side.nth(0).expect("stored");
         assert_eq!(level.size().to_string(), "0.000000000000000001");

@@ -22,6 +22,10 @@ struct Msg {
     /// 0: omit the checksum, 1: send 0 ("not provided"), 2: send the real one.
     checksum_mode: u8,
     asks_first: bool,
+    /// Levels without whitespace (as OKX sends them) or with spaces.
+    compact: bool,
+    /// Apply with `apply_bytes` (levels read once) or `parse` + `apply`.
+    via_bytes: bool,
 }
 
 /// Prices 50.00 to 70.00 in steps of 0.25, spelled two ways.
@@ -57,14 +61,20 @@ fn msg(snapshot: bool) -> impl Strategy<Value = Msg> {
         prop::collection::vec(level(), 0..40),
         0u8..3,
         any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(move |(bids, asks, checksum_mode, asks_first)| Msg {
-            snapshot,
-            bids,
-            asks,
-            checksum_mode,
-            asks_first,
-        })
+        .prop_map(
+            move |(bids, asks, checksum_mode, asks_first, compact, via_bytes)| Msg {
+                snapshot,
+                bids,
+                asks,
+                checksum_mode,
+                asks_first,
+                compact,
+                via_bytes,
+            },
+        )
 }
 
 fn stream() -> impl Strategy<Value = Vec<Msg>> {
@@ -110,16 +120,16 @@ fn model_checksum(bids: &Model, asks: &Model) -> i32 {
     crc32fast::hash(parts.join(":").as_bytes()) as i32
 }
 
-fn levels_json(levels: &[GenLevel]) -> String {
+fn levels_json(levels: &[GenLevel], compact: bool) -> String {
     let items: Vec<String> = levels
         .iter()
         .map(|l| {
-            format!(
-                r#"["{}", "{}","0","{}"]"#,
-                px_text(l.tick, l.padded),
-                l.sz,
-                l.tick % 7
-            )
+            let (px, orders) = (px_text(l.tick, l.padded), l.tick % 7);
+            if compact {
+                format!(r#"["{px}","{}","0","{orders}"]"#, l.sz)
+            } else {
+                format!(r#"["{px}", "{}","0","{orders}"]"#, l.sz)
+            }
         })
         .collect();
     format!("[{}]", items.join(","))
@@ -127,7 +137,10 @@ fn levels_json(levels: &[GenLevel]) -> String {
 
 fn frame_json(m: &Msg, checksum: i32) -> String {
     let action = if m.snapshot { "snapshot" } else { "update" };
-    let (bids, asks) = (levels_json(&m.bids), levels_json(&m.asks));
+    let (bids, asks) = (
+        levels_json(&m.bids, m.compact),
+        levels_json(&m.asks, m.compact),
+    );
     let sides = if m.asks_first {
         format!(r#""asks":{asks}, "bids" : {bids}"#)
     } else {
@@ -165,7 +178,14 @@ proptest! {
             apply_model(&mut bids, &m.bids);
             apply_model(&mut asks, &m.asks);
             let want = model_checksum(&bids, &asks);
-            let applied = book.apply_bytes(frame_json(m, want).as_bytes());
+            let text = frame_json(m, want);
+            let applied = if m.via_bytes {
+                book.apply_bytes(text.as_bytes())
+            } else {
+                BookFrame::parse(text.as_bytes())
+                    .map_err(okx_book::BookError::from)
+                    .and_then(|frame| book.apply(&frame))
+            };
             prop_assert!(applied.is_ok(), "{applied:?}");
             let applied = applied.expect("checked above");
             // An empty book hashes to 0, which reads as "not provided".
