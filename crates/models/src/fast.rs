@@ -202,11 +202,13 @@ impl<'a> Cursor<'a> {
         let mut i = start;
         let mut n: u64 = 0;
         while let Some(&b @ b'0'..=b'9') = bytes.get(i) {
-            n = n * 10 + u64::from(b - b'0');
-            i += 1;
-            if i - start > 19 {
+            // a 20th digit may not fit: serde_json reads such a number as
+            // a float, so leave it to serde_json
+            if i - start == 19 {
                 return None;
             }
+            n = n * 10 + u64::from(b - b'0');
+            i += 1;
         }
         let len = i - start;
         if len == 0 || (len > 1 && bytes.get(start) == Some(&b'0')) {
@@ -219,10 +221,10 @@ impl<'a> Cursor<'a> {
         Some(n)
     }
 
-    /// Moves past one value of any kind without judging it, returning its
-    /// text. The text is only a candidate: serde_json checks it wherever it
-    /// is used, and a wrong cut of invalid JSON fails there or at the next
-    /// structural byte.
+    /// Moves past one value of any kind without judging it. Where it stops
+    /// is only a candidate end: serde_json checks the text it passed over
+    /// wherever that text is used, and a wrong cut of invalid JSON fails
+    /// there or at the next structural byte.
     fn skip_raw(&mut self) -> Result<(), Fallback> {
         self.skip_ws();
         let bytes = self.text.as_bytes();

@@ -214,6 +214,7 @@ fn values_outside_the_plain_shape_still_agree() {
     for text in [
         r#"{"instId":"A","tradeId":"1","px":"1","sz":"1","side":"buy","ts":"1","seqId":1.5}"#,
         r#"{"instId":"A","tradeId":"1","px":"1","sz":"1","side":"buy","ts":"1","seqId":18446744073709551615}"#,
+        r#"{"instId":"A","tradeId":"1","px":"1","sz":"1","side":"buy","ts":"1","seqId":99999999999999999999}"#,
         r#"{"instId":"A","tradeId":1,"px":"1","sz":"1","side":"buy","ts":"1"}"#,
     ] {
         assert!(serde_json::from_str::<Trade>(text).is_err(), "{text}");
@@ -245,6 +246,9 @@ const VALUES: &[&str] = &[
     "{}",
     r#"{"algoId":"1"}"#,
     "[1,2]",
+    "9223372036854775807",
+    "18446744073709551616",
+    "99999999999999999999",
     r#""1.""#,
     r#""1e3""#,
 ];
