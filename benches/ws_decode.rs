@@ -6,12 +6,15 @@
 //! ```
 //!
 //! Frames are fixture-shaped `tickers`, `trades` (3 rows) and `orders`
-//! pushes. `typed` is `okx::ws::decode::decode_push` (envelope peeked with
-//! borrowed strings, `data` decoded straight into `Ticker` / `Trade` /
-//! `Order` with `Decimal` numbers); `value` builds the `serde_json::Value`
-//! tree and does nothing else with it; `value_then_typed` is what a
-//! Value-first client does: the tree, then `arg.channel` read from it and
-//! `data` converted into the same typed rows. Target: typed at least 3x value.
+//! pushes. `typed` is `okx::ws::decode::decode_push`, the complete event
+//! (`arg` and every field of every `Ticker` / `Trade` / `Order` row, numbers
+//! as `Decimal` with their scale); for these channels it runs the fast row
+//! reader of `okx_models::fast`, which reads the frame's bytes in place and
+//! leaves anything unusual to the serde paths. `value` builds the
+//! `serde_json::Value` tree and does nothing else with it;
+//! `value_then_typed` is what a Value-first client does: the tree, then
+//! `arg.channel` read from it and `data` converted into the same typed rows.
+//! Target: typed at least 3x value.
 
 use std::hint::black_box;
 

@@ -1,7 +1,11 @@
 //! Identifier newtypes.
 //!
 //! [`InstId`] and [`OrdId`] are plain wrappers: OKX is the authority on what
-//! they look like. [`ClOrdId`] is chosen by the caller, so [`ClOrdId::new`]
+//! they look like. Every id keeps text of up to 24 bytes inline (all of
+//! OKX's instrument and order ids fit), so decoding one allocates nothing;
+//! longer text goes to the heap. An id compares, orders and hashes exactly
+//! as its text does, and borrows as `str`, so a `HashMap<InstId, _>` can be
+//! looked up with a `&str`. [`ClOrdId`] is chosen by the caller, so [`ClOrdId::new`]
 //! checks OKX's rule (1–32 ASCII letters and digits) before a request is sent.
 //!
 //! ```
@@ -18,8 +22,12 @@
 //! order has no client id; models hold it as `Option<ClOrdId>` via
 //! [`crate::wire::opt`].
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
+use compact_str::CompactString;
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::wire::WireStr;
@@ -27,8 +35,11 @@ use crate::wire::WireStr;
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        // `CompactString` compares and orders as its `str`; `Hash` is
+        // written out below so that it provably matches `str`'s, which
+        // `Borrow<str>` requires.
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+        pub struct $name(CompactString);
 
         impl $name {
             /// The id as text.
@@ -38,7 +49,7 @@ macro_rules! string_id {
 
             /// The owned text.
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into_string()
             }
         }
 
@@ -51,6 +62,18 @@ macro_rules! string_id {
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
             }
         }
 
@@ -68,7 +91,7 @@ macro_rules! string_id {
 
         impl WireStr for $name {
             fn from_wire(s: &str) -> Self {
-                Self(s.to_owned())
+                Self(s.into())
             }
 
             fn wire_str(&self) -> &str {
@@ -84,10 +107,36 @@ macro_rules! string_id {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(Self)
+                d.deserialize_string(IdVisitor).map(Self)
             }
         }
     };
+}
+
+/// Reads an id from what `String`'s `Deserialize` accepts, straight into
+/// the inline form.
+struct IdVisitor;
+
+impl Visitor<'_> for IdVisitor {
+    type Value = CompactString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CompactString, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<CompactString, E> {
+        Ok(v.into())
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<CompactString, E> {
+        std::str::from_utf8(v)
+            .map(CompactString::from)
+            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(v), &self))
+    }
 }
 
 string_id! {
@@ -108,38 +157,38 @@ string_id! {
 impl InstId {
     /// Wraps an instrument id. No format check: OKX adds new id shapes.
     pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
+        Self(s.into().into())
     }
 }
 
 impl From<&str> for InstId {
     fn from(s: &str) -> Self {
-        Self(s.to_owned())
+        Self(s.into())
     }
 }
 
 impl From<String> for InstId {
     fn from(s: String) -> Self {
-        Self(s)
+        Self(s.into())
     }
 }
 
 impl OrdId {
     /// Wraps an order id.
     pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
+        Self(s.into().into())
     }
 }
 
 impl From<&str> for OrdId {
     fn from(s: &str) -> Self {
-        Self(s.to_owned())
+        Self(s.into())
     }
 }
 
 impl From<String> for OrdId {
     fn from(s: String) -> Self {
-        Self(s)
+        Self(s.into())
     }
 }
 
@@ -174,9 +223,9 @@ pub enum ClOrdIdError {
 impl ClOrdId {
     /// Checks OKX's rule (1–32 ASCII alphanumerics) and wraps the id.
     pub fn new(s: impl Into<String>) -> Result<Self, ClOrdIdError> {
-        let s = s.into();
+        let s: String = s.into();
         Self::validate(&s)?;
-        Ok(Self(s))
+        Ok(Self(s.into()))
     }
 
     /// Checks OKX's rule without building an id.
@@ -240,6 +289,59 @@ mod tests {
             ClOrdId::new("é"),
             Err(ClOrdIdError::InvalidChar { ch: 'é', index: 0 })
         );
+    }
+
+    /// Ids behave as the `String` they replaced: same text, `Debug`,
+    /// order, equality and hash, whether stored inline or on the heap.
+    #[test]
+    fn ids_behave_like_their_text() {
+        use std::collections::{BTreeSet, HashMap};
+        use std::hash::BuildHasher;
+
+        let long = "BTC-USD-251226-1000000-C-and-then-some-more-text";
+        let texts = [
+            "",
+            "BTC-USDT",
+            "BTC-USD-200927-9000-C",
+            // 24 bytes: the longest inline id; 25: the shortest on the heap
+            "ABCDEFGHIJKLMNOPQRSTUVWX",
+            "ABCDEFGHIJKLMNOPQRSTUVWXY",
+            long,
+            "ÉTH-ÜSDT-永续-🚀",
+            "a\"quoted\"\\id\n",
+        ];
+        let hasher = std::collections::hash_map::RandomState::new();
+        for text in texts {
+            let id = InstId::new(text);
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id.to_string(), text);
+            assert_eq!(format!("{id:?}"), format!("InstId({text:?})"));
+            assert_eq!(id.clone().into_string(), text);
+            assert_eq!(id, text);
+            assert_eq!(id, InstId::from(text.to_owned()));
+            assert_eq!(hasher.hash_one(&id), hasher.hash_one(text));
+            assert_eq!(hasher.hash_one(&id), hasher.hash_one(text.to_owned()));
+            let json = serde_json::to_string(&id).unwrap();
+            assert_eq!(json, serde_json::to_string(text).unwrap());
+            assert_eq!(serde_json::from_str::<InstId>(&json).unwrap(), id);
+            let ord: OrdId = serde_json::from_str(&json).unwrap();
+            assert_eq!(ord.as_str(), text);
+            assert_eq!(<OrdId as WireStr>::from_wire(text).wire_str(), text);
+        }
+        // ordering is the text's
+        let ids: BTreeSet<InstId> = texts.iter().map(|t| InstId::from(*t)).collect();
+        let strs: BTreeSet<&str> = texts.iter().copied().collect();
+        assert!(ids.iter().map(InstId::as_str).eq(strs.iter().copied()));
+        // `Borrow<str>`: look up by text
+        let mut map = HashMap::new();
+        map.insert(InstId::from("BTC-USDT"), 1);
+        map.insert(InstId::from(long), 2);
+        assert_eq!(map.get("BTC-USDT"), Some(&1));
+        assert_eq!(map.get(long), Some(&2));
+        assert_eq!(map.get("ETH-USDT"), None);
+        // what is not a string is still refused
+        assert!(serde_json::from_str::<InstId>("12").is_err());
+        assert!(serde_json::from_str::<ClOrdId>("null").is_err());
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod api;
 pub mod enums;
 pub mod envelope;
 pub mod error;
+pub mod fast;
 pub mod ids;
 pub mod instrument;
 pub mod market;

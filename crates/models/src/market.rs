@@ -72,6 +72,27 @@ pub struct Ticker {
     pub ts: i64,
 }
 
+crate::fast::fast_row! {
+    Ticker {
+        inst_type: "instType" => default(crate::wire::opt::deserialize),
+        inst_id: "instId" => required(InstId::deserialize),
+        last: "last" => default(opt_decimal),
+        last_sz: "lastSz" => default(opt_decimal),
+        ask_px: "askPx" => default(opt_decimal),
+        ask_sz: "askSz" => default(opt_decimal),
+        bid_px: "bidPx" => default(opt_decimal),
+        bid_sz: "bidSz" => default(opt_decimal),
+        open_24h: "open24h" => default(opt_decimal),
+        high_24h: "high24h" => default(opt_decimal),
+        low_24h: "low24h" => default(opt_decimal),
+        sod_utc0: "sodUtc0" => default(opt_decimal),
+        sod_utc8: "sodUtc8" => default(opt_decimal),
+        vol_ccy_24h: "volCcy24h" => default(opt_decimal),
+        vol_24h: "vol24h" => default(opt_decimal),
+        ts: "ts" => required(int),
+    }
+}
+
 /// One book level, the 4-element string array `[px, sz, "0", numOrders]`.
 ///
 /// The third element is a deprecated liquidation count, always `"0"`; it is
@@ -327,6 +348,19 @@ pub struct Trade {
         skip_serializing_if = "Option::is_none"
     )]
     pub seq_id: Option<i64>,
+}
+
+crate::fast::fast_row! {
+    Trade {
+        inst_id: "instId" => required(InstId::deserialize),
+        trade_id: "tradeId" => required(String::deserialize),
+        px: "px" => required(decimal),
+        sz: "sz" => required(decimal),
+        side: "side" => required(Side::deserialize),
+        ts: "ts" => required(int),
+        count: "count" => default(opt_int),
+        seq_id: "seqId" => default(crate::num::opt_int_number::deserialize),
+    }
 }
 
 /// Writes a decimal as a JSON string without an intermediate allocation.

@@ -75,40 +75,64 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// The fast path for what OKX nearly always sends: `-?digits(.digits)?` with
 /// at most 28 digits. Anything else (`None`) goes to the general parser.
 fn parse_plain(s: &[u8]) -> Option<Decimal> {
-    let (negative, digits) = match s.split_first()? {
-        (b'-', rest) => (true, rest),
-        _ => (false, s),
-    };
-    let mut mantissa: u128 = 0;
-    let mut count = 0u32;
-    let mut scale: Option<u32> = None;
-    for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                count += 1;
-                if count > 28 {
-                    return None;
-                }
-                mantissa = mantissa * 10 + u128::from(b - b'0');
-                if let Some(scale) = &mut scale {
-                    *scale += 1;
-                }
-            }
-            b'.' if scale.is_none() && i > 0 => scale = Some(0),
-            _ => return None,
-        }
+    match parse_plain_prefix(s) {
+        Some((d, len)) if len == s.len() => Some(d),
+        _ => None,
     }
-    let scale = match scale {
-        // "1." and "" are left to the general parser to judge.
-        Some(0) => return None,
-        Some(scale) => scale,
-        None if count == 0 => return None,
-        None => 0,
+}
+
+/// The longest `-?digits(.digits)?` at the start of `s` and its length in
+/// bytes, or `None` when that start is not a decimal [`parse_plain`] takes
+/// (no digit, a trailing `.`, more than 28 digits). The caller checks what
+/// follows: [`parse_plain`] wants nothing, the fast row reader a closing
+/// quote, so both read exactly the same text the same way.
+pub(crate) fn parse_plain_prefix(s: &[u8]) -> Option<(Decimal, usize)> {
+    let (negative, start) = match s.first() {
+        Some(b'-') => (true, 1),
+        _ => (false, 0),
     };
-    // At most 28 digits: below 2^96, so this cannot fail; stay total anyway.
-    let mut d = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, scale).ok()?;
+    let mut narrow: u64 = 0;
+    let int_end = scan_digits(s, start, &mut narrow);
+    // "1." and ".5" are left to the general parser to judge.
+    let (frac_start, end) = match s.get(int_end) {
+        Some(b'.') if int_end > start => {
+            let end = scan_digits(s, int_end + 1, &mut narrow);
+            if end == int_end + 1 {
+                return None;
+            }
+            (int_end + 1, end)
+        }
+        _ => (int_end, int_end),
+    };
+    let count = (int_end - start) + (end - frac_start);
+    let mantissa = match count {
+        0 => return None,
+        // 19 digits always fit a u64, so `narrow` did not wrap
+        1..=19 => i128::from(narrow),
+        // At most 28 digits: below 2^96, so this cannot fail; stay total anyway.
+        20..=28 => {
+            let digits = s.get(start..int_end)?.iter().chain(s.get(frac_start..end)?);
+            let wide = digits.fold(0u128, |acc, b| acc * 10 + u128::from(b - b'0'));
+            i128::try_from(wide).ok()?
+        }
+        _ => return None,
+    };
+    let scale = u32::try_from(end - frac_start).ok()?;
+    let mut d = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
     d.set_sign_negative(negative);
-    Some(d)
+    Some((d, end))
+}
+
+/// Folds the ASCII digits from `from` on into `acc` (wrapping: the caller
+/// only trusts it for 19 digits), returning the index after the last one.
+#[inline]
+fn scan_digits(s: &[u8], from: usize, acc: &mut u64) -> usize {
+    let mut i = from;
+    while let Some(&b @ b'0'..=b'9') = s.get(i) {
+        *acc = acc.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        i += 1;
+    }
+    i
 }
 
 struct DecimalVisitor;
@@ -439,6 +463,13 @@ mod tests {
             "12a",
             "99999999999999999999999999999",
             "18446744073709551616.5",
+            // past 19 digits the mantissa no longer fits a u64
+            "1234567890123456789",
+            "12345678901234567890",
+            "-1234567890.123456789012345678",
+            "0000000000000000000001.5",
+            "79228162514264337593543950335",
+            "7922816251426433759354395033.5",
         ];
         for text in cases {
             let fast = parse_plain(text.as_bytes());
@@ -463,5 +494,28 @@ mod tests {
         assert_eq!(parse_plain(b"1e5"), None);
         assert_eq!(parse_decimal("1e5"), Some(Decimal::from(100_000)));
         assert_eq!(parse_decimal("1_0"), None);
+        // a negative zero keeps its sign, so it is written back as sent
+        assert_eq!(
+            parse_decimal("-0.00").map(|d| d.to_string()).as_deref(),
+            Some("-0.00")
+        );
+        let wide = parse_plain(b"-1234567890.123456789012345678").unwrap();
+        assert_eq!(wide.to_string(), "-1234567890.123456789012345678");
+    }
+
+    /// The prefix form stops at the first byte that is not part of the
+    /// number and reports how far it read.
+    #[test]
+    fn plain_prefix_reports_its_length() {
+        let at = |s: &str| parse_plain_prefix(s.as_bytes()).map(|(d, n)| (d.to_string(), n));
+        assert_eq!(at("30236.1\","), Some(("30236.1".to_owned(), 7)));
+        assert_eq!(at("-0.50\""), Some(("-0.50".to_owned(), 5)));
+        assert_eq!(at("1.2.3"), Some(("1.2".to_owned(), 3)));
+        assert_eq!(at("7e5"), Some(("7".to_owned(), 1)));
+        assert_eq!(at("1.\""), None);
+        assert_eq!(at(".5"), None);
+        assert_eq!(at("-\""), None);
+        assert_eq!(at("\""), None);
+        assert_eq!(at(&"1".repeat(29)), None);
     }
 }

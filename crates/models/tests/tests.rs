@@ -3,6 +3,7 @@
 mod common;
 mod conformance;
 mod envelope;
+mod fast;
 mod props;
 mod rules;
 mod wire;

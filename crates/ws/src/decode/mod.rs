@@ -1,7 +1,14 @@
-//! Frame decoding without a `serde_json::Value` tree: one pass reads the
-//! envelope (`event`, `op`, `id`, `arg`, `action`) and leaves `data` as a raw
-//! slice, then `data` is decoded straight into the typed rows its channel
-//! calls for.
+//! Frame decoding without a `serde_json::Value` tree, fastest first:
+//!
+//! 1. `tickers`, `trades` and `orders` pushes in OKX's own shape are read by
+//!    the fast row reader of `okx_models::fast`;
+//! 2. any push with `arg` first is decoded in one serde pass, its `data`
+//!    read straight into the typed rows its channel calls for;
+//! 3. everything else is classified by its envelope (`event`, `op`, `id`,
+//!    `arg`, `action`) with `data` kept as a raw slice.
+//!
+//! The first two give up rather than guess, so each frame ends with the
+//! result (or error) the general path gives.
 
 use crate::arg::Arg;
 use crate::event::{Push, PushData, WsEvent};
@@ -11,6 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 
+mod fast;
 mod single_pass;
 
 use single_pass::Found;
@@ -117,6 +125,14 @@ pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
     if text == "pong" {
         return Inbound::Pong;
     }
+    if let Some(push) = fast::decode(text) {
+        return Inbound::Event(WsEvent::Push(Box::new(push)));
+    }
+    inbound_serde(text, raw_books)
+}
+
+/// [`inbound_with`] without the fast path: the serde paths alone.
+fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
     match single_pass::decode(text, raw_books) {
         Some(Found::Push(push)) => return Inbound::Event(WsEvent::Push(Box::new(push))),
         Some(Found::RawBook(arg)) => return Inbound::RawBook(arg),
