@@ -38,9 +38,16 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, IgnoredAny, Visitor};
+use serde::de::{self, IgnoredAny};
 
 use crate::num::parse_plain_prefix;
+
+mod table;
+mod value;
+
+pub(crate) use table::fast_row;
+pub use value::FieldValue;
+use value::Kind;
 
 /// The fast path does not take this input on; decode it with serde_json.
 ///
@@ -331,7 +338,8 @@ impl<'a> Cursor<'a> {
 
     /// Whether the string at the cursor (after any whitespace) is exactly
     /// `key`, a table key without quotes or escapes in it; the byte after it
-    /// is checked first as the cheapest filter on length.
+    /// is checked first as the cheapest filter on length. Always inlined:
+    /// with a literal key the comparison folds into a few constant loads.
     #[inline(always)]
     pub(crate) fn key_is(&mut self, key: &str) -> bool {
         self.skip_ws();
@@ -531,248 +539,3 @@ fn skip_string(bytes: &[u8], open: usize) -> Result<usize, Fallback> {
         }
     }
 }
-
-#[derive(Debug, Clone, Copy)]
-enum Kind<'a> {
-    /// A string without escapes or control characters.
-    Str(&'a str),
-    /// A non-negative integer literal that fits a `u64`.
-    U64(u64),
-    /// `null`.
-    Null,
-    /// Anything else: serde_json reads the value's text.
-    Other,
-}
-
-/// One member value, as a serde `Deserializer` that calls the visitor the
-/// way serde_json would for the same text.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldValue<'a> {
-    /// The whole input and where the value is in it: the value's own text
-    /// is only cut out when serde_json needs it.
-    text: &'a str,
-    span: (usize, usize),
-    kind: Kind<'a>,
-}
-
-impl<'a> FieldValue<'a> {
-    /// The JSON text of the value.
-    fn raw(&self) -> &'a str {
-        self.text.get(self.span.0..self.span.1).unwrap_or_default()
-    }
-
-    /// Hands the value's text to serde_json, which must consume all of it.
-    fn json<T>(
-        self,
-        f: impl FnOnce(
-            &mut serde_json::Deserializer<serde_json::de::StrRead<'a>>,
-        ) -> serde_json::Result<T>,
-    ) -> Result<T, Fallback> {
-        let mut de = serde_json::Deserializer::from_str(self.raw());
-        let value = f(&mut de).map_err(|_| Fallback)?;
-        de.end().map_err(|_| Fallback)?;
-        Ok(value)
-    }
-}
-
-/// Methods whose serde_json behaviour this reader does not mirror go to
-/// serde_json with the value's text.
-macro_rules! to_json {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-            self.json(|de| de.$method(visitor))
-        }
-    )*};
-}
-
-/// serde_json reads a non-negative integer literal as `visit_u64` for every
-/// integer and float request up to 64 bits.
-macro_rules! number {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-            match self.kind {
-                Kind::U64(n) => visitor.visit_u64(n),
-                _ => self.json(|de| de.$method(visitor)),
-            }
-        }
-    )*};
-}
-
-impl<'de> Deserializer<'de> for FieldValue<'de> {
-    type Error = Fallback;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Str(s) => visitor.visit_borrowed_str(s),
-            Kind::U64(n) => visitor.visit_u64(n),
-            Kind::Null => visitor.visit_unit(),
-            Kind::Other => self.json(|de| de.deserialize_any(visitor)),
-        }
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Str(s) => visitor.visit_borrowed_str(s),
-            _ => self.json(|de| de.deserialize_str(visitor)),
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Str(s) => visitor.visit_borrowed_str(s),
-            _ => self.json(|de| de.deserialize_string(visitor)),
-        }
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Str(s) => visitor.visit_borrowed_str(s),
-            _ => self.json(|de| de.deserialize_identifier(visitor)),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Null => visitor.visit_none(),
-            Kind::Str(_) | Kind::U64(_) => visitor.visit_some(self),
-            Kind::Other => self.json(|de| de.deserialize_option(visitor)),
-        }
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fallback> {
-        match self.kind {
-            Kind::Str(_) | Kind::U64(_) | Kind::Null => visitor.visit_unit(),
-            Kind::Other => self.json(|de| de.deserialize_ignored_any(visitor)),
-        }
-    }
-
-    number! {
-        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_f32 deserialize_f64
-    }
-
-    to_json! {
-        deserialize_bool deserialize_i128 deserialize_u128 deserialize_char
-        deserialize_bytes deserialize_byte_buf deserialize_unit deserialize_seq
-        deserialize_map
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_unit_struct(name, visitor))
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_newtype_struct(name, visitor))
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_tuple(len, visitor))
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_tuple_struct(name, len, visitor))
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_struct(name, fields, visitor))
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Fallback> {
-        self.json(|de| de.deserialize_enum(name, variants, visitor))
-    }
-}
-
-/// Implements [`FastRow`] for a struct from its field table: `field: "wireName"
-/// => required(read)` or `=> default(read)`, where `read` is the function the
-/// derived `Deserialize` uses for that field (its `with` module's
-/// `deserialize`, or the field type's `Deserialize::deserialize`), or one of
-/// `decimal`, `opt_decimal`, `int`, `opt_int`: the [`crate::num`] adapters
-/// of those names, with plain quoted numbers parsed in place. A required
-/// field that is missing falls back (serde reports it); a `default` one takes
-/// `Default::default()`, as `#[serde(default)]` does. List the fields in the
-/// order OKX sends them: each key is tried against the one after the
-/// previous match first. The struct literal names every field, so a field
-/// added to the struct and not to the table does not compile.
-macro_rules! fast_row {
-    ($ty:ident { $( $field:ident : $wire:literal => $mode:ident ( $($read:tt)+ ) ),+ $(,)? }) => {
-        impl $crate::fast::FastRow for $ty {
-            #[inline]
-            fn read_row(
-                c: &mut $crate::fast::Cursor<'_>,
-            ) -> Result<Self, $crate::fast::Fallback> {
-                use $crate::fast::Fallback;
-                #[allow(non_camel_case_types)]
-                #[derive(Clone, Copy)]
-                enum F { $( $field ),+ }
-                const KEYS: &[(&str, F)] = &[ $( ($wire, F::$field) ),+ ];
-                const { assert!(KEYS.len() <= 128, "one bit per field in `seen`") };
-                $( let mut $field = $crate::fast::fast_row!(@init $mode); )+
-                // fields read so far: a second value for one falls back, as
-                // serde's derive reports a duplicate field
-                let mut seen = 0u128;
-                let mut open = c.begin_object()?;
-                let mut hint = 0;
-                while open {
-                    match c.field(KEYS, &mut hint)? {
-                        $( Some(F::$field) => {
-                            let bit = 1u128 << (F::$field as u32);
-                            if seen & bit != 0 {
-                                return Err(Fallback);
-                            }
-                            seen |= bit;
-                            $field = $crate::fast::fast_row!(
-                                @wrap $mode $crate::fast::fast_row!(@read c $($read)+)
-                            );
-                        } )+
-                        None => c.skip_value()?,
-                    }
-                    open = c.next_member()?;
-                }
-                Ok($ty {
-                    $( $field: $crate::fast::fast_row!(@take $mode $field), )+
-                })
-            }
-        }
-    };
-    (@init required) => { None };
-    (@init default) => { Default::default() };
-    (@wrap required $value:expr) => { Some($value) };
-    (@wrap default $value:expr) => { $value };
-    (@take required $field:ident) => { $field.ok_or(Fallback)? };
-    (@take default $field:ident) => { $field };
-    (@read $c:ident decimal) => { $c.decimal()? };
-    (@read $c:ident opt_decimal) => { $c.opt_decimal()? };
-    (@read $c:ident int) => { $c.int()? };
-    (@read $c:ident opt_int) => { $c.opt_int()? };
-    (@read $c:ident $($read:tt)+) => { ($($read)+)($c.value()?)? };
-}
-
-pub(crate) use fast_row;
