@@ -35,6 +35,9 @@ pub enum OutOfSyncReason {
     },
     /// A push for this book could not be read, so an update may be lost.
     Malformed,
+    /// Nothing kept the book current for longer than its feed allows (OKX
+    /// sends an idle book a heartbeat about every 60 s), so it may be stale.
+    Stale,
 }
 
 impl std::fmt::Display for OutOfSyncReason {
@@ -55,6 +58,7 @@ impl std::fmt::Display for OutOfSyncReason {
                 write!(f, "update without prevSeqId after seqId {expected}")
             }
             Self::Malformed => f.write_str("a push could not be read"),
+            Self::Stale => f.write_str("no frame kept the book current"),
         }
     }
 }

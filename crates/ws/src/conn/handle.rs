@@ -312,8 +312,7 @@ impl Conn {
         let inst_id = arg.inst_id.clone().unwrap_or_default();
         let key = (arg.channel.clone(), inst_id.clone());
         if let Some(set) = self.ctx.books().get_mut(&arg.channel) {
-            set.book_mut(&inst_id)
-                .invalidate(OutOfSyncReason::Malformed);
+            set.book_mut(&inst_id).invalidate(OutOfSyncReason::Stale);
         }
         if !self.resyncing.contains(&key) {
             self.resyncing.push(key);
