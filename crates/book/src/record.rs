@@ -23,6 +23,7 @@ pub(crate) struct Recorded {
 impl Recorded {
     /// `level`, with positions counted from `base` (the side's `[`); `None`
     /// if a position or length does not fit the record's fields.
+    #[inline(always)]
     pub(crate) fn new(level: &Compact, base: usize) -> Option<Self> {
         Some(Self {
             key: level.price.and_then(Fixed::key),
