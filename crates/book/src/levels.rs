@@ -102,7 +102,7 @@ impl<'a> Levels<'a> {
                     Some(level) => {
                         scan.pos = level.end;
                         if let Some(r) = record.as_deref_mut() {
-                            match Recorded::new(&level, start) {
+                            match Recorded::new(&level, scan.bytes, start) {
                                 Some(recorded) => r.levels.push(recorded),
                                 None => r.complete = false,
                             }
@@ -269,6 +269,21 @@ impl SizeKind {
             _ => Self::Unholdable,
         }
     }
+
+    /// [`SizeKind::of`] the number `size` read from `text`, directly for a
+    /// short number.
+    #[inline(always)]
+    pub(crate) fn of_prefix(size: &Prefix, text: &[u8]) -> Self {
+        if !size.is_short() {
+            Self::of(size.fixed(text))
+        } else if size.small == 0 {
+            Self::Zero
+        } else if size.neg {
+            Self::Unholdable
+        } else {
+            Self::Positive
+        }
+    }
 }
 
 /// A level as the engine applies it: its text, its price as an ordering
@@ -292,12 +307,16 @@ impl<'a> ParsedLevel<'a> {
     fn from_compact(bytes: &'a [u8], level: &Compact) -> Self {
         let text = |at: usize, len: usize| bytes.get(at..at + len).unwrap_or_default();
         let block = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk);
+        let (px, sz) = (
+            text(level.px_at, level.px_len),
+            text(level.sz_at, level.sz_len),
+        );
         Self {
-            px: text(level.px_at, level.px_len),
-            sz: text(level.sz_at, level.sz_len),
+            px,
+            sz,
             orders: level.orders,
-            key: level.price.and_then(Fixed::key),
-            size: SizeKind::of(level.size),
+            key: level.price.key(px),
+            size: SizeKind::of_prefix(&level.size, sz),
             px_block: block(level.px_at),
             sz_block: block(level.sz_at),
         }
@@ -313,8 +332,9 @@ pub(crate) struct Compact {
     pub(crate) sz_at: usize,
     pub(crate) sz_len: usize,
     pub(crate) orders: u32,
-    pub(crate) price: Option<Fixed>,
-    pub(crate) size: Option<Fixed>,
+    /// The price and size as read (only with `NUMBERS`).
+    pub(crate) price: Prefix,
+    pub(crate) size: Prefix,
 }
 
 /// The quick path of [`scan_level`] for a level at `at` written without
@@ -355,8 +375,8 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
                     sz_at,
                     sz_len: size.len,
                     orders: orders_count,
-                    price: price.fixed,
-                    size: size.fixed,
+                    price,
+                    size,
                 });
             }
             b',' if bytes.get(pos + 1) == Some(&b'"') => {
@@ -378,7 +398,7 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
 /// The number at `start` up to the closing quote (not included), if it is
 /// what `Scanner::number_bytes(false)` accepts; read as a value with
 /// `NUMBERS` (a prefix that reads as a number, with a digit in it, followed
-/// by the quote is exactly such a number).
+/// by the quote is exactly such a number), else only its length is set.
 #[inline(always)]
 fn number<const NUMBERS: bool>(bytes: &[u8], start: usize) -> Option<Prefix> {
     if NUMBERS {
@@ -388,9 +408,8 @@ fn number<const NUMBERS: bool>(bytes: &[u8], start: usize) -> Option<Prefix> {
     } else {
         let end = number_end(bytes, start, false)?;
         Some(Prefix {
-            fixed: None,
             len: end - start,
-            digits: 0,
+            ..Prefix::default()
         })
     }
 }

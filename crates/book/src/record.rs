@@ -6,7 +6,6 @@
 //! book reuses, and applied from here instead of reading the levels again.
 
 use crate::levels::{Compact, Levels, ParsedLevel, SizeKind, SpanIter};
-use crate::num::Fixed;
 
 /// A compact level read during the parse, by position in its side's array.
 #[derive(Debug, Clone, Copy)]
@@ -21,18 +20,20 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
-    /// `level`, with positions counted from `base` (the side's `[`); `None`
+    /// `level` (found in `bytes`), with positions counted from `base` (the
+    /// side's `[`); `None`
     /// if a position or length does not fit the record's fields.
     #[inline(always)]
-    pub(crate) fn new(level: &Compact, base: usize) -> Option<Self> {
+    pub(crate) fn new(level: &Compact, bytes: &[u8], base: usize) -> Option<Self> {
+        let text = |at: usize, len: usize| bytes.get(at..at + len).unwrap_or_default();
         Some(Self {
-            key: level.price.and_then(Fixed::key),
+            key: level.price.key(text(level.px_at, level.px_len)),
             px_at: u32::try_from(level.px_at.checked_sub(base)?).ok()?,
             sz_at: u32::try_from(level.sz_at.checked_sub(base)?).ok()?,
             px_len: u16::try_from(level.px_len).ok()?,
             sz_len: u16::try_from(level.sz_len).ok()?,
             orders: level.orders,
-            size: SizeKind::of(level.size),
+            size: SizeKind::of_prefix(&level.size, text(level.sz_at, level.sz_len)),
         })
     }
 
