@@ -365,6 +365,26 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
     let mut pos = sz_end + 1;
     let mut orders_count = 0u32;
     let mut index = 2;
+    // What OKX sends after the size: the deprecated liquidation count,
+    // always "0", and the order count. Recognised directly; any other
+    // shape goes through the loop below.
+    if bytes.get(pos..pos + 6) == Some(b",\"0\",\"") {
+        let start = pos + 6;
+        let digits = digit_run(bytes, start);
+        let end = start + digits;
+        if (1..=9).contains(&digits) && bytes.get(end..end + 2) == Some(b"\"]") {
+            return Some(Compact {
+                end: end + 2,
+                px_at,
+                px_len: price.len,
+                sz_at,
+                sz_len: size.len,
+                orders: orders(bytes.get(start..end)?),
+                price,
+                size,
+            });
+        }
+    }
     loop {
         match bytes.get(pos)? {
             b']' => {
@@ -479,8 +499,21 @@ mod tests {
         ]
     }
 
-    /// A level array: 1 to 6 fields, compact or with spaces, sometimes cut.
+    /// A level array: shaped like OKX's (`["px","sz","0","n"]`, with near
+    /// misses in the last two fields), or 1 to 6 arbitrary fields, compact
+    /// or with spaces, sometimes cut.
     fn level() -> impl Strategy<Value = String> {
+        prop_oneof![
+            1 => (field(), field(), "0|00|-0|0.0|1|", "[0-9]{0,11}|-1|1.0|"
+                , "|,\"7\"")
+                .prop_map(|(px, sz, liq, orders, more)| {
+                    format!(r#"["{px}","{sz}","{liq}","{orders}"{more}]"#)
+                }),
+            2 => any_level(),
+        ]
+    }
+
+    fn any_level() -> impl Strategy<Value = String> {
         (
             prop::collection::vec(field(), 1..7),
             any::<bool>(),
