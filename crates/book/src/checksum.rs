@@ -74,11 +74,11 @@ impl Checksummer {
         while b > 0 || a > 0 {
             if b > 0 {
                 b -= 1;
-                end = put(&mut self.buf, end, bid_text, bid_spans[b]);
+                end = put(&mut self.buf, end, bid_text, bid_spans[b].span);
             }
             if a > 0 {
                 a -= 1;
-                end = put(&mut self.buf, end, ask_text, ask_spans[a]);
+                end = put(&mut self.buf, end, ask_text, ask_spans[a].span);
             }
         }
         // Every text ends with ':'; the last one's is not part of the string.
