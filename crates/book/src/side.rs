@@ -55,6 +55,11 @@ impl Slot {
     }
 }
 
+/// Padding kept at the end of a non-empty arena: every text can be copied
+/// as a whole block of this size ([`crate::checksum`]) without reading past
+/// the arena.
+pub(crate) const PAD: usize = 32;
+
 /// Bytes of the order count after a level's text.
 const ORDERS_LEN: usize = 4;
 
@@ -90,6 +95,8 @@ pub(crate) struct SideBook {
     side: Side,
     /// Ascending by key, so the best level is last.
     slots: Vec<Slot>,
+    /// The records, then (unless empty) [`PAD`] bytes of padding, so that
+    /// every record is followed by at least a block of bytes to copy.
     arena: Vec<u8>,
     /// Bytes of `arena` still referenced by a span.
     live: usize,
@@ -158,8 +165,11 @@ impl SideBook {
             }
             return Ok(());
         }
+        // The new record goes where the padding was, and the padding after it.
+        let end = self.arena.len().saturating_sub(PAD);
+        self.arena.truncate(end);
         let span = Span {
-            off: self.arena.len() as u32,
+            off: end as u32,
             px_len,
             sz_len,
         };
@@ -168,6 +178,7 @@ impl SideBook {
         append(&mut self.arena, sz, level.sz_block);
         self.arena.push(b':');
         self.arena.extend_from_slice(&orders.to_le_bytes());
+        self.arena.extend_from_slice(&[0; PAD]);
         self.live += span.record_len();
         match found {
             Ok(i) => {
@@ -208,8 +219,9 @@ impl SideBook {
             span.off = self.spare.len() as u32;
             self.spare.extend_from_slice(record.unwrap_or_default());
         }
+        self.live = self.spare.len();
+        self.spare.extend_from_slice(&[0; PAD]);
         std::mem::swap(&mut self.arena, &mut self.spare);
-        self.live = self.arena.len();
     }
 
     /// The best [`CHECKSUM_DEPTH`] levels (worst first, like the side) and
