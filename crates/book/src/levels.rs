@@ -96,7 +96,26 @@ impl<'a> Levels<'a> {
         }
         let mut len = 0;
         if !scan.open(b'[', b']')? {
+            // Positions in the record are u32: true of any frame under 4 GiB.
+            let small = u32::try_from(scan.bytes.len()).is_ok();
             loop {
+                // OKX's exact level shape, straight into its record.
+                if RECORD
+                    && small
+                    && let Some(r) = record.as_deref_mut()
+                    && let Some((recorded, used)) = scan
+                        .bytes
+                        .get(scan.pos..)
+                        .and_then(|rest| okx_level(rest, scan.pos - start))
+                {
+                    r.levels.push(recorded);
+                    scan.pos += used;
+                    len += 1;
+                    if !scan.next_or_close(b']')? {
+                        break;
+                    }
+                    continue;
+                }
                 // Only a recorded parse needs the numbers now.
                 match compact_level::<RECORD>(scan.bytes, scan.pos) {
                     Some(level) => {
@@ -434,6 +453,45 @@ fn number<const NUMBERS: bool>(bytes: &[u8], start: usize) -> Option<Prefix> {
     }
 }
 
+/// The level at the start of `rest` if it has exactly the shape OKX sends,
+/// `["px","sz","0","n"]` (n of 1 to 9 digits), read in one pass into its
+/// record (positions counted from `at`, the offset of `rest` in its side's
+/// array), and how many bytes it takes. For such text this gives what
+/// [`compact_level`] and [`Recorded::new`] give; anything else is `None`
+/// and goes to them. Positions must fit a `u32` (the caller checks).
+#[inline(always)]
+fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
+    let body = rest.strip_prefix(b"[\"")?;
+    let price = Fixed::parse_prefix(body);
+    let (px, body) = body.split_at_checked(price.len)?;
+    let body = body.strip_prefix(b"\",\"")?;
+    let size = Fixed::parse_prefix(body);
+    let (sz, body) = body.split_at_checked(size.len)?;
+    let body = body.strip_prefix(b"\",\"0\",\"")?;
+    let digits = body
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(body.len());
+    let (count, body) = body.split_at_checked(digits)?;
+    if price.digits == 0
+        || size.digits == 0
+        || !(1..=9).contains(&digits)
+        || !body.starts_with(b"\"]")
+    {
+        return None;
+    }
+    let recorded = Recorded::from_parts(
+        price.key(px),
+        at + 2,
+        px.len(),
+        sz.len(),
+        orders(count),
+        SizeKind::of_prefix(&size, sz),
+    )?;
+    // `["` px `","` sz `","0","` count `"]`
+    Some((recorded, 2 + px.len() + 3 + sz.len() + 7 + digits + 2))
+}
+
 /// Where the closing quote of a quoted number starting at `start` is, if
 /// the text is what `Scanner::number_bytes(integer)` accepts: an optional
 /// `-` (not for `integer`), digits with at most one `.` (none for
@@ -504,8 +562,13 @@ mod tests {
     /// or with spaces, sometimes cut.
     fn level() -> impl Strategy<Value = String> {
         prop_oneof![
-            1 => (field(), field(), "0|00|-0|0.0|1|", "[0-9]{0,11}|-1|1.0|"
-                , "|,\"7\"")
+            2 => (
+                field(),
+                field(),
+                prop_oneof![4 => Just("0".to_owned()), 1 => "00|-0|0.0|1|"],
+                prop_oneof![4 => "[0-9]{1,9}", 1 => "[0-9]{0,11}|-1|1.0|"],
+                prop_oneof![4 => Just(String::new()), 1 => Just(",\"7\"".to_owned())],
+            )
                 .prop_map(|(px, sz, liq, orders, more)| {
                     format!(r#"["{px}","{sz}","{liq}","{orders}"{more}]"#)
                 }),
@@ -546,6 +609,23 @@ mod tests {
                 // Only levels with whitespace need the scanner to accept them.
                 None => prop_assert!(general.is_err() || text.contains(' '), "{}", text),
             }
+        }
+
+        /// OKX's exact shape, read straight into a record, gives the record
+        /// the general quick path gives.
+        #[test]
+        fn okx_levels_record_like_the_quick_path(text in level(), offset in 0usize..1000) {
+            let bytes = text.as_bytes();
+            let Some((recorded, used)) = okx_level(bytes, offset) else {
+                return Ok(());
+            };
+            let mut padded = vec![b' '; offset];
+            padded.extend_from_slice(bytes);
+            let level = compact_level::<true>(&padded, offset);
+            let level = level.expect("the quick path accepts OKX's shape");
+            prop_assert_eq!(level.end, offset + used);
+            let general = Recorded::new(&level, &padded, 0).expect("fits");
+            prop_assert_eq!(format!("{recorded:?}"), format!("{general:?}"));
         }
 
         /// Reading a validated level in one pass, or from the record made
