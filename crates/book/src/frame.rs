@@ -252,6 +252,31 @@ impl<'a> BookFrame<'a> {
     }
 }
 
+/// A string of 1 to 19 digits at the cursor (which then moves past it), as
+/// a number: what `plain_bytes` and `parse_u64` make of such a string, in
+/// one loop. Anything else leaves the cursor and gives `None`.
+#[inline]
+fn quoted_digits(scan: &mut Scanner<'_>) -> Option<u64> {
+    let rest = scan.bytes.get(scan.pos..)?.strip_prefix(b"\"")?;
+    let mut value = 0u64;
+    let mut count = 0;
+    // A 20th digit is left for the quote check below, which then fails.
+    for &b in rest.iter().take(19) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        // At most 19 digits: below 10^19, no overflow.
+        value = value * 10 + u64::from(d);
+        count += 1;
+    }
+    if count == 0 || rest.get(count) != Some(&b'"') {
+        return None;
+    }
+    scan.pos += count + 2;
+    Some(value)
+}
+
 /// `text` read the way `u64::from_str` reads it (an optional `+`, then at
 /// least one digit, no overflow), without making a `&str` first.
 fn parse_u64(text: &[u8]) -> Option<u64> {
@@ -440,7 +465,9 @@ fn parse_data_object<'a>(
             b"ts" => {
                 let at = scan.pos;
                 // OKX sends ts as a string ("" meaning none); accept a bare integer too.
-                data.ts = if scan.peek() == Some(b'"') {
+                data.ts = if let Some(ts) = quoted_digits(scan) {
+                    Some(ts)
+                } else if scan.peek() == Some(b'"') {
                     match scan.plain_bytes()? {
                         b"" => None,
                         text => Some(parse_u64(text).ok_or(ParseError::BadNumber { at })?),
@@ -524,6 +551,33 @@ mod tests {
             near("book\\u0073", "update"),
             Err(ParseError::Unexpected { .. })
         ));
+    }
+
+    #[test]
+    fn quoted_digits_read_like_the_string_path() {
+        for text in [
+            "\"0\"",
+            "\"1659792392540\"",
+            "\"9999999999999999999\"",
+            "\"18446744073709551615\"",
+            "\"18446744073709551616\"",
+            "\"\"",
+            "\"+1\"",
+            "\"1a\"",
+            "\"12",
+            "1",
+        ] {
+            let mut quick = Scanner::new(text.as_bytes());
+            let mut general = Scanner::new(text.as_bytes());
+            let want = general.plain_bytes().ok().and_then(parse_u64);
+            match quoted_digits(&mut quick) {
+                Some(v) => {
+                    assert_eq!(Some(v), want, "{text}");
+                    assert_eq!(quick.pos, general.pos, "{text}");
+                }
+                None => assert_eq!(quick.pos, 0, "{text}"),
+            }
+        }
     }
 
     #[test]
