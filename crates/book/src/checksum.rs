@@ -5,7 +5,7 @@
 //! a signed 32-bit integer. A side with fewer levels simply contributes
 //! fewer entries.
 
-use crate::side::{SideBook, Span};
+use crate::side::{SideBook, Slot, Span};
 
 /// Levels per side that enter the checksum.
 pub const CHECKSUM_DEPTH: usize = 25;
@@ -48,7 +48,10 @@ pub fn checksum_levels<'a>(
 /// keeps the last result while neither side's top levels change.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Checksummer {
-    buf: Vec<u8>,
+    /// The string, written a block per text (made on first use).
+    blocks: Option<Box<[u8; ROOM + BLOCK]>>,
+    /// The string when some text is longer than a block.
+    long: Vec<u8>,
     /// `(bids version, asks version, checksum)` of the last computation.
     last: Option<(u64, u64, i32)>,
 }
@@ -61,59 +64,95 @@ impl Checksummer {
         {
             return sum;
         }
-        // Room for every text to be copied as a whole block; longer texts
-        // make room for themselves.
-        let room = 2 * CHECKSUM_DEPTH * BLOCK + BLOCK;
-        if self.buf.len() < room {
-            self.buf.resize(room, 0);
-        }
-        let ((bid_spans, bid_text), (ask_spans, ask_text)) = (bids.top(), asks.top());
-        // Both slices are worst first: walk them from the end.
-        let (mut b, mut a) = (bid_spans.len(), ask_spans.len());
-        let mut end = 0;
-        while b > 0 || a > 0 {
-            if b > 0 {
-                b -= 1;
-                end = put(&mut self.buf, end, bid_text, bid_spans[b]);
+        let (bids, asks) = (bids.top(), asks.top());
+        let buf = self
+            .blocks
+            .get_or_insert_with(|| Box::new([0; ROOM + BLOCK]));
+        let (text, end) = match interleave(buf, bids, asks) {
+            Some(end) => (&buf[..], end),
+            // A text longer than a block: copy each exactly instead.
+            None => {
+                self.long.clear();
+                for (slots, arena) in zip_top(bids, asks) {
+                    let (start, len) = (slots.span.start(), slots.span.text_len());
+                    self.long
+                        .extend_from_slice(arena.get(start..start + len).unwrap_or_default());
+                }
+                (&self.long[..], self.long.len())
             }
-            if a > 0 {
-                a -= 1;
-                end = put(&mut self.buf, end, ask_text, ask_spans[a]);
-            }
-        }
+        };
         // Every text ends with ':'; the last one's is not part of the string.
-        let text = self.buf.get(..end.saturating_sub(1)).unwrap_or_default();
+        let text = text.get(..end.saturating_sub(1)).unwrap_or_default();
         let sum = crc32fast::hash(text) as i32;
         self.last = Some((versions.0, versions.1, sum));
         sum
     }
 }
 
-/// Bytes copied at once when a text is short enough.
-const BLOCK: usize = 32;
+/// Bytes copied at once per text.
+const BLOCK: usize = crate::side::PAD;
+/// A power of two above the longest string of block-sized texts
+/// (2 × 25 × 32 bytes), so that a position masked by `ROOM - 1` plus a block
+/// is inside the buffer without a check.
+const ROOM: usize = 2048;
+const _: () = assert!(2 * CHECKSUM_DEPTH * BLOCK <= ROOM);
 
-/// Appends the text of `span` at `buf[at..]` and returns the new end. A
-/// short text is copied as one fixed-size block (what follows it is
-/// overwritten by the next text or left out at the end), which is much
-/// cheaper than a copy of the exact length.
-#[inline(always)]
-fn put(buf: &mut Vec<u8>, at: usize, arena: &[u8], span: Span) -> usize {
-    let (start, len) = (span.start(), span.text_len());
-    if len <= BLOCK
-        && let Some(src) = arena.get(start..start + BLOCK)
-        && let Some(dst) = buf.get_mut(at..at + BLOCK)
-    {
-        dst.copy_from_slice(src);
-    } else {
-        let src = arena.get(start..start + len).unwrap_or_default();
-        if buf.len() < at + len + BLOCK {
-            buf.resize(at + len + BLOCK, 0);
-        }
-        if let Some(dst) = buf.get_mut(at..at + src.len()) {
-            dst.copy_from_slice(src);
-        }
+/// A side's best levels (worst first) and the arena their text is in.
+type Top<'a> = (&'a [Slot], &'a [u8]);
+
+/// The levels of both sides best first, interleaved, each with its arena.
+fn zip_top<'a>(bids: Top<'a>, asks: Top<'a>) -> impl Iterator<Item = (&'a Slot, &'a [u8])> {
+    let (mut b, mut a) = (bids.0.iter().rev(), asks.0.iter().rev());
+    std::iter::from_fn(move || {
+        let (bid, ask) = (b.next(), a.next());
+        (bid.is_some() || ask.is_some())
+            .then_some([bid.map(|s| (s, bids.1)), ask.map(|s| (s, asks.1))])
+    })
+    .flatten()
+    .flatten()
+}
+
+/// Writes the texts of both sides into `buf`, best first and interleaved,
+/// each as one fixed-size block (what follows a text is overwritten by the
+/// next or left out at the end): much cheaper than copies of the exact
+/// length. The end of the string, or `None` if a text is longer than a
+/// block.
+#[inline]
+fn interleave(buf: &mut [u8; ROOM + BLOCK], bids: Top<'_>, asks: Top<'_>) -> Option<usize> {
+    let mut end = 0;
+    let common = bids.0.len().min(asks.0.len());
+    let (bid_slots, ask_slots) = (bids.0.iter().rev(), asks.0.iter().rev());
+    for (bid, ask) in bid_slots.zip(ask_slots) {
+        end = put(buf, end, bids.1, bid.span)?;
+        end = put(buf, end, asks.1, ask.span)?;
     }
-    at + len
+    // The deeper side alone.
+    for (slot, arena) in [bids, asks]
+        .into_iter()
+        .flat_map(|(slots, arena)| slots.iter().rev().skip(common).map(move |s| (s, arena)))
+    {
+        end = put(buf, end, arena, slot.span)?;
+    }
+    Some(end)
+}
+
+/// Copies the text of `span` to `buf[at..]` as one block; `None` if it is
+/// longer than a block. `at` is below `ROOM`: the caller writes at most
+/// `2 × CHECKSUM_DEPTH` texts of at most a block each.
+#[inline(always)]
+fn put(buf: &mut [u8; ROOM + BLOCK], at: usize, arena: &[u8], span: Span) -> Option<usize> {
+    let len = span.text_len();
+    if len > BLOCK {
+        return None;
+    }
+    let start = span.start();
+    // The arena's padding guarantees a block after every text.
+    let src: &[u8; BLOCK] = arena.get(start..)?.first_chunk()?;
+    let at = at & (ROOM - 1);
+    if let Some(dst) = buf.get_mut(at..at + BLOCK) {
+        dst.copy_from_slice(src);
+    }
+    Some(at + len)
 }
 
 #[cfg(test)]

@@ -82,12 +82,16 @@ pub enum Channel {
 impl Channel {
     /// Looks a channel up by its OKX name.
     pub fn from_name(name: &str) -> Option<Self> {
+        Self::from_bytes(name.as_bytes())
+    }
+
+    fn from_bytes(name: &[u8]) -> Option<Self> {
         Some(match name {
-            "books" => Self::Books,
-            "books-l2-tbt" => Self::BooksL2Tbt,
-            "books50-l2-tbt" => Self::Books50L2Tbt,
-            "books5" => Self::Books5,
-            "bbo-tbt" => Self::BboTbt,
+            b"books" => Self::Books,
+            b"books-l2-tbt" => Self::BooksL2Tbt,
+            b"books50-l2-tbt" => Self::Books50L2Tbt,
+            b"books5" => Self::Books5,
+            b"bbo-tbt" => Self::BboTbt,
             _ => return None,
         })
     }
@@ -182,18 +186,19 @@ impl<'a> BookFrame<'a> {
         mut record: Option<&mut FrameRecord>,
     ) -> Result<Self, ParseError> {
         let mut scan = Scanner::new(bytes);
-        let mut channel: Option<&'a str> = None;
+        let mut channel: Option<&'a [u8]> = None;
         let mut inst_id: Option<&'a str> = None;
-        let mut action: Option<&'a str> = None;
+        let mut action: Option<&'a [u8]> = None;
         let mut data: Option<Data<'a>> = None;
         let mut event = false;
         if !scan.open(b'{', b'}')? {
             loop {
-                let key = object_key(&mut scan)?;
-                scan.expect(b':', "':'")?;
+                let key = member_key(&mut scan, &[b"\"arg\":", b"\"action\":", b"\"data\":"])?;
                 match key {
                     b"arg" => parse_arg(&mut scan, &mut channel, &mut inst_id)?,
-                    b"action" => action = Some(scan.plain_str()?),
+                    b"action" => {
+                        action = Some(known_str(&mut scan, &[b"\"update\"", b"\"snapshot\""])?);
+                    }
                     b"data" => data = Some(parse_data(&mut scan, record.as_deref_mut())?),
                     b"event" => {
                         event = true;
@@ -218,13 +223,19 @@ impl<'a> BookFrame<'a> {
             });
         };
         let name = channel.ok_or(ParseError::Missing("arg.channel"))?;
-        let channel =
-            Channel::from_name(name).ok_or_else(|| ParseError::NotABookChannel(name.to_owned()))?;
+        // `plain_bytes` checked both names to be UTF-8, so the lossy
+        // conversions below copy them unchanged.
+        let channel = Channel::from_bytes(name)
+            .ok_or_else(|| ParseError::NotABookChannel(String::from_utf8_lossy(name).into()))?;
         let inst_id = inst_id.ok_or(ParseError::Missing("arg.instId"))?;
         let action = match (channel.is_full_replace(), action) {
-            (true, _) | (false, Some("snapshot")) => Action::Snapshot,
-            (false, Some("update")) => Action::Update,
-            (false, Some(other)) => return Err(ParseError::UnknownAction(other.to_owned())),
+            (true, _) | (false, Some(b"snapshot")) => Action::Snapshot,
+            (false, Some(b"update")) => Action::Update,
+            (false, Some(other)) => {
+                return Err(ParseError::UnknownAction(
+                    String::from_utf8_lossy(other).into(),
+                ));
+            }
             (false, None) => return Err(ParseError::Missing("action")),
         };
         Ok(Self {
@@ -239,6 +250,87 @@ impl<'a> BookFrame<'a> {
             ts: data.ts,
         })
     }
+}
+
+/// A string of 1 to 19 digits at the cursor (which then moves past it), as
+/// a number: what `plain_bytes` and `parse_u64` make of such a string, in
+/// one loop. Anything else leaves the cursor and gives `None`.
+#[inline]
+fn quoted_digits(scan: &mut Scanner<'_>) -> Option<u64> {
+    let rest = scan.bytes.get(scan.pos..)?.strip_prefix(b"\"")?;
+    let mut value = 0u64;
+    let mut count = 0;
+    // A 20th digit is left for the quote check below, which then fails.
+    for &b in rest.iter().take(19) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        // At most 19 digits: below 10^19, no overflow.
+        value = value * 10 + u64::from(d);
+        count += 1;
+    }
+    if count == 0 || rest.get(count) != Some(&b'"') {
+        return None;
+    }
+    scan.pos += count + 2;
+    Some(value)
+}
+
+/// `text` read the way `u64::from_str` reads it (an optional `+`, then at
+/// least one digit, no overflow), without making a `&str` first.
+fn parse_u64(text: &[u8]) -> Option<u64> {
+    let digits = text.strip_prefix(b"+").unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            n.checked_mul(10)?.checked_add(u64::from(d))
+        } else {
+            None
+        }
+    })
+}
+
+/// The key of the next object member, with the `:` after it. A member
+/// written exactly as one of `known` (`"key":`, no whitespace, no escapes)
+/// is recognised by one comparison; any other key is read by
+/// [`object_key`], which gives the same key for such text.
+#[inline(always)]
+fn member_key<'a>(scan: &mut Scanner<'a>, known: &[&'static [u8]]) -> Result<&'a [u8], ParseError> {
+    if scan.peek() == Some(b'"') {
+        for &quoted in known {
+            let end = scan.pos + quoted.len();
+            if scan.bytes.get(scan.pos..end) == Some(quoted) {
+                scan.pos = end;
+                // Without the quotes and the colon.
+                return Ok(quoted.get(1..quoted.len() - 2).unwrap_or_default());
+            }
+        }
+    }
+    let key = object_key(scan)?;
+    scan.expect(b':', "':'")?;
+    Ok(key)
+}
+
+/// A string value for a caller that compares it: one written exactly as
+/// one of `known` (quoted) is recognised by one comparison; any other is
+/// read by [`Scanner::plain_bytes`], which gives the same bytes for such
+/// text.
+#[inline(always)]
+fn known_str<'a>(scan: &mut Scanner<'a>, known: &[&'static [u8]]) -> Result<&'a [u8], ParseError> {
+    if scan.peek() == Some(b'"') {
+        for &quoted in known {
+            let end = scan.pos + quoted.len();
+            if scan.bytes.get(scan.pos..end) == Some(quoted) {
+                scan.pos = end;
+                return Ok(quoted.get(1..quoted.len() - 1).unwrap_or_default());
+            }
+        }
+    }
+    scan.plain_bytes()
 }
 
 /// An object key. Keys are compared as raw bytes, so an escaped key (which
@@ -270,7 +362,7 @@ pub fn peek_arg(bytes: &[u8]) -> Option<(Channel, &str)> {
         if key == b"arg" {
             let (mut channel, mut inst_id) = (None, None);
             parse_arg(&mut scan, &mut channel, &mut inst_id).ok()?;
-            return Some((Channel::from_name(channel?)?, inst_id?));
+            return Some((Channel::from_bytes(channel?)?, inst_id?));
         }
         scan.skip_value().ok()?;
         if !scan.next_or_close(b'}').ok()? {
@@ -281,17 +373,25 @@ pub fn peek_arg(bytes: &[u8]) -> Option<(Channel, &str)> {
 
 fn parse_arg<'a>(
     scan: &mut Scanner<'a>,
-    channel: &mut Option<&'a str>,
+    channel: &mut Option<&'a [u8]>,
     inst_id: &mut Option<&'a str>,
 ) -> Result<(), ParseError> {
     if scan.open(b'{', b'}')? {
         return Ok(());
     }
     loop {
-        let key = object_key(scan)?;
-        scan.expect(b':', "':'")?;
+        let key = member_key(scan, &[b"\"channel\":", b"\"instId\":"])?;
         match key {
-            b"channel" => *channel = Some(scan.plain_str()?),
+            b"channel" => {
+                let names: [&'static [u8]; 5] = [
+                    b"\"books\"",
+                    b"\"books-l2-tbt\"",
+                    b"\"books50-l2-tbt\"",
+                    b"\"books5\"",
+                    b"\"bbo-tbt\"",
+                ];
+                *channel = Some(known_str(scan, &names)?);
+            }
             b"instId" => *inst_id = Some(scan.plain_str()?),
             _ => scan.skip_value()?,
         }
@@ -335,8 +435,17 @@ fn parse_data_object<'a>(
         return Ok(());
     }
     loop {
-        let key = object_key(scan)?;
-        scan.expect(b':', "':'")?;
+        let key = member_key(
+            scan,
+            &[
+                b"\"asks\":",
+                b"\"bids\":",
+                b"\"ts\":",
+                b"\"checksum\":",
+                b"\"prevSeqId\":",
+                b"\"seqId\":",
+            ],
+        )?;
         match key {
             b"bids" => {
                 let side = record.as_deref_mut().map(|r| &mut r.bids);
@@ -356,10 +465,12 @@ fn parse_data_object<'a>(
             b"ts" => {
                 let at = scan.pos;
                 // OKX sends ts as a string ("" meaning none); accept a bare integer too.
-                data.ts = if scan.peek() == Some(b'"') {
-                    match scan.plain_str()? {
-                        "" => None,
-                        text => Some(text.parse().map_err(|_| ParseError::BadNumber { at })?),
+                data.ts = if let Some(ts) = quoted_digits(scan) {
+                    Some(ts)
+                } else if scan.peek() == Some(b'"') {
+                    match scan.plain_bytes()? {
+                        b"" => None,
+                        text => Some(parse_u64(text).ok_or(ParseError::BadNumber { at })?),
                     }
                 } else {
                     Some(u64::try_from(scan.integer()?).map_err(|_| ParseError::BadNumber { at })?)
@@ -369,6 +480,123 @@ fn parse_data_object<'a>(
         }
         if !scan.next_or_close(b'}')? {
             return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a frame says, with the levels decoded.
+    fn fields(frame: &BookFrame<'_>) -> String {
+        let bids: Vec<_> = frame.bids.iter().collect();
+        let asks: Vec<_> = frame.asks.iter().collect();
+        format!(
+            "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {bids:?} {asks:?}",
+            frame.channel,
+            frame.inst_id,
+            frame.action,
+            frame.seq_id,
+            frame.prev_seq_id,
+            frame.checksum,
+            frame.ts,
+            frame.bids.len() + frame.asks.len(),
+        )
+    }
+
+    #[test]
+    fn quick_keys_and_names_read_like_the_scanner() {
+        for channel in [
+            "books",
+            "books-l2-tbt",
+            "books50-l2-tbt",
+            "books5",
+            "bbo-tbt",
+        ] {
+            for action in ["snapshot", "update"] {
+                let compact = format!(
+                    r#"{{"arg":{{"channel":"{channel}","instId":"BTC-USDT"}},"action":"{action}","data":[{{"asks":[["2","1","0","1"]],"bids":[["1","3","0","2"]],"ts":"17","checksum":-5,"prevSeqId":3,"seqId":4}}]}}"#
+                );
+                // The same frame with whitespace everywhere it may go.
+                let spaced = compact
+                    .replace(':', " : ")
+                    .replace(",\"", " , \"")
+                    .replace('{', "{ ");
+                let a = BookFrame::parse(compact.as_bytes()).expect("compact");
+                let b = BookFrame::parse(spaced.as_bytes()).expect("spaced");
+                assert_eq!(fields(&a), fields(&b), "{spaced}");
+            }
+        }
+        // Near misses of the quick names are read, and refused, in full.
+        let near = |channel: &str, action: &str| {
+            let text = format!(
+                r#"{{"arg":{{"channel":"{channel}","instId":"X"}},"action":"{action}","data":[{{}}]}}"#
+            );
+            BookFrame::parse(text.as_bytes()).map(|f| (f.channel, f.action))
+        };
+        assert_eq!(
+            near("bookss", "update"),
+            Err(ParseError::NotABookChannel("bookss".into()))
+        );
+        assert_eq!(
+            near("books", "updates"),
+            Err(ParseError::UnknownAction("updates".into()))
+        );
+        assert_eq!(
+            near("books", "snapshot"),
+            Ok((Channel::Books, Action::Snapshot))
+        );
+        assert!(matches!(
+            near("book\\u0073", "update"),
+            Err(ParseError::Unexpected { .. })
+        ));
+    }
+
+    #[test]
+    fn quoted_digits_read_like_the_string_path() {
+        for text in [
+            "\"0\"",
+            "\"1659792392540\"",
+            "\"9999999999999999999\"",
+            "\"18446744073709551615\"",
+            "\"18446744073709551616\"",
+            "\"\"",
+            "\"+1\"",
+            "\"1a\"",
+            "\"12",
+            "1",
+        ] {
+            let mut quick = Scanner::new(text.as_bytes());
+            let mut general = Scanner::new(text.as_bytes());
+            let want = general.plain_bytes().ok().and_then(parse_u64);
+            match quoted_digits(&mut quick) {
+                Some(v) => {
+                    assert_eq!(Some(v), want, "{text}");
+                    assert_eq!(quick.pos, general.pos, "{text}");
+                }
+                None => assert_eq!(quick.pos, 0, "{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn u64_text_reads_like_from_str() {
+        for text in [
+            "",
+            "+",
+            "0",
+            "+7",
+            "-1",
+            "12a",
+            "1659792392540",
+            "18446744073709551615",
+            "18446744073709551616",
+            "00000000000000000000001",
+            " 1",
+            "1 ",
+        ] {
+            assert_eq!(parse_u64(text.as_bytes()), text.parse().ok(), "{text:?}");
         }
     }
 }

@@ -96,13 +96,32 @@ impl<'a> Levels<'a> {
         }
         let mut len = 0;
         if !scan.open(b'[', b']')? {
+            // Positions in the record are u32: true of any frame under 4 GiB.
+            let small = u32::try_from(scan.bytes.len()).is_ok();
             loop {
+                // OKX's exact level shape, straight into its record.
+                if RECORD
+                    && small
+                    && let Some(r) = record.as_deref_mut()
+                    && let Some((recorded, used)) = scan
+                        .bytes
+                        .get(scan.pos..)
+                        .and_then(|rest| okx_level(rest, scan.pos - start))
+                {
+                    r.levels.push(recorded);
+                    scan.pos += used;
+                    len += 1;
+                    if !scan.next_or_close(b']')? {
+                        break;
+                    }
+                    continue;
+                }
                 // Only a recorded parse needs the numbers now.
                 match compact_level::<RECORD>(scan.bytes, scan.pos) {
                     Some(level) => {
                         scan.pos = level.end;
                         if let Some(r) = record.as_deref_mut() {
-                            match Recorded::new(&level, start) {
+                            match Recorded::new(&level, scan.bytes, start) {
                                 Some(recorded) => r.levels.push(recorded),
                                 None => r.complete = false,
                             }
@@ -269,6 +288,21 @@ impl SizeKind {
             _ => Self::Unholdable,
         }
     }
+
+    /// [`SizeKind::of`] the number `size` read from `text`, directly for a
+    /// short number.
+    #[inline(always)]
+    pub(crate) fn of_prefix(size: &Prefix, text: &[u8]) -> Self {
+        if !size.is_short() {
+            Self::of(size.fixed(text))
+        } else if size.small == 0 {
+            Self::Zero
+        } else if size.neg {
+            Self::Unholdable
+        } else {
+            Self::Positive
+        }
+    }
 }
 
 /// A level as the engine applies it: its text, its price as an ordering
@@ -292,12 +326,16 @@ impl<'a> ParsedLevel<'a> {
     fn from_compact(bytes: &'a [u8], level: &Compact) -> Self {
         let text = |at: usize, len: usize| bytes.get(at..at + len).unwrap_or_default();
         let block = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk);
+        let (px, sz) = (
+            text(level.px_at, level.px_len),
+            text(level.sz_at, level.sz_len),
+        );
         Self {
-            px: text(level.px_at, level.px_len),
-            sz: text(level.sz_at, level.sz_len),
+            px,
+            sz,
             orders: level.orders,
-            key: level.price.and_then(Fixed::key),
-            size: SizeKind::of(level.size),
+            key: level.price.key(px),
+            size: SizeKind::of_prefix(&level.size, sz),
             px_block: block(level.px_at),
             sz_block: block(level.sz_at),
         }
@@ -313,8 +351,9 @@ pub(crate) struct Compact {
     pub(crate) sz_at: usize,
     pub(crate) sz_len: usize,
     pub(crate) orders: u32,
-    pub(crate) price: Option<Fixed>,
-    pub(crate) size: Option<Fixed>,
+    /// The price and size as read (only with `NUMBERS`).
+    pub(crate) price: Prefix,
+    pub(crate) size: Prefix,
 }
 
 /// The quick path of [`scan_level`] for a level at `at` written without
@@ -345,6 +384,26 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
     let mut pos = sz_end + 1;
     let mut orders_count = 0u32;
     let mut index = 2;
+    // What OKX sends after the size: the deprecated liquidation count,
+    // always "0", and the order count. Recognised directly; any other
+    // shape goes through the loop below.
+    if bytes.get(pos..pos + 6) == Some(b",\"0\",\"") {
+        let start = pos + 6;
+        let digits = digit_run(bytes, start);
+        let end = start + digits;
+        if (1..=9).contains(&digits) && bytes.get(end..end + 2) == Some(b"\"]") {
+            return Some(Compact {
+                end: end + 2,
+                px_at,
+                px_len: price.len,
+                sz_at,
+                sz_len: size.len,
+                orders: orders(bytes.get(start..end)?),
+                price,
+                size,
+            });
+        }
+    }
     loop {
         match bytes.get(pos)? {
             b']' => {
@@ -355,8 +414,8 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
                     sz_at,
                     sz_len: size.len,
                     orders: orders_count,
-                    price: price.fixed,
-                    size: size.fixed,
+                    price,
+                    size,
                 });
             }
             b',' if bytes.get(pos + 1) == Some(&b'"') => {
@@ -378,7 +437,7 @@ fn compact_level<const NUMBERS: bool>(bytes: &[u8], at: usize) -> Option<Compact
 /// The number at `start` up to the closing quote (not included), if it is
 /// what `Scanner::number_bytes(false)` accepts; read as a value with
 /// `NUMBERS` (a prefix that reads as a number, with a digit in it, followed
-/// by the quote is exactly such a number).
+/// by the quote is exactly such a number), else only its length is set.
 #[inline(always)]
 fn number<const NUMBERS: bool>(bytes: &[u8], start: usize) -> Option<Prefix> {
     if NUMBERS {
@@ -388,11 +447,49 @@ fn number<const NUMBERS: bool>(bytes: &[u8], start: usize) -> Option<Prefix> {
     } else {
         let end = number_end(bytes, start, false)?;
         Some(Prefix {
-            fixed: None,
             len: end - start,
-            digits: 0,
+            ..Prefix::default()
         })
     }
+}
+
+/// The level at the start of `rest` if it has exactly the shape OKX sends,
+/// `["px","sz","0","n"]` (n of 1 to 9 digits), read in one pass into its
+/// record (positions counted from `at`, the offset of `rest` in its side's
+/// array), and how many bytes it takes. For such text this gives what
+/// [`compact_level`] and [`Recorded::new`] give; anything else is `None`
+/// and goes to them. Positions must fit a `u32` (the caller checks).
+#[inline(always)]
+fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
+    let body = rest.strip_prefix(b"[\"")?;
+    let price = Fixed::parse_prefix(body);
+    let (px, body) = body.split_at_checked(price.len)?;
+    let body = body.strip_prefix(b"\",\"")?;
+    let size = Fixed::parse_prefix(body);
+    let (sz, body) = body.split_at_checked(size.len)?;
+    let body = body.strip_prefix(b"\",\"0\",\"")?;
+    let digits = body
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(body.len());
+    let (count, body) = body.split_at_checked(digits)?;
+    if price.digits == 0
+        || size.digits == 0
+        || !(1..=9).contains(&digits)
+        || !body.starts_with(b"\"]")
+    {
+        return None;
+    }
+    let recorded = Recorded::from_parts(
+        price.key(px),
+        at + 2,
+        px.len(),
+        sz.len(),
+        orders(count),
+        SizeKind::of_prefix(&size, sz),
+    )?;
+    // `["` px `","` sz `","0","` count `"]`
+    Some((recorded, 2 + px.len() + 3 + sz.len() + 7 + digits + 2))
 }
 
 /// Where the closing quote of a quoted number starting at `start` is, if
@@ -460,8 +557,26 @@ mod tests {
         ]
     }
 
-    /// A level array: 1 to 6 fields, compact or with spaces, sometimes cut.
+    /// A level array: shaped like OKX's (`["px","sz","0","n"]`, with near
+    /// misses in the last two fields), or 1 to 6 arbitrary fields, compact
+    /// or with spaces, sometimes cut.
     fn level() -> impl Strategy<Value = String> {
+        prop_oneof![
+            2 => (
+                field(),
+                field(),
+                prop_oneof![4 => Just("0".to_owned()), 1 => "00|-0|0.0|1|"],
+                prop_oneof![4 => "[0-9]{1,9}", 1 => "[0-9]{0,11}|-1|1.0|"],
+                prop_oneof![4 => Just(String::new()), 1 => Just(",\"7\"".to_owned())],
+            )
+                .prop_map(|(px, sz, liq, orders, more)| {
+                    format!(r#"["{px}","{sz}","{liq}","{orders}"{more}]"#)
+                }),
+            2 => any_level(),
+        ]
+    }
+
+    fn any_level() -> impl Strategy<Value = String> {
         (
             prop::collection::vec(field(), 1..7),
             any::<bool>(),
@@ -494,6 +609,23 @@ mod tests {
                 // Only levels with whitespace need the scanner to accept them.
                 None => prop_assert!(general.is_err() || text.contains(' '), "{}", text),
             }
+        }
+
+        /// OKX's exact shape, read straight into a record, gives the record
+        /// the general quick path gives.
+        #[test]
+        fn okx_levels_record_like_the_quick_path(text in level(), offset in 0usize..1000) {
+            let bytes = text.as_bytes();
+            let Some((recorded, used)) = okx_level(bytes, offset) else {
+                return Ok(());
+            };
+            let mut padded = vec![b' '; offset];
+            padded.extend_from_slice(bytes);
+            let level = compact_level::<true>(&padded, offset);
+            let level = level.expect("the quick path accepts OKX's shape");
+            prop_assert_eq!(level.end, offset + used);
+            let general = Recorded::new(&level, &padded, 0).expect("fits");
+            prop_assert_eq!(format!("{recorded:?}"), format!("{general:?}"));
         }
 
         /// Reading a validated level in one pass, or from the record made

@@ -21,15 +21,58 @@ const POW10: [u64; 19] = {
 /// Significant digits a `Decimal` can hold exactly.
 const MAX_DIGITS: u32 = 28;
 
-/// What [`Fixed::parse_prefix`] read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What [`Fixed::parse_prefix`] read: the shape and digits of a number, not
+/// yet checked to be one the book can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Prefix {
-    /// The number, if the text is one the book can hold.
-    pub(crate) fixed: Option<Fixed>,
     /// Bytes that looked like a number.
     pub(crate) len: usize,
     /// Digits among them.
     pub(crate) digits: usize,
+    /// It starts with `-`.
+    pub(crate) neg: bool,
+    /// The digits as an integer, if there are at most 19 of them.
+    pub(crate) small: u64,
+    /// Digits after the dot.
+    pub(crate) scale: usize,
+}
+
+impl Prefix {
+    /// `true` if the number has at most 19 digits and at most 18 of them
+    /// after the dot: `small` and `scale` then say it all.
+    #[inline(always)]
+    pub(crate) fn is_short(&self) -> bool {
+        self.digits > 0 && self.digits <= 19 && self.scale <= KEY_SCALE as usize
+    }
+
+    /// The number, if the book can hold it; `text` starts with what was read.
+    pub(crate) fn fixed(&self, text: &[u8]) -> Option<Fixed> {
+        if self.digits == 0 || self.scale > KEY_SCALE as usize {
+            return None;
+        }
+        let mantissa = if self.digits <= 19 {
+            i128::from(self.small)
+        } else {
+            Fixed::wide(text.get(usize::from(self.neg)..self.len)?)?
+        };
+        Some(Fixed {
+            mantissa: if self.neg { -mantissa } else { mantissa },
+            scale: u32::try_from(self.scale).ok()?,
+        })
+    }
+
+    /// The ordering key of the number, as `fixed(text)` then
+    /// [`Fixed::key`] give it, computed directly for a short number.
+    #[inline(always)]
+    pub(crate) fn key(&self, text: &[u8]) -> Option<i128> {
+        if !self.is_short() {
+            return self.fixed(text).and_then(Fixed::key);
+        }
+        let factor = *POW10.get(KEY_SCALE as usize - self.scale)?;
+        // Below 10^19 times at most 10^18: under 2^124, so it always fits.
+        let magnitude = i128::try_from(u128::from(self.small) * u128::from(factor)).ok()?;
+        Some(if self.neg { -magnitude } else { magnitude })
+    }
 }
 
 /// A decimal text split into an integer mantissa and its scale.
@@ -46,7 +89,7 @@ impl Fixed {
     pub(crate) fn parse(text: &[u8]) -> Option<Self> {
         let prefix = Self::parse_prefix(text);
         if prefix.len == text.len() {
-            prefix.fixed
+            prefix.fixed(text)
         } else {
             None
         }
@@ -54,60 +97,28 @@ impl Fixed {
 
     /// Reads the longest prefix of `text` that looks like a number
     /// (`-?[digits and at most one dot]`): how many bytes and digits that
-    /// is, and the number if the prefix is one [`Fixed::parse`] accepts.
-    /// The caller decides what may follow (the end of the text, or a quote).
-    #[inline]
+    /// is, and what [`Prefix::fixed`] needs to make the number of it. The
+    /// caller decides what may follow (the end of the text, or a quote).
+    #[inline(always)]
     pub(crate) fn parse_prefix(text: &[u8]) -> Prefix {
         let neg = text.first() == Some(&b'-');
-        let digits = text.get(usize::from(neg)..).unwrap_or_default();
-        // Nearly every OKX number has at most 19 digits: accumulate in a u64
-        // and only fall back to u128 for the rare longer one. The digit loop
-        // only accumulates; where the dot was gives the scale afterwards.
-        let mut small: u64 = 0;
-        let mut dot = usize::MAX;
-        let mut used = 0;
-        while let Some(&b) = digits.get(used) {
-            let d = b.wrapping_sub(b'0');
-            if d < 10 {
-                small = small.wrapping_mul(10).wrapping_add(u64::from(d));
-            } else if b == b'.' && dot == usize::MAX {
-                dot = used;
-            } else {
-                break;
-            }
-            used += 1;
+        let body = text.get(usize::from(neg)..).unwrap_or_default();
+        // Nearly every OKX number has at most 19 digits, which a u64 holds;
+        // a longer one is read again by `wide`.
+        let (whole, mut small) = digit_value(body, 0);
+        let mut len = whole;
+        let mut scale = 0;
+        if body.get(whole) == Some(&b'.') {
+            let fraction = body.get(whole + 1..).unwrap_or_default();
+            (scale, small) = digit_value(fraction, small);
+            len = whole + 1 + scale;
         }
-        let (count, scale) = if dot == usize::MAX {
-            (used, 0)
-        } else {
-            (used - 1, used - 1 - dot)
-        };
-        let len = used + usize::from(neg);
-        let none = Prefix {
-            fixed: None,
-            len,
-            digits: count,
-        };
-        if count == 0 || scale > KEY_SCALE as usize {
-            return none;
-        }
-        // At most KEY_SCALE, checked just above.
-        let scale = scale as u32;
-        let mantissa = if count <= 19 {
-            i128::from(small)
-        } else {
-            match Self::wide(&digits[..used]) {
-                Some(m) => m,
-                None => return none,
-            }
-        };
-        let fixed = Self {
-            mantissa: if neg { -mantissa } else { mantissa },
-            scale,
-        };
         Prefix {
-            fixed: Some(fixed),
-            ..none
+            len: len + usize::from(neg),
+            digits: whole + scale,
+            neg,
+            small,
+            scale,
         }
     }
 
@@ -149,6 +160,22 @@ impl Fixed {
         // stored level; ZERO is only a guard for the type system.
         Decimal::try_from_i128_with_scale(self.mantissa, self.scale).unwrap_or(Decimal::ZERO)
     }
+}
+
+/// How many ASCII digits `text` starts with, and `value` with them appended
+/// (wrapping past 19 digits, where the caller no longer uses it).
+#[inline(always)]
+fn digit_value(text: &[u8], mut value: u64) -> (usize, u64) {
+    let mut count = 0;
+    for &b in text {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+        count += 1;
+    }
+    (count, value)
 }
 
 /// Parses a text already accepted into the book as a `Decimal`.
@@ -216,7 +243,7 @@ mod tests {
     fn prefixes_stop_at_the_first_other_byte() {
         let read = |t: &[u8]| {
             let p = Fixed::parse_prefix(t);
-            (p.fixed, p.len, p.digits)
+            (p.fixed(t), p.len, p.digits)
         };
         let (fixed, len, digits) = read(b"-12.50\",");
         assert_eq!((len, digits), (6, 4));
@@ -231,6 +258,39 @@ mod tests {
         // Too many fraction digits: the length is still known.
         assert_eq!(read(b"0.0000000000000000001\""), (None, 21, 20));
         assert_eq!(read(b"12345678901234567890123456789\""), (None, 29, 29));
+    }
+
+    #[test]
+    fn direct_keys_match_the_fixed_path() {
+        for text in [
+            "0",
+            "-0",
+            "0.10",
+            "0.1",
+            ".5",
+            "5.",
+            "-1.5",
+            "3366.1",
+            "13643522",
+            "9999999999999999999",
+            "99999999999.99999999",
+            "0.000000000000000001",
+            "-9999999999999999999",
+            "1.9999999999999999999",
+            "10000000000000000000",
+            "0.0000000000000000001",
+            "123456789012345678901234567.8",
+            "",
+        ] {
+            let t = text.as_bytes();
+            let prefix = Fixed::parse_prefix(t);
+            assert_eq!(prefix.len, t.len(), "{text}");
+            assert_eq!(
+                prefix.key(t),
+                Fixed::parse(t).and_then(Fixed::key),
+                "{text}"
+            );
+        }
     }
 
     #[test]

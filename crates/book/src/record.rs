@@ -6,7 +6,6 @@
 //! book reuses, and applied from here instead of reading the levels again.
 
 use crate::levels::{Compact, Levels, ParsedLevel, SizeKind, SpanIter};
-use crate::num::Fixed;
 
 /// A compact level read during the parse, by position in its side's array.
 #[derive(Debug, Clone, Copy)]
@@ -21,17 +20,48 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
-    /// `level`, with positions counted from `base` (the side's `[`); `None`
+    /// `level` (found in `bytes`), with positions counted from `base` (the
+    /// side's `[`); `None`
     /// if a position or length does not fit the record's fields.
-    pub(crate) fn new(level: &Compact, base: usize) -> Option<Self> {
+    #[inline(always)]
+    pub(crate) fn new(level: &Compact, bytes: &[u8], base: usize) -> Option<Self> {
+        let text = |at: usize, len: usize| bytes.get(at..at + len).unwrap_or_default();
+        let px_at = level.px_at.checked_sub(base)?;
+        // Only compact levels are recorded: the size follows `px","`.
+        if level.sz_at != level.px_at + level.px_len + 3 {
+            return None;
+        }
+        Self::from_parts(
+            level.price.key(text(level.px_at, level.px_len)),
+            px_at,
+            level.px_len,
+            level.sz_len,
+            level.orders,
+            SizeKind::of_prefix(&level.size, text(level.sz_at, level.sz_len)),
+        )
+    }
+
+    /// A compact level whose price starts `px_at` bytes into its side's
+    /// array (its size `px_len + 3` bytes later); `None` if a position or
+    /// length does not fit the record's fields.
+    #[inline(always)]
+    pub(crate) fn from_parts(
+        key: Option<i128>,
+        px_at: usize,
+        px_len: usize,
+        sz_len: usize,
+        orders: u32,
+        size: SizeKind,
+    ) -> Option<Self> {
+        let px_len = u16::try_from(px_len).ok()?;
         Some(Self {
-            key: level.price.and_then(Fixed::key),
-            px_at: u32::try_from(level.px_at.checked_sub(base)?).ok()?,
-            sz_at: u32::try_from(level.sz_at.checked_sub(base)?).ok()?,
-            px_len: u16::try_from(level.px_len).ok()?,
-            sz_len: u16::try_from(level.sz_len).ok()?,
-            orders: level.orders,
-            size: SizeKind::of(level.size),
+            key,
+            px_at: u32::try_from(px_at).ok()?,
+            sz_at: u32::try_from(px_at + usize::from(px_len) + 3).ok()?,
+            px_len,
+            sz_len: u16::try_from(sz_len).ok()?,
+            orders,
+            size,
         })
     }
 

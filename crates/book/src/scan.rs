@@ -131,6 +131,19 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(crate) fn plain_str(&mut self) -> Result<&'a str, ParseError> {
         let at = self.pos;
+        let raw = self.plain_bytes()?;
+        std::str::from_utf8(raw).map_err(|_| ParseError::Unexpected {
+            expected: "utf-8 text",
+            at,
+        })
+    }
+
+    /// What [`Scanner::plain_str`] accepts, as bytes, for a caller that only
+    /// compares them: checked to be UTF-8, for short ASCII names without the
+    /// cost of a `&str`.
+    #[inline]
+    pub(crate) fn plain_bytes(&mut self) -> Result<&'a [u8], ParseError> {
+        let at = self.pos;
         let (raw, escaped) = self.string_raw()?;
         if escaped {
             return Err(ParseError::Unexpected {
@@ -138,10 +151,13 @@ impl<'a> Scanner<'a> {
                 at,
             });
         }
-        std::str::from_utf8(raw).map_err(|_| ParseError::Unexpected {
-            expected: "utf-8 text",
-            at,
-        })
+        if raw.iter().any(|&b| b >= 0x80) && std::str::from_utf8(raw).is_err() {
+            return Err(ParseError::Unexpected {
+                expected: "utf-8 text",
+                at,
+            });
+        }
+        Ok(raw)
     }
 
     /// A string holding a decimal number (`-`, digits and one `.`), returned

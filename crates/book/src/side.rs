@@ -2,12 +2,11 @@
 //! in a byte arena.
 //!
 //! Keeping the best level at the end means the busy part of the book (near
-//! the touch) moves few bytes on insert and delete. The ordering keys sit in
-//! their own vector so the search walks 16-byte keys only, and each level
-//! costs 24 bytes to move: its key plus an 8-byte span into the arena. The
-//! arena stores each level as `px:sz:` followed by the order count, so the
-//! checksum string is made by copying one slice per level (the trailing
-//! colon is the separator), and nothing is allocated per level.
+//! the touch) moves few bytes on insert and delete. Each level is a 24-byte
+//! slot: its ordering key and an 8-byte span into the arena, which stores
+//! the level as `px:sz:` followed by the order count, so the checksum
+//! string is made by copying one slice per level (the trailing colon is the
+//! separator), and nothing is allocated per level.
 
 use crate::checksum::CHECKSUM_DEPTH;
 use crate::levels::{ParsedLevel, SizeKind};
@@ -29,6 +28,37 @@ pub(crate) struct Span {
     px_len: u16,
     sz_len: u16,
 }
+
+/// A stored level: its ordering key and where its text is (24 bytes; the
+/// key is kept as two halves so the slot needs no 16-byte alignment).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    /// Price × 10^18, negated for asks so that "better" is always "larger".
+    key_hi: i64,
+    key_lo: u64,
+    pub(crate) span: Span,
+}
+
+impl Slot {
+    #[inline]
+    fn new(key: i128, span: Span) -> Self {
+        Self {
+            key_hi: (key >> 64) as i64,
+            key_lo: key as u64,
+            span,
+        }
+    }
+
+    #[inline(always)]
+    fn key(&self) -> i128 {
+        (i128::from(self.key_hi) << 64) | i128::from(self.key_lo)
+    }
+}
+
+/// Padding kept at the end of a non-empty arena: every text can be copied
+/// as a whole block of this size ([`crate::checksum`]) without reading past
+/// the arena.
+pub(crate) const PAD: usize = 32;
 
 /// Bytes of the order count after a level's text.
 const ORDERS_LEN: usize = 4;
@@ -63,11 +93,10 @@ pub(crate) enum LevelError {
 #[derive(Debug, Clone)]
 pub(crate) struct SideBook {
     side: Side,
-    /// Price × 10^18, negated for asks so that "better" is always "larger";
-    /// ascending, so the best level is last.
-    keys: Vec<i128>,
-    /// The text of the level with the same index in `keys`.
-    spans: Vec<Span>,
+    /// Ascending by key, so the best level is last.
+    slots: Vec<Slot>,
+    /// The records, then (unless empty) [`PAD`] bytes of padding, so that
+    /// every record is followed by at least a block of bytes to copy.
     arena: Vec<u8>,
     /// Bytes of `arena` still referenced by a span.
     live: usize,
@@ -81,8 +110,7 @@ impl SideBook {
     pub(crate) fn new(side: Side) -> Self {
         Self {
             side,
-            keys: Vec::new(),
-            spans: Vec::new(),
+            slots: Vec::new(),
             arena: Vec::new(),
             live: 0,
             spare: Vec::new(),
@@ -91,15 +119,14 @@ impl SideBook {
     }
 
     pub(crate) fn clear(&mut self) {
-        self.keys.clear();
-        self.spans.clear();
+        self.slots.clear();
         self.arena.clear();
         self.live = 0;
         self.top_version = self.top_version.wrapping_add(1);
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.keys.len()
+        self.slots.len()
     }
 
     /// Changes whenever the best [`CHECKSUM_DEPTH`] levels change.
@@ -128,19 +155,21 @@ impl SideBook {
             Side::Bid => key,
             Side::Ask => -key,
         };
-        let found = search(&self.keys, rank);
-        let len = self.keys.len();
+        let found = search(&self.slots, rank);
+        let len = self.slots.len();
         if level.size == SizeKind::Zero {
             if let Ok(i) = found {
-                self.keys.remove(i);
-                let old = self.spans.remove(i);
-                self.live -= old.record_len();
+                let old = self.slots.remove(i);
+                self.live -= old.span.record_len();
                 self.touched(len - 1 - i);
             }
             return Ok(());
         }
+        // The new record goes where the padding was, and the padding after it.
+        let end = self.arena.len().saturating_sub(PAD);
+        self.arena.truncate(end);
         let span = Span {
-            off: self.arena.len() as u32,
+            off: end as u32,
             px_len,
             sz_len,
         };
@@ -149,16 +178,18 @@ impl SideBook {
         append(&mut self.arena, sz, level.sz_block);
         self.arena.push(b':');
         self.arena.extend_from_slice(&orders.to_le_bytes());
+        self.arena.extend_from_slice(&[0; PAD]);
         self.live += span.record_len();
         match found {
             Ok(i) => {
-                self.live -= self.spans[i].record_len();
-                self.spans[i] = span;
+                if let Some(slot) = self.slots.get_mut(i) {
+                    self.live -= slot.span.record_len();
+                    slot.span = span;
+                }
                 self.touched(len - 1 - i);
             }
             Err(i) => {
-                self.keys.insert(i, rank);
-                self.spans.insert(i, span);
+                self.slots.insert(i, Slot::new(rank, span));
                 self.touched(len - i);
             }
         }
@@ -182,29 +213,30 @@ impl SideBook {
             return;
         }
         self.spare.clear();
-        for span in &mut self.spans {
+        for Slot { span, .. } in &mut self.slots {
             let start = span.off as usize;
             let record = self.arena.get(start..start + span.record_len());
             span.off = self.spare.len() as u32;
             self.spare.extend_from_slice(record.unwrap_or_default());
         }
+        self.live = self.spare.len();
+        self.spare.extend_from_slice(&[0; PAD]);
         std::mem::swap(&mut self.arena, &mut self.spare);
-        self.live = self.arena.len();
     }
 
-    /// The spans of the best [`CHECKSUM_DEPTH`] levels (worst first, like
-    /// the side) and the arena they point into, for the checksum.
+    /// The best [`CHECKSUM_DEPTH`] levels (worst first, like the side) and
+    /// the arena their text is in, for the checksum.
     #[inline]
-    pub(crate) fn top(&self) -> (&[Span], &[u8]) {
-        let from = self.spans.len().saturating_sub(CHECKSUM_DEPTH);
-        (self.spans.get(from..).unwrap_or_default(), &self.arena)
+    pub(crate) fn top(&self) -> (&[Slot], &[u8]) {
+        let from = self.slots.len().saturating_sub(CHECKSUM_DEPTH);
+        (self.slots.get(from..).unwrap_or_default(), &self.arena)
     }
 
     /// The `depth`-th best level (0 = best).
     #[inline]
     pub(crate) fn nth(&self, depth: usize) -> Option<LevelRef<'_>> {
-        let i = self.spans.len().checked_sub(depth + 1)?;
-        self.spans.get(i).map(|&s| self.level(s))
+        let i = self.slots.len().checked_sub(depth + 1)?;
+        self.slots.get(i).map(|s| self.level(s.span))
     }
 
     fn level(&self, span: Span) -> LevelRef<'_> {
@@ -232,7 +264,7 @@ impl SideBook {
 
     /// Levels from best to worst.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = LevelRef<'_>> + ExactSizeIterator {
-        self.spans.iter().rev().map(|&s| self.level(s))
+        self.slots.iter().rev().map(|s| self.level(s.span))
     }
 }
 
@@ -251,31 +283,53 @@ fn append(arena: &mut Vec<u8>, text: &[u8], block: Option<&[u8; 32]>) {
     }
 }
 
-/// Where `key` is in the ascending `keys` (`Ok`), or where it would go
-/// (`Err`): `slice::binary_search` with one `<` per probe instead of a
-/// three-way comparison.
+/// Where `key` is in the ascending `slots` (`Ok`), or where it would go
+/// (`Err`). Updates come mostly near the touch, which is at the end: the
+/// search gallops back from the end (1, 2, 4, ... levels deep) to bracket
+/// the place, then bisects the bracket, so a level `d` deep costs about
+/// `2·log2(d)` probes.
 #[inline]
-fn search(keys: &[i128], key: i128) -> Result<usize, usize> {
-    let mut size = keys.len();
+fn search(slots: &[Slot], key: i128) -> Result<usize, usize> {
+    let len = slots.len();
+    // The place is in `lo..=hi`.
+    let (mut lo, mut hi) = (0, len);
+    let mut step = 1;
+    while step <= len {
+        let i = len - step;
+        if slots.get(i).is_some_and(|s| s.key() < key) {
+            lo = i + 1;
+            break;
+        }
+        hi = i;
+        step *= 2;
+    }
+    let i = lo + lower_bound(slots.get(lo..hi).unwrap_or_default(), key);
+    if slots.get(i).is_some_and(|s| s.key() == key) {
+        Ok(i)
+    } else {
+        Err(i)
+    }
+}
+
+/// The number of keys in the ascending `slots` below `key`: a bisection
+/// with one `<` per probe.
+#[inline]
+fn lower_bound(slots: &[Slot], key: i128) -> usize {
+    let mut size = slots.len();
     if size == 0 {
-        return Err(0);
+        return 0;
     }
     // Invariant: every key before `base` is smaller than `key`.
     let mut base = 0usize;
     while size > 1 {
         let half = size / 2;
         let mid = base + half;
-        if keys.get(mid).is_some_and(|&k| k < key) {
+        if slots.get(mid).is_some_and(|s| s.key() < key) {
             base = mid;
         }
         size -= half;
     }
-    let i = base + usize::from(keys.get(base).is_some_and(|&k| k < key));
-    if keys.get(i) == Some(&key) {
-        Ok(i)
-    } else {
-        Err(i)
-    }
+    base + usize::from(slots.get(base).is_some_and(|s| s.key() < key))
 }
 
 /// A level of the local book: the exact text last received for it.
@@ -338,11 +392,53 @@ mod tests {
         assert_eq!(side.nth(1).map(|l| (l.px, l.sz)), Some(("101", "1")));
         // Same price, new spelling: the new text is what the checksum sees.
         side.put(b"100.5", b"2", 1).expect("level");
-        let (spans, arena) = side.top();
-        let best = spans.last().expect("best level");
+        let (slots, arena) = side.top();
+        let best = slots.last().expect("best level").span;
         assert_eq!(&arena[best.start()..][..best.text_len()], b"100.5:2:");
         side.put(b"100.500", b"0.000", 0).expect("delete");
         assert_eq!(side.len(), 1);
+    }
+
+    proptest::proptest! {
+        /// The galloping search finds what a plain binary search finds.
+        #[test]
+        fn search_matches_binary_search(
+            mut keys in proptest::collection::vec(-1000i128..1000, 0..300),
+            probe in -1100i128..1100,
+            deep in proptest::bool::ANY,
+        ) {
+            keys.sort_unstable();
+            keys.dedup();
+            // Also probe for the keys themselves, near and far from the end.
+            let probe = match keys.len() {
+                n if deep && n > 0 => keys[(probe.unsigned_abs() as usize) % n],
+                _ => probe,
+            };
+            let span = Span { off: 0, px_len: 0, sz_len: 0 };
+            let slots: Vec<Slot> = keys.iter().map(|&k| Slot::new(k, span)).collect();
+            proptest::prop_assert_eq!(search(&slots, probe), keys.binary_search(&probe));
+        }
+    }
+
+    #[test]
+    fn slots_keep_every_key() {
+        for key in [
+            i128::MIN,
+            -1,
+            0,
+            1,
+            i128::MAX,
+            1 << 64,
+            -(1 << 64),
+            (1 << 64) - 1,
+        ] {
+            let span = Span {
+                off: 0,
+                px_len: 0,
+                sz_len: 0,
+            };
+            assert_eq!(Slot::new(key, span).key(), key);
+        }
     }
 
     #[test]
