@@ -468,16 +468,19 @@ fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
     let size = Fixed::parse_prefix(body);
     let (sz, body) = body.split_at_checked(size.len)?;
     let body = body.strip_prefix(b"\",\"0\",\"")?;
-    let digits = body
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(body.len());
-    let (count, body) = body.split_at_checked(digits)?;
-    if price.digits == 0
-        || size.digits == 0
-        || !(1..=9).contains(&digits)
-        || !body.starts_with(b"\"]")
-    {
+    // The order count: up to 9 digits read as they are counted (a 10th
+    // digit is left for the quote check, which then fails).
+    let (mut digits, mut count) = (0, 0u32);
+    for &b in body.iter().take(9) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        count = count * 10 + u32::from(d);
+        digits += 1;
+    }
+    let body = body.get(digits..)?;
+    if price.digits == 0 || size.digits == 0 || digits == 0 || !body.starts_with(b"\"]") {
         return None;
     }
     let recorded = Recorded::from_parts(
@@ -485,7 +488,7 @@ fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
         at + 2,
         px.len(),
         sz.len(),
-        orders(count),
+        count,
         SizeKind::of_prefix(&size, sz),
     )?;
     // `["` px `","` sz `","0","` count `"]`

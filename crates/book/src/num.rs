@@ -102,20 +102,20 @@ impl Fixed {
     #[inline(always)]
     pub(crate) fn parse_prefix(text: &[u8]) -> Prefix {
         let neg = text.first() == Some(&b'-');
-        let body = text.get(usize::from(neg)..).unwrap_or_default();
+        let start = usize::from(neg);
         // Nearly every OKX number has at most 19 digits, which a u64 holds;
         // a longer one is read again by `wide`.
-        let (whole, mut small) = digit_value(body, 0);
-        let mut len = whole;
-        let mut scale = 0;
-        if body.get(whole) == Some(&b'.') {
-            let fraction = body.get(whole + 1..).unwrap_or_default();
-            (scale, small) = digit_value(fraction, small);
-            len = whole + 1 + scale;
+        let (whole_end, mut small) = digits_from(text, start, 0);
+        let (mut end, mut scale) = (whole_end, 0);
+        if text.get(whole_end) == Some(&b'.') {
+            let (fraction_end, value) = digits_from(text, whole_end + 1, small);
+            small = value;
+            scale = fraction_end - whole_end - 1;
+            end = fraction_end;
         }
         Prefix {
-            len: len + usize::from(neg),
-            digits: whole + scale,
+            len: end,
+            digits: whole_end - start + scale,
             neg,
             small,
             scale,
@@ -162,20 +162,20 @@ impl Fixed {
     }
 }
 
-/// How many ASCII digits `text` starts with, and `value` with them appended
-/// (wrapping past 19 digits, where the caller no longer uses it).
+/// Where the run of ASCII digits in `text` from `at` on ends, and `value`
+/// with them appended (wrapping past 19 digits, where the caller no longer
+/// uses it).
 #[inline(always)]
-fn digit_value(text: &[u8], mut value: u64) -> (usize, u64) {
-    let mut count = 0;
-    for &b in text {
+fn digits_from(text: &[u8], mut at: usize, mut value: u64) -> (usize, u64) {
+    while let Some(&b) = text.get(at) {
         let d = b.wrapping_sub(b'0');
         if d >= 10 {
             break;
         }
         value = value.wrapping_mul(10).wrapping_add(u64::from(d));
-        count += 1;
+        at += 1;
     }
-    (count, value)
+    (at, value)
 }
 
 /// Parses a text already accepted into the book as a `Decimal`.
