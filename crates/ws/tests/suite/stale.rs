@@ -9,6 +9,16 @@ fn book_arg(inst: &str) -> Arg {
     Arg::new("books").inst_id(inst)
 }
 
+/// Fails when any of `seen` is a disconnect.
+fn assert_stayed_connected(seen: &[WsEvent]) {
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
+        "{seen:?}"
+    );
+}
+
 /// A client with the BTC-USDT book subscribed and its first events read;
 /// then a gap whose resync subscribe OKX refuses once with `code`.
 async fn gap_with_a_refused_resync(server: &WsServer, code: &'static str) -> (WsClient, WsEvents) {
@@ -138,12 +148,7 @@ async fn one_quiet_book_is_resubscribed_alone() {
     // snapshot does not come either; with BTC-USDT still flowing, the client
     // keeps asking for that book alone and never drops the connection.
     let later = drain(&mut events, Duration::from_secs(200)).await;
-    assert!(
-        !later
-            .iter()
-            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
-        "{later:?}"
-    );
+    assert_stayed_connected(&later);
     assert!(
         later
             .iter()
@@ -199,12 +204,7 @@ async fn a_quiet_ticker_is_not_stale_by_default() {
         .await
         .unwrap();
     let seen = drain(&mut events, Duration::from_secs(600)).await;
-    assert!(
-        !seen
-            .iter()
-            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
-        "{seen:?}"
-    );
+    assert_stayed_connected(&seen);
     assert_eq!(server.stats().connections, 1);
 }
 
@@ -257,12 +257,7 @@ async fn push_timeout_counts_only_while_subscribed() {
         .await
         .unwrap();
     let seen = drain(&mut events, Duration::from_secs(30)).await;
-    assert!(
-        !seen
-            .iter()
-            .any(|e| matches!(e, WsEvent::Disconnected { .. })),
-        "{seen:?}"
-    );
+    assert_stayed_connected(&seen);
     assert_eq!(server.stats().connections, 1);
 }
 
