@@ -172,6 +172,25 @@ fn a_corrupted_size_is_caught_at_its_message() {
         assert_eq!(stats.checksum_mismatches, 1);
         // Everything after the fault is refused rather than applied.
         assert_eq!(stats.refused, frames.len() - k - 1);
+        // The same through apply_bytes (levels applied from the record).
+        let mut book = OrderBook::new();
+        for (i, frame) in frames.iter().enumerate() {
+            let bytes = serde_json::to_vec(frame).expect("serialise");
+            let applied = book.apply_bytes(&bytes);
+            match i.cmp(&k) {
+                std::cmp::Ordering::Less => assert!(applied.is_ok(), "message {i}"),
+                std::cmp::Ordering::Equal => assert!(
+                    matches!(applied, Err(BookError::ChecksumMismatch { .. })),
+                    "corrupted message {k}: {applied:?}"
+                ),
+                std::cmp::Ordering::Greater => {
+                    assert!(
+                        matches!(applied, Err(BookError::OutOfSync(_))),
+                        "message {i}"
+                    )
+                }
+            }
+        }
         tried += 1;
     }
     assert!(tried > 50, "only {tried} updates had a bid to corrupt");
