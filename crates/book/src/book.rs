@@ -165,13 +165,16 @@ impl OrderBook {
     /// Parses and applies one raw frame.
     ///
     /// The levels are read once: what the parse reads of them is kept (in a
-    /// buffer the book reuses) and applied, instead of being read again.
+    /// buffer the book reuses, with room for 64 levels a side between
+    /// frames) and applied, instead of being read again.
     pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<Applied, BookError> {
         let mut record = std::mem::take(&mut self.record);
         let result = match BookFrame::parse_recorded(bytes, &mut record) {
             Ok(frame) => self.apply_with(&frame, Some(&record)),
             Err(e) => Err(e.into()),
         };
+        // A book keeps little room (a set of books shares one record).
+        record.trim();
         self.record = record;
         result
     }
@@ -374,5 +377,35 @@ impl OrderBook {
             Side::Bid => &self.bids,
             Side::Ask => &self.asks,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_book_keeps_little_room_for_records() {
+        let levels: Vec<String> = (0..400)
+            .map(|i| format!(r#"["{}","1","0","1"]"#, 1000 + i))
+            .collect();
+        let frame = |action: &str, bids: &str| {
+            format!(
+                r#"{{"arg":{{"channel":"books","instId":"X"}},"action":"{action}","data":[{{"bids":[{bids}],"asks":[]}}]}}"#
+            )
+        };
+        let mut book = OrderBook::new();
+        book.apply_bytes(frame("snapshot", &levels.join(",")).as_bytes())
+            .expect("snapshot");
+        assert_eq!(book.depth(Side::Bid), 400);
+        assert!(book.record.bids.levels.capacity() <= FrameRecord::KEEP);
+        // Updates still go through the record, and keep their room.
+        book.apply_bytes(
+            frame("update", r#"["1000","0","0","0"],["5000","2","0","3"]"#).as_bytes(),
+        )
+        .expect("update");
+        assert_eq!(book.depth(Side::Bid), 400);
+        assert_eq!(book.best_bid().map(|l| (l.px, l.orders)), Some(("5000", 3)));
+        assert!(book.record.bids.levels.capacity() >= 2);
     }
 }

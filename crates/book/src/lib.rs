@@ -17,7 +17,9 @@
 //! the caller resubscribes. Frames are read straight from their bytes by a
 //! small scanner ([`BookFrame::parse`]) without a JSON tree and without an
 //! allocation per level; prices are ordered by a fixed-point integer parsed
-//! once, while their text is kept for the checksum.
+//! once, while their text is kept for the checksum. [`OrderBook::apply_bytes`]
+//! and [`BookSet::apply_bytes`] read each level only once: what the parse
+//! reads is kept in a reused buffer and applied from there.
 //!
 //! [`replay`] runs recorded frames (JSON Lines or a JSON array) through the
 //! engine and reports what it found; the `okx replay book` command uses it.

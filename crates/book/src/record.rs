@@ -114,6 +114,22 @@ pub(crate) struct FrameRecord {
 }
 
 impl FrameRecord {
+    /// Levels per side whose records a book keeps room for between frames:
+    /// updates stay allocation-free, while the room a 400-level snapshot
+    /// needed (about 25 KiB a side) is given back.
+    pub(crate) const KEEP: usize = 64;
+
+    /// Gives back room beyond [`FrameRecord::KEEP`] levels per side.
+    pub(crate) fn trim(&mut self) {
+        for side in [&mut self.bids, &mut self.asks] {
+            if side.levels.capacity() > Self::KEEP {
+                side.levels.clear();
+                side.complete = false;
+                side.levels.shrink_to(Self::KEEP);
+            }
+        }
+    }
+
     /// Forgets the last frame, keeping the buffers: a side the next frame
     /// does not have then holds nothing (and has nothing to hold).
     pub(crate) fn clear(&mut self) {

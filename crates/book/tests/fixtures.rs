@@ -110,6 +110,37 @@ fn recorded_sequences_verify_every_checksum_and_match_a_rebuild() {
     assert_eq!(verified, 290);
 }
 
+/// The same recordings through `apply_bytes` (levels recorded during the
+/// parse and applied from the record) and through a `BookSet`, as the
+/// WebSocket client feeds them.
+#[test]
+fn recorded_sequences_verify_every_checksum_through_apply_bytes() {
+    let Some(dir) = ws_dir() else { return };
+    let (mut verified, mut verified_in_set) = (0, 0);
+    for name in SEQUENCES {
+        let frames = frames(&dir, name);
+        let mut book = OrderBook::new();
+        let mut set = okx_book::BookSet::new();
+        for (i, frame) in frames.iter().enumerate() {
+            let bytes = serde_json::to_vec(frame).expect("serialise");
+            let applied = book.apply_bytes(&bytes);
+            let applied = applied.unwrap_or_else(|e| panic!("{name} #{i}: {e}"));
+            verified += usize::from(applied.checksum_verified);
+            let (_, applied) = set.apply_bytes(&bytes).expect("a book frame");
+            let applied = applied.unwrap_or_else(|e| panic!("{name} #{i} in a set: {e}"));
+            verified_in_set += usize::from(applied.checksum_verified);
+        }
+        let (bids, asks) = rebuild(&frames);
+        let want_bids: Vec<_> = bids.into_values().rev().collect();
+        let want_asks: Vec<_> = asks.into_values().collect();
+        assert_eq!(side_text(&book, Side::Bid), want_bids, "{name}");
+        assert_eq!(side_text(&book, Side::Ask), want_asks, "{name}");
+        let (_, in_set) = set.iter().next().expect("one instrument");
+        assert_eq!(side_text(in_set, Side::Bid), want_bids, "{name}");
+    }
+    assert_eq!((verified, verified_in_set), (290, 290));
+}
+
 #[test]
 fn a_corrupted_size_is_caught_at_its_message() {
     let Some(dir) = ws_dir() else { return };
@@ -141,6 +172,25 @@ fn a_corrupted_size_is_caught_at_its_message() {
         assert_eq!(stats.checksum_mismatches, 1);
         // Everything after the fault is refused rather than applied.
         assert_eq!(stats.refused, frames.len() - k - 1);
+        // The same through apply_bytes (levels applied from the record).
+        let mut book = OrderBook::new();
+        for (i, frame) in frames.iter().enumerate() {
+            let bytes = serde_json::to_vec(frame).expect("serialise");
+            let applied = book.apply_bytes(&bytes);
+            match i.cmp(&k) {
+                std::cmp::Ordering::Less => assert!(applied.is_ok(), "message {i}"),
+                std::cmp::Ordering::Equal => assert!(
+                    matches!(applied, Err(BookError::ChecksumMismatch { .. })),
+                    "corrupted message {k}: {applied:?}"
+                ),
+                std::cmp::Ordering::Greater => {
+                    assert!(
+                        matches!(applied, Err(BookError::OutOfSync(_))),
+                        "message {i}"
+                    )
+                }
+            }
+        }
         tried += 1;
     }
     assert!(tried > 50, "only {tried} updates had a bid to corrupt");
