@@ -133,21 +133,7 @@ async fn a_book_resubscribe_that_cannot_be_sent_keeps_the_arg() {
 #[tokio::test]
 async fn a_gap_with_no_op_budget_left_heals_through_a_replacement_connection() {
     let server = WsServer::start().await.unwrap();
-    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
-    let mut cfg = config(&server);
-    // The subscribe below uses one of two ops: a resubscribe needs two.
-    cfg.ops_per_hour = 2;
-    let (client, mut events) = WsClient::new(cfg).unwrap();
-    client
-        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
-        .await
-        .unwrap();
-    wait_for(
-        &mut events,
-        Duration::from_secs(5),
-        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
-    )
-    .await;
+    let (client, mut events) = book_with_spent_budget(&server, config(&server)).await;
 
     server.inject(Fault::SkipBookSeq);
     server.book_update("BTC-USDT", &[("100.8", "1")], &[]);
@@ -202,21 +188,9 @@ async fn a_gap_with_no_op_budget_left_heals_through_a_replacement_connection() {
 #[tokio::test]
 async fn a_failing_budget_replacement_backs_off_and_heals_later() {
     let server = std::sync::Arc::new(WsServer::start().await.unwrap());
-    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
     let mut cfg = config(&server);
-    cfg.ops_per_hour = 2;
     cfg.backoff_initial = Duration::from_millis(200);
-    let (client, mut events) = WsClient::new(cfg).unwrap();
-    client
-        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
-        .await
-        .unwrap();
-    wait_for(
-        &mut events,
-        Duration::from_secs(5),
-        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
-    )
-    .await;
+    let (client, mut events) = book_with_spent_budget(&server, cfg).await;
     // The next three replacements have their resubscribe refused (64007,
     // a passing reason), so they are abandoned.
     server.inject(Fault::RejectSubscribes {
@@ -256,4 +230,26 @@ async fn a_failing_budget_replacement_backs_off_and_heals_later() {
         client.book("books", "BTC-USDT", |b| b.is_synced()),
         Some(true)
     );
+}
+
+/// A client whose BTC-USDT book is live on a connection with two ops per
+/// hour: the subscribe spent one, so a resubscribe (two) cannot be sent.
+async fn book_with_spent_budget(
+    server: &WsServer,
+    mut cfg: okx_ws::WsConfig,
+) -> (WsClient, okx_ws::WsEvents) {
+    server.set_book("BTC-USDT", &[("100.5", "2")], &[("101.0", "3")]);
+    cfg.ops_per_hour = 2;
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    client
+        .subscribe([Arg::new("books").inst_id("BTC-USDT")])
+        .await
+        .unwrap();
+    wait_for(
+        &mut events,
+        Duration::from_secs(5),
+        |e| matches!(e, WsEvent::Book(b) if b.snapshot),
+    )
+    .await;
+    (client, events)
 }
