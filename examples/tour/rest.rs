@@ -64,7 +64,8 @@ pub async fn run() -> crate::TourResult {
     }
 
     let sz: Decimal = "0.01".parse()?;
-    let px: Decimal = "42000.5".parse()?;
+    // Below the simulated market (it starts near 30000): the order rests.
+    let px: Decimal = "29000.5".parse()?;
     let order = PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, sz, px);
     let ack = client.place_order(order.clone()).await?;
     println!("placed {} (clOrdId {})", ack.ord_id, ack.cl_ord_id);
@@ -72,7 +73,7 @@ pub async fn run() -> crate::TourResult {
         .amend_order(AmendOrder {
             inst_id: "BTC-USDT".into(),
             ord_id: Some(ack.ord_id.clone()),
-            new_px: Some("41999.9".parse()?),
+            new_px: Some("28999.9".parse()?),
             ..AmendOrder::default()
         })
         .await?;
@@ -86,10 +87,8 @@ pub async fn run() -> crate::TourResult {
         .await?;
     println!("canceled {}", canceled.ord_id);
 
-    // The look-alike refuses any order of size 7, as OKX would for want of funds.
-    okx.reject_orders_where(|o| {
-        (o["sz"] == "7").then(|| (51008, "Order failed. Insufficient USDT balance".into()))
-    });
+    // 7 BTC at 29000 is more USDT than the account holds: the exchange
+    // refuses that item alone, with OKX's 51008.
     let mut big = order.clone();
     big.sz = Decimal::from(7);
     let results = client.place_batch(vec![order.clone(), big, order]).await?;

@@ -63,7 +63,11 @@ pub async fn run() -> crate::TourResult {
 
     let cfg = WsConfig::demo()
         .base_url(format!("ws://{}", server.addr()))
-        .credentials(Credentials::new("test-key", "test-secret", "test-pass"));
+        .credentials(Credentials::new(
+            okx_testkit::TEST_API_KEY,
+            okx_testkit::TEST_SECRET,
+            okx_testkit::TEST_PASSPHRASE,
+        ));
     let (client, mut events) = WsClient::new(cfg)?;
     client
         .subscribe([

@@ -34,7 +34,8 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn limit_order(sz: &str) -> PlaceOrder {
-    PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, dec(sz), dec("42000.5"))
+    // Below the simulated market (near 30000): the order rests.
+    PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, dec(sz), dec("25000.5"))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,7 +134,8 @@ async fn public_call_decodes_decimals_without_credentials() {
         .expect("builds");
     let t = public.send(&ticker()).await.expect("ticker");
     assert_eq!(t[0].inst_id.as_str(), "BTC-USDT");
-    assert_eq!(t[0].last, Some(dec("73384.8")));
+    // No trade yet: the last price is where the simulated market started.
+    assert_eq!(t[0].last, Some(dec("30000")));
     let log = okx.requests();
     assert_eq!(log[0].query, "instId=BTC-USDT");
     assert!(!log[0].signed);
@@ -366,7 +368,7 @@ async fn amend_cancel_and_look_up() {
         .amend_order(AmendOrder {
             inst_id: "BTC-USDT".into(),
             cl_ord_id: Some(ack.cl_ord_id.clone()),
-            new_px: Some(dec("41000")),
+            new_px: Some(dec("24000")),
             req_id: Some("amend1".into()),
             ..AmendOrder::default()
         })
@@ -382,7 +384,7 @@ async fn amend_cancel_and_look_up() {
         .await
         .expect("looked up")
         .expect("exists");
-    assert_eq!(order.px, Some(dec("41000")));
+    assert_eq!(order.px, Some(dec("24000")));
     c.cancel_order(CancelOrder {
         inst_id: "BTC-USDT".into(),
         ord_id: Some(ack.ord_id.clone()),
@@ -405,9 +407,21 @@ async fn amend_cancel_and_look_up() {
 #[tokio::test]
 async fn candles_come_oldest_first_and_paginate_back_in_time() {
     let okx = MockOkx::start().await;
+    // An instrument listed 450 minutes before the exchange's pinned clock.
+    let newest: i64 = 1_700_000_040_000;
+    okx.pin_clock(Some(newest + 30_000));
+    let mut spec = okx_testkit::InstrumentSpec::spot(
+        "CNDL-USDT",
+        dec("0.1"),
+        dec("0.0001"),
+        dec("0.0001"),
+        dec("100"),
+    );
+    spec.list_time = newest - 449 * 60_000;
+    okx.list(spec);
     let c = client(&okx);
     let req = HistoryCandles {
-        inst_id: "BTC-USDT".into(),
+        inst_id: "CNDL-USDT".into(),
         after: None,
         before: None,
         limit: Some(100),

@@ -9,7 +9,6 @@ use futures_util::{Stream, StreamExt as _};
 use okx_auth::Credentials;
 use okx_rest::api::{account, asset, market};
 use okx_rest::{Error, Invalid, Paginated, RestClient};
-use okx_testkit::rest::CANDLES_NEWEST;
 use okx_testkit::rest::MockOkx;
 use serde_json::{Value, json};
 
@@ -210,8 +209,11 @@ async fn timestamp_paged_trades_refuse_before_locally() {
 #[tokio::test]
 async fn candles_forward_come_oldest_first_without_a_gap() {
     let okx = MockOkx::builder().rate_limits(false).start().await;
+    // The exchange's clock held just after the newest candle opened.
+    let newest: i64 = 1_700_000_040_000;
+    okx.pin_clock(Some(newest + 30_000));
     let c = client(&okx);
-    let since = CANDLES_NEWEST - 400 * 60_000;
+    let since = newest - 400 * 60_000;
     let req = market::GetHistoryCandles::new("BTC-USDT").limit("100");
     let candles = collect(c.paginate_forward(req, since.to_string())).await;
     let ts: Vec<i64> = candles.iter().map(|c| c.ts).collect();

@@ -1,12 +1,17 @@
-//! The REST half of the look-alike: an OKX V5 REST server on 127.0.0.1.
+//! The REST door of the look-alike: an OKX V5 REST server on 127.0.0.1 (a
+//! wiremock server whose responder is the simulated exchange).
 //!
 //! It checks the `OK-ACCESS-*` headers and recomputes the signature with the
-//! test secret ([`crate::sign::verify`]), answers a bad one with OKX's own
-//! 50113 body (HTTP 401) and a timestamp more than 30 s off with 50102,
-//! enforces per-endpoint rate limits with 50011 (HTTP 429), keeps simple
-//! order state (place, amend, cancel, batches with per-item `sCode`, look-up,
-//! pending list), serves realistic bodies for the other endpoints, and
-//! injects latency, timeouts and 5xx on demand. Every request is logged.
+//! key's secret ([`crate::sign::verify`]), answers a bad one with OKX's own
+//! 50113 body (HTTP 401), a timestamp more than 30 s off with 50102 and a
+//! demo key used live (or the reverse) with 50101, enforces per-endpoint
+//! rate limits with 50011 (HTTP 429) — order endpoints share their counters
+//! with WS trading — runs orders on the exchange (place, amend, cancel,
+//! batches with per-item `sCode`, mass cancel, `cancel-all-after`), answers
+//! queries from its state (orders, fills, bills, balances, positions,
+//! books, candles, tickers, instruments), serves realistic bodies for the
+//! other endpoints, and injects latency, lost answers and 5xx on demand.
+//! Every request is logged.
 //!
 //! ```no_run
 //! # async fn demo() {
@@ -21,28 +26,33 @@
 //! # }
 //! ```
 
+mod admin;
 mod bodies;
 mod lists;
-mod orders;
 mod respond;
+mod route;
 pub mod samples;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
-pub use bodies::{CANDLES_NEWEST, CANDLES_TOTAL};
-pub use orders::{MockOrder, OrderRule};
+use crate::exchange::Exchange;
+use crate::exchange::limits::Limit;
 
-/// The API key the look-alike accepts.
-pub const TEST_API_KEY: &str = "0d4c6f2e-okx-testkit-api-key";
-/// The secret it signs with.
-pub const TEST_SECRET: &str = "5F1C2D3E4A5B6C7D8E9FA0B1C2D3E4F5";
-/// The passphrase it expects.
-pub const TEST_PASSPHRASE: &str = "testkit-passphrase";
+pub use route::FROM_STATE;
+
+/// Whether the exchange answers `method path` from its state (orders,
+/// balances, market data) rather than with a recorded sample body.
+pub fn from_state(method: &str, path: &str) -> bool {
+    FROM_STATE.iter().any(|(m, p)| *m == method && *p == path)
+}
+
+pub use crate::exchange::{OrderRule, TEST_API_KEY, TEST_PASSPHRASE, TEST_SECRET};
 
 /// A fault to inject into the next matching requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,32 +95,30 @@ pub struct LoggedRequest {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limit {
-    count: u32,
-    window: Duration,
-    per_inst: bool,
+/// One order the exchange holds, as [`MockOkx::orders`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockOrder {
+    /// Assigned order id.
+    pub ord_id: String,
+    /// Client order id (may be empty).
+    pub cl_ord_id: String,
+    /// Instrument.
+    pub inst_id: String,
+    /// `live`, `partially_filled`, `filled` or `canceled`.
+    pub state: String,
+    /// The order record as `GET /api/v5/trade/order` returns it.
+    pub record: Value,
 }
 
+/// The REST door's part of the exchange state.
 #[derive(Default)]
-pub(crate) struct State {
+pub(crate) struct RestState {
     pub(crate) log: Vec<LoggedRequest>,
-    pub(crate) orders: orders::Orders,
-    pub(crate) skew_ms: i64,
     pub(crate) latency: Duration,
     pub(crate) faults: Vec<(String, Fault, u32)>,
-    pub(crate) limits_on: bool,
-    pub(crate) log_on: bool,
-    pub(crate) limits: HashMap<String, Limit>,
-    pub(crate) hits: HashMap<String, Vec<(std::time::Instant, u32)>>,
+    pub(crate) log_off: bool,
     pub(crate) overrides: HashMap<(String, String), (u16, String)>,
     pub(crate) lists: HashMap<String, lists::List>,
-}
-
-pub(crate) type Shared = Arc<Mutex<State>>;
-
-pub(crate) fn lock(state: &Shared) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Builds a [`MockOkx`].
@@ -135,65 +143,32 @@ impl MockOkxBuilder {
         self
     }
 
-    /// Starts the server on a free port of 127.0.0.1.
+    /// Starts the server on a free port of 127.0.0.1, over an exchange of
+    /// its own (default instruments and account, a market that moves only
+    /// when told).
     pub async fn start(self) -> MockOkx {
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        let state: Shared = Arc::new(Mutex::new(State {
-            limits_on: self.rate_limits,
-            log_on: self.log,
-            limits: default_limits(),
-            ..State::default()
-        }));
-        Mock::given(any())
-            .respond_with(respond::Responder {
-                state: state.clone(),
-            })
-            .mount(&server)
-            .await;
-        MockOkx { server, state }
+        let exchange = Exchange::standalone();
+        {
+            let mut world = exchange.lock();
+            world.limits.on = self.rate_limits;
+            world.rest.log_off = !self.log;
+        }
+        let okx = MockOkx::serve(exchange.clone()).await;
+        let timers = crate::spawn_timers(&exchange);
+        okx.tasks
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(timers);
+        okx
     }
-}
-
-/// OKX's limits for the endpoints the look-alike acts on; others get
-/// 20 per 2 s.
-fn default_limits() -> HashMap<String, Limit> {
-    let ip = |count, ms| Limit {
-        count,
-        window: Duration::from_millis(ms),
-        per_inst: false,
-    };
-    let inst = |count, ms| Limit {
-        count,
-        window: Duration::from_millis(ms),
-        per_inst: true,
-    };
-    [
-        ("GET /api/v5/public/time", ip(10, 2000)),
-        ("GET /api/v5/public/instruments", ip(20, 2000)),
-        ("GET /api/v5/market/ticker", ip(20, 2000)),
-        ("GET /api/v5/market/tickers", ip(20, 2000)),
-        ("GET /api/v5/market/books", ip(40, 2000)),
-        ("GET /api/v5/market/candles", ip(40, 2000)),
-        ("GET /api/v5/market/history-candles", ip(20, 2000)),
-        ("POST /api/v5/trade/order", inst(60, 2000)),
-        ("POST /api/v5/trade/batch-orders", inst(300, 2000)),
-        ("POST /api/v5/trade/amend-order", inst(60, 2000)),
-        ("POST /api/v5/trade/cancel-order", inst(60, 2000)),
-        ("GET /api/v5/trade/order", inst(60, 2000)),
-        ("GET /api/v5/trade/orders-pending", ip(60, 2000)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
 }
 
 /// The running look-alike. Dropping it stops the server.
 pub struct MockOkx {
     server: MockServer,
-    state: Shared,
+    pub(crate) exchange: Arc<Exchange>,
+    tasks: crate::ws::Tasks,
 }
 
 impl std::fmt::Debug for MockOkx {
@@ -218,40 +193,81 @@ impl MockOkx {
         }
     }
 
+    /// Serves `exchange` on a free port of 127.0.0.1.
+    pub(crate) async fn serve(exchange: Arc<Exchange>) -> Self {
+        Self::serve_with(exchange, MockServer::builder()).await
+    }
+
+    pub(crate) async fn serve_with(
+        exchange: Arc<Exchange>,
+        builder: wiremock::MockServerBuilder,
+    ) -> Self {
+        let server = builder.disable_request_recording().start().await;
+        Mock::given(any())
+            .respond_with(respond::Responder {
+                exchange: exchange.clone(),
+            })
+            .mount(&server)
+            .await;
+        MockOkx {
+            server,
+            exchange,
+            tasks: crate::ws::Tasks(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
     /// `http://127.0.0.1:PORT`, the base URL to give the client.
     pub fn base_url(&self) -> String {
         self.server.uri()
     }
 
-    /// The API key the look-alike accepts ([`TEST_API_KEY`]).
+    /// The API key of the exchange's default account ([`TEST_API_KEY`]).
     pub fn api_key(&self) -> &'static str {
         TEST_API_KEY
     }
 
-    /// The secret it checks signatures with ([`TEST_SECRET`]).
+    /// Its secret ([`TEST_SECRET`]).
     pub fn secret(&self) -> &'static str {
         TEST_SECRET
     }
 
-    /// The passphrase it expects ([`TEST_PASSPHRASE`]).
+    /// Its passphrase ([`TEST_PASSPHRASE`]).
     pub fn passphrase(&self) -> &'static str {
         TEST_PASSPHRASE
     }
 
-    /// Moves the server's clock by `ms` against the local one (it shows in
-    /// `/api/v5/public/time` and in the 30 s timestamp check).
+    /// Moves the exchange's clock by `ms` against the local one (it shows
+    /// in `/api/v5/public/time` and in the 30 s timestamp checks of both
+    /// doors).
     pub fn set_clock_skew_ms(&self, ms: i64) {
-        lock(&self.state).skew_ms = ms;
+        self.exchange.clock.set_skew_ms(ms);
+    }
+
+    /// Holds the exchange clock (order times, candles, retention, dead
+    /// man's switches) at `ms`; `None` lets it run again. Signature checks
+    /// keep using the wall clock.
+    pub fn pin_clock(&self, ms: Option<i64>) {
+        self.exchange.clock.pin(ms);
+    }
+
+    /// Lists an instrument on the exchange; returns its `instIdCode`.
+    pub fn list(&self, spec: crate::InstrumentSpec) -> i64 {
+        let mut world = self.exchange.lock();
+        let code = world.list(spec);
+        world.flush();
+        code
     }
 
     /// Adds a delay to every answer.
     pub fn set_latency(&self, latency: Duration) {
-        lock(&self.state).latency = latency;
+        self.exchange.lock().rest.latency = latency;
     }
 
     /// Injects `fault` into the next `times` requests to `path`.
     pub fn fail_next(&self, path: &str, fault: Fault, times: u32) {
-        lock(&self.state)
+        self.exchange
+            .lock()
+            .rest
             .faults
             .push((path.to_owned(), fault, times));
     }
@@ -259,7 +275,7 @@ impl MockOkx {
     /// Sets the rate limit of `METHOD path` (e.g. `"GET /api/v5/market/ticker"`),
     /// counted per instrument when `per_inst`.
     pub fn set_rate_limit(&self, endpoint: &str, count: u32, window: Duration, per_inst: bool) {
-        lock(&self.state).limits.insert(
+        self.exchange.lock().limits.table.insert(
             endpoint.to_owned(),
             Limit {
                 count,
@@ -269,18 +285,21 @@ impl MockOkx {
         );
     }
 
-    /// Adds a rule that can reject order items (place and batch place) with
-    /// an `sCode`/`sMsg` of its choosing.
+    /// Adds a rule that can reject order items (REST and WS, single and
+    /// batch) with an `sCode`/`sMsg` of its choosing, before the exchange
+    /// looks at them.
     pub fn reject_orders_where(
         &self,
-        rule: impl Fn(&serde_json::Value) -> Option<(u32, String)> + Send + Sync + 'static,
+        rule: impl Fn(&Value) -> Option<(u32, String)> + Send + Sync + 'static,
     ) {
-        lock(&self.state).orders.rules.push(Arc::new(rule));
+        self.exchange.lock().rules.push(Arc::new(rule));
     }
 
     /// Answers `method path` with this status and body from now on.
     pub fn set_response(&self, method: &str, path: &str, status: u16, body: impl Into<String>) {
-        lock(&self.state)
+        self.exchange
+            .lock()
+            .rest
             .overrides
             .insert((method.to_owned(), path.to_owned()), (status, body.into()));
     }
@@ -291,9 +310,10 @@ impl MockOkx {
     /// returns the newest page, not the one just after the cursor) and
     /// `limit` (default and maximum 100). The fiat order histories take
     /// `after`/`before` as an inclusive begin / end time filter, as OKX
-    /// documents them.
-    pub fn serve_list(&self, path: &str, cursor_field: &str, records: Vec<serde_json::Value>) {
-        lock(&self.state).lists.insert(
+    /// documents them. Scripted records replace what the exchange would
+    /// answer for that path.
+    pub fn serve_list(&self, path: &str, cursor_field: &str, records: Vec<Value>) {
+        self.exchange.lock().rest.lists.insert(
             path.to_owned(),
             lists::List {
                 cursor: cursor_field.to_owned(),
@@ -304,28 +324,43 @@ impl MockOkx {
 
     /// Adds records to a list served by [`MockOkx::serve_list`] (new
     /// records arriving at OKX). Does nothing for a path not served so.
-    pub fn push_list(&self, path: &str, records: Vec<serde_json::Value>) {
-        if let Some(list) = lock(&self.state).lists.get_mut(path) {
+    pub fn push_list(&self, path: &str, records: Vec<Value>) {
+        if let Some(list) = self.exchange.lock().rest.lists.get_mut(path) {
             list.records.extend(records);
         }
     }
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.state).log.clone()
+        self.exchange.lock().rest.log.clone()
     }
 
     /// How many requests `method path` received.
     pub fn count(&self, method: &str, path: &str) -> usize {
-        lock(&self.state)
+        self.exchange
+            .lock()
+            .rest
             .log
             .iter()
             .filter(|r| r.method == method && r.path == path)
             .count()
     }
 
-    /// Every order placed so far, in order.
+    /// Every order the exchange took so far (both doors, every account), in
+    /// the order they were placed.
     pub fn orders(&self) -> Vec<MockOrder> {
-        lock(&self.state).orders.list.clone()
+        let world = self.exchange.lock();
+        world
+            .order_log
+            .iter()
+            .filter_map(|id| world.orders.get(id))
+            .map(|o| MockOrder {
+                ord_id: o.ord_id.to_string(),
+                cl_ord_id: o.cl_ord_id.clone(),
+                inst_id: o.inst_id.clone(),
+                state: o.state.to_owned(),
+                record: o.to_json(false),
+            })
+            .collect()
     }
 }

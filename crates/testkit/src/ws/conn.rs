@@ -1,11 +1,13 @@
 //! One client connection: the handshake, then a loop over the socket, the
 //! server's outbound queue, the idle timer and scheduled closes.
 
-use super::{ConnEntry, Endpoint, Out, Shared, ops};
+use super::{ConnEntry, Endpoint, Out, ops};
+use crate::exchange::Exchange;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
@@ -25,7 +27,7 @@ fn close(code: u16, reason: &'static str) -> Message {
     clippy::result_large_err,
     reason = "the handshake callback's error type is tungstenite's"
 )]
-pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
+pub(crate) async fn serve(exchange: Arc<Exchange>, id: u64, stream: TcpStream, idle: Duration) {
     // Replies are small frames; Nagle would delay each second one by ~40 ms.
     let _ = stream.set_nodelay(true);
     let mut path = String::new();
@@ -43,30 +45,31 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
     };
     let (tx, mut rx) = mpsc::channel::<Out>(4096);
     let silent = Arc::new(AtomicBool::new(false));
-    let lag = shared.lock().lag_new;
-    // Frames held back by `Fault::LagNewConnections`, with when they go out.
-    let mut lagged: VecDeque<(Instant, Message)> = VecDeque::new();
-    {
-        let mut st = shared.lock();
-        st.stats.connections += 1;
-        st.conns.insert(
+    let lag = {
+        let mut world = exchange.lock();
+        world.ws.stats.connections += 1;
+        world.ws.conns.insert(
             id,
             ConnEntry {
                 endpoint,
                 tx: tx.clone(),
                 subs: Vec::new(),
                 account: None,
+                uid: None,
                 silent: silent.clone(),
                 muted: false,
                 muted_inst: Vec::new(),
             },
         );
-    }
+        world.ws.lag_new
+    };
+    // Frames held back by `Fault::LagNewConnections`, with when they go out.
+    let mut lagged: VecDeque<(Instant, Message)> = VecDeque::new();
     let mut last_activity = Instant::now();
     let mut close_at: Option<Instant> = None;
     loop {
-        let idle_deadline = last_activity + shared.idle;
-        let far = Instant::now() + std::time::Duration::from_secs(86_400);
+        let idle_deadline = last_activity + idle;
+        let far = Instant::now() + Duration::from_secs(86_400);
         tokio::select! {
             msg = stream.next() => match msg {
                 Some(Ok(Message::Text(text))) => {
@@ -82,7 +85,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                         }
                         continue;
                     }
-                    let (replies, delay) = ops::handle(&shared, id, &text);
+                    let (replies, delay) = ops::handle(&exchange, id, &text);
                     if delay.is_zero() && !lag.is_zero() {
                         let due = Instant::now() + lag;
                         lagged.extend(replies.into_iter().map(|r| (due, Message::Text(r))));
@@ -107,7 +110,13 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
                 Some(Ok(Message::Ping(payload))) => {
                     let _ = sink.send(Message::Pong(payload)).await;
                 }
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Close(_))) => {
+                    // tungstenite queued the echo of the client's close
+                    // frame; flushing sends it, completing the handshake.
+                    let _ = sink.flush().await;
+                    break;
+                }
+                Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
             out = rx.recv() => match out {
@@ -151,5 +160,10 @@ pub(crate) async fn serve(shared: Arc<Shared>, id: u64, stream: TcpStream) {
             }
         }
     }
-    shared.lock().conns.remove(&id);
+    let mut world = exchange.lock();
+    if let Some(entry) = world.ws.conns.remove(&id) {
+        for sub in &entry.subs {
+            world.ws.count_interest(sub, false);
+        }
+    }
 }

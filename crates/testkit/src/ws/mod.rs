@@ -1,14 +1,16 @@
-//! The WebSocket half of the look-alike: a tokio-tungstenite server on
-//! 127.0.0.1 that speaks OKX's V5 WebSocket protocol.
+//! The WebSocket door of the look-alike: a tokio-tungstenite server on
+//! 127.0.0.1 that speaks OKX's V5 WebSocket protocol over the simulated
+//! exchange ([`crate::Okx`]).
 //!
-//! It checks login signatures and timestamps (±30 s), acknowledges
-//! subscriptions, rejects private channels before login (60011) and channels
-//! on the wrong endpoint (64001 / 60018), answers the text `ping` with `pong`,
-//! closes connections idle for 30 s (close code 4004), and answers the WS
-//! trading operations with a simple order lifecycle (live → filled or
-//! canceled) plus the matching `orders` pushes. Pushes are scripted by the
-//! test ([`WsServer::push`]) or generated ([`WsServer::spawn_feed`]), and
-//! faults are injected on demand ([`Fault`]).
+//! It checks login signatures and timestamps (±30 s; the timestamp as a
+//! string or a number, as OKX takes both), acknowledges subscriptions
+//! (echoing their `id`), rejects private channels before login (60011) and
+//! channels on the wrong endpoint (64001 / 60018), answers the text `ping`
+//! with `pong` and a close frame with a close frame, closes connections idle
+//! for 30 s (close code 4004), and runs the WS trading operations on the
+//! exchange, whose changes come back as pushes on the public and private
+//! channels. Tests can also script pushes ([`WsServer::push`]), books
+//! ([`WsServer::set_book`]) and faults ([`Fault`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,23 +22,28 @@
 //! # let _ = url; Ok(()) }
 //! ```
 
-mod book;
 mod conn;
 mod ops;
 mod orders;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-pub use book::Level;
+use crate::exchange::Exchange;
+use crate::exchange::account::AccountSpec;
+
+pub use crate::exchange::{TEST_API_KEY, TEST_PASSPHRASE, TEST_SECRET};
+
+/// A book level as a test scripts it: `(price, size)`; size `"0"` deletes.
+pub type Level<'a> = (&'a str, &'a str);
 
 /// The three OKX WebSocket endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,46 +74,14 @@ impl Endpoint {
     }
 }
 
-/// An API key the server accepts. `Debug` never prints the secret or passphrase.
-#[derive(Clone)]
-pub struct Account {
-    /// The API key.
-    pub api_key: String,
-    /// The secret the signature is checked with.
-    pub secret: String,
-    /// The passphrase.
-    pub passphrase: String,
-    /// The `uid` put in private push args.
-    pub uid: String,
-}
-
-impl fmt::Debug for Account {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Account")
-            .field("api_key", &self.api_key)
-            .field("uid", &self.uid)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Account {
-    /// The account [`WsServer::start`] knows: key `test-key`, secret
-    /// `test-secret`, passphrase `test-pass`.
-    pub fn test() -> Self {
-        Account {
-            api_key: "test-key".into(),
-            secret: "test-secret".into(),
-            passphrase: "test-pass".into(),
-            uid: "44000000000001".into(),
-        }
-    }
-}
-
 /// Faults the server injects on demand, into the connections open right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     /// Drop every open connection without a close frame.
     Drop,
+    /// Drop the connections logged in to this account (`uid`) without a
+    /// close frame: the private socket dies, the public ones live on.
+    DropPrivate(String),
     /// Open connections stop sending anything (no pong, no pushes).
     GoSilent,
     /// Send a frame that is not JSON.
@@ -178,84 +153,107 @@ pub(crate) enum Out {
 }
 
 pub(crate) struct ConnEntry {
-    endpoint: Endpoint,
-    tx: mpsc::Sender<Out>,
-    subs: Vec<serde_json::Map<String, Value>>,
-    account: Option<Account>,
-    silent: Arc<AtomicBool>,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) tx: mpsc::Sender<Out>,
+    pub(crate) subs: Vec<Map<String, Value>>,
+    /// The account logged in on this connection, and its `uid`.
+    pub(crate) account: Option<usize>,
+    pub(crate) uid: Option<String>,
+    pub(crate) silent: Arc<AtomicBool>,
     /// No pushes at all (`Fault::MuteFeeds`).
-    muted: bool,
+    pub(crate) muted: bool,
     /// No pushes for these instruments (`Fault::MuteInstrument`).
-    muted_inst: Vec<String>,
+    pub(crate) muted_inst: Vec<String>,
 }
 
-pub(crate) struct Order {
-    ord_id: String,
-    cl_ord_id: String,
-    inst_id: String,
-    side: String,
-    ord_type: String,
-    px: String,
-    sz: String,
-    state: &'static str,
-    c_time: u64,
-    owner: String,
+impl ConnEntry {
+    /// Queues a push. A client too slow to keep 4096 frames queued is cut
+    /// off, as OKX closes a connection whose buffer is full.
+    pub(crate) fn send(&self, frame: Arc<str>) -> bool {
+        match self.tx.try_send(Out::Text(frame)) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Out::Close(4005, "buffer full")).await;
+                });
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
 }
 
+/// The WS door's part of the exchange state: connections and subscriptions,
+/// and the faults set on it.
 #[derive(Default)]
-pub(crate) struct State {
-    conns: HashMap<u64, ConnEntry>,
-    accounts: Vec<Account>,
-    codes: HashMap<i64, String>,
-    last_px: HashMap<String, String>,
-    orders: Vec<Order>,
-    books: HashMap<String, book::BookState>,
-    skip_seq: bool,
-    reject_login: Option<&'static str>,
+pub(crate) struct WsState {
+    pub(crate) conns: HashMap<u64, ConnEntry>,
+    /// Subscriptions per `(channel, instId)`, so the exchange only builds
+    /// pushes someone will read.
+    pub(crate) interest: HashMap<(String, String), usize>,
+    pub(crate) reject_login: Option<&'static str>,
     /// Refuse the next this many subscribe requests with this code.
-    reject_subs: Option<(&'static str, u32)>,
+    pub(crate) reject_subs: Option<(&'static str, u32)>,
     /// A refused login gets a 4001 close instead of an error event.
-    login_close: bool,
+    pub(crate) login_close: bool,
     /// Trading ops get `{"event":"error","id":..}` with this code.
-    reject_ops: Option<&'static str>,
-    delay: Duration,
+    pub(crate) reject_ops: Option<&'static str>,
+    pub(crate) delay: Duration,
     /// Delivery lag of connections accepted from now on.
-    lag_new: Duration,
-    stats: Stats,
+    pub(crate) lag_new: Duration,
+    pub(crate) stats: Stats,
 }
 
-pub(crate) struct Shared {
-    state: Mutex<State>,
-    next_conn: AtomicU64,
-    next_id: AtomicU64,
-    idle: Duration,
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock must not wedge every other test task.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+impl WsState {
+    /// Whether any connection subscribes to `channel` for `inst_id`.
+    pub(crate) fn wants(&self, channel: &str, inst_id: &str) -> bool {
+        self.interest
+            .get(&(channel.to_owned(), inst_id.to_owned()))
+            .is_some_and(|n| *n > 0)
     }
 
-    pub(crate) fn next_id(&self) -> u64 {
-        self.next_id.fetch_add(1, Ordering::Relaxed)
+    /// Channels starting with `prefix` subscribed for `inst_id`.
+    pub(crate) fn channels_for(&self, inst_id: &str, prefix: &str) -> Vec<String> {
+        self.interest
+            .iter()
+            .filter(|((c, i), n)| **n > 0 && i == inst_id && c.starts_with(prefix))
+            .map(|((c, _), _)| c.clone())
+            .collect()
+    }
+
+    pub(crate) fn count_interest(&mut self, sub: &Map<String, Value>, up: bool) {
+        let text = |k: &str| sub.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let key = (text("channel"), text("instId"));
+        let n = self.interest.entry(key.clone()).or_insert(0);
+        if up {
+            *n += 1;
+        } else {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.interest.remove(&key);
+            }
+        }
     }
 }
 
-/// Wall-clock milliseconds: OKX timestamps are wall-clock, not tokio time.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+/// Stops the exchange's timers when the door that started them goes.
+pub(crate) struct Tasks(pub(crate) Mutex<Vec<JoinHandle<()>>>);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in self.0.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            task.abort();
+        }
+    }
 }
 
 /// The running server. Dropping it stops accepting and closes connections.
 pub struct WsServer {
-    shared: Arc<Shared>,
+    pub(crate) exchange: Arc<Exchange>,
     addr: SocketAddr,
     accept: JoinHandle<()>,
-    feeds: Mutex<Vec<JoinHandle<()>>>,
+    feeds: Tasks,
 }
 
 impl fmt::Debug for WsServer {
@@ -269,55 +267,67 @@ impl fmt::Debug for WsServer {
 impl Drop for WsServer {
     fn drop(&mut self) {
         self.accept.abort();
-        for feed in self.feeds.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            feed.abort();
-        }
-        for conn in self.shared.lock().conns.values() {
+        for conn in self.exchange.lock().ws.conns.values() {
             let _ = conn.tx.try_send(Out::Abort);
         }
     }
 }
 
+/// The idle timeout OKX applies: no data for 30 s closes with 4004.
+pub(crate) const OKX_IDLE: Duration = Duration::from_secs(30);
+
 impl WsServer {
-    /// Starts on an ephemeral port with [`Account::test`] and a 30 s idle timeout.
+    /// Starts on an ephemeral port over an exchange of its own (default
+    /// instruments and account, a market that moves only when told), with a
+    /// 30 s idle timeout.
     pub async fn start() -> std::io::Result<Self> {
-        Self::start_with(Duration::from_secs(30)).await
+        Self::start_with(OKX_IDLE).await
     }
 
     /// Starts with a custom idle timeout (OKX's is 30 s).
     pub async fn start_with(idle: Duration) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let exchange = Exchange::standalone();
+        let server = Self::serve(exchange.clone(), idle).await?;
+        server.own_timers();
+        Ok(server)
+    }
+
+    /// Serves `exchange` on an ephemeral port of 127.0.0.1.
+    pub(crate) async fn serve(exchange: Arc<Exchange>, idle: Duration) -> std::io::Result<Self> {
+        Self::serve_on(exchange, idle, "127.0.0.1:0").await
+    }
+
+    pub(crate) async fn serve_on(
+        exchange: Arc<Exchange>,
+        idle: Duration,
+        bind: &str,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                accounts: vec![Account::test()],
-                ..Default::default()
-            }),
-            next_conn: AtomicU64::new(1),
-            next_id: AtomicU64::new(1),
-            idle,
-        });
-        let accept_shared = shared.clone();
+        let accept_ex = exchange.clone();
         let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let id = accept_shared.next_conn.fetch_add(1, Ordering::Relaxed);
-                tokio::spawn(conn::serve(accept_shared.clone(), id, stream));
-            }
-        });
-        let beat_shared = shared.clone();
-        let heartbeat = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                tick.tick().await;
-                ops::book_heartbeats(&mut beat_shared.lock());
+                let id = accept_ex.next_conn.fetch_add(1, Ordering::Relaxed);
+                tokio::spawn(conn::serve(accept_ex.clone(), id, stream, idle));
             }
         });
         Ok(WsServer {
-            shared,
+            exchange,
             addr,
             accept,
-            feeds: Mutex::new(vec![heartbeat]),
+            feeds: Tasks(Mutex::new(Vec::new())),
         })
+    }
+
+    /// Runs the exchange's timers (book heartbeats, dead man's switches)
+    /// for as long as this server lives.
+    fn own_timers(&self) {
+        let task = crate::spawn_timers(&self.exchange);
+        self.feeds
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(task);
     }
 
     /// The socket address the server listens on.
@@ -325,37 +335,44 @@ impl WsServer {
         self.addr
     }
 
+    /// `ws://127.0.0.1:PORT`: the base URL a client config takes (the
+    /// `/ws/v5/...` paths are appended to it).
+    pub fn base_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
     /// `ws://127.0.0.1:PORT/ws/v5/{public,private,business}`.
     pub fn url(&self, endpoint: Endpoint) -> String {
         format!("ws://{}{}", self.addr, endpoint.path())
     }
 
-    /// Accepts another API key.
-    pub fn add_account(&self, account: Account) {
-        self.shared.lock().accounts.push(account);
+    /// Opens another account on the exchange; returns its `uid`.
+    pub fn add_account(&self, account: AccountSpec) -> String {
+        self.exchange.lock().add_account(account)
     }
 
-    /// Registers an instrument's `instIdCode` (WS orders need it) and the
-    /// price market orders fill at.
-    pub fn add_instrument(&self, inst_id: &str, inst_id_code: i64, last_px: &str) {
-        let mut st = self.shared.lock();
-        st.codes.insert(inst_id_code, inst_id.to_owned());
-        st.last_px.insert(inst_id.to_owned(), last_px.to_owned());
+    /// Gives a listed instrument this `instIdCode` (WS orders name
+    /// instruments by it), or lists a new spot pair with it starting at
+    /// `px`.
+    pub fn add_instrument(&self, inst_id: &str, inst_id_code: i64, px: &str) {
+        crate::set_inst_id_code(&mut self.exchange.lock(), inst_id, inst_id_code, px);
     }
 
     /// Counters so far.
     pub fn stats(&self) -> Stats {
-        let st = self.shared.lock();
+        let world = self.exchange.lock();
         Stats {
-            open: st.conns.len() as u64,
-            ..st.stats
+            open: world.ws.conns.len() as u64,
+            ..world.ws.stats
         }
     }
 
     /// The args every open connection is subscribed to, one list per connection.
     pub fn subscriptions(&self) -> Vec<Vec<Value>> {
-        let st = self.shared.lock();
-        st.conns
+        let world = self.exchange.lock();
+        world
+            .ws
+            .conns
             .values()
             .map(|c| c.subs.iter().cloned().map(Value::Object).collect())
             .collect()
@@ -370,41 +387,27 @@ impl WsServer {
 
     /// Sends a prepared frame to every connection subscribed to `arg`.
     pub fn push_raw(&self, arg: &Value, frame: String) -> usize {
-        let st = self.shared.lock();
-        ops::broadcast(&st, arg, frame.into())
+        broadcast(&self.exchange.lock().ws, arg, frame.into())
     }
 
-    /// Sets an instrument's book and sends it as a snapshot to current
-    /// `books` subscribers (new subscribers get it on subscribe).
+    /// Replaces an instrument's book with these levels (held still from now
+    /// on: the market no longer moves it by itself) and sends the snapshot
+    /// to current subscribers of its book channels, with `seqId` 100.
     pub fn set_book(&self, inst_id: &str, bids: &[Level<'_>], asks: &[Level<'_>]) {
-        let mut st = self.shared.lock();
-        let book = book::BookState::new(bids, asks, 100);
-        let arg = json!({"channel": "books", "instId": inst_id});
-        let frame = json!({"arg": arg, "action": "snapshot", "data": book.snapshot_data(now_ms())});
-        st.books.insert(inst_id.to_owned(), book);
-        ops::broadcast(&st, &arg, frame.to_string().into());
+        crate::script_book(&mut self.exchange.lock(), inst_id, bids, asks);
     }
 
-    /// Applies a delta to an instrument's book and pushes it as an `update`.
-    /// Returns false when the book was never set.
+    /// Applies a delta to an instrument's book and pushes it to the book
+    /// channels. Returns false when the instrument has no market.
     pub fn book_update(&self, inst_id: &str, bids: &[Level<'_>], asks: &[Level<'_>]) -> bool {
-        let mut st = self.shared.lock();
-        let skip = std::mem::take(&mut st.skip_seq);
-        let Some(book) = st.books.get_mut(inst_id) else {
-            return false;
-        };
-        let data = book.update_data(bids, asks, now_ms(), skip);
-        let arg = json!({"channel": "books", "instId": inst_id});
-        let frame = json!({"arg": arg, "action": "update", "data": data});
-        ops::broadcast(&st, &arg, frame.to_string().into());
-        true
+        crate::script_update(&mut self.exchange.lock(), inst_id, bids, asks)
     }
 
     /// Generates a push every `every` on `channel` for `inst_id`: `tickers`
     /// and `trades` get fixture-shaped data with rising trade ids; other
     /// channels get `template` with `"ts"` refreshed. Runs until the server drops.
     pub fn spawn_feed(&self, channel: &str, inst_id: &str, every: Duration, template: Value) {
-        let shared = self.shared.clone();
+        let exchange = self.exchange.clone();
         let (channel, inst_id) = (channel.to_owned(), inst_id.to_owned());
         let task = tokio::spawn(async move {
             let mut n: u64 = 0;
@@ -413,60 +416,102 @@ impl WsServer {
                 tick.tick().await;
                 n += 1;
                 let arg = json!({"channel": channel, "instId": inst_id});
-                let data = ops::generated(&channel, &inst_id, n, &template);
+                let world = exchange.lock();
+                let data = ops::generated(&channel, &inst_id, n, &template, world.now());
                 let frame = json!({"arg": arg, "data": data}).to_string();
-                ops::broadcast(&shared.lock(), &arg, frame.into());
+                broadcast(&world.ws, &arg, frame.into());
             }
         });
         self.feeds
+            .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(task);
     }
 
-    /// Fills a live order at its price (limit orders stay live until then).
+    /// Fills a resting order completely at its price, as if the market
+    /// took it. False when no open order has this id.
     pub fn fill_order(&self, ord_id: &str) -> bool {
-        orders::finish_order(&mut self.shared.lock(), ord_id, "filled")
+        let Ok(id) = ord_id.parse::<u64>() else {
+            return false;
+        };
+        let mut world = self.exchange.lock();
+        let done = world.fill_resting(id);
+        world.flush();
+        done
     }
 
     /// Injects a fault into the connections open now (see [`Fault`]).
     pub fn inject(&self, fault: Fault) {
-        let mut st = self.shared.lock();
-        let send_all = |st: &State, out: &dyn Fn() -> Out| {
-            for c in st.conns.values() {
-                let _ = c.tx.try_send(out());
-            }
-        };
-        match fault {
-            Fault::Drop => send_all(&st, &|| Out::Abort),
-            Fault::GoSilent => {
-                for c in st.conns.values() {
-                    c.silent.store(true, Ordering::Relaxed);
+        inject(&mut self.exchange.lock(), fault);
+    }
+}
+
+pub(crate) fn inject(world: &mut crate::exchange::World, fault: Fault) {
+    let send_all = |ws: &WsState, out: &dyn Fn() -> Out| {
+        for c in ws.conns.values() {
+            let _ = c.tx.try_send(out());
+        }
+    };
+    match fault {
+        Fault::Drop => send_all(&world.ws, &|| Out::Abort),
+        Fault::DropPrivate(uid) => {
+            let acct = world.account_by_uid(&uid);
+            for c in world.ws.conns.values() {
+                if acct.is_some() && c.account == acct {
+                    let _ = c.tx.try_send(Out::Abort);
                 }
             }
-            Fault::CorruptFrame => send_all(&st, &|| Out::Text(Arc::from("{\"arg\":{\"chan"))),
-            Fault::SkipBookSeq => st.skip_seq = true,
-            Fault::Notice64008 { close_after } => {
-                for (id, c) in st.conns.iter() {
-                    let notice = json!({"event": "notice", "code": "64008",
-                        "msg": "The connection will soon be closed for a service upgrade. Please reconnect.",
-                        "connId": format!("{id:08x}")});
-                    let _ = c.tx.try_send(Out::Text(notice.to_string().into()));
-                    let _ = c.tx.try_send(Out::CloseAfter(close_after));
-                }
+        }
+        Fault::GoSilent => {
+            for c in world.ws.conns.values() {
+                c.silent.store(true, Ordering::Relaxed);
             }
-            Fault::RejectLogin(code) => st.reject_login = code,
-            Fault::DelayResponses(d) => st.delay = d,
-            Fault::Close(code) => send_all(&st, &|| Out::Close(code, "closed by the test server")),
-            Fault::RejectSubscribes { code, times } => st.reject_subs = Some((code, times)),
-            Fault::CloseOnLoginFailure(on) => st.login_close = on,
-            Fault::RejectOps(code) => st.reject_ops = code,
-            Fault::LagNewConnections(lag) => st.lag_new = lag,
-            Fault::MuteFeeds => st.conns.values_mut().for_each(|c| c.muted = true),
-            Fault::MuteInstrument(inst) => st
-                .conns
-                .values_mut()
-                .for_each(|c| c.muted_inst.push(inst.clone())),
+        }
+        Fault::CorruptFrame => send_all(&world.ws, &|| Out::Text(Arc::from("{\"arg\":{\"chan"))),
+        Fault::SkipBookSeq => world.skip_seq = true,
+        Fault::Notice64008 { close_after } => {
+            for (id, c) in world.ws.conns.iter() {
+                let notice = json!({"event": "notice", "code": "64008",
+                    "msg": "The connection will soon be closed for a service upgrade. Please reconnect.",
+                    "connId": format!("{id:08x}")});
+                let _ = c.tx.try_send(Out::Text(notice.to_string().into()));
+                let _ = c.tx.try_send(Out::CloseAfter(close_after));
+            }
+        }
+        Fault::RejectLogin(code) => world.ws.reject_login = code,
+        Fault::DelayResponses(d) => world.ws.delay = d,
+        Fault::Close(code) => {
+            send_all(&world.ws, &|| Out::Close(code, "closed by the test server"));
+        }
+        Fault::RejectSubscribes { code, times } => world.ws.reject_subs = Some((code, times)),
+        Fault::CloseOnLoginFailure(on) => world.ws.login_close = on,
+        Fault::RejectOps(code) => world.ws.reject_ops = code,
+        Fault::LagNewConnections(lag) => world.ws.lag_new = lag,
+        Fault::MuteFeeds => world.ws.conns.values_mut().for_each(|c| c.muted = true),
+        Fault::MuteInstrument(inst) => world
+            .ws
+            .conns
+            .values_mut()
+            .for_each(|c| c.muted_inst.push(inst.clone())),
+    }
+}
+
+/// Queues `frame` for every connection with a subscription matching `arg`.
+pub(crate) fn broadcast(ws: &WsState, arg: &Value, frame: Arc<str>) -> usize {
+    let mut sent = 0;
+    let inst_id = arg.get("instId").and_then(Value::as_str);
+    for conn in ws.conns.values() {
+        if conn.muted || inst_id.is_some_and(|i| conn.muted_inst.iter().any(|m| m == i)) {
+            continue;
+        }
+        let uid = arg.get("uid").and_then(Value::as_str);
+        if uid.is_some() && conn.uid.as_deref() != uid {
+            continue;
+        }
+        if conn.subs.iter().any(|s| ops::matches(s, arg)) && conn.send(frame.clone()) {
+            sent += 1;
         }
     }
+    sent
 }

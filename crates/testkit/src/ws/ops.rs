@@ -2,18 +2,19 @@
 //! unsubscribe and the WS trading operations.
 
 use super::orders::trade;
-use super::{Endpoint, Out, Shared, State, now_ms};
+use super::{Endpoint, Out};
+use crate::exchange::feed::data_only;
+use crate::exchange::{Exchange, World};
 use crate::sign;
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) type Obj = Map<String, Value>;
 
 /// Answers one text frame; returns the replies and how long to delay them.
-pub(crate) fn handle(shared: &Shared, conn: u64, text: &str) -> (Vec<String>, Duration) {
-    let mut st = shared.lock();
-    let delay = st.delay;
+pub(crate) fn handle(exchange: &Exchange, conn: u64, text: &str) -> (Vec<String>, Duration) {
+    let mut world = exchange.lock();
+    let delay = world.ws.delay;
     let conn_id = format!("{conn:08x}");
     let Ok(Value::Object(req)) = serde_json::from_str::<Value>(text) else {
         let msg = format!(
@@ -30,10 +31,12 @@ pub(crate) fn handle(shared: &Shared, conn: u64, text: &str) -> (Vec<String>, Du
         .map(|a| a.iter().filter_map(|v| v.as_object().cloned()).collect())
         .unwrap_or_default();
     let replies = match op {
-        "login" => login(&mut st, conn, args.first(), &conn_id)
+        "login" => login(&mut world, conn, args.first(), &conn_id)
             .into_iter()
             .collect(),
-        "subscribe" | "unsubscribe" => subscribe(&mut st, conn, id.as_deref(), op, &args, &conn_id),
+        "subscribe" | "unsubscribe" => {
+            subscribe(&mut world, conn, id.as_deref(), op, &args, &conn_id)
+        }
         "order"
         | "batch-orders"
         | "cancel-order"
@@ -41,19 +44,13 @@ pub(crate) fn handle(shared: &Shared, conn: u64, text: &str) -> (Vec<String>, Du
         | "amend-order"
         | "batch-amend-orders"
         | "mass-cancel" => {
-            if let Some(code) = st.reject_ops {
+            if let Some(code) = world.ws.reject_ops {
                 let msg = "Illegal request";
                 return (vec![error(id.as_deref(), code, msg, &conn_id)], delay);
             }
-            let reply = trade(
-                shared,
-                &mut st,
-                conn,
-                id.as_deref().unwrap_or(""),
-                op,
-                &args,
-            );
-            vec![reply]
+            let exp_time = crate::exchange::matching::field(&req, "expTime");
+            let id = id.as_deref().unwrap_or("");
+            vec![trade(&mut world, conn, id, op, &args, &exp_time)]
         }
         _ => {
             let msg = format!(
@@ -74,25 +71,29 @@ fn error(id: Option<&str>, code: &str, msg: &str, conn_id: &str) -> String {
     v.to_string()
 }
 
-fn login(st: &mut State, conn: u64, arg: Option<&Obj>, conn_id: &str) -> Option<String> {
-    let s = |k: &str| {
-        arg.and_then(|a| a.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-    };
-    let result = check_login(st, s("apiKey"), s("passphrase"), s("timestamp"), s("sign"));
+fn login(world: &mut World, conn: u64, arg: Option<&Obj>, conn_id: &str) -> Option<String> {
+    let s = |k: &str| crate::exchange::matching::field(arg.unwrap_or(&Obj::new()), k);
+    let result = check_login(
+        world,
+        &s("apiKey"),
+        &s("passphrase"),
+        &s("timestamp"),
+        &s("sign"),
+    );
     match result {
-        Ok(account) => {
-            st.stats.logins += 1;
-            if let Some(c) = st.conns.get_mut(&conn) {
-                c.account = Some(account);
+        Ok(acct) => {
+            world.ws.stats.logins += 1;
+            let uid = world.accounts[acct].uid.clone();
+            if let Some(c) = world.ws.conns.get_mut(&conn) {
+                c.account = Some(acct);
+                c.uid = Some(uid);
             }
             Some(json!({"event": "login", "code": "0", "msg": "", "connId": conn_id}).to_string())
         }
         Err((code, msg)) => {
-            st.stats.login_failures += 1;
-            if st.login_close {
-                if let Some(c) = st.conns.get(&conn) {
+            world.ws.stats.login_failures += 1;
+            if world.ws.login_close {
+                if let Some(c) = world.ws.conns.get(&conn) {
                     let _ = c.tx.try_send(Out::Close(4001, "Login failed"));
                 }
                 return None;
@@ -102,28 +103,29 @@ fn login(st: &mut State, conn: u64, arg: Option<&Obj>, conn_id: &str) -> Option<
     }
 }
 
+/// OKX's login checks. The timestamp is Unix seconds, sent as a string or
+/// a number (both are accepted; the signature covers its text).
 fn check_login(
-    st: &State,
+    world: &World,
     key: &str,
     passphrase: &str,
     ts: &str,
     signature: &str,
-) -> Result<super::Account, (&'static str, &'static str)> {
-    if let Some(code) = st.reject_login {
+) -> Result<usize, (&'static str, &'static str)> {
+    if let Some(code) = world.ws.reject_login {
         return Err((code, "Login failed."));
     }
-    let account = st
-        .accounts
-        .iter()
-        .find(|a| a.api_key == key)
-        .ok_or(("60005", "Invalid apiKey"))?;
+    let (acct, api_key) = world.key(key).ok_or(("60005", "Invalid apiKey"))?;
     let secs: f64 = ts.parse().map_err(|_| ("60004", "Invalid timestamp"))?;
-    let now = now_ms() as f64 / 1000.0;
+    if !secs.is_finite() {
+        return Err(("60004", "Invalid timestamp"));
+    }
+    let now = world.clock.auth_ms() as f64 / 1000.0;
     if (now - secs).abs() > 30.0 {
         return Err(("60006", "Timestamp request expired"));
     }
     if !sign::verify(
-        &account.secret,
+        &api_key.secret,
         ts,
         "GET",
         "/users/self/verify",
@@ -132,10 +134,10 @@ fn check_login(
     ) {
         return Err(("60007", "Invalid sign"));
     }
-    if account.passphrase != passphrase {
+    if api_key.passphrase != passphrase {
         return Err(("60024", "Wrong passphrase"));
     }
-    Ok(account.clone())
+    Ok(acct)
 }
 
 /// Which endpoint serves a channel and whether it needs login.
@@ -167,8 +169,6 @@ fn home(channel: &str) -> Option<(Endpoint, bool)> {
         "books",
         "books5",
         "bbo-tbt",
-        "books50-l2-tbt",
-        "books-l2-tbt",
         "mark-price",
         "index-tickers",
         "funding-rate",
@@ -205,21 +205,21 @@ fn home(channel: &str) -> Option<(Endpoint, bool)> {
 }
 
 fn subscribe(
-    st: &mut State,
+    world: &mut World,
     conn: u64,
     id: Option<&str>,
     op: &str,
     args: &[Obj],
     conn_id: &str,
 ) -> Vec<String> {
-    let Some(entry) = st.conns.get(&conn) else {
+    let Some(entry) = world.ws.conns.get(&conn) else {
         return Vec::new();
     };
     if args.is_empty() {
         return vec![error(id, "60013", "Invalid args", conn_id)];
     }
-    if let (Some((code, times)), "subscribe") = (st.reject_subs, op) {
-        st.reject_subs = (times > 1).then(|| (code, times - 1));
+    if let (Some((code, times)), "subscribe") = (world.ws.reject_subs, op) {
+        world.ws.reject_subs = (times > 1).then(|| (code, times - 1));
         return vec![error(
             id,
             code,
@@ -256,61 +256,161 @@ fn subscribe(
         }
     }
     let args = &args[..good];
+    let account = entry.account;
     let mut replies = Vec::new();
-    let mut snapshots = Vec::new();
-    if let Some(entry) = st.conns.get_mut(&conn) {
+    let mut counted = Vec::new();
+    if let Some(entry) = world.ws.conns.get_mut(&conn) {
         for arg in args {
+            let had = entry.subs.iter().any(|s| s == arg);
             entry.subs.retain(|s| s != arg);
             if op == "subscribe" {
                 entry.subs.push(arg.clone());
+            }
+            match (had, op == "subscribe") {
+                (false, true) => counted.push((arg.clone(), true)),
+                (true, false) => counted.push((arg.clone(), false)),
+                _ => {}
             }
             let mut ack = json!({"event": op, "arg": arg, "connId": conn_id});
             if let Some(id) = id {
                 ack["id"] = json!(id);
             }
             replies.push(ack.to_string());
-            if op == "subscribe" && arg.get("channel").and_then(Value::as_str) == Some("books") {
-                snapshots.extend(arg.get("instId").and_then(Value::as_str).map(str::to_owned));
-            }
         }
     }
-    if op == "subscribe" {
-        st.stats.subscribed += args.len() as u64;
+    for (arg, up) in counted {
+        world.ws.count_interest(&arg, up);
     }
-    for inst_id in snapshots {
-        if let Some(book) = st.books.get(&inst_id) {
-            let arg = json!({"channel": "books", "instId": inst_id});
-            let frame =
-                json!({"arg": arg, "action": "snapshot", "data": book.snapshot_data(now_ms())});
-            replies.push(frame.to_string());
+    if op == "subscribe" {
+        world.ws.stats.subscribed += args.len() as u64;
+        for arg in args {
+            replies.extend(first_push(world, arg, account));
         }
     }
     replies.extend(refusal);
     replies
 }
 
-/// Queues `frame` for every connection with a subscription matching `arg`.
-pub(crate) fn broadcast(st: &State, arg: &Value, frame: Arc<str>) -> usize {
-    let mut sent = 0;
-    let inst_id = arg.get("instId").and_then(Value::as_str);
-    for conn in st.conns.values() {
-        if conn.muted || inst_id.is_some_and(|i| conn.muted_inst.iter().any(|m| m == i)) {
-            continue;
-        }
-        let uid = arg.get("uid").and_then(Value::as_str);
-        if uid.is_some() && conn.account.as_ref().map(|a| a.uid.as_str()) != uid {
-            continue;
-        }
-        if conn.subs.iter().any(|s| matches(s, arg))
-            && conn.tx.try_send(super::Out::Text(frame.clone())).is_ok()
-        {
-            sent += 1;
-        }
+/// What OKX sends right after a subscription: the book snapshot (unless the
+/// exchange plays OKX's announced no-snapshot mode), the current ticker,
+/// mark price or candle, and the snapshots of `account`, `positions` and
+/// `balance_and_position`. `orders` sends none.
+fn first_push(world: &mut World, arg: &Obj, account: Option<usize>) -> Option<String> {
+    let text = |k: &str| arg.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let (channel, inst_id) = (text("channel"), text("instId"));
+    if crate::exchange::market::book_channel(&channel).is_some() {
+        let incremental = !matches!(channel.as_str(), "books5" | "bbo-tbt");
+        let frame = world.book_snapshot(&channel, &inst_id)?;
+        return (!(incremental && world.settings.no_snapshot)).then_some(frame);
     }
-    sent
+    let now = world.now();
+    let echo = |data: Value, extra: Option<(&str, Value)>| {
+        let mut frame = data_only(data);
+        let mut arg = arg.clone();
+        if let Some(acct) =
+            account.filter(|_| crate::exchange::feed::private_endpoint(&channel).is_some())
+        {
+            arg.insert("uid".into(), json!(world.accounts[acct].uid));
+        }
+        frame.insert("arg".into(), Value::Object(arg));
+        if let Some((k, v)) = extra {
+            frame.insert(k.into(), v);
+        }
+        Value::Object(frame).to_string()
+    };
+    let snapshot = || Some(("eventType", json!("snapshot")));
+    match channel.as_str() {
+        "tickers" => {
+            let market = world.markets.get(&inst_id)?;
+            let kind = world
+                .specs
+                .iter()
+                .filter(|s| s.inst_id == inst_id)
+                .map(|s| s.kind)
+                .min()?;
+            let ticker = crate::exchange::feed::ticker_json(market, kind, now);
+            Some(echo(json!([ticker]), None))
+        }
+        "mark-price" => {
+            let spec = world
+                .specs
+                .iter()
+                .find(|s| s.inst_id == inst_id && s.kind.is_derivative())?;
+            let mark = world.mark(&inst_id).normalize().to_string();
+            Some(echo(
+                json!([{"instType": spec.kind.as_str(), "instId": inst_id, "markPx": mark, "ts": now.to_string()}]),
+                None,
+            ))
+        }
+        c if c.starts_with("candle") => {
+            let size = crate::exchange::history::bar_size(&c["candle".len()..])?;
+            let market = world.markets.get(&inst_id)?;
+            let start = size.floor(now);
+            let bar = market.history.bar(start, size.next(start), now);
+            let row =
+                crate::exchange::history::candle_json(start, &bar, market.tick, market.lot, false);
+            Some(echo(json!([row]), None))
+        }
+        "positions" => {
+            let acct = account?;
+            let rows: Vec<Value> = world.accounts[acct]
+                .positions
+                .iter()
+                .filter(|p| !p.pos.is_zero())
+                .filter(|p| {
+                    let about = crate::exchange::feed::About {
+                        kind: Some(p.kind),
+                        inst_id: &p.inst_id,
+                        family: "",
+                        ccy: "",
+                    };
+                    crate::exchange::feed::wants(arg, &about)
+                })
+                .map(|p| world.position_json(acct, p))
+                .collect();
+            let mut frame: Value = serde_json::from_str(&echo(json!(rows), snapshot())).ok()?;
+            frame["curPage"] = json!(1);
+            frame["lastPage"] = json!(true);
+            Some(frame.to_string())
+        }
+        "account" => {
+            let acct = account?;
+            let ccy = text("ccy");
+            let mut balance = world.balance_json(acct, &ccy);
+            if balance["details"].as_array().is_some_and(Vec::is_empty) && !ccy.is_empty() {
+                balance["details"] = json!([world.balance_detail(acct, &ccy)]);
+            }
+            let mut frame: Value =
+                serde_json::from_str(&echo(json!([balance]), snapshot())).ok()?;
+            frame["curPage"] = json!(1);
+            frame["lastPage"] = json!(true);
+            Some(frame.to_string())
+        }
+        "balance_and_position" => {
+            let acct = account?;
+            let a = &world.accounts[acct];
+            let bal: Vec<Value> = a
+                .balances
+                .iter()
+                .map(|(c, b)| json!({"ccy": c, "cashBal": b.cash.normalize().to_string(), "uTime": b.u_time.to_string()}))
+                .collect();
+            let pos: Vec<Value> = a
+                .positions
+                .iter()
+                .filter(|p| !p.pos.is_zero())
+                .map(|p| world.balpos_position(p))
+                .collect();
+            Some(echo(
+                json!([{"pTime": now.to_string(), "eventType": "snapshot", "balData": bal, "posData": pos, "trades": []}]),
+                None,
+            ))
+        }
+        _ => None,
+    }
 }
 
-fn matches(sub: &Obj, push: &Value) -> bool {
+/// Whether a push `arg` matches a subscription.
+pub(crate) fn matches(sub: &Obj, push: &Value) -> bool {
     let get = |k: &str| push.get(k).and_then(Value::as_str);
     if sub.get("channel").and_then(Value::as_str) != get("channel") {
         return false;
@@ -328,8 +428,8 @@ fn matches(sub: &Obj, push: &Value) -> bool {
 }
 
 /// Fixture-shaped data for a generated push number `n`.
-pub(crate) fn generated(channel: &str, inst_id: &str, n: u64, template: &Value) -> Value {
-    let ts = now_ms().to_string();
+pub(crate) fn generated(channel: &str, inst_id: &str, n: u64, template: &Value, now: i64) -> Value {
+    let ts = now.to_string();
     let px = format!("{}.{}", 100 + n % 7, n % 10);
     match channel {
         "tickers" => json!([{
@@ -362,27 +462,5 @@ pub(crate) fn inst_type(inst_id: &str) -> &'static str {
         "SPOT"
     } else {
         "FUTURES"
-    }
-}
-
-/// How long a book may be idle before OKX sends it a heartbeat update.
-pub(crate) const BOOK_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Sends each book idle for [`BOOK_HEARTBEAT`] the heartbeat OKX sends:
-/// an `update` with no levels and `seqId == prevSeqId`.
-pub(crate) fn book_heartbeats(st: &mut State) {
-    let now = tokio::time::Instant::now();
-    let mut frames = Vec::new();
-    for (inst_id, book) in st.books.iter_mut() {
-        if now.duration_since(book.last_push) >= BOOK_HEARTBEAT {
-            book.last_push = now;
-            let arg = json!({"channel": "books", "instId": inst_id});
-            let frame =
-                json!({"arg": arg, "action": "update", "data": book.heartbeat_data(now_ms())});
-            frames.push((arg, frame.to_string()));
-        }
-    }
-    for (arg, frame) in frames {
-        broadcast(st, &arg, frame.into());
     }
 }

@@ -8,7 +8,11 @@ pub fn config(server: &WsServer) -> WsConfig {
 }
 
 pub fn private_config(server: &WsServer) -> WsConfig {
-    config(server).credentials(Credentials::new("test-key", "test-secret", "test-pass"))
+    config(server).credentials(Credentials::new(
+        okx_testkit::TEST_API_KEY,
+        okx_testkit::TEST_SECRET,
+        okx_testkit::TEST_PASSPHRASE,
+    ))
 }
 
 /// The next event that `pred` accepts, within `within` (tokio time).

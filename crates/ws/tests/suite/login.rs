@@ -8,7 +8,11 @@ use std::time::Duration;
 #[tokio::test(start_paused = true)]
 async fn a_wrong_passphrase_stops_retrying_and_reports_it() {
     let server = WsServer::start().await.unwrap();
-    let cfg = config(&server).credentials(Credentials::new("test-key", "test-secret", "wrong"));
+    let cfg = config(&server).credentials(Credentials::new(
+        okx_testkit::TEST_API_KEY,
+        okx_testkit::TEST_SECRET,
+        "wrong",
+    ));
     let (client, mut events) = WsClient::new(cfg).unwrap();
     let err = client
         .subscribe([Arg::new("orders").inst_type("ANY")])
@@ -52,8 +56,11 @@ async fn a_wrong_passphrase_stops_retrying_and_reports_it() {
 #[tokio::test(start_paused = true)]
 async fn a_wrong_secret_is_an_invalid_sign_and_permanent() {
     let server = WsServer::start().await.unwrap();
-    let cfg =
-        config(&server).credentials(Credentials::new("test-key", "not-the-secret", "test-pass"));
+    let cfg = config(&server).credentials(Credentials::new(
+        okx_testkit::TEST_API_KEY,
+        "not-the-secret",
+        okx_testkit::TEST_PASSPHRASE,
+    ));
     let (client, _events) = WsClient::new(cfg).unwrap();
     let err = client
         .subscribe([Arg::new("orders").inst_type("ANY")])

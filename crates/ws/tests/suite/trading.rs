@@ -50,7 +50,7 @@ async fn concurrent_orders_each_get_their_own_response() {
 }
 
 #[tokio::test]
-async fn a_market_order_is_acked_then_pushed_live_and_filled() {
+async fn a_market_order_is_acked_then_pushed_as_it_fills() {
     let server = WsServer::start().await.unwrap();
     let (client, mut events) = trading_client(&server).await;
     let ack = client
@@ -59,8 +59,11 @@ async fn a_market_order_is_acked_then_pushed_live_and_filled() {
         .place_order(&PlaceOrder::market("BTC-USDT", Side::Sell, dec("0.5")).cl_ord_id("m1"))
         .await
         .unwrap();
+    // It sweeps several bid levels of the simulated book: one push per
+    // fill, each with its own trade, the last one `filled`.
     let mut states = Vec::new();
-    while states.len() < 2 {
+    let mut filled = Decimal::ZERO;
+    while states.last() != Some(&OrderState::Filled) {
         let ev = wait_for(&mut events, Duration::from_secs(5), |e| {
             matches!(e, WsEvent::Push(_))
         })
@@ -72,9 +75,18 @@ async fn a_market_order_is_acked_then_pushed_live_and_filled() {
             continue;
         };
         assert_eq!(rows[0].ord_id.as_str(), ack.ord_id);
+        assert!(!rows[0].trade_id.is_empty(), "every push carries its fill");
+        filled += rows[0].fill_sz.unwrap_or_default();
+        assert_eq!(rows[0].acc_fill_sz, filled, "fills add up");
         states.push(rows[0].state.clone());
     }
-    assert_eq!(states, vec![OrderState::Live, OrderState::Filled]);
+    assert!(states.len() > 1, "{states:?}");
+    assert!(
+        states[..states.len() - 1]
+            .iter()
+            .all(|s| *s == OrderState::PartiallyFilled)
+    );
+    assert_eq!(filled, dec("0.5"));
 }
 
 #[tokio::test]
@@ -103,7 +115,7 @@ async fn cancel_and_amend_resolve_by_id() {
         WsError::Rejected {
             code: OkxCode::CANCEL_FAILED,
             msg:
-                "Order cancellation failed as the order has been filled, canceled or does not exist"
+                "Order cancellation failed as the order has been filled, canceled or does not exist."
                     .into()
         }
     );
