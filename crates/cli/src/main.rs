@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod replay;
 mod sign;
+mod testkit;
 
 /// Tools for the OKX V5 API.
 #[derive(Debug, Parser)]
@@ -25,11 +26,14 @@ enum Command {
     Sign(sign::SignArgs),
     /// Replay recorded WebSocket frames through the SDK: `okx replay book FILE [--json]`.
     Replay(replay::ReplayArgs),
+    /// The simulated OKX exchange: `okx testkit serve [--seed N] [--rest-port P] ...`.
+    Testkit(testkit::TestkitArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Sign(args) => args.run(),
         Command::Replay(args) => args.run(),
+        Command::Testkit(args) => args.run(),
     }
 }

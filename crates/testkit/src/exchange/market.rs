@@ -47,7 +47,8 @@ pub(crate) struct Market {
     pub(crate) book: Book,
     /// Fair price in ticks: anonymous bids sit below, asks above.
     pub(crate) fair: i64,
-    /// Levels of anonymous liquidity a side.
+    /// Ticks of anonymous liquidity a side (nine in ten hold some, so
+    /// OKX's 400-level books are full).
     pub(crate) depth: i64,
     /// Book `seqId`, shared by the book channels.
     pub(crate) seq: i64,
@@ -84,7 +85,7 @@ impl Market {
             unit,
             book: Book::default(),
             fair,
-            depth: 400,
+            depth: 480,
             seq: i64::try_from(key % 1_000_000).unwrap_or(0) + 1_000,
             chans: BTreeMap::new(),
             next_trade: 1 + key % 1_000_000 * 10,
@@ -114,7 +115,7 @@ impl Market {
     /// Whether anonymous liquidity sits at this tick (a stable hash, so a
     /// price keeps its presence as the market moves across it).
     fn present(&self, ticks: i64, distance: i64) -> bool {
-        distance <= 2 || hash(&[self.key, 7, ticks as u64]) % 10 < 8
+        distance <= 2 || hash(&[self.key, 7, ticks as u64]) % 10 < 9
     }
 
     fn bg_size(&mut self, ticks: i64) -> Decimal {
@@ -276,7 +277,8 @@ mod tests {
             let (bid, ask) = (m.book.best(BookSide::Bids), m.book.best(BookSide::Asks));
             let fair = m.fair_px();
             assert!(bid.is_some_and(|b| b < fair) && ask.is_some_and(|a| a > fair));
-            assert!(m.book.bids.len() <= 400 && m.book.asks.len() <= 400);
+            assert!(m.book.bids.len() <= 480 && m.book.asks.len() <= 480);
+            assert!(m.book.bids.len() >= 400 && m.book.asks.len() >= 400);
         }
         assert_eq!(ticks_of(dec("30000.15"), dec("0.1")), 300_001);
     }

@@ -1,0 +1,6 @@
+mod common;
+mod dead_man;
+mod doors;
+mod market;
+mod matching;
+mod paging;
