@@ -209,6 +209,12 @@ impl World {
     pub(crate) fn flush(&mut self) {
         let markets = std::mem::take(&mut self.dirty.markets);
         let skip = std::mem::take(&mut self.skip_seq) && !markets.is_empty();
+        for inst_id in &markets {
+            self.check_algos(inst_id);
+        }
+        // Algo orders that fired may have moved more markets.
+        let mut markets = markets;
+        markets.extend(std::mem::take(&mut self.dirty.markets));
         for inst_id in markets {
             self.publish_market(&inst_id, skip);
         }

@@ -11,6 +11,7 @@
 //! go, so pushes leave in the order the changes happened.
 
 pub(crate) mod account;
+pub(crate) mod algo;
 pub(crate) mod book;
 pub(crate) mod clock;
 pub(crate) mod feed;
@@ -101,6 +102,7 @@ pub(crate) struct World {
     pub(crate) markets: BTreeMap<String, Market>,
     pub(crate) accounts: Vec<Account>,
     pub(crate) orders: HashMap<u64, Order>,
+    pub(crate) algos: std::collections::BTreeMap<u64, algo::AlgoOrder>,
     /// Order ids in creation order.
     pub(crate) order_log: Vec<u64>,
     pub(crate) fills: Vec<FillRecord>,
@@ -154,6 +156,7 @@ impl Exchange {
             markets: BTreeMap::new(),
             accounts: Vec::new(),
             orders: HashMap::new(),
+            algos: BTreeMap::new(),
             order_log: Vec::new(),
             fills: Vec::new(),
             bills: Vec::new(),

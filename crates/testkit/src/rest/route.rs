@@ -43,6 +43,11 @@ pub const FROM_STATE: &[(&str, &str)] = &[
     ("GET", "/api/v5/account/config"),
     ("POST", "/api/v5/account/set-position-mode"),
     ("POST", "/api/v5/account/set-leverage"),
+    ("POST", "/api/v5/trade/order-algo"),
+    ("POST", "/api/v5/trade/cancel-algos"),
+    ("GET", "/api/v5/trade/order-algo"),
+    ("GET", "/api/v5/trade/orders-algo-pending"),
+    ("GET", "/api/v5/trade/orders-algo-history"),
 ];
 
 fn items_of(json: &Value) -> Vec<Map<String, Value>> {
@@ -365,6 +370,83 @@ fn private(
                 })
                 .collect();
             Some((200, envelope(out, now)))
+        }
+        ("POST", "/api/v5/trade/order-algo") => {
+            let obj = json.as_object().cloned().unwrap_or_default();
+            let item = match world.place_algo(acct, &obj) {
+                Ok(id) => {
+                    json!({"algoId": id.to_string(), "clOrdId": "", "algoClOrdId": text(&obj, "algoClOrdId"),
+                    "sCode": "0", "sMsg": "", "tag": text(&obj, "tag")})
+                }
+                Err((code, msg)) => {
+                    json!({"algoId": "", "clOrdId": "", "algoClOrdId": text(&obj, "algoClOrdId"),
+                    "sCode": code.to_string(), "sMsg": msg, "tag": text(&obj, "tag")})
+                }
+            };
+            world.flush();
+            Some((200, envelope(vec![item], now)))
+        }
+        ("POST", "/api/v5/trade/cancel-algos") => {
+            let items = items_of(json);
+            if items.is_empty() || items.len() > 10 {
+                return Some((200, bodies::error("51000", "Parameter algoId error")));
+            }
+            let out = items
+                .iter()
+                .map(|item| match world.cancel_algo(acct, item) {
+                    Ok(id) => json!({"algoId": id.to_string(), "sCode": "0", "sMsg": "", "clOrdId": "", "algoClOrdId": "", "tag": ""}),
+                    Err((code, msg)) => json!({"algoId": text(item, "algoId"), "sCode": code.to_string(), "sMsg": msg,
+                        "clOrdId": "", "algoClOrdId": "", "tag": ""}),
+                })
+                .collect();
+            world.flush();
+            Some((200, envelope(out, now)))
+        }
+        (
+            "GET",
+            "/api/v5/trade/orders-algo-pending"
+            | "/api/v5/trade/orders-algo-history"
+            | "/api/v5/trade/order-algo",
+        ) => {
+            let one = inc.path.ends_with("/order-algo");
+            let pending = inc.path.ends_with("pending");
+            if !one && p("ordType").is_empty() {
+                return empty("ordType");
+            }
+            if inc.path.ends_with("history") && p("state").is_empty() && p("algoId").is_empty() {
+                return Some((200, bodies::error("51000", "Parameter state error")));
+            }
+            let (ord_type, state, algo_id) = (p("ordType"), p("state"), p("algoId"));
+            let (inst_type, inst_id, after, before, limit) = (
+                p("instType"),
+                p("instId"),
+                p("after"),
+                p("before"),
+                p("limit"),
+            );
+            let q = crate::exchange::algo::AlgoQuery {
+                ord_type: &ord_type,
+                state: &state,
+                algo_id: &algo_id,
+                inst_type: &inst_type,
+                inst_id: &inst_id,
+                after: &after,
+                before: &before,
+                limit: &limit,
+            };
+            if one {
+                let cl = p("algoClOrdId");
+                let found = world.algos.values().find(|a| {
+                    a.account == acct
+                        && ((!algo_id.is_empty() && a.algo_id.to_string() == algo_id)
+                            || (algo_id.is_empty() && !cl.is_empty() && a.algo_cl_ord_id == cl))
+                });
+                return match found {
+                    Some(a) => ok(json!([a.to_json(None)])),
+                    None => Some((200, bodies::error("51603", "Order does not exist"))),
+                };
+            }
+            ok(Value::Array(world.algos_of(acct, pending, &q)))
         }
         ("POST", "/api/v5/trade/mass-cancel") => {
             let obj = json.as_object().cloned().unwrap_or_default();

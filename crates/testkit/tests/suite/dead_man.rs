@@ -105,3 +105,38 @@ async fn at_most_one_request_per_second() {
         .await;
     assert_eq!(v["code"], "0", "{v}");
 }
+
+/// Under a paused tokio clock the exchange's time jumps with tokio's: a
+/// test lives through the dead man's timeout without waiting for it, while
+/// signatures still verify against the wall clock. (The clock is paused
+/// after the REST calls: an HTTP client's own timers would otherwise let a
+/// paused clock jump while a request waits on its socket.)
+#[tokio::test]
+async fn the_exchange_clock_runs_on_tokio_time() {
+    let okx = still_unlimited().await;
+    let rest = Rest::new(&okx, Key::default_account());
+    let id = rest_order(&rest, "20000").await;
+    let before = okx.now_ms();
+    rest.post("/api/v5/trade/cancel-all-after", json!({"timeOut": "120"}))
+        .await;
+    tokio::time::pause();
+    let state = |okx: &okx_testkit::Okx| {
+        okx.orders_of(okx_testkit::TEST_UID)
+            .into_iter()
+            .find(|o| o["ordId"] == id.as_str())
+            .map(|o| {
+                (
+                    o["state"].as_str().unwrap_or_default().to_owned(),
+                    o["cancelSource"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+    };
+    tokio::time::sleep(Duration::from_secs(115)).await;
+    assert_eq!(state(&okx), Some(("live".into(), String::new())));
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(state(&okx), Some(("canceled".into(), "20".into())));
+    assert!(
+        okx.now_ms() - before >= 120_000,
+        "two minutes of exchange time passed"
+    );
+}

@@ -1,3 +1,4 @@
+mod algo;
 mod common;
 mod dead_man;
 mod doors;
