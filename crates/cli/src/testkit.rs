@@ -50,6 +50,10 @@ struct ServeArgs {
     /// How often the market moves, in milliseconds (0: it holds still).
     #[arg(long, default_value_t = 200)]
     step_ms: u64,
+    /// Answer endpoints the exchange does not simulate with OKX's documented
+    /// example (by default they answer 50005, "not simulated").
+    #[arg(long)]
+    samples: bool,
 }
 
 fn parse_balance(text: &str) -> Result<(String, Decimal), String> {
@@ -85,6 +89,7 @@ impl ServeArgs {
             no_book_snapshot: self.no_book_snapshot,
             latency: Duration::from_millis(self.latency_ms),
             motion: (self.step_ms > 0).then(|| Duration::from_millis(self.step_ms)),
+            samples: self.samples,
         };
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -39,6 +39,7 @@ pub mod instrument;
 pub mod market;
 pub mod num;
 pub mod order;
+pub mod trade;
 pub mod wire;
 pub mod ws;
 

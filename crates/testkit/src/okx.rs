@@ -27,6 +27,7 @@ pub struct OkxBuilder {
     idle: Duration,
     rest_bind: Option<String>,
     ws_bind: Option<String>,
+    samples: bool,
 }
 
 impl OkxBuilder {
@@ -105,6 +106,15 @@ impl OkxBuilder {
         self
     }
 
+    /// Endpoints the exchange does not simulate answer with OKX's
+    /// documented example (`true`), or with 50005 (HTTP 410) saying they
+    /// are not simulated (`false`, the default: a stale example is worse
+    /// than a clear refusal for a bot).
+    pub fn samples(mut self, on: bool) -> Self {
+        self.samples = on;
+        self
+    }
+
     /// Listen on these addresses (`127.0.0.1:0` picks a free port).
     pub fn bind(mut self, rest: &str, ws: &str) -> Self {
         self.rest_bind = Some(rest.to_owned());
@@ -121,6 +131,7 @@ impl OkxBuilder {
             let mut world = exchange.lock();
             world.limits.on = self.rate_limits;
             world.rest.latency = self.latency;
+            world.rest.samples = self.samples;
         }
         let mut rest_builder = wiremock::MockServer::builder();
         if let Some(bind) = &self.rest_bind {
@@ -197,6 +208,7 @@ impl Okx {
             idle: crate::ws::OKX_IDLE,
             rest_bind: None,
             ws_bind: None,
+            samples: false,
         }
     }
 

@@ -9,18 +9,29 @@
 //!  "ws_public":"ws://127.0.0.1:8081/ws/v5/public",...,"api_key":"...","secret_key":"...","passphrase":"..."}
 //! ```
 //!
-//! Pointing other clients at it:
+//! Pointing other clients at it (checked with python-okx 0.4.4 and ccxt
+//! 4.5.90, REST and WebSocket sessions: market data, balance, place / get /
+//! amend / cancel / list orders, fills, tickers, books, private orders):
 //!
-//! * **python-okx**: pass `domain=rest_url` to the REST classes (for
-//!   example `okx.Trade.TradeAPI(key, secret, passphrase, False, "0",
-//!   domain=rest_url)`; flag `"0"` is live, which is what the default
-//!   account's key is), and `url=ws_public` / `ws_private` to
-//!   `okx.websocket.WsPublicAsync` / `WsPrivateAsync`. Its login sends the
-//!   timestamp as a JSON number, which the exchange accepts, as OKX does.
-//! * **ccxt**: `ccxt.okx({"apiKey": key, "secret": secret, "password":
-//!   passphrase})`, then set `exchange.urls["api"] = {"rest": rest_url}`
-//!   (and for ccxt.pro `exchange.urls["api"]["ws"] = ws_url + "/ws/v5"`);
-//!   call `load_markets()` first as usual.
+//! * **python-okx**: `okx.Trade.TradeAPI(key, secret, passphrase,
+//!   flag="0", domain=rest_url)` (the same for `MarketData.MarketAPI`,
+//!   `PublicData.PublicAPI`, `Account.AccountAPI`). The flag must be `"0"`:
+//!   python-okx sends it as `x-simulated-trading`, and the default key is a
+//!   live key (a demo header gets OKX's 50101). For WebSockets pass
+//!   `url=ws_public` / `url=ws_private` to `okx.websocket.WsPublicAsync` /
+//!   `WsPrivateAsync`. Its login sends the timestamp as a JSON number,
+//!   which the exchange accepts, as OKX does. With websockets 14 or later
+//!   python-okx's `WebSocketFactory` passes an `ssl` context even for
+//!   `ws://` URLs, which websockets refuses; replace its `connect` with one
+//!   that calls `websockets.connect(self.url)` when testing over `ws://`.
+//! * **ccxt**: `ex = ccxt.okx({"apiKey": key, "secret": secret,
+//!   "password": passphrase})`, then `ex.urls["api"] = {"rest": rest_url}`;
+//!   for ccxt.pro also `"ws": ws_url + "/ws/v5"` (ccxt appends `/public`,
+//!   `/private`, `/business`). Do not call `set_sandbox_mode(True)`: it
+//!   sends the demo header. `load_markets()` first, as usual.
+//!
+//! Endpoints the exchange does not simulate answer 50005 (HTTP 410) and
+//! say so; `--samples` makes them answer OKX's documented example instead.
 //!
 //! The `/testkit/...` control routes on the REST port script faults from
 //! any language: `POST /testkit/fault` with
@@ -62,6 +73,9 @@ pub struct ServeOptions {
     pub latency: Duration,
     /// How often the market moves (`None`: still).
     pub motion: Option<Duration>,
+    /// Answer endpoints it does not simulate with OKX's documented example
+    /// instead of 50005.
+    pub samples: bool,
 }
 
 impl Default for ServeOptions {
@@ -76,6 +90,7 @@ impl Default for ServeOptions {
             no_book_snapshot: false,
             latency: Duration::ZERO,
             motion: Some(Duration::from_millis(200)),
+            samples: false,
         }
     }
 }
@@ -119,6 +134,7 @@ pub async fn serve(opts: &ServeOptions) -> Result<(Okx, String), ServeError> {
         .no_book_snapshot(opts.no_book_snapshot)
         .latency(opts.latency)
         .market_motion(opts.motion)
+        .samples(opts.samples)
         .bind(
             &format!("127.0.0.1:{}", opts.rest_port),
             &format!("127.0.0.1:{}", opts.ws_port),

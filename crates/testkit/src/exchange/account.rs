@@ -167,6 +167,11 @@ pub(crate) struct Position {
     pub(crate) trade_id: String,
     pub(crate) c_time: i64,
     pub(crate) u_time: i64,
+    /// Largest size held since it opened.
+    pub(crate) open_max: Decimal,
+    /// Size closed since it opened, and its price × size, for the history.
+    pub(crate) close_total: Decimal,
+    pub(crate) close_value: Decimal,
 }
 
 /// An account on the exchange.
@@ -185,6 +190,8 @@ pub(crate) struct Account {
     pub(crate) lever: BTreeMap<String, u32>,
     /// `cancel-all-after` deadlines, exchange ms, per tag (`""` for all).
     pub(crate) dead_man: BTreeMap<String, i64>,
+    /// Positions closed, newest last, as `positions-history` lists them.
+    pub(crate) closed: Vec<serde_json::Value>,
 }
 
 impl Account {
@@ -212,6 +219,7 @@ impl Account {
             taker_fee: spec.taker_fee,
             lever: BTreeMap::new(),
             dead_man: BTreeMap::new(),
+            closed: Vec::new(),
         }
     }
 

@@ -289,8 +289,10 @@ impl World {
             u_time: now,
             cancel_source: String::new(),
             amend: None,
+            // python-okx sends `null`; OKX answers an array either way.
             attach_algo_ords: req
                 .get("attachAlgoOrds")
+                .filter(|v| v.is_array())
                 .cloned()
                 .unwrap_or(Value::Array(Vec::new())),
             lever: if spec.kind.is_derivative() {

@@ -126,9 +126,10 @@ impl Order {
         Some(avg)
     }
 
-    /// The order record, as `GET /api/v5/trade/order` returns it and as the
-    /// `orders` channel pushes it (the fill fields describe the latest fill).
-    pub(crate) fn to_json(&self, uid_fill_fields: bool) -> Value {
+    /// The order record, as `GET /api/v5/trade/order` returns it, or with
+    /// `push` as the `orders` channel pushes it (with the latest fill's
+    /// fields).
+    pub(crate) fn to_json(&self, push: bool) -> Value {
         let fill = self.last_fill.as_ref();
         let (req_id, amend_result) = self.amend.clone().unwrap_or_default();
         let mut v = json!({
@@ -179,7 +180,11 @@ impl Order {
             "uTime": self.u_time.to_string(),
             "cTime": self.c_time.to_string(),
         });
-        if uid_fill_fields && let Some(obj) = v.as_object_mut() {
+        if push && let Some(obj) = v.as_object_mut() {
+            // The `orders` channel says "0" where REST says "" (no fill yet).
+            if self.acc_fill_sz.is_zero() {
+                obj.insert("avgPx".into(), json!("0"));
+            }
             let fill_fee = fill.map(|f| text(f.fee)).unwrap_or_else(|| "0".into());
             let fill_ccy = fill.map(|f| f.fee_ccy.clone()).unwrap_or_default();
             for (k, val) in [

@@ -304,6 +304,9 @@ fn update_position(
             trade_id: String::new(),
             c_time: f.ts,
             u_time: f.ts,
+            open_max: Decimal::ZERO,
+            close_total: Decimal::ZERO,
+            close_value: Decimal::ZERO,
         });
     }
     let Some(pos) = acct.position_mut(inst_id, pos_side, td_mode) else {
@@ -325,7 +328,16 @@ fn update_position(
         _ => Decimal::ONE,
     };
     let mut pnl = Decimal::ZERO;
+    if pos.pos.is_zero() {
+        // A fresh position: its history starts now.
+        pos.c_time = f.ts;
+        pos.realized_pnl = Decimal::ZERO;
+        pos.open_max = Decimal::ZERO;
+        pos.close_total = Decimal::ZERO;
+        pos.close_value = Decimal::ZERO;
+    }
     let opening = pos.pos.is_zero() || (pos.pos > Decimal::ZERO) == (delta > Decimal::ZERO);
+    let mut closed_now = None;
     if opening {
         let old = pos.pos.abs();
         let total = old + delta.abs();
@@ -336,7 +348,13 @@ fn update_position(
     } else {
         let closed = pos.pos.abs().min(delta.abs());
         pnl = round(terms.pnl(closed, pos.avg_px, f.px, dir));
+        pos.close_total += closed;
+        pos.close_value += closed * f.px;
+        let open_avg = pos.avg_px;
         pos.pos += delta;
+        if pos.pos.is_zero() || (pos.pos > Decimal::ZERO) == (delta > Decimal::ZERO) {
+            closed_now = Some(open_avg);
+        }
         if pos.pos.is_zero() {
             pos.avg_px = Decimal::ZERO;
         } else if (pos.pos > Decimal::ZERO) == (delta > Decimal::ZERO) {
@@ -344,12 +362,38 @@ fn update_position(
             pos.avg_px = f.px;
         }
     }
+    pos.open_max = pos.open_max.max(pos.pos.abs());
     pos.realized_pnl += pnl;
     pos.trade_id = f.trade_id.clone();
     pos.u_time = f.ts;
+    if let Some(open_avg) = closed_now {
+        let row = closed_row(pos, terms, open_avg, dir);
+        acct.closed.push(row);
+    }
     // Option premium moves cash on every trade; their PnL is only reported.
     if terms.kind == Kind::Option {
         return Decimal::ZERO;
     }
     pnl
+}
+
+/// A closed position as `positions-history` lists it.
+fn closed_row(p: &Position, terms: &Terms, open_avg: Decimal, dir: Decimal) -> serde_json::Value {
+    let text = |v: Decimal| v.normalize().to_string();
+    let close_avg = if p.close_total.is_zero() {
+        Decimal::ZERO
+    } else {
+        round(p.close_value / p.close_total)
+    };
+    let direction = if dir < Decimal::ZERO { "short" } else { "long" };
+    serde_json::json!({
+        "instType": p.kind.as_str(), "instId": p.inst_id, "mgnMode": p.mgn_mode, "type": "2",
+        "cTime": p.c_time.to_string(), "uTime": p.u_time.to_string(), "openAvgPx": text(open_avg),
+        "nonSettleAvgPx": "", "closeAvgPx": text(close_avg), "posId": p.pos_id.to_string(),
+        "openMaxPos": text(p.open_max), "closeTotalPos": text(p.close_total),
+        "realizedPnl": text(p.realized_pnl), "settledPnl": "", "pnlRatio": "", "fee": text(p.fee),
+        "fundingFee": "0", "liqPenalty": "0", "pnl": text(p.realized_pnl), "posSide": p.pos_side,
+        "lever": p.lever.to_string(), "direction": direction, "triggerPx": "", "uly": "",
+        "ccy": terms.settle
+    })
 }

@@ -28,6 +28,7 @@
 
 mod admin;
 mod bodies;
+mod extra;
 mod lists;
 mod respond;
 mod route;
@@ -49,7 +50,7 @@ pub use route::FROM_STATE;
 /// Whether the exchange answers `method path` from its state (orders,
 /// balances, market data) rather than with a recorded sample body.
 pub fn from_state(method: &str, path: &str) -> bool {
-    FROM_STATE.iter().any(|(m, p)| *m == method && *p == path)
+    route::simulated(method, path)
 }
 
 pub use crate::exchange::{OrderRule, TEST_API_KEY, TEST_PASSPHRASE, TEST_SECRET};
@@ -119,6 +120,9 @@ pub(crate) struct RestState {
     pub(crate) log_off: bool,
     pub(crate) overrides: HashMap<(String, String), (u16, String)>,
     pub(crate) lists: HashMap<String, lists::List>,
+    /// Endpoints the exchange does not simulate answer OKX's documented
+    /// example (`true`) or 50005 "not simulated" (`false`).
+    pub(crate) samples: bool,
 }
 
 /// Builds a [`MockOkx`].
@@ -152,6 +156,8 @@ impl MockOkxBuilder {
             let mut world = exchange.lock();
             world.limits.on = self.rate_limits;
             world.rest.log_off = !self.log;
+            // The REST harness: every documented endpoint answers.
+            world.rest.samples = true;
         }
         let okx = MockOkx::serve(exchange.clone()).await;
         let timers = crate::spawn_timers(&exchange);

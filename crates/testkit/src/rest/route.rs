@@ -153,15 +153,34 @@ pub(crate) fn route(
         let page = list.page(inc.path, &p("after"), &p("before"), &p("limit"));
         return Some((200, bodies::ok(Value::Array(page))));
     }
-    if let Some(answer) = public(world, inc) {
+    if let Some(answer) = public(world, inc).or_else(|| super::extra::public(world, inc)) {
         return Some(answer);
     }
     if let Some(acct) = acct
-        && let Some(answer) = private(world, inc, json, acct)
+        && let Some(answer) =
+            private(world, inc, json, acct).or_else(|| super::extra::private(world, inc, acct))
     {
         return Some(answer);
     }
-    super::samples::sample(inc.method, inc.path).map(|b| (200, b.to_owned()))
+    let sample = super::samples::sample(inc.method, inc.path)?;
+    if world.rest.samples {
+        return Some((200, sample.to_owned()));
+    }
+    // A documented endpoint the exchange does not simulate: say so rather
+    // than answer the docs' example with its stale prices and ids.
+    let msg = format!(
+        "API is offline or unavailable: okx-testkit does not simulate {} {} (start it with samples on for OKX's documented example)",
+        inc.method, inc.path
+    );
+    Some((410, bodies::error("50005", &msg)))
+}
+
+/// Whether the exchange answers `method path` from its state.
+pub(crate) fn simulated(method: &str, path: &str) -> bool {
+    FROM_STATE
+        .iter()
+        .chain(super::extra::EXTRA)
+        .any(|(m, p)| *m == method && *p == path)
 }
 
 fn ok(data: Value) -> Option<(u16, String)> {

@@ -233,23 +233,34 @@ fn subscribe(
     let mut good = args.len();
     for (i, arg) in args.iter().enumerate() {
         let channel = arg.get("channel").and_then(Value::as_str).unwrap_or("");
-        let problem = match home(channel) {
-            None => Some("60018"),
-            Some((Endpoint::Business, _)) if entry.endpoint != Endpoint::Business => Some("64001"),
-            Some((ep, _)) if ep != entry.endpoint => Some("60018"),
-            Some((_, true)) if op == "subscribe" && entry.account.is_none() => Some("60011"),
-            _ => None,
+        let inst_id = arg.get("instId").and_then(Value::as_str);
+        let unknown_inst = inst_id.is_some_and(|i| !world.markets.contains_key(i))
+            && crate::exchange::feed::private_endpoint(channel).is_none();
+        let wrong_url = |channel: &str| {
+            format!("The {channel} channel doesn't exist. Please check your URL or channel")
         };
-        if let Some(code) = problem {
-            let msg = match code {
-                "64001" => format!(
+        let problem: Option<(&str, String)> = match home(channel) {
+            None => Some(("60018", wrong_url(channel))),
+            Some((Endpoint::Business, _)) if entry.endpoint != Endpoint::Business => Some((
+                "64001",
+                format!(
                     "This channel has been migrated to the '/business' URL. Please subscribe using the new URL: {channel}"
                 ),
-                "60011" => "Please log in".to_owned(),
-                _ => {
-                    format!("The {channel} channel doesn't exist. Please check your URL or channel")
-                }
-            };
+            )),
+            Some((ep, _)) if ep != entry.endpoint => Some(("60018", wrong_url(channel))),
+            Some((_, true)) if op == "subscribe" && entry.account.is_none() => {
+                Some(("60011", "Please log in".to_owned()))
+            }
+            _ if unknown_inst && op == "subscribe" => Some((
+                "60018",
+                format!(
+                    "Wrong URL or channel:{channel},instId:{} doesn't exist. Please use the correct URL, channel and parameters referring to API document.",
+                    inst_id.unwrap_or_default()
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((code, msg)) = problem {
             refusal = Some(error(id, code, &msg, conn_id));
             good = i;
             break;

@@ -2,6 +2,7 @@ mod algo;
 mod common;
 mod dead_man;
 mod doors;
+mod extras;
 mod market;
 mod matching;
 mod paging;

@@ -152,6 +152,9 @@ async fn candles_route_to_business_and_private_channels_log_in() {
 #[tokio::test]
 async fn subscriptions_spread_over_connections_at_the_limit() {
     let server = WsServer::start().await.unwrap();
+    for i in 0..5 {
+        server.add_instrument(&format!("C{i}-USDT"), 9000 + i, "1");
+    }
     let mut cfg = config(&server);
     cfg.max_subs_per_connection = 2;
     let (client, _events) = WsClient::new(cfg).unwrap();
@@ -172,6 +175,9 @@ async fn subscriptions_spread_over_connections_at_the_limit() {
 #[tokio::test(start_paused = true)]
 async fn new_connections_are_limited_to_three_per_second() {
     let server = WsServer::start().await.unwrap();
+    for i in 0..7 {
+        server.add_instrument(&format!("C{i}-USDT"), 9000 + i, "1");
+    }
     let mut cfg = config(&server);
     cfg.max_subs_per_connection = 1;
     let (client, _events) = WsClient::new(cfg).unwrap();

@@ -160,6 +160,9 @@ async fn a_corrupt_frame_is_reported_and_the_feed_goes_on() {
 #[tokio::test(start_paused = true)]
 async fn slow_responses_within_the_timeout_succeed_and_beyond_it_time_out() {
     let server = WsServer::start().await.unwrap();
+    for (i, inst) in ["A-USDT", "B-USDT", "C-USDT"].into_iter().enumerate() {
+        server.add_instrument(inst, 9100 + i as i64, "1");
+    }
     let (client, _events) = WsClient::new(config(&server)).unwrap();
     client
         .subscribe([Arg::new("tickers").inst_id("A-USDT")])
