@@ -6,6 +6,7 @@
 //!
 //! | crate | what it is for |
 //! |---|---|
+//! | [`Client`] (`okx-client`, feature `client`) | one client for a bot: REST and WS composed, instrument cache, one order vocabulary, a private stream that loses nothing, order tracker, book handles |
 //! | [`models`] (`okx-models`) | wire types: decimal-typed models, enums, envelope, API errors |
 //! | [`auth`] (`okx-auth`) | credentials, the keyed-once signer, REST headers, WS login |
 //! | `book` (`okx-book`, feature `book`) | a local order book with sequence and checksum checks |
@@ -19,6 +20,10 @@
 pub use okx_auth as auth;
 #[cfg(feature = "book")]
 pub use okx_book as book;
+#[cfg(feature = "client")]
+pub use okx_client as client;
+#[cfg(feature = "client")]
+pub use okx_client::{Channel, Client, PrivateEvent, Route};
 pub use okx_models as models;
 #[cfg(feature = "rest")]
 pub use okx_rest as rest;

@@ -6,6 +6,7 @@
 //! ```
 
 mod book;
+mod client;
 mod models;
 mod rest;
 mod sign;
@@ -15,7 +16,9 @@ type TourResult = Result<(), Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() -> TourResult {
-    println!("== okx tour: signing ==");
+    println!("== okx tour: okx::Client against the simulated OKX exchange ==");
+    client::run().await?;
+    println!("\n== okx tour: signing ==");
     sign::run()?;
     println!("\n== okx tour: decoding OKX payloads ==");
     models::run()?;

@@ -60,6 +60,7 @@
 
 pub mod api;
 mod client;
+mod entry;
 pub mod error;
 mod limiter;
 pub mod orders;
@@ -69,6 +70,7 @@ pub mod request;
 mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
+pub use entry::OrderBatch;
 pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{

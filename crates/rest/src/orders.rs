@@ -28,7 +28,7 @@ use crate::request::{
 /// OKX's largest batch.
 pub const MAX_BATCH: usize = 20;
 
-const PER_INSTRUMENT: RateLimit = RateLimit {
+pub(crate) const PER_INSTRUMENT: RateLimit = RateLimit {
     count: 60,
     window_ms: 2000,
     unit: LimitUnit::Requests,
@@ -37,7 +37,7 @@ const PER_INSTRUMENT: RateLimit = RateLimit {
 
 /// Lead traders' limit on lead instruments for place and amend: 4
 /// requests per 2 s per instrument.
-const LEAD_REQUESTS: &[ExtraLimit] = &[ExtraLimit {
+pub(crate) const LEAD_REQUESTS: &[ExtraLimit] = &[ExtraLimit {
     limit: RateLimit {
         count: 4,
         window_ms: 2000,
@@ -48,7 +48,7 @@ const LEAD_REQUESTS: &[ExtraLimit] = &[ExtraLimit {
 }];
 
 /// The same for batch place: 4 orders per 2 s per instrument.
-const LEAD_ORDERS: &[ExtraLimit] = &[ExtraLimit {
+pub(crate) const LEAD_ORDERS: &[ExtraLimit] = &[ExtraLimit {
     limit: RateLimit {
         count: 4,
         window_ms: 2000,

@@ -46,7 +46,7 @@ impl RestClient {
     /// `clOrdId`: found means placed; "not found" after `expTime` means it
     /// never will be, and only then is it sent again.
     pub async fn place_order(&self, order: PlaceOrder) -> Result<OrderAck, Error> {
-        self.place(order, None).await
+        self.place_checked(order, None).await
     }
 
     /// [`RestClient::place_order`] with the lot-size check against the
@@ -56,10 +56,10 @@ impl RestClient {
         order: PlaceOrder,
         instrument: &Instrument,
     ) -> Result<OrderAck, Error> {
-        self.place(order, Some(instrument)).await
+        self.place_checked(order, Some(instrument)).await
     }
 
-    async fn place(
+    async fn place_checked(
         &self,
         mut order: PlaceOrder,
         inst: Option<&Instrument>,

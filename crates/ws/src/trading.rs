@@ -213,3 +213,66 @@ impl Trading<'_> {
             .unwrap_or(false))
     }
 }
+
+/// The shared vocabulary's acknowledgement of a WS answer item.
+fn shared_ack(ack: OrderAck) -> okx_models::trade::OrderAck {
+    okx_models::trade::OrderAck {
+        ord_id: ack.ord_id.into(),
+        cl_ord_id: okx_models::ClOrdId::new(&ack.cl_ord_id).ok(),
+        tag: ack.tag,
+        req_id: ack.req_id,
+        ts: ack.ts,
+    }
+}
+
+/// Order entry in the SDK's one vocabulary ([`okx_models::trade`]), the
+/// same requests a bot sends over REST.
+impl Trading<'_> {
+    /// Places one order (sent with its `instIdCode`).
+    pub async fn place(
+        &self,
+        order: &okx_models::trade::OrderRequest,
+    ) -> Result<okx_models::trade::OrderAck, WsError> {
+        let inst = order.inst_id.as_str();
+        let arg = order.to_ws_arg(self.code(inst)?);
+        self.single("order", arg, inst, true).await.map(shared_ack)
+    }
+
+    /// Places up to 20 orders; one result per order, in order.
+    pub async fn place_many(
+        &self,
+        orders: &[okx_models::trade::OrderRequest],
+    ) -> Result<Vec<Result<okx_models::trade::OrderAck, crate::ItemError>>, WsError> {
+        let args = orders
+            .iter()
+            .map(|o| Ok(o.to_ws_arg(self.code(o.inst_id.as_str())?)))
+            .collect::<Result<Vec<_>, WsError>>()?;
+        let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
+        let items = self.batch("batch-orders", args, first, true).await?;
+        Ok(items.into_iter().map(|r| r.map(shared_ack)).collect())
+    }
+
+    /// Amends one order.
+    pub async fn amend(
+        &self,
+        amend: &okx_models::trade::AmendRequest,
+    ) -> Result<okx_models::trade::OrderAck, WsError> {
+        let inst = amend.inst_id.as_str();
+        let arg = amend.to_ws_arg(self.code(inst)?);
+        self.single("amend-order", arg, inst, true)
+            .await
+            .map(shared_ack)
+    }
+
+    /// Cancels one order.
+    pub async fn cancel(
+        &self,
+        cancel: &okx_models::trade::CancelRequest,
+    ) -> Result<okx_models::trade::OrderAck, WsError> {
+        let inst = cancel.inst_id.as_str();
+        let arg = cancel.to_ws_arg(self.code(inst)?);
+        self.single("cancel-order", arg, inst, false)
+            .await
+            .map(shared_ack)
+    }
+}

@@ -215,9 +215,17 @@ impl World {
     /// Lists an instrument (a new `instIdCode` when it has none), opens its
     /// market if new, and pushes it on `instruments`.
     pub(crate) fn list(&mut self, mut spec: InstrumentSpec) -> i64 {
+        let twin = self
+            .specs
+            .iter()
+            .find(|s| s.inst_id == spec.inst_id)
+            .map(|s| s.inst_id_code);
         if spec.inst_id_code == 0 {
-            self.next_code += 1;
-            spec.inst_id_code = self.next_code;
+            // A SPOT pair and its MARGIN twin share one code, as at OKX.
+            spec.inst_id_code = twin.unwrap_or_else(|| {
+                self.next_code += 1;
+                self.next_code
+            });
         } else {
             self.next_code = self.next_code.max(spec.inst_id_code);
         }

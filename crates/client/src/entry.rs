@@ -1,0 +1,228 @@
+//! Order entry: one vocabulary ([`okx_models::trade`]) routed over the
+//! WebSocket or REST, each order placed exactly once whichever way it went.
+//!
+//! Every order gets a `clOrdId` and an `expTime`. Over the WebSocket, an
+//! answer that never came (a timeout, a dropped socket) is settled over
+//! REST: the order is looked up by `clOrdId` until it is found or `expTime`
+//! has passed (after which OKX will never execute it), and only then sent
+//! again, over REST, with the same `clOrdId`.
+
+use std::time::Duration;
+
+use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
+use okx_models::{ClOrdId, OkxCode};
+use okx_rest::GetOrder;
+
+use crate::budget::Op;
+use crate::client::{Client, Route};
+use crate::error::{ClientError, Outcome, ws_outcome};
+
+/// How long an order may take to reach OKX before OKX drops it (`expTime`).
+const EXP_WINDOW: Duration = Duration::from_secs(5);
+
+fn new_cl_ord_id() -> ClOrdId {
+    // okx-rest's generator: time-based, 1–32 letters and digits.
+    ClOrdId::new(okx_rest::new_cl_ord_id()).unwrap_or_else(|_| {
+        // Not reached: the generator only emits letters and digits.
+        ClOrdId::new("c0").unwrap_or_else(|_| unreachable!("a valid literal id"))
+    })
+}
+
+impl Client {
+    fn choose(&self, route: Route, inst_id: &str) -> Route {
+        match route {
+            Route::Auto
+                if self.inner.private_up() && self.inner.instruments.code(inst_id).is_some() =>
+            {
+                Route::Ws
+            }
+            Route::Auto => Route::Rest,
+            other => other,
+        }
+    }
+
+    fn check(&self, order: &OrderRequest) -> Result<(), ClientError> {
+        if !self.inner.has_credentials {
+            return Err(ClientError::Config("orders need credentials".into()));
+        }
+        match self.inner.instruments.check(order) {
+            // Instruments of types not loaded are left to OKX to judge.
+            Err(crate::instruments::CheckError::Unknown(_))
+                if self.inner.instruments.is_empty() =>
+            {
+                Ok(())
+            }
+            other => other.map_err(ClientError::from),
+        }
+    }
+
+    /// Places one order by the client's default route; see
+    /// [`Client::place_via`].
+    pub async fn place(&self, order: OrderRequest) -> Result<OrderAck, ClientError> {
+        self.place_via(order, self.inner.route).await
+    }
+
+    /// Places one order, exactly once, by `route`. The order is checked
+    /// against its instrument first (nothing is sent if it does not fit),
+    /// counted against the shared order budget, and remembered by the
+    /// tracker.
+    pub async fn place_via(
+        &self,
+        mut order: OrderRequest,
+        route: Route,
+    ) -> Result<OrderAck, ClientError> {
+        self.check(&order)?;
+        let cl = order.cl_ord_id.get_or_insert_with(new_cl_ord_id).clone();
+        let inst_id = order.inst_id.clone();
+        self.inner.budget.take(Op::Place, inst_id.as_str(), 1).await;
+        let ack = match self.choose(route, inst_id.as_str()) {
+            Route::Ws => self.place_ws(order, &cl).await?,
+            _ => self.inner.rest.place(order).await?,
+        };
+        self.inner.tracker.expect(ack.ord_id.clone(), inst_id);
+        Ok(ack)
+    }
+
+    async fn place_ws(&self, order: OrderRequest, cl: &ClOrdId) -> Result<OrderAck, ClientError> {
+        let exp = self.inner.rest.clock().now_millis() + EXP_WINDOW.as_millis() as i64;
+        let err = match self.inner.ws.trading().exp_time(exp).place(&order).await {
+            Ok(ack) => return Ok(ack),
+            Err(okx_ws::WsError::Rejected { code, msg }) => {
+                return Err(ClientError::Rejected { code, msg });
+            }
+            Err(e) => e,
+        };
+        match ws_outcome(&err) {
+            Outcome::NotSent => {
+                tracing::info!(cl_ord_id = %cl, error = %err, "WS order not sent; placing over REST");
+                return Ok(self.inner.rest.place(order).await?);
+            }
+            Outcome::Rejected => {
+                let code = match &err {
+                    okx_ws::WsError::Api { code, .. } => *code,
+                    _ => OkxCode(0),
+                };
+                return Err(ClientError::Rejected {
+                    code,
+                    msg: err.to_string(),
+                });
+            }
+            Outcome::Unknown => {}
+        }
+        tracing::warn!(cl_ord_id = %cl, error = %err, "WS order outcome unknown; looking it up over REST");
+        let query = GetOrder {
+            inst_id: order.inst_id.to_string(),
+            ord_id: None,
+            cl_ord_id: Some(cl.to_string()),
+        };
+        loop {
+            if let Some(found) = self.inner.rest.get_order(query.clone()).await? {
+                return Ok(OrderAck {
+                    ord_id: found.ord_id,
+                    cl_ord_id: found.cl_ord_id,
+                    tag: found.tag,
+                    req_id: String::new(),
+                    ts: Some(found.c_time),
+                });
+            }
+            // 250 ms of margin for the gap between our clock and OKX's.
+            let left = exp + 250 - self.inner.rest.clock().now_millis();
+            if left < 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(left.unsigned_abs().min(500) + 1)).await;
+        }
+        // OKX never took it and never will: send it again, over REST.
+        Ok(self.inner.rest.place(order).await?)
+    }
+
+    /// Places up to 20 orders in one request over REST; one result per
+    /// order, in order.
+    pub async fn place_many(
+        &self,
+        mut orders: Vec<OrderRequest>,
+    ) -> Result<Vec<Result<OrderAck, okx_rest::ItemResult>>, ClientError> {
+        for o in &mut orders {
+            self.check(o)?;
+            o.cl_ord_id.get_or_insert_with(new_cl_ord_id);
+        }
+        for o in &orders {
+            self.inner
+                .budget
+                .take(Op::Place, o.inst_id.as_str(), 1)
+                .await;
+        }
+        let insts: Vec<_> = orders.iter().map(|o| o.inst_id.clone()).collect();
+        let out = self.inner.rest.place_many(orders).await?;
+        for (r, inst) in out.iter().zip(insts) {
+            if let Ok(ack) = r {
+                self.inner.tracker.expect(ack.ord_id.clone(), inst);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Amends an order by the default route.
+    pub async fn amend(&self, amend: AmendRequest) -> Result<OrderAck, ClientError> {
+        self.inner
+            .budget
+            .take(Op::Amend, amend.inst_id.as_str(), 1)
+            .await;
+        match self.choose(self.inner.route, amend.inst_id.as_str()) {
+            Route::Ws => {
+                let exp = self.inner.rest.clock().now_millis() + EXP_WINDOW.as_millis() as i64;
+                match self.inner.ws.trading().exp_time(exp).amend(&amend).await {
+                    Ok(ack) => Ok(ack),
+                    Err(okx_ws::WsError::Rejected { code, msg }) => {
+                        Err(ClientError::Rejected { code, msg })
+                    }
+                    Err(e) if ws_outcome(&e) == Outcome::NotSent => {
+                        Ok(self.inner.rest.amend(amend).await?)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            _ => Ok(self.inner.rest.amend(amend).await?),
+        }
+    }
+
+    /// Cancels an order by the default route. Cancelling is idempotent, so
+    /// an unclear WS answer is settled by cancelling again over REST (OKX
+    /// answers 51400 if it was already cancelled).
+    pub async fn cancel(&self, cancel: CancelRequest) -> Result<OrderAck, ClientError> {
+        self.inner
+            .budget
+            .take(Op::Cancel, cancel.inst_id.as_str(), 1)
+            .await;
+        match self.choose(self.inner.route, cancel.inst_id.as_str()) {
+            Route::Ws => match self.inner.ws.trading().cancel(&cancel).await {
+                Ok(ack) => Ok(ack),
+                Err(okx_ws::WsError::Rejected { code, msg }) => {
+                    Err(ClientError::Rejected { code, msg })
+                }
+                Err(_) => Ok(self.inner.rest.cancel(cancel).await?),
+            },
+            _ => Ok(self.inner.rest.cancel(cancel).await?),
+        }
+    }
+
+    /// Cancels every open order the tracker knows (of one instrument, or
+    /// all); returns how many cancels OKX accepted.
+    pub async fn cancel_all(&self, inst_id: Option<&str>) -> Result<usize, ClientError> {
+        let open = self.inner.tracker.open_orders();
+        let mut done = 0;
+        for t in open {
+            if inst_id.is_some_and(|i| t.order.inst_id.as_str() != i) {
+                continue;
+            }
+            let req = CancelRequest::by_ord_id(t.order.inst_id.clone(), t.order.ord_id.clone());
+            match self.cancel(req).await {
+                Ok(_) => done += 1,
+                // Already filled or cancelled: nothing to do.
+                Err(e) if e.okx_code() == Some(OkxCode(51400)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,4 @@
+mod common;
+mod entry;
+mod private;
+mod soak;

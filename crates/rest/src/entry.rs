@@ -1,0 +1,287 @@
+//! Order entry in the SDK's one vocabulary ([`okx_models::trade`]): the
+//! requests a bot also sends over the WebSocket, with the full field set of
+//! OKX's order endpoints, through the same place-exactly-once protocol as
+//! the rest of this client.
+
+use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
+use okx_models::{ClOrdId, Order};
+use serde::Serialize;
+
+use crate::client::{Repeat, RestClient};
+use crate::error::{Error, Invalid, ItemResult, WriteOutcome};
+use crate::orders::{LEAD_ORDERS, LEAD_REQUESTS, MAX_BATCH, PER_INSTRUMENT, new_cl_ord_id};
+use crate::request::{ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
+use crate::wire::{decode, decode_items};
+
+impl Request for OrderRequest {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/trade/order";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = PER_INSTRUMENT;
+    const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_REQUESTS;
+    type Response = OrderAck;
+
+    fn limit_key(&self) -> Option<&str> {
+        Some(self.inst_id.as_str())
+    }
+}
+
+impl Request for AmendRequest {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/trade/amend-order";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = PER_INSTRUMENT;
+    const ORDER_OP: OrderOp = OrderOp::Amend;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_REQUESTS;
+    type Response = OrderAck;
+
+    fn limit_key(&self) -> Option<&str> {
+        Some(self.inst_id.as_str())
+    }
+}
+
+impl Request for CancelRequest {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/trade/cancel-order";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = PER_INSTRUMENT;
+    const ORDER_OP: OrderOp = OrderOp::Cancel;
+    type Response = OrderAck;
+
+    fn limit_key(&self) -> Option<&str> {
+        Some(self.inst_id.as_str())
+    }
+}
+
+/// `POST /api/v5/trade/batch-orders` in the shared vocabulary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct OrderBatch(pub Vec<OrderRequest>);
+
+impl Request for OrderBatch {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/trade/batch-orders";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 300,
+        window_ms: 2000,
+        unit: LimitUnit::Orders,
+        scope: LimitScope::UidInstIdOrFamily,
+    };
+    const ORDER_OP: OrderOp = OrderOp::Place;
+    const EXTRA_LIMITS: &'static [ExtraLimit] = LEAD_ORDERS;
+    type Response = OrderAck;
+
+    fn limit_key(&self) -> Option<&str> {
+        self.0.first().map(|o| o.inst_id.as_str())
+    }
+
+    fn item_keys(&self) -> Vec<&str> {
+        self.0.iter().map(|o| o.inst_id.as_str()).collect()
+    }
+
+    fn cost(&self) -> u32 {
+        u32::try_from(self.0.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// The one item of a single-order answer. OKX said success when there is
+/// no item, so an empty `data` leaves the outcome unknown (calling it a
+/// rejection would invite a duplicate order).
+fn single(items: Vec<OrderAck>, path: &'static str, cl_ord_id: &str) -> Result<OrderAck, Error> {
+    items
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::OutcomeUnknown {
+            cl_ord_id: cl_ord_id.to_owned(),
+            source: Box::new(Error::Http {
+                status: 200,
+                path,
+                body: "a success answer with no item".into(),
+            }),
+        })
+}
+
+fn ack_of(order: &Order) -> OrderAck {
+    OrderAck {
+        ord_id: order.ord_id.clone(),
+        cl_ord_id: order.cl_ord_id.clone(),
+        tag: order.tag.clone(),
+        req_id: String::new(),
+        ts: Some(order.c_time),
+    }
+}
+
+fn give_id(order: &mut OrderRequest) -> Result<String, Error> {
+    if order.cl_ord_id.is_none() {
+        let id = ClOrdId::new(new_cl_ord_id()).map_err(|e| Invalid::ClOrdId(e.to_string()))?;
+        order.cl_ord_id = Some(id);
+    }
+    Ok(order
+        .cl_ord_id
+        .as_ref()
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default())
+}
+
+impl RestClient {
+    /// Places one order, exactly once: it gets a `clOrdId` if it has none
+    /// and goes out with an `expTime`; if the answer is lost the order is
+    /// looked up by `clOrdId`, and sent again only once OKX's "not found"
+    /// can be trusted (after `expTime`).
+    pub async fn place(&self, mut order: OrderRequest) -> Result<OrderAck, Error> {
+        let cl = give_id(&mut order)?;
+        let mut sends = 0;
+        loop {
+            sends += 1;
+            let mut exp = Some(self.new_exp_time());
+            let result = self
+                .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
+                    decode::<OrderAck>(status, OrderRequest::PATH, bytes)
+                        .and_then(|items| single(items, OrderRequest::PATH, &cl))
+                })
+                .await;
+            let err = match result {
+                Ok(ack) => return Ok(ack),
+                Err(e) if e.write_outcome() == WriteOutcome::Unknown => e,
+                Err(e) => return Err(e),
+            };
+            tracing::warn!(cl_ord_id = %cl, error = %err, "place outcome unknown; looking the order up");
+            let exp = exp.unwrap_or_else(|| self.new_exp_time());
+            match self.resolve(order.inst_id.as_str(), &cl, exp).await {
+                Ok(Some(found)) => return Ok(ack_of(&found)),
+                Ok(None) if sends <= 2 => continue,
+                Ok(None) => return Err(err),
+                Err(source) => {
+                    return Err(Error::OutcomeUnknown {
+                        cl_ord_id: cl,
+                        source: Box::new(source),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Places up to 20 orders in one request: one result per order, in
+    /// order. After a lost answer each order is looked up by `clOrdId`;
+    /// those OKX never placed go out again in one new batch.
+    pub async fn place_many(
+        &self,
+        mut orders: Vec<OrderRequest>,
+    ) -> Result<Vec<Result<OrderAck, ItemResult>>, Error> {
+        if orders.is_empty() || orders.len() > MAX_BATCH {
+            return Err(Invalid::BatchSize(orders.len()).into());
+        }
+        let mut ids = Vec::with_capacity(orders.len());
+        for o in &mut orders {
+            ids.push(give_id(o)?);
+        }
+        let mut out: Vec<Option<Result<OrderAck, ItemResult>>> = vec![None; orders.len()];
+        let mut pending: Vec<usize> = (0..orders.len()).collect();
+        for round in 0..3 {
+            let batch = OrderBatch(pending.iter().map(|&i| orders[i].clone()).collect());
+            let mut exp = Some(self.new_exp_time());
+            let result = self
+                .send_with(&batch, Repeat::Rejected, &mut exp, |status, bytes| {
+                    let items = decode_items::<OrderAck>(status, OrderBatch::PATH, bytes)?;
+                    if items.len() == batch.0.len() {
+                        Ok(items)
+                    } else {
+                        Err(Error::OutcomeUnknown {
+                            cl_ord_id: String::new(),
+                            source: Box::new(Error::Http {
+                                status,
+                                path: OrderBatch::PATH,
+                                body: "a batch answer with a different number of items".into(),
+                            }),
+                        })
+                    }
+                })
+                .await;
+            let err = match result {
+                Ok(items) => {
+                    for (&i, mut item) in pending.iter().zip(items) {
+                        if let Err(e) = &mut item {
+                            e.index = i;
+                        }
+                        out[i] = Some(item);
+                    }
+                    break;
+                }
+                Err(e) if e.write_outcome() == WriteOutcome::Unknown && round < 2 => e,
+                Err(e) => return Err(e),
+            };
+            tracing::warn!(error = %err, "batch outcome unknown; looking the orders up");
+            let exp = exp.unwrap_or_else(|| self.new_exp_time());
+            let mut missing = Vec::new();
+            for &i in &pending {
+                match self.resolve(orders[i].inst_id.as_str(), &ids[i], exp).await {
+                    Ok(Some(found)) => out[i] = Some(Ok(ack_of(&found))),
+                    Ok(None) => missing.push(i),
+                    Err(source) => {
+                        return Err(Error::OutcomeUnknown {
+                            cl_ord_id: ids[i].clone(),
+                            source: Box::new(source),
+                        });
+                    }
+                }
+            }
+            if missing.is_empty() {
+                break;
+            }
+            pending = missing;
+        }
+        Ok(out
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| {
+                r.unwrap_or_else(|| {
+                    Err(ItemResult {
+                        index,
+                        code: okx_models::OkxCode::ENDPOINT_TIMEOUT,
+                        msg: "no result for this order".into(),
+                        cl_ord_id: ClOrdId::new(&ids[index]).ok(),
+                        ..ItemResult::default()
+                    })
+                })
+            })
+            .collect())
+    }
+
+    /// Amends an order (with an `expTime`). A lost answer is reported as
+    /// [`WriteOutcome::Unknown`].
+    pub async fn amend(&self, amend: AmendRequest) -> Result<OrderAck, Error> {
+        if amend.ord_id.is_none() && amend.cl_ord_id.is_none() {
+            return Err(Invalid::MissingId.into());
+        }
+        let id = amend
+            .cl_ord_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        let mut exp = Some(self.new_exp_time());
+        self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
+            decode::<OrderAck>(status, AmendRequest::PATH, bytes)
+                .and_then(|items| single(items, AmendRequest::PATH, &id))
+        })
+        .await
+    }
+
+    /// Cancels an order.
+    pub async fn cancel(&self, cancel: CancelRequest) -> Result<OrderAck, Error> {
+        if cancel.ord_id.is_none() && cancel.cl_ord_id.is_none() {
+            return Err(Invalid::MissingId.into());
+        }
+        let id = cancel
+            .cl_ord_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
+            decode::<OrderAck>(status, CancelRequest::PATH, bytes)
+                .and_then(|items| single(items, CancelRequest::PATH, &id))
+        })
+        .await
+    }
+}
