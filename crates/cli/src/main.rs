@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod replay;
 mod sign;
 mod testkit;
@@ -26,6 +27,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Replay recorded WebSocket frames through the SDK: `okx replay book FILE [--json]`.
     Replay(replay::ReplayArgs),
+    /// Audit logs: `okx audit summarize FILE [--json]`.
+    Audit(audit::AuditArgs),
     /// The simulated OKX exchange: `okx testkit serve [--seed N] [--rest-port P] ...`.
     Testkit(testkit::TestkitArgs),
 }
@@ -35,5 +38,6 @@ fn main() -> ExitCode {
         Command::Sign(args) => args.run(),
         Command::Replay(args) => args.run(),
         Command::Testkit(args) => args.run(),
+        Command::Audit(args) => args.run(),
     }
 }

@@ -217,7 +217,7 @@ impl ClientBuilder {
         if let Err(e) = rest.sync_clock().await {
             tracing::warn!(error = %e, "clock sync failed; signing with the local clock");
         }
-        let (ws, ws_events) = WsClient::new(ws_cfg)?;
+        let (ws, ws_events) = WsClient::new(ws_cfg.clone())?;
         let inst_types = if self.inst_types.is_empty() {
             vec![InstType::Spot]
         } else {
@@ -243,6 +243,9 @@ impl ClientBuilder {
             reconcile_lock: tokio::sync::Mutex::new(()),
             reconcile_again: AtomicBool::new(false),
             reconciled,
+            ws_config: ws_cfg,
+            safety: std::sync::RwLock::new(crate::safety::Safety::default()),
+            prices: std::sync::RwLock::new(std::collections::HashMap::new()),
         });
         let client = Client { inner };
         client.load_instruments().await?;
@@ -299,6 +302,13 @@ pub(crate) struct Inner {
     pub(crate) reconcile_again: AtomicBool,
     /// Reconciliations finished so far.
     pub(crate) reconciled: watch::Sender<u64>,
+    /// The WebSocket configuration (the kill switch opens its own
+    /// connection with it).
+    pub(crate) ws_config: WsConfig,
+    pub(crate) safety: std::sync::RwLock<crate::safety::Safety>,
+    /// Reference prices from `mark-price` and `tickers` pushes.
+    pub(crate) prices:
+        std::sync::RwLock<std::collections::HashMap<String, crate::guarded::RefPrice>>,
 }
 
 impl Inner {
@@ -307,6 +317,7 @@ impl Inner {
         if events.is_empty() {
             return;
         }
+        crate::guarded::audit_private(self, &events);
         let tx = self.private_tx.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(tx) = tx.as_ref() {
             for ev in events {
@@ -481,6 +492,44 @@ impl Client {
     /// missed and emits it as recovered events.
     pub async fn reconcile(&self) -> Result<crate::events::ReconcileReport, ClientError> {
         crate::reconcile::run(&self.inner).await
+    }
+
+    /// Puts every order path of this client through `guard` from now on.
+    pub fn set_risk_guard(&self, guard: crate::safety::RiskGuard) {
+        self.inner
+            .safety
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .guard = Some(guard);
+    }
+
+    /// Records every order request, answer and push in `log` from now on.
+    pub fn set_audit_log(&self, log: crate::safety::AuditLog) {
+        self.inner
+            .safety
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .audit = Some(log);
+    }
+
+    /// The risk guard in use.
+    pub fn risk_guard(&self) -> Option<crate::safety::RiskGuard> {
+        self.inner
+            .safety
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .guard
+            .clone()
+    }
+
+    /// The audit log in use.
+    pub fn audit(&self) -> Option<crate::safety::AuditLog> {
+        self.inner
+            .safety
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .audit
+            .clone()
     }
 
     /// Closes the WebSocket connections.

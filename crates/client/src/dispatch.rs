@@ -54,6 +54,23 @@ fn handle(inner: &std::sync::Arc<Inner>, ev: WsEvent) {
                 PushData::BalanceAndPosition(_) | PushData::Fills(_) | PushData::AlgoOrders(_) => {
                     true
                 }
+                PushData::Tickers(rows) => {
+                    let mut prices = inner.prices.write().unwrap_or_else(|e| e.into_inner());
+                    for t in rows {
+                        if let (Some(b), Some(a)) = (t.bid_px, t.ask_px) {
+                            prices.entry(t.inst_id.to_string()).or_default().mid =
+                                Some((b + a) / rust_decimal::Decimal::TWO);
+                        }
+                    }
+                    false
+                }
+                PushData::MarkPrice(rows) => {
+                    let mut prices = inner.prices.write().unwrap_or_else(|e| e.into_inner());
+                    for m in rows {
+                        prices.entry(m.inst_id.to_string()).or_default().mark = Some(m.mark_px);
+                    }
+                    false
+                }
                 PushData::Instruments(rows) => {
                     let codes = inner.instruments.load(rows);
                     inner.ws.set_inst_id_codes(codes);

@@ -20,6 +20,13 @@ use crate::error::{ClientError, Outcome, ws_outcome};
 /// How long an order may take to reach OKX before OKX drops it (`expTime`).
 const EXP_WINDOW: Duration = Duration::from_secs(5);
 
+fn route_name(route: Route) -> &'static str {
+    match route {
+        Route::Ws => "ws",
+        _ => "rest",
+    }
+}
+
 fn new_cl_ord_id() -> ClOrdId {
     // okx-rest's generator: time-based, 1–32 letters and digits.
     ClOrdId::new(okx_rest::new_cl_ord_id()).unwrap_or_else(|_| {
@@ -73,12 +80,28 @@ impl Client {
     ) -> Result<OrderAck, ClientError> {
         self.check(&order)?;
         let cl = order.cl_ord_id.get_or_insert_with(new_cl_ord_id).clone();
+        self.risk_check_order(&order).await?;
         let inst_id = order.inst_id.clone();
         self.inner.budget.take(Op::Place, inst_id.as_str(), 1).await;
-        let ack = match self.choose(route, inst_id.as_str()) {
-            Route::Ws => self.place_ws(order, &cl).await?,
-            _ => self.inner.rest.place(order).await?,
+        let route = self.choose(route, inst_id.as_str());
+        let sent = self.audit_request(
+            "place",
+            route_name(route),
+            inst_id.as_str(),
+            cl.as_str(),
+            order.to_json(),
+        );
+        let result = match route {
+            Route::Ws => self.place_ws(order, &cl).await,
+            _ => self
+                .inner
+                .rest
+                .place(order)
+                .await
+                .map_err(ClientError::from),
         };
+        self.audit_answer(&sent, &result);
+        let ack = result?;
         self.inner.tracker.expect(ack.ord_id.clone(), inst_id);
         Ok(ack)
     }
@@ -123,6 +146,8 @@ impl Client {
                     tag: found.tag,
                     req_id: String::new(),
                     ts: Some(found.c_time),
+                    in_time: None,
+                    out_time: None,
                 });
             }
             // 250 ms of margin for the gap between our clock and OKX's.
@@ -142,9 +167,13 @@ impl Client {
         &self,
         mut orders: Vec<OrderRequest>,
     ) -> Result<Vec<Result<OrderAck, okx_rest::ItemResult>>, ClientError> {
+        // The whole batch passes the checks, or none of it is sent.
         for o in &mut orders {
             self.check(o)?;
             o.cl_ord_id.get_or_insert_with(new_cl_ord_id);
+        }
+        for o in &orders {
+            self.risk_check_order(o).await?;
         }
         for o in &orders {
             self.inner
@@ -152,11 +181,41 @@ impl Client {
                 .take(Op::Place, o.inst_id.as_str(), 1)
                 .await;
         }
+        let sent: Vec<_> = orders
+            .iter()
+            .map(|o| {
+                let cl = o.cl_ord_id.as_ref().map(|c| c.as_str()).unwrap_or_default();
+                self.audit_request("place", "rest-batch", o.inst_id.as_str(), cl, o.to_json())
+            })
+            .collect();
         let insts: Vec<_> = orders.iter().map(|o| o.inst_id.clone()).collect();
-        let out = self.inner.rest.place_many(orders).await?;
-        for (r, inst) in out.iter().zip(insts) {
-            if let Ok(ack) = r {
-                self.inner.tracker.expect(ack.ord_id.clone(), inst);
+        let out = match self.inner.rest.place_many(orders).await {
+            Ok(out) => out,
+            Err(e) => {
+                let e = ClientError::from(e);
+                for s in &sent {
+                    let unknown = ClientError::OutcomeUnknown {
+                        cl_ord_id: String::new(),
+                        detail: e.to_string(),
+                    };
+                    self.audit_answer(s, &Err(unknown));
+                }
+                return Err(e);
+            }
+        };
+        for ((r, inst), s) in out.iter().zip(insts).zip(&sent) {
+            match r {
+                Ok(ack) => {
+                    self.audit_answer(s, &Ok(ack.clone()));
+                    self.inner.tracker.expect(ack.ord_id.clone(), inst);
+                }
+                Err(item) => {
+                    let refused = ClientError::Rejected {
+                        code: item.code,
+                        msg: item.msg.clone(),
+                    };
+                    self.audit_answer(s, &Err(refused));
+                }
             }
         }
         Ok(out)
@@ -164,11 +223,31 @@ impl Client {
 
     /// Amends an order by the default route.
     pub async fn amend(&self, amend: AmendRequest) -> Result<OrderAck, ClientError> {
+        self.risk_check_amend(&amend).await?;
         self.inner
             .budget
             .take(Op::Amend, amend.inst_id.as_str(), 1)
             .await;
-        match self.choose(self.inner.route, amend.inst_id.as_str()) {
+        let route = self.choose(self.inner.route, amend.inst_id.as_str());
+        let cl = amend
+            .cl_ord_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        let sent = self.audit_request(
+            "amend",
+            route_name(route),
+            amend.inst_id.as_str(),
+            &cl,
+            amend.to_json(),
+        );
+        let result = self.amend_by(amend, route).await;
+        self.audit_answer(&sent, &result);
+        result
+    }
+
+    async fn amend_by(&self, amend: AmendRequest, route: Route) -> Result<OrderAck, ClientError> {
+        match route {
             Route::Ws => {
                 let exp = self.inner.rest.clock().now_millis() + EXP_WINDOW.as_millis() as i64;
                 match self.inner.ws.trading().exp_time(exp).amend(&amend).await {
@@ -194,7 +273,30 @@ impl Client {
             .budget
             .take(Op::Cancel, cancel.inst_id.as_str(), 1)
             .await;
-        match self.choose(self.inner.route, cancel.inst_id.as_str()) {
+        let route = self.choose(self.inner.route, cancel.inst_id.as_str());
+        let cl = cancel
+            .cl_ord_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        let sent = self.audit_request(
+            "cancel",
+            route_name(route),
+            cancel.inst_id.as_str(),
+            &cl,
+            cancel.to_json(),
+        );
+        let result = self.cancel_by(cancel, route).await;
+        self.audit_answer(&sent, &result);
+        result
+    }
+
+    async fn cancel_by(
+        &self,
+        cancel: CancelRequest,
+        route: Route,
+    ) -> Result<OrderAck, ClientError> {
+        match route {
             Route::Ws => match self.inner.ws.trading().cancel(&cancel).await {
                 Ok(ack) => Ok(ack),
                 Err(okx_ws::WsError::Rejected { code, msg }) => {
@@ -224,5 +326,70 @@ impl Client {
             }
         }
         Ok(done)
+    }
+}
+
+impl Client {
+    /// Places an algo order (take-profit / stop-loss, trigger, ...) over
+    /// REST, through the risk guard (its size, and its order or trigger
+    /// price against the band) and the audit log.
+    pub async fn place_algo(
+        &self,
+        algo: okx_rest::api::algo::PlaceAlgoOrder,
+    ) -> Result<okx_models::api::algo::PlaceAlgoOrderResponse, ClientError> {
+        if !self.inner.has_credentials {
+            return Err(ClientError::Config("orders need credentials".into()));
+        }
+        let px = algo
+            .order_px
+            .filter(|p| *p > rust_decimal::Decimal::ZERO)
+            .or(algo.trigger_px)
+            .or(algo.sl_trigger_px)
+            .or(algo.tp_trigger_px);
+        let cl = algo.algo_cl_ord_id.clone().unwrap_or_default();
+        self.risk_check(crate::guarded::Intent {
+            inst_id: &algo.inst_id,
+            buy: algo.side == okx_models::Side::Buy,
+            sz: algo.sz.unwrap_or_default(),
+            px,
+            reduce_only: algo.reduce_only == Some(true),
+            new_order: true,
+            cl_ord_id: &cl,
+            replaces: rust_decimal::Decimal::ZERO,
+        })
+        .await?;
+        self.inner.budget.take(Op::Place, &algo.inst_id, 1).await;
+        let sent = self.audit_request(
+            "place_algo",
+            "rest",
+            &algo.inst_id,
+            &cl,
+            serde_json::to_value(&algo).unwrap_or_default(),
+        );
+        let result = self.inner.rest.send(&algo).await;
+        let ack = match &result {
+            Ok(rows) => rows
+                .first()
+                .map(|r| OrderAck {
+                    ord_id: r.algo_id.clone().into(),
+                    cl_ord_id: ClOrdId::new(&r.algo_cl_ord_id).ok(),
+                    tag: String::new(),
+                    req_id: String::new(),
+                    ts: None,
+                    in_time: None,
+                    out_time: None,
+                })
+                .ok_or_else(|| ClientError::OutcomeUnknown {
+                    cl_ord_id: cl.clone(),
+                    detail: "no item in the answer".into(),
+                }),
+            Err(e) => Err(ClientError::Rejected {
+                code: e.okx_code().unwrap_or(OkxCode(0)),
+                msg: e.to_string(),
+            }),
+        };
+        self.audit_answer(&sent, &ack);
+        let mut rows = result?;
+        Ok(rows.swap_remove(0))
     }
 }

@@ -24,6 +24,9 @@ pub enum ClientError {
     /// The order does not fit its instrument; nothing was sent.
     #[error("order refused locally: {0}")]
     Check(#[from] CheckError),
+    /// The risk guard refused the order; nothing was sent.
+    #[error(transparent)]
+    Risk(#[from] crate::safety::RiskRejection),
     /// OKX refused the request (`sCode`/`code` and message).
     #[error("okx refused it (code {code}): {msg}")]
     Rejected {
@@ -60,9 +63,10 @@ impl ClientError {
     /// For a write: did it happen?
     pub fn outcome(&self) -> Outcome {
         match self {
-            ClientError::Check(_) | ClientError::Config(_) | ClientError::Closed => {
-                Outcome::NotSent
-            }
+            ClientError::Check(_)
+            | ClientError::Risk(_)
+            | ClientError::Config(_)
+            | ClientError::Closed => Outcome::NotSent,
             ClientError::Rejected { .. } => Outcome::Rejected,
             ClientError::OutcomeUnknown { .. } => Outcome::Unknown,
             ClientError::Rest(e) => match e.write_outcome() {

@@ -59,9 +59,11 @@ mod dispatch;
 mod entry;
 mod error;
 mod events;
+mod guarded;
 mod instruments;
 mod reconcile;
 mod requests;
+pub mod safety;
 mod stream;
 mod tracker;
 

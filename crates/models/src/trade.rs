@@ -477,6 +477,13 @@ pub struct OrderAck {
     /// OKX's processing time, Unix ms.
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
+    /// When OKX's gateway received the request, Unix µs (`inTime` of the
+    /// answer), when the route reports it.
+    #[serde(skip)]
+    pub in_time: Option<i64>,
+    /// When OKX's gateway sent the answer, Unix µs (`outTime`).
+    #[serde(skip)]
+    pub out_time: Option<i64>,
 }
 
 #[cfg(test)]

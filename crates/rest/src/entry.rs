@@ -110,6 +110,33 @@ fn ack_of(order: &Order) -> OrderAck {
         tag: order.tag.clone(),
         req_id: String::new(),
         ts: Some(order.c_time),
+        in_time: None,
+        out_time: None,
+    }
+}
+
+/// The gateway's receive and send times of an order answer (µs).
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GatewayTimes {
+    #[serde(default, with = "okx_models::num::opt_int")]
+    in_time: Option<i64>,
+    #[serde(default, with = "okx_models::num::opt_int")]
+    out_time: Option<i64>,
+}
+
+/// Decodes an order answer's items, each stamped with the gateway times.
+fn acks(status: u16, path: &'static str, bytes: &[u8]) -> Result<Vec<OrderAck>, Error> {
+    let mut items = decode::<OrderAck>(status, path, bytes)?;
+    stamp(bytes, items.iter_mut());
+    Ok(items)
+}
+
+fn stamp<'a>(bytes: &[u8], acks: impl Iterator<Item = &'a mut OrderAck>) {
+    let times: GatewayTimes = serde_json::from_slice(bytes).unwrap_or_default();
+    for ack in acks {
+        ack.in_time = times.in_time;
+        ack.out_time = times.out_time;
     }
 }
 
@@ -138,7 +165,7 @@ impl RestClient {
             let mut exp = Some(self.new_exp_time());
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
-                    decode::<OrderAck>(status, OrderRequest::PATH, bytes)
+                    acks(status, OrderRequest::PATH, bytes)
                         .and_then(|items| single(items, OrderRequest::PATH, &cl))
                 })
                 .await;
@@ -184,7 +211,8 @@ impl RestClient {
             let mut exp = Some(self.new_exp_time());
             let result = self
                 .send_with(&batch, Repeat::Rejected, &mut exp, |status, bytes| {
-                    let items = decode_items::<OrderAck>(status, OrderBatch::PATH, bytes)?;
+                    let mut items = decode_items::<OrderAck>(status, OrderBatch::PATH, bytes)?;
+                    stamp(bytes, items.iter_mut().filter_map(|r| r.as_mut().ok()));
                     if items.len() == batch.0.len() {
                         Ok(items)
                     } else {
@@ -262,7 +290,7 @@ impl RestClient {
             .unwrap_or_default();
         let mut exp = Some(self.new_exp_time());
         self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
-            decode::<OrderAck>(status, AmendRequest::PATH, bytes)
+            acks(status, AmendRequest::PATH, bytes)
                 .and_then(|items| single(items, AmendRequest::PATH, &id))
         })
         .await
@@ -279,7 +307,7 @@ impl RestClient {
             .map(|c| c.as_str().to_owned())
             .unwrap_or_default();
         self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
-            decode::<OrderAck>(status, CancelRequest::PATH, bytes)
+            acks(status, CancelRequest::PATH, bytes)
                 .and_then(|items| single(items, CancelRequest::PATH, &id))
         })
         .await

@@ -222,6 +222,8 @@ fn shared_ack(ack: OrderAck) -> okx_models::trade::OrderAck {
         tag: ack.tag,
         req_id: ack.req_id,
         ts: ack.ts,
+        in_time: None,
+        out_time: None,
     }
 }
 

@@ -1,4 +1,5 @@
 mod common;
 mod entry;
 mod private;
+mod safety;
 mod soak;

@@ -236,7 +236,9 @@ async fn soak(lose_answers: bool, seed: u64) -> Counts {
         }
         tokio::time::sleep(Duration::from_millis(5 + rng.below(20))).await;
     }
-    // Let the last reconnect and reconciliation finish, then settle once more.
+    // Let the last reconnect finish; cancel what is open so the market
+    // fills nothing more; settle once more; then give the stream time to
+    // deliver what is in flight (a true loss never arrives).
     let settle = tokio::time::timeout(Duration::from_secs(20), async {
         while !client.private_connected() {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -244,15 +246,34 @@ async fn soak(lose_answers: bool, seed: u64) -> Counts {
     })
     .await;
     assert!(settle.is_ok(), "the private socket came back");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..10 {
+        client.reconcile().await.expect("reconciliation");
+        let _ = client.cancel_all(None).await;
+        let open = okx
+            .orders_of(okx_testkit::TEST_UID)
+            .iter()
+            .filter(|o| matches!(o["state"].as_str(), Some("live" | "partially_filled")))
+            .count();
+        if open == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     client.reconcile().await.expect("final reconciliation");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    compare(
-        &okx,
-        &client,
-        &tally.lock().unwrap_or_else(|e| e.into_inner()),
-        n,
-    )
+    let mut counts = Counts::default();
+    for _ in 0..50 {
+        counts = compare(
+            &okx,
+            &client,
+            &tally.lock().unwrap_or_else(|e| e.into_inner()),
+            n,
+        );
+        if (counts.lost, counts.tracker_mismatch) == (0, 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    counts
 }
 
 fn compare(okx: &Okx, client: &Client, tally: &Tally, drops: usize) -> Counts {
