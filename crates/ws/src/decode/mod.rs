@@ -347,4 +347,48 @@ mod tests {
         let ev = decode_push(r#"{"arg":{"chan"#);
         assert!(matches!(ev, WsEvent::DecodeError { .. }));
     }
+
+    /// Ten thousand padded zeros once overflowed a 2 MiB worker stack in
+    /// rust_decimal's parser; every decode path now refuses the number.
+    #[test]
+    fn absurdly_long_numbers_are_decode_errors_on_a_worker_stack() {
+        let padded = format!("{}30331.6", "0".repeat(10_000));
+        let frames = [
+            format!(
+                r#"{{"arg":{{"channel":"tickers","instId":"BTC-USDT"}},"data":[{{"instType":"SPOT","instId":"BTC-USDT","last":"{padded}","ts":"1"}}]}}"#
+            ),
+            format!(
+                r#"{{"arg":{{"channel":"books","instId":"BTC-USDT"}},"action":"snapshot","data":[{{"asks":[["{padded}","1","0","1"]],"bids":[],"ts":"1","checksum":0,"seqId":1,"prevSeqId":-1}}]}}"#
+            ),
+            format!(
+                r#"{{"arg":{{"channel":"mark-price","instId":"X"}},"data":[{{"instId":"X","markPx":"{padded}","ts":"1"}}]}}"#
+            ),
+        ];
+        let outcomes = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                frames
+                    .iter()
+                    .flat_map(|f| [decode_push(f), inbound_event(f)])
+                    .collect::<Vec<_>>()
+            })
+            .expect("spawn")
+            .join()
+            .expect("decoding panicked");
+        for ev in outcomes {
+            match ev {
+                WsEvent::DecodeError { error, .. } => {
+                    assert!(error.contains("too long"), "{error}");
+                }
+                other => panic!("expected a decode error, got {other:?}"),
+            }
+        }
+    }
+
+    fn inbound_event(text: &str) -> WsEvent {
+        match inbound(text) {
+            Inbound::Event(ev) => ev,
+            other => panic!("not an event: {other:?}"),
+        }
+    }
 }
