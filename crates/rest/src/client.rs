@@ -418,10 +418,9 @@ impl RestClient {
         let ts = data
             .first()
             .and_then(|d| d.ts.parse::<i64>().ok())
-            .ok_or_else(|| Error::Http {
-                status: 200,
+            .ok_or(Error::Decode {
                 path: ServerTime::PATH,
-                body: "no server time in the answer".into(),
+                source: crate::error::DecodeError::shape("no server time in the answer"),
             })?;
         let offset = ts - (sent + received) / 2;
         self.inner.clock.set_millis(offset);

@@ -68,6 +68,11 @@ pub enum Invalid {
 }
 
 /// Where a write stands after an error.
+///
+/// Only [`WriteOutcome::Rejected`] and [`WriteOutcome::NotSent`] make
+/// sending the same write again safe; anything that leaves room for doubt
+/// (an answer that says success but not what happened, a server error, an
+/// item whose own code says "timed out") is [`WriteOutcome::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
     /// OKX received the request and rejected it; nothing changed.
@@ -76,6 +81,52 @@ pub enum WriteOutcome {
     NotSent,
     /// The request may or may not have been executed.
     Unknown,
+    /// A batch in which some items took effect and others did not;
+    /// [`ApiError::items`] says which, where OKX listed them.
+    Partial,
+}
+
+/// Why an answer could not be read: its JSON did not fit the response type,
+/// or it said success without the result the request calls for.
+///
+/// Displays the underlying reason; [`std::error::Error::source`] is that
+/// reason's own source. The JSON parser's error type is not part of this
+/// crate's API.
+#[derive(Debug)]
+pub struct DecodeError(DecodeKind);
+
+#[derive(Debug)]
+enum DecodeKind {
+    Json(serde_json::Error),
+    Shape(&'static str),
+}
+
+impl DecodeError {
+    pub(crate) fn json(e: serde_json::Error) -> Self {
+        Self(DecodeKind::Json(e))
+    }
+
+    pub(crate) fn shape(why: &'static str) -> Self {
+        Self(DecodeKind::Shape(why))
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            DecodeKind::Json(e) => std::fmt::Display::fmt(e, f),
+            DecodeKind::Shape(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            DecodeKind::Json(e) => e.source(),
+            DecodeKind::Shape(_) => None,
+        }
+    }
 }
 
 /// The error of every `okx-rest` call.
@@ -106,14 +157,17 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// OKX answered `code` 0 but the data did not match the response type.
+    /// An answer that claims success (or does not say) could not be read:
+    /// the data did not match the response type, the code was not one OKX
+    /// writes (a numeric `0`, an empty code), or an order answer said
+    /// success with no item. For a write the outcome is unknown.
     #[error("cannot decode the answer of {path}: {source}")]
     Decode {
         /// Endpoint path.
         path: &'static str,
-        /// The underlying error.
+        /// What did not fit.
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
     },
     /// A private endpoint was called on a client without credentials.
     #[error("{0} is a private endpoint and the client has no credentials")]
@@ -194,8 +248,7 @@ impl Error {
     /// For a write (place, amend, cancel, transfer, ...): did it happen?
     pub fn write_outcome(&self) -> WriteOutcome {
         match self {
-            Error::Api(e) if e.effective_code().is_outcome_unknown() => WriteOutcome::Unknown,
-            Error::Api(_) => WriteOutcome::Rejected,
+            Error::Api(e) => api_write_outcome(e),
             // A bare gateway 5xx can come after the backend acted.
             Error::Http { status, .. } if *status >= 500 => WriteOutcome::Unknown,
             Error::Http { .. } => WriteOutcome::Rejected,
@@ -213,4 +266,24 @@ impl Error {
             }
         }
     }
+}
+
+/// Where a write stands after OKX answered with an error code. "Rejected"
+/// is claimed only when nothing in the answer leaves room for doubt.
+fn api_write_outcome(e: &ApiError) -> WriteOutcome {
+    let timed_out =
+        e.code.is_outcome_unknown() || e.items.iter().any(|i| i.code.is_outcome_unknown());
+    if timed_out {
+        return WriteOutcome::Unknown;
+    }
+    // "2" says some items went through even when none are listed.
+    if e.is_partial() || e.code == OkxCode::PARTIAL {
+        return WriteOutcome::Partial;
+    }
+    // A server error can come after the backend acted, as with a bare 5xx;
+    // an "error" whose code says success is no rejection either.
+    if e.http_status.is_some_and(|s| s >= 500) || e.effective_code().is_ok() {
+        return WriteOutcome::Unknown;
+    }
+    WriteOutcome::Rejected
 }

@@ -69,7 +69,7 @@ pub mod request;
 mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
-pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
+pub use error::{ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,

@@ -14,6 +14,9 @@ use okx_testkit::rest::{Fault, MockOkx};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+#[path = "client/outcomes.rs"]
+mod outcomes;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())

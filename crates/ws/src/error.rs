@@ -73,9 +73,19 @@ pub enum WsError {
 
 impl WsError {
     /// Whether an order operation that failed this way may still have been
-    /// executed by OKX (the request went out but no answer came back).
+    /// executed by OKX: the request went out but no answer came back, the
+    /// answer could not be read (a success without the items it owes, an
+    /// unreadable code), OKX said it timed out internally (50004, 51149),
+    /// or a batch partly succeeded (`code` 2). Only when this is `false`
+    /// is sending the same order again free of the risk of a duplicate.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, WsError::Timeout | WsError::Disconnected)
+        match self {
+            WsError::Timeout | WsError::Disconnected | WsError::Decode(_) => true,
+            WsError::Api { code, .. } | WsError::Rejected { code, .. } => {
+                code.is_outcome_unknown() || *code == OkxCode::PARTIAL
+            }
+            _ => false,
+        }
     }
 }
 

@@ -146,6 +146,17 @@ pub(crate) async fn establish(
                         EstablishError::Login(code, msg)
                     });
                 }
+                Inbound::BadCode {
+                    event: Some(event),
+                    id,
+                    error,
+                } if event == "login" || (event == "error" && id.is_none()) => {
+                    // Say what arrived now rather than "setup timed out" later.
+                    return Err(EstablishError::Transient(format!(
+                        "unreadable login answer ({error}): {}",
+                        shorten(&text)
+                    )));
+                }
                 Inbound::Pong => {}
                 _ => early.push(text),
             }
@@ -194,6 +205,16 @@ pub(crate) async fn establish(
         ops,
         refused,
     })
+}
+
+/// The start of a frame, for an error message.
+fn shorten(text: &str) -> &str {
+    const SHOWN: usize = 200;
+    let cut = (0..=SHOWN.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    &text[..cut]
 }
 
 /// Removes the arg an ack names from the args still waiting; an ack whose

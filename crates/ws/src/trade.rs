@@ -286,6 +286,15 @@ pub struct ItemError {
     pub cl_ord_id: String,
 }
 
+impl ItemError {
+    /// Whether OKX may still have executed this item: its `sCode` says the
+    /// request timed out inside OKX (50004, 51149). Any other refusal is
+    /// final, and the item can be sent again.
+    pub fn outcome_unknown(&self) -> bool {
+        self.code.is_outcome_unknown()
+    }
+}
+
 /// One item's outcome.
 pub type ItemOutcome = Result<OrderAck, ItemError>;
 
@@ -366,5 +375,15 @@ mod tests {
             Ok("599823446566084608")
         );
         assert_eq!(out[1].as_ref().map_err(|e| e.code), Err(OkxCode(51008)));
+        assert_eq!(
+            out[1].as_ref().map_err(ItemError::outcome_unknown),
+            Err(false)
+        );
+        let timed_out =
+            items(r#"[{"ordId":"","clOrdId":"c3","sCode":"51149","sMsg":"timed out"}]"#).unwrap();
+        assert_eq!(
+            timed_out[0].as_ref().map_err(ItemError::outcome_unknown),
+            Err(true)
+        );
     }
 }

@@ -206,10 +206,11 @@ impl Trading<'_> {
         }
         let rows: Vec<Value> =
             serde_json::from_str(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
-        Ok(rows
-            .first()
+        // A success that does not say whether the orders were canceled is
+        // no "false": the caller would take it for a refusal.
+        rows.first()
             .and_then(|r| r.get("result"))
             .and_then(Value::as_bool)
-            .unwrap_or(false))
+            .ok_or_else(|| WsError::Decode("mass-cancel: success without a result".into()))
     }
 }

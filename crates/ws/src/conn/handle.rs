@@ -141,6 +141,26 @@ impl Conn {
                 }
                 Action::None
             }
+            Inbound::BadCode { id, error, .. } => {
+                // A trading call waiting for this answer hears at once that
+                // it cannot be read (its outcome is unknown); anything else
+                // is reported like any undecodable frame.
+                if let Some(p) = id.and_then(|id| self.pending_ops.remove(&id)) {
+                    let _ = p.reply.send(Err(WsError::Decode(format!(
+                        "unreadable code in the answer: {error}"
+                    ))));
+                    return Action::None;
+                }
+                self.ctx
+                    .sinks
+                    .lossless(WsEvent::DecodeError {
+                        channel: String::new(),
+                        error: format!("unreadable code: {error}"),
+                        raw: text.to_owned(),
+                    })
+                    .await;
+                Action::None
+            }
             Inbound::RawBook(arg) => {
                 self.fresh.saw_data();
                 self.on_book(text, arg, socket, dedupe).await

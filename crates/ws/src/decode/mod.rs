@@ -32,7 +32,7 @@ struct Frame<'a> {
     #[serde(borrow, default)]
     id: Option<Cow<'a, str>>,
     #[serde(default)]
-    code: Option<OkxCode>,
+    code: Option<Code>,
     #[serde(borrow, default)]
     msg: Option<Cow<'a, str>>,
     #[serde(default)]
@@ -51,6 +51,21 @@ struct Frame<'a> {
     channel: Option<Cow<'a, str>>,
     #[serde(borrow, default, rename = "connCount")]
     conn_count: Option<Cow<'a, str>>,
+}
+
+/// A top-level `code` as read by okx-models' one rule (a string of digits,
+/// or a non-zero number from a gateway), or why it could not be: a frame
+/// with an unreadable code is still classified, so the caller waiting for
+/// it hears what arrived instead of waiting for a timeout.
+struct Code(Result<OkxCode, String>);
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(Code(
+            okx_models::error::strict_code(&value).map_err(|e| e.to_string()),
+        ))
+    }
 }
 
 /// One inbound frame, classified by SPEC §6.3's dispatch rule.
@@ -108,6 +123,17 @@ pub enum Inbound<'a> {
         /// The per-item rows, raw.
         data: Option<&'a RawValue>,
     },
+    /// A login answer, trading response, error or notice whose `code` is
+    /// missing where OKX always sends one, or is not a code OKX writes (a
+    /// numeric `0`, `"zz"`): nothing can be concluded from it.
+    BadCode {
+        /// `event`, if any (`login`, `error`, ...).
+        event: Option<String>,
+        /// Echoed request id, if any.
+        id: Option<String>,
+        /// What was wrong with the code.
+        error: String,
+    },
     /// A push, decoded.
     Event(WsEvent),
     /// A book push left raw for `okx-book` (see [`inbound_with`]).
@@ -154,9 +180,28 @@ fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
             });
         }
     };
-    let code = frame.code.unwrap_or_default();
     let msg = || frame.msg.as_deref().unwrap_or("").to_owned();
-    if let Some(event) = frame.event.as_deref() {
+    let is_op_response = frame.op.is_some() && frame.id.is_some() && frame.arg.is_none();
+    let event = frame.event.as_deref();
+    // Success must be said: a login answer or trading response without a
+    // code, or with one OKX does not write, is reported as such.
+    let code = match (frame.code, event) {
+        (Some(Code(Ok(code))), _) => code,
+        (Some(Code(Err(error))), Some("login" | "error" | "notice")) => {
+            return bad_code(&frame.event, &frame.id, error);
+        }
+        (Some(Code(Err(error))), None) if is_op_response => {
+            return bad_code(&frame.event, &frame.id, error);
+        }
+        (None, Some("login")) => {
+            return bad_code(&frame.event, &frame.id, "no code".to_owned());
+        }
+        (None, None) if is_op_response => {
+            return bad_code(&frame.event, &frame.id, "no code".to_owned());
+        }
+        _ => OkxCode::default(),
+    };
+    if let Some(event) = event {
         return match event {
             "login" => Inbound::Login { code, msg: msg() },
             "subscribe" | "unsubscribe" => Inbound::Ack {
@@ -207,6 +252,18 @@ fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
             channel: arg.map(|a| a.channel).unwrap_or_default(),
             raw: text.to_owned(),
         }),
+    }
+}
+
+fn bad_code<'a>(
+    event: &Option<Cow<'_, str>>,
+    id: &Option<Cow<'_, str>>,
+    error: String,
+) -> Inbound<'a> {
+    Inbound::BadCode {
+        event: event.as_deref().map(str::to_owned),
+        id: id.as_deref().map(str::to_owned),
+        error,
     }
 }
 
@@ -323,6 +380,34 @@ mod tests {
         assert!(matches!(
             inbound(r#"{"id":"1512","op":"order","code":"0","msg":"","data":[{"sCode":"0"}],"inTime":"1","outTime":"2"}"#),
             Inbound::OpResponse { id, .. } if id == "1512"
+        ));
+    }
+
+    /// Success must be said in the one way OKX says it: a string "0".
+    #[test]
+    fn login_and_op_answers_with_unreadable_codes_are_classified_as_such() {
+        for (text, id) in [
+            (r#"{"event":"login","code":"zz","msg":""}"#, None),
+            (r#"{"event":"login","code":0,"msg":""}"#, None),
+            (r#"{"event":"login","code":"","msg":""}"#, None),
+            (r#"{"event":"login","msg":""}"#, None),
+            (r#"{"event":"error","code":"x1","msg":""}"#, None),
+            (
+                r#"{"id":"9","op":"order","code":"zz","data":[]}"#,
+                Some("9"),
+            ),
+            (r#"{"id":"9","op":"order","code":0,"data":[]}"#, Some("9")),
+            (r#"{"id":"9","op":"order","data":[]}"#, Some("9")),
+        ] {
+            match inbound(text) {
+                Inbound::BadCode { id: got, .. } => assert_eq!(got.as_deref(), id, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // the gateway's numeric non-zero codes still read as codes
+        assert!(matches!(
+            inbound(r#"{"event":"error","code":60012,"msg":"Invalid request"}"#),
+            Inbound::Error { code, .. } if code.0 == 60012
         ));
     }
 
