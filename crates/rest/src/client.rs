@@ -69,7 +69,12 @@ pub struct RestClientBuilder {
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
+    max_body_bytes: usize,
 }
+
+/// The default cap on a response body: 16 MiB, several times the largest
+/// answer OKX gives (the full option instrument list is a few MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 impl Default for RestClientBuilder {
     fn default() -> Self {
@@ -87,6 +92,7 @@ impl Default for RestClientBuilder {
             retries: 3,
             backoff: Duration::from_millis(250),
             exp_window: Duration::from_secs(10),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -178,6 +184,15 @@ impl RestClientBuilder {
         self
     }
 
+    /// The largest response body read (default [`DEFAULT_MAX_BODY_BYTES`]).
+    /// A longer one is refused with [`Error::BodyTooLarge`] as soon as its
+    /// `Content-Length`, or the bytes read so far, pass the cap, so a
+    /// hostile or broken peer cannot make the client buffer without end.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<RestClient, Error> {
         let http = reqwest::Client::builder()
@@ -204,6 +219,7 @@ impl RestClientBuilder {
                 retries: self.retries,
                 backoff: self.backoff,
                 exp_window: self.exp_window,
+                max_body_bytes: self.max_body_bytes,
             }),
         })
     }
@@ -224,6 +240,7 @@ struct Inner {
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
+    max_body_bytes: usize,
 }
 
 /// OKX V5 REST client. Cheap to clone; clones share the connection pool,
@@ -396,7 +413,7 @@ impl RestClient {
         }
         let response = builder.send().await.map_err(|e| transport(R::PATH, e))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| transport(R::PATH, e))?;
+        let bytes = read_body(response, R::PATH, inner.max_body_bytes).await?;
         decode(status, &bytes)
     }
 
@@ -427,6 +444,35 @@ impl RestClient {
         tracing::debug!(offset, rtt = received - sent, "clock synced");
         Ok(offset)
     }
+}
+
+/// Reads a body of at most `max` bytes, chunk by chunk, refusing it as
+/// soon as it is known to be longer.
+async fn read_body(
+    mut response: reqwest::Response,
+    path: &'static str,
+    max: usize,
+) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = || Error::BodyTooLarge {
+        path,
+        status,
+        limit: max,
+    };
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > max as u64) {
+        return Err(too_large());
+    }
+    // Trust a declared length only as a hint for the first allocation.
+    let hint = declared.map_or(0, |len| usize::try_from(len).unwrap_or(max).min(max));
+    let mut body = Vec::with_capacity(hint.min(1024 * 1024));
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(path, e))? {
+        if body.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn may_repeat(err: &Error, repeat: Repeat) -> bool {

@@ -169,6 +169,18 @@ pub enum Error {
         #[source]
         source: DecodeError,
     },
+    /// The answer's body was longer than the client reads
+    /// ([`RestClientBuilder::max_body_bytes`](crate::RestClientBuilder::max_body_bytes)).
+    /// For a write the outcome is unknown: the answer was not read.
+    #[error("answer of {path} (http {status}) is longer than {limit} bytes; not read")]
+    BodyTooLarge {
+        /// Endpoint path.
+        path: &'static str,
+        /// HTTP status of the answer.
+        status: u16,
+        /// The cap in bytes.
+        limit: usize,
+    },
     /// A private endpoint was called on a client without credentials.
     #[error("{0} is a private endpoint and the client has no credentials")]
     MissingCredentials(&'static str),
@@ -214,7 +226,7 @@ impl Error {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => e.http_status,
-            Error::Http { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -241,7 +253,10 @@ impl Error {
             Error::Transport { .. } | Error::RateLimited { .. } | Error::OutcomeUnknown { .. } => {
                 true
             }
-            Error::Decode { .. } | Error::MissingCredentials(_) | Error::Invalid(_) => false,
+            Error::Decode { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::MissingCredentials(_)
+            | Error::Invalid(_) => false,
         }
     }
 
@@ -260,7 +275,9 @@ impl Error {
                 }
             }
             // OKX said "0" but we could not read what it did.
-            Error::Decode { .. } | Error::OutcomeUnknown { .. } => WriteOutcome::Unknown,
+            Error::Decode { .. } | Error::OutcomeUnknown { .. } | Error::BodyTooLarge { .. } => {
+                WriteOutcome::Unknown
+            }
             Error::MissingCredentials(_) | Error::Invalid(_) | Error::RateLimited { .. } => {
                 WriteOutcome::NotSent
             }

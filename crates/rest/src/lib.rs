@@ -68,7 +68,7 @@ mod place;
 pub mod request;
 mod wire;
 
-pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
+pub use client::{DEFAULT_MAX_BODY_BYTES, Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
 pub use error::{ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{

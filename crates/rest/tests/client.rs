@@ -17,6 +17,9 @@ use serde::Serialize;
 #[path = "client/outcomes.rs"]
 mod outcomes;
 
+#[path = "client/body.rs"]
+mod body;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())
