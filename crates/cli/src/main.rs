@@ -7,9 +7,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-mod replay;
-mod sign;
+use okx_cli::{replay, sign};
 
 /// Tools for the OKX V5 API.
 #[derive(Debug, Parser)]
