@@ -152,13 +152,24 @@ impl<'a> Scanner<'a> {
         match self.bytes.get(at + 1) {
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
             Some(b'u') => {
-                let hex = self.bytes.get(at + 2..at + 6).ok_or(ParseError::Eof {
-                    expected: "four hex digits",
-                })?;
-                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                    return Err(bad);
-                }
+                let unit = self.code_unit(at)?;
                 self.pos += 6;
+                // UTF-16 surrogates come in pairs, high then low; a lone one
+                // names no character, and JSON parsers refuse it.
+                match unit {
+                    0xD800..=0xDBFF => {
+                        let low = match self.bytes.get(self.pos..self.pos + 2) {
+                            Some(b"\\u") => self.code_unit(self.pos)?,
+                            _ => return Err(bad),
+                        };
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(bad);
+                        }
+                        self.pos += 6;
+                    }
+                    0xDC00..=0xDFFF => return Err(bad),
+                    _ => {}
+                }
             }
             Some(_) => return Err(bad),
             None => {
@@ -168,6 +179,21 @@ impl<'a> Scanner<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The four hex digits of the `\\u` escape at `at`.
+    fn code_unit(&self, at: usize) -> Result<u16, ParseError> {
+        let hex = self.bytes.get(at + 2..at + 6).ok_or(ParseError::Eof {
+            expected: "four hex digits",
+        })?;
+        std::str::from_utf8(hex)
+            .ok()
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+            .ok_or(ParseError::Unexpected {
+                expected: "four hex digits",
+                at,
+            })
     }
 
     /// A string that must be plain text (no escapes): identifiers and numbers.

@@ -70,7 +70,7 @@ fn integers_with_leading_zeros_are_refused() {
 
 #[test]
 fn skipped_values_are_checked_as_json() {
-    let cases: [&[u8]; 24] = [
+    let cases: [&[u8]; 29] = [
         // numbers
         br#""x":012"#,
         br#""x":-"#,
@@ -96,6 +96,12 @@ fn skipped_values_are_checked_as_json() {
         br#""x":"\u12g4""#,
         br#""x":"\u00e9\n\"\\\/""#,
         br#""x":"caf\u00e9""#,
+        // UTF-16 surrogates: only a high one followed by a low one
+        br#""x":"\ud800""#,
+        br#""x":"\udc00""#,
+        br#""x":"\ud800\u0041""#,
+        br#""x":"\ud83d\ude00""#,
+        br#""x":"\ud83d""#,
         // a stray byte inside a skipped object
         br#""x":{"a":1 2}"#,
         br#""x":{"a":[1,{"b":"c"}]}"#,
@@ -103,4 +109,22 @@ fn skipped_values_are_checked_as_json() {
     for field in cases {
         assert_agrees(&books5_with(field));
     }
+}
+
+#[test]
+fn a_level_padded_with_thousands_of_zeros_is_refused_as_okx_models_refuses_it() {
+    let px = format!("{}30331.6", "0".repeat(5_000));
+    let frame = format!(
+        r#"{{"arg":{{"channel":"books5","instId":"BTC-USDT"}},"data":[{{"asks":[["30332","1","0","1"]],"bids":[["{px}","1","0","1"]],"ts":"1"}}]}}"#
+    );
+    let mut book = OrderBook::new();
+    let err = book
+        .apply_bytes(frame.as_bytes())
+        .expect_err("absurd price");
+    assert!(matches!(err, okx_book::BookError::BadLevel(_)), "{err:?}");
+    assert!(!book.is_synced());
+    // a price of ordinary length with a few padded zeros still reads
+    let frame = frame.replace(&px, "0030331.6");
+    book.apply_bytes(frame.as_bytes()).expect("short padding");
+    assert_eq!(book.best_bid().map(|l| l.px), Some("0030331.6"));
 }
