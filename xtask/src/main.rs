@@ -3,6 +3,7 @@
 use std::process::{Command, ExitCode};
 
 mod codegen;
+mod rules;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

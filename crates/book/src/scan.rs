@@ -5,7 +5,7 @@
 //! is skipped without recursion (nesting is tracked with a counter, so deeply
 //! nested input cannot overflow the stack).
 
-use crate::frame::ParseError;
+use crate::error::ParseError;
 
 /// Deepest nesting accepted when skipping an unknown value.
 const MAX_SKIP_DEPTH: usize = 64;

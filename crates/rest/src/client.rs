@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use okx_auth::{ClockOffset, Credentials, RestAuth};
 use serde::Deserialize;
 
-use crate::error::{Error, ItemResult, OkxCode};
+use crate::error::{Error, ItemResult, OkxCode, TransportError};
 use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::wire::{Encoded, decode, decode_items, encode};
@@ -203,7 +203,7 @@ impl RestClientBuilder {
             .map_err(|source| Error::Transport {
                 path: "",
                 maybe_sent: false,
-                source,
+                source: TransportError::new(source),
             })?;
         let auth = self
             .credentials
@@ -489,7 +489,7 @@ fn transport(path: &'static str, e: reqwest::Error) -> Error {
     Error::Transport {
         path,
         maybe_sent,
-        source: e,
+        source: TransportError::new(e),
     }
 }
 

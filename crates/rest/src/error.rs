@@ -129,6 +129,45 @@ impl std::error::Error for DecodeError {
     }
 }
 
+/// Why a request did not complete over the network: connecting, TLS, a
+/// timeout, a dropped connection.
+///
+/// Displays the HTTP client's message; [`std::error::Error::source`] walks on
+/// into that error's own sources (the socket or TLS error). The HTTP
+/// client's error type is not part of this crate's API, so a change of
+/// client does not change it.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    pub(crate) fn new(e: reqwest::Error) -> Self {
+        Self(e)
+    }
+
+    /// The request or a read of the answer timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// No connection could be made (refused, unreachable, TLS handshake,
+    /// proxy): the request never left.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// The error of every `okx-rest` call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -153,9 +192,9 @@ pub enum Error {
         path: &'static str,
         /// Whether the request can have reached OKX.
         maybe_sent: bool,
-        /// The underlying error.
+        /// What went wrong on the way.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// An answer that claims success (or does not say) could not be read:
     /// the data did not match the response type, the code was not one OKX

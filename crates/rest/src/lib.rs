@@ -69,7 +69,9 @@ pub mod request;
 mod wire;
 
 pub use client::{DEFAULT_MAX_BODY_BYTES, Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
-pub use error::{ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
+pub use error::{
+    ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, TransportError, WriteOutcome,
+};
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,

@@ -20,6 +20,9 @@ mod outcomes;
 #[path = "client/body.rs"]
 mod body;
 
+#[path = "client/errors.rs"]
+mod errors;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())

@@ -1,6 +1,7 @@
 //! Where to connect and how the client behaves: hosts, timers, queue sizes
 //! and OKX's WebSocket limits.
 
+use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use okx_auth::{ClockOffset, Credentials};
 use std::time::Duration;
@@ -27,28 +28,6 @@ impl Host {
             (Host::Eea, true) => "wss://wseeapap.okx.com:8443",
             (Host::Us, false) => "wss://wsus.okx.com:8443",
             (Host::Us, true) => "wss://wsuspap.okx.com:8443",
-        }
-    }
-}
-
-/// The three OKX WebSocket endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Endpoint {
-    /// `/ws/v5/public`: market data.
-    Public,
-    /// `/ws/v5/private`: account and order channels, WS trading; login required.
-    Private,
-    /// `/ws/v5/business`: candles, trades-all, algo orders.
-    Business,
-}
-
-impl Endpoint {
-    /// The URL path.
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::Public => "/ws/v5/public",
-            Endpoint::Private => "/ws/v5/private",
-            Endpoint::Business => "/ws/v5/business",
         }
     }
 }

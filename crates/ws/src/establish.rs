@@ -3,8 +3,8 @@
 //! arrive meanwhile so none is lost.
 
 use crate::arg::Arg;
-use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound};
+use crate::endpoint::Endpoint;
 use crate::error::permanent_login_failure;
 use crate::limits::Window;
 use crate::shared::Ctx;

@@ -62,6 +62,7 @@ mod client;
 mod config;
 mod conn;
 pub mod decode;
+mod endpoint;
 mod error;
 mod establish;
 mod event;
@@ -73,9 +74,10 @@ mod trading;
 
 pub use arg::{Arg, channel_endpoint, needs_login};
 pub use client::WsClient;
-pub use config::{Endpoint, Host, Overflow, WsConfig};
+pub use config::{Host, Overflow, WsConfig};
 pub use conn::SLOW_LOGIN_RETRY_AFTER;
-pub use error::WsError;
+pub use endpoint::Endpoint;
+pub use error::{Cause, WsError};
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
 pub use queue::WsEvents;
 pub use trade::{

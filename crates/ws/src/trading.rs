@@ -106,7 +106,8 @@ impl Trading<'_> {
     ) -> Result<Vec<ItemOutcome>, WsError> {
         let n = args.len();
         let reply = self.send(op, args, inst_id, expires).await?;
-        let items = trade::items(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
+        let items = trade::items(&reply.data)
+            .map_err(|e| WsError::decode_with(format!("{op} items"), e))?;
         if items.is_empty() && !reply.code.is_ok() {
             return Err(WsError::Api {
                 code: reply.code,
@@ -114,7 +115,7 @@ impl Trading<'_> {
             });
         }
         if items.len() != n {
-            return Err(WsError::Decode(format!(
+            return Err(WsError::decode(format!(
                 "{op}: {n} items sent, {} results",
                 items.len()
             )));
@@ -136,7 +137,7 @@ impl Trading<'_> {
                 code: e.code,
                 msg: e.msg,
             }),
-            None => Err(WsError::Decode(format!("{op}: empty response"))),
+            None => Err(WsError::decode(format!("{op}: empty response"))),
         }
     }
 
@@ -204,13 +205,13 @@ impl Trading<'_> {
                 msg: reply.msg,
             });
         }
-        let rows: Vec<Value> =
-            serde_json::from_str(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
+        let rows: Vec<Value> = serde_json::from_str(&reply.data)
+            .map_err(|e| WsError::decode_with("mass-cancel result", e))?;
         // A success that does not say whether the orders were canceled is
         // no "false": the caller would take it for a refusal.
         rows.first()
             .and_then(|r| r.get("result"))
             .and_then(Value::as_bool)
-            .ok_or_else(|| WsError::Decode("mass-cancel: success without a result".into()))
+            .ok_or_else(|| WsError::decode("mass-cancel: success without a result"))
     }
 }

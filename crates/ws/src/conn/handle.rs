@@ -2,8 +2,8 @@
 
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
-use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound_with, is_book_channel};
+use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
@@ -146,7 +146,7 @@ impl Conn {
                 // it cannot be read (its outcome is unknown); anything else
                 // is reported like any undecodable frame.
                 if let Some(p) = id.and_then(|id| self.pending_ops.remove(&id)) {
-                    let _ = p.reply.send(Err(WsError::Decode(format!(
+                    let _ = p.reply.send(Err(WsError::decode(format!(
                         "unreadable code in the answer: {error}"
                     ))));
                     return Action::None;

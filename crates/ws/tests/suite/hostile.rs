@@ -145,7 +145,7 @@ async fn an_unreadable_code_on_a_ws_order_is_reported_at_once_as_unknown() {
         },
     ] {
         let err = place_with(answer).await;
-        assert!(matches!(err, WsError::Decode(_)), "{err:?}");
+        assert!(matches!(err, WsError::Decode { .. }), "{err:?}");
         assert!(err.outcome_unknown(), "{err:?}");
     }
 }
