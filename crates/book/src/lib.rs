@@ -75,3 +75,14 @@ pub use levels::{LevelIter, Levels, RawLevel};
 pub use read::{Fill, Level, TopOfBook};
 pub use set::BookSet;
 pub use side::{LevelRef, Side};
+
+// Books and errors move between threads (a book per task, errors up the
+// stack): checked when the crate compiles.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<OrderBook>();
+    send_sync::<BookSet>();
+    send_sync::<BookError>();
+    send_sync::<ParseError>();
+    send_sync::<replay::ReplayReport>();
+};

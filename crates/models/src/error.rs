@@ -244,6 +244,7 @@ impl<'de> serde::de::Visitor<'de> for TopCodeVisitor {
 /// Per-item outcome on order-type endpoints (`sCode`/`sMsg` with the ids that
 /// say which order it is about).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemResult {
     /// Position of the item in the request/response.
     #[serde(skip)]
@@ -296,6 +297,18 @@ pub struct ItemResult {
 }
 
 impl ItemResult {
+    /// The outcome of item `index` with this code and message, for code
+    /// that reports an item itself (a client with no answer for it, a test
+    /// double); set the ids on the result as needed.
+    pub fn new(index: usize, code: OkxCode, msg: impl Into<String>) -> Self {
+        Self {
+            index,
+            code,
+            msg: msg.into(),
+            ..Self::default()
+        }
+    }
+
     /// Whether this item succeeded.
     pub fn is_ok(&self) -> bool {
         self.code.is_ok()

@@ -55,6 +55,7 @@ pub(crate) enum Repeat {
 
 /// Configures a [`RestClient`].
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct RestClientBuilder {
     base_url: String,
     demo: bool,

@@ -129,11 +129,7 @@ impl RestClient {
         cl_ord_id: &str,
         exp_time: i64,
     ) -> Result<Option<Order>, Error> {
-        let query = GetOrder {
-            inst_id: inst_id.to_owned(),
-            ord_id: None,
-            cl_ord_id: Some(cl_ord_id.to_owned()),
-        };
+        let query = GetOrder::by_cl_ord_id(inst_id, cl_ord_id);
         // Margin for the gap between our clock estimate and OKX's.
         const MARGIN_MS: i64 = 250;
         loop {
@@ -216,16 +212,16 @@ impl RestClient {
             .enumerate()
             .map(|(index, r)| {
                 r.unwrap_or_else(|| {
-                    Err(ItemResult {
+                    let mut missing = ItemResult::new(
                         index,
-                        code: OkxCode::ENDPOINT_TIMEOUT,
-                        msg: "no result for this order".into(),
-                        cl_ord_id: batch.0[index]
-                            .cl_ord_id
-                            .as_deref()
-                            .and_then(|c| ClOrdId::new(c).ok()),
-                        ..ItemResult::default()
-                    })
+                        OkxCode::ENDPOINT_TIMEOUT,
+                        "no result for this order",
+                    );
+                    missing.cl_ord_id = batch.0[index]
+                        .cl_ord_id
+                        .as_deref()
+                        .and_then(|c| ClOrdId::new(c).ok());
+                    Err(missing)
                 })
             })
             .collect())

@@ -143,11 +143,11 @@ fn item_results(data: &Value) -> Vec<ItemResult> {
                     Value::String(s) => s.parse().unwrap_or(u32::MAX),
                     _ => u32::MAX,
                 };
-                ItemResult {
-                    code: OkxCode(code),
-                    msg: item["sMsg"].as_str().unwrap_or_default().to_owned(),
-                    ..ItemResult::default()
-                }
+                ItemResult::new(
+                    index,
+                    OkxCode(code),
+                    item["sMsg"].as_str().unwrap_or_default(),
+                )
             });
             result.index = index;
             Some(result)

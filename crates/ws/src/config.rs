@@ -52,6 +52,7 @@ pub enum Overflow {
 ///
 /// `Debug` does not print the credentials.
 #[derive(Clone)]
+#[must_use = "a configuration does nothing until a client is made of it"]
 pub struct WsConfig {
     pub(crate) host: Host,
     pub(crate) demo: bool,

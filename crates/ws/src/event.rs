@@ -43,6 +43,7 @@ pub enum DisconnectReason {
 
 /// A decoded push: the subscription arg and the typed rows.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Push {
     /// The `arg` of the push (private pushes also carry `uid`).
     pub arg: Arg,
@@ -108,6 +109,7 @@ pub enum PushData {
 
 /// A change to a local order book kept by the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BookUpdate {
     /// Channel (`books`, `books5`, ...).
     pub channel: String,

@@ -89,3 +89,19 @@ pub use trading::Trading;
 pub mod books {
     pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
 }
+
+// The client, its event stream, events and errors cross threads and tasks:
+// checked when the crate compiles, so a field that breaks it cannot slip in.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    send_sync::<WsClient>();
+    send_sync::<WsConfig>();
+    send_sync::<WsEvent>();
+    send_sync::<WsError>();
+    send_sync::<Cause>();
+    send_sync::<Push>();
+    send_sync::<DisconnectReason>();
+    // a receiver is moved into the task that reads it
+    send::<WsEvents>();
+};

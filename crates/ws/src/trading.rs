@@ -17,6 +17,7 @@ const REPLY_MARGIN: Duration = Duration::from_millis(500);
 /// Trading calls on a client's private connection. Get one with
 /// [`WsClient::trading`].
 #[derive(Debug, Clone)]
+#[must_use = "trading calls are made on the value `trading()` returns"]
 pub struct Trading<'a> {
     client: &'a WsClient,
     exp_time: Option<i64>,

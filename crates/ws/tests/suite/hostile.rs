@@ -197,11 +197,7 @@ async fn a_mass_cancel_success_without_a_result_is_not_a_refusal() {
         json!({"id": id, "op": "mass-cancel", "code": "0", "msg": "", "data": []}).to_string()
     })
     .await;
-    let req = MassCancel {
-        inst_type: InstType::Option,
-        inst_family: "BTC-USD".into(),
-        lock_interval: None,
-    };
+    let req = MassCancel::new(InstType::Option, "BTC-USD");
     let err = client
         .trading()
         .mass_cancel(&req)
