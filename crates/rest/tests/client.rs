@@ -23,6 +23,9 @@ mod body;
 #[path = "client/errors.rs"]
 mod errors;
 
+#[path = "client/proxy.rs"]
+mod proxy;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())

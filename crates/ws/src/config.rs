@@ -59,6 +59,7 @@ pub struct WsConfig {
     pub(crate) base_url: Option<String>,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) clock: ClockOffset,
+    pub(crate) proxy: Option<crate::net::Proxy>,
     /// Send `ping` after this long without any frame (must be under 30 s).
     pub ping_after: Duration,
     /// The connection is dead when `pong` (or anything) does not arrive this soon after `ping`.
@@ -113,6 +114,7 @@ impl std::fmt::Debug for WsConfig {
             .field("demo", &self.demo)
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+            .field("proxy", &self.proxy)
             .field("ping_after", &self.ping_after)
             .field("pong_timeout", &self.pong_timeout)
             .field("overflow", &self.overflow)
@@ -129,6 +131,7 @@ impl WsConfig {
             base_url: None,
             credentials: None,
             clock: ClockOffset::new(),
+            proxy: None,
             ping_after: Duration::from_secs(20),
             pong_timeout: Duration::from_secs(8),
             book_stale_after: Some(Duration::from_secs(90)),
@@ -167,6 +170,15 @@ impl WsConfig {
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
         self
+    }
+
+    /// Connects through an HTTP proxy with CONNECT: `http://host:port`, or
+    /// `http://user:password@host:port` for Basic credentials (which
+    /// `Debug` does not print). TLS to OKX runs inside the tunnel, so the
+    /// proxy sees only the host and port. Fails for any other form.
+    pub fn proxy(mut self, url: &str) -> Result<Self, WsError> {
+        self.proxy = Some(crate::net::Proxy::parse(url)?);
+        Ok(self)
     }
 
     /// Credentials for the private and business endpoints.

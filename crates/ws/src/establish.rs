@@ -111,12 +111,16 @@ pub(crate) async fn establish(
         .await;
     let url = cfg.url(endpoint);
     let deadline = Instant::now() + cfg.request_timeout;
-    // Nagle would hold small frames (pings, orders) back for up to 40 ms.
-    let connect = tokio_tungstenite::connect_async_with_config(url.as_str(), None, true);
+    let connect = async {
+        let tcp = crate::net::open(&url, cfg.proxy.as_ref()).await?;
+        tokio_tungstenite::client_async_tls_with_config(url.as_str(), tcp, None, None)
+            .await
+            .map_err(|e| e.to_string())
+    };
     let (mut ws, _) = timeout_at(deadline, connect)
         .await
         .map_err(|_| EstablishError::Transient("connect timed out".into()))?
-        .map_err(|e| EstablishError::Transient(e.to_string()))?;
+        .map_err(EstablishError::Transient)?;
     let mut ops = Window::new(cfg.ops_per_hour, HOUR);
     let mut early = Vec::new();
     let send = |text: String| Message::Text(text);

@@ -67,6 +67,7 @@ mod error;
 mod establish;
 mod event;
 mod limits;
+mod net;
 mod queue;
 mod shared;
 mod trade;
