@@ -14,12 +14,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) use crate::net::Socket;
 
 pub(crate) const HOUR: Duration = Duration::from_secs(3600);
 
@@ -113,9 +111,7 @@ pub(crate) async fn establish(
     let deadline = Instant::now() + cfg.request_timeout;
     let connect = async {
         let tcp = crate::net::open(&url, cfg.proxy.as_ref()).await?;
-        tokio_tungstenite::client_async_tls_with_config(url.as_str(), tcp, None, None)
-            .await
-            .map_err(|e| e.to_string())
+        crate::net::handshake(&url, tcp).await
     };
     let (mut ws, _) = timeout_at(deadline, connect)
         .await

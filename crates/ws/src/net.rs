@@ -5,9 +5,14 @@
 use base64::Engine as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::handshake::client::Response;
 use tokio_tungstenite::tungstenite::http::Uri;
 
 use crate::error::WsError;
+
+/// A WebSocket over TCP, with TLS or without.
+pub(crate) type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
 
 /// An HTTP proxy that tunnels with CONNECT.
 #[derive(Clone, PartialEq, Eq)]
@@ -103,6 +108,32 @@ pub(crate) async fn open(url: &str, proxy: Option<&Proxy>) -> Result<TcpStream, 
         ));
     }
     Ok(tcp)
+}
+
+/// The WebSocket handshake over `tcp`, with TLS first for `wss://`.
+#[cfg(any(feature = "webpki-roots", feature = "native-roots"))]
+pub(crate) async fn handshake(
+    url: &str,
+    tcp: TcpStream,
+) -> Result<(Socket, Response), String> {
+    tokio_tungstenite::client_async_tls_with_config(url, tcp, None, None)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The WebSocket handshake over `tcp`: built without TLS, only `ws://`.
+#[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
+pub(crate) async fn handshake(
+    url: &str,
+    tcp: TcpStream,
+) -> Result<(Socket, Response), String> {
+    if url.starts_with("wss:") {
+        return Err("wss:// needs the webpki-roots or native-roots feature of okx-ws".into());
+    }
+    let stream = tokio_tungstenite::MaybeTlsStream::Plain(tcp);
+    tokio_tungstenite::client_async_with_config(url, stream, None)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The proxy's answer head, up to the blank line, read a byte at a time so
