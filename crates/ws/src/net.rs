@@ -112,10 +112,7 @@ pub(crate) async fn open(url: &str, proxy: Option<&Proxy>) -> Result<TcpStream, 
 
 /// The WebSocket handshake over `tcp`, with TLS first for `wss://`.
 #[cfg(any(feature = "webpki-roots", feature = "native-roots"))]
-pub(crate) async fn handshake(
-    url: &str,
-    tcp: TcpStream,
-) -> Result<(Socket, Response), String> {
+pub(crate) async fn handshake(url: &str, tcp: TcpStream) -> Result<(Socket, Response), String> {
     tokio_tungstenite::client_async_tls_with_config(url, tcp, None, None)
         .await
         .map_err(|e| e.to_string())
@@ -123,10 +120,7 @@ pub(crate) async fn handshake(
 
 /// The WebSocket handshake over `tcp`: built without TLS, only `ws://`.
 #[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
-pub(crate) async fn handshake(
-    url: &str,
-    tcp: TcpStream,
-) -> Result<(Socket, Response), String> {
+pub(crate) async fn handshake(url: &str, tcp: TcpStream) -> Result<(Socket, Response), String> {
     if url.starts_with("wss:") {
         return Err("wss:// needs the webpki-roots or native-roots feature of okx-ws".into());
     }
