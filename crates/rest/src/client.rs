@@ -72,6 +72,8 @@ pub struct RestClientBuilder {
     exp_window: Duration,
     max_body_bytes: usize,
     proxy: Option<ProxyUrl>,
+    pins: Vec<okx_tls::Pin>,
+    roots: Vec<Vec<u8>>,
 }
 
 /// A proxy URL whose `Debug` hides its credentials.
@@ -109,6 +111,8 @@ impl Default for RestClientBuilder {
             exp_window: Duration::from_secs(10),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             proxy: None,
+            pins: Vec::new(),
+            roots: Vec::new(),
         }
     }
 }
@@ -219,6 +223,22 @@ impl RestClientBuilder {
         self
     }
 
+    /// Pins a public key: the connection is refused unless a certificate of
+    /// the chain the server presents carries a pinned key (see
+    /// [`okx_tls::Pin`]). Pin a key of OKX's chain and a backup; the chain is
+    /// still verified against the roots as usual.
+    pub fn pin_public_key(mut self, pin: okx_tls::Pin) -> Self {
+        self.pins.push(pin);
+        self
+    }
+
+    /// Trusts this root certificate (DER) as well as Mozilla's, e.g. a
+    /// company proxy's own root.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(der.into());
+        self
+    }
+
     /// Builds the client. Fails if the proxy URL cannot be used.
     pub fn build(self) -> Result<RestClient, Error> {
         let unusable = |source| Error::Transport {
@@ -232,6 +252,11 @@ impl RestClientBuilder {
             .user_agent(self.user_agent);
         if let Some(ProxyUrl(url)) = &self.proxy {
             http = http.proxy(reqwest::Proxy::all(url).map_err(unusable)?);
+        }
+        if !self.pins.is_empty() || !self.roots.is_empty() {
+            let tls = okx_tls::client_config(&self.roots, &self.pins, &[b"http/1.1"])
+                .map_err(|e| crate::error::Invalid::Tls(e.to_string()))?;
+            http = http.use_preconfigured_tls(tls);
         }
         let http = http.build().map_err(unusable)?;
         let auth = self

@@ -62,6 +62,9 @@ pub enum Invalid {
         /// The bucket's limit per window.
         limit: u32,
     },
+    /// The TLS settings (pins, roots) cannot be used.
+    #[error("tls settings: {0}")]
+    Tls(String),
     /// The request could not be turned into a query string or body.
     #[error("cannot encode request: {0}")]
     Encode(String),

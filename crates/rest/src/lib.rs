@@ -91,6 +91,7 @@ pub use error::{
     ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, TransportError, WriteOutcome,
 };
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
+pub use okx_tls::Pin;
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
     new_cl_ord_id,

@@ -26,6 +26,9 @@ mod errors;
 #[path = "client/proxy.rs"]
 mod proxy;
 
+#[path = "client/pinning.rs"]
+mod pinning;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())
