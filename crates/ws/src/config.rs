@@ -60,6 +60,8 @@ pub struct WsConfig {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) clock: ClockOffset,
     pub(crate) proxy: Option<crate::net::Proxy>,
+    pub(crate) pins: Vec<okx_tls::Pin>,
+    pub(crate) roots: Vec<Vec<u8>>,
     /// Send `ping` after this long without any frame (must be under 30 s).
     pub ping_after: Duration,
     /// The connection is dead when `pong` (or anything) does not arrive this soon after `ping`.
@@ -115,6 +117,7 @@ impl std::fmt::Debug for WsConfig {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
             .field("proxy", &self.proxy)
+            .field("pins", &self.pins)
             .field("ping_after", &self.ping_after)
             .field("pong_timeout", &self.pong_timeout)
             .field("overflow", &self.overflow)
@@ -132,6 +135,8 @@ impl WsConfig {
             credentials: None,
             clock: ClockOffset::new(),
             proxy: None,
+            pins: Vec::new(),
+            roots: Vec::new(),
             ping_after: Duration::from_secs(20),
             pong_timeout: Duration::from_secs(8),
             book_stale_after: Some(Duration::from_secs(90)),
@@ -179,6 +184,20 @@ impl WsConfig {
     pub fn proxy(mut self, url: &str) -> Result<Self, WsError> {
         self.proxy = Some(crate::net::Proxy::parse(url)?);
         Ok(self)
+    }
+
+    /// Pins a public key: a `wss://` connection is refused unless a
+    /// certificate of the chain the server presents carries a pinned key
+    /// (see [`okx_tls::Pin`]); the chain is still verified as usual.
+    pub fn pin_public_key(mut self, pin: okx_tls::Pin) -> Self {
+        self.pins.push(pin);
+        self
+    }
+
+    /// Trusts this root certificate (DER) as well as Mozilla's.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(der.into());
+        self
     }
 
     /// Credentials for the private and business endpoints.

@@ -111,7 +111,7 @@ pub(crate) async fn establish(
     let deadline = Instant::now() + cfg.request_timeout;
     let connect = async {
         let tcp = crate::net::open(&url, cfg.proxy.as_ref()).await?;
-        crate::net::handshake(&url, tcp).await
+        crate::net::handshake(&url, tcp, &cfg.pins, &cfg.roots).await
     };
     let (mut ws, _) = timeout_at(deadline, connect)
         .await

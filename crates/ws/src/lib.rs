@@ -80,6 +80,7 @@ pub use conn::SLOW_LOGIN_RETRY_AFTER;
 pub use endpoint::Endpoint;
 pub use error::{Cause, WsError};
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
+pub use okx_tls::Pin;
 pub use queue::WsEvents;
 pub use trade::{
     AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,

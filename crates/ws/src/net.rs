@@ -110,17 +110,36 @@ pub(crate) async fn open(url: &str, proxy: Option<&Proxy>) -> Result<TcpStream, 
     Ok(tcp)
 }
 
-/// The WebSocket handshake over `tcp`, with TLS first for `wss://`.
+/// The WebSocket handshake over `tcp`, with TLS first for `wss://`; with
+/// pins or extra roots, TLS runs on okx-tls's configuration.
 #[cfg(any(feature = "webpki-roots", feature = "native-roots"))]
-pub(crate) async fn handshake(url: &str, tcp: TcpStream) -> Result<(Socket, Response), String> {
-    tokio_tungstenite::client_async_tls_with_config(url, tcp, None, None)
+pub(crate) async fn handshake(
+    url: &str,
+    tcp: TcpStream,
+    pins: &[okx_tls::Pin],
+    roots: &[Vec<u8>],
+) -> Result<(Socket, Response), String> {
+    let connector = if pins.is_empty() && roots.is_empty() {
+        None
+    } else {
+        let config = okx_tls::client_config(roots, pins, &[]).map_err(|e| e.to_string())?;
+        Some(tokio_tungstenite::Connector::Rustls(std::sync::Arc::new(
+            config,
+        )))
+    };
+    tokio_tungstenite::client_async_tls_with_config(url, tcp, None, connector)
         .await
         .map_err(|e| e.to_string())
 }
 
 /// The WebSocket handshake over `tcp`: built without TLS, only `ws://`.
 #[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
-pub(crate) async fn handshake(url: &str, tcp: TcpStream) -> Result<(Socket, Response), String> {
+pub(crate) async fn handshake(
+    url: &str,
+    tcp: TcpStream,
+    _pins: &[okx_tls::Pin],
+    _roots: &[Vec<u8>],
+) -> Result<(Socket, Response), String> {
     if url.starts_with("wss:") {
         return Err("wss:// needs the webpki-roots or native-roots feature of okx-ws".into());
     }

@@ -5,6 +5,7 @@ mod connect;
 mod fixtures;
 mod hostile;
 mod login;
+mod pinning;
 mod proxy;
 mod reconnect;
 mod scripted;
