@@ -91,9 +91,8 @@ fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, whole, &input[header + len..]))
 }
 
-/// The content of a constructed element.
+/// The content of an element [`element`] returned whole.
 fn content(whole: &[u8]) -> Option<&[u8]> {
-    let (_, _, _) = element(whole)?;
     let first = *whole.get(1)?;
     let header = if first < 0x80 {
         2
