@@ -31,3 +31,9 @@ pub use okx_rest as rest;
 pub use okx_testkit as testkit;
 #[cfg(feature = "ws")]
 pub use okx_ws as ws;
+
+/// The README's Rust code blocks, compiled as doctests (`no_run` where they
+/// need the network), so the first code a user reads cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

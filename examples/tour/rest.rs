@@ -70,20 +70,11 @@ pub async fn run() -> crate::TourResult {
     let ack = client.place_order(order.clone()).await?;
     println!("placed {} (clOrdId {})", ack.ord_id, ack.cl_ord_id);
     let amended = client
-        .amend_order(AmendOrder {
-            inst_id: "BTC-USDT".into(),
-            ord_id: Some(ack.ord_id.clone()),
-            new_px: Some("28999.9".parse()?),
-            ..AmendOrder::default()
-        })
+        .amend_order(AmendOrder::by_ord_id("BTC-USDT", &ack.ord_id).new_px("28999.9".parse()?))
         .await?;
     println!("amended {}", amended.ord_id);
     let canceled = client
-        .cancel_order(CancelOrder {
-            inst_id: "BTC-USDT".into(),
-            ord_id: Some(ack.ord_id),
-            cl_ord_id: None,
-        })
+        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id))
         .await?;
     println!("canceled {}", canceled.ord_id);
 

@@ -41,3 +41,15 @@ pub use rest::{
 };
 pub use signer::{Signature, Signer, WS_LOGIN_PATH};
 pub use time::{ClockOffset, IsoTimestamp, TimestampError};
+
+// Signers and credentials are shared by clients across threads: checked
+// when the crate compiles.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Credentials>();
+    send_sync::<Signer>();
+    send_sync::<RestAuth>();
+    send_sync::<ClockOffset>();
+    send_sync::<CredentialsError>();
+    send_sync::<TimestampError>();
+};

@@ -1,105 +1,11 @@
 //! The order book engine: applies pushes under the sequence and checksum rules.
 
 use crate::checksum::Checksummer;
-use crate::frame::{Action, BookFrame, ParseError};
+use crate::error::{BookError, OutOfSyncReason};
+use crate::frame::{Action, BookFrame};
 use crate::levels::Levels;
 use crate::record::FrameRecord;
 use crate::side::{LevelError, LevelRef, Side, SideBook};
-
-/// Why the book stopped trusting itself. It stays this way until a snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum OutOfSyncReason {
-    /// No snapshot has been applied yet.
-    AwaitingSnapshot,
-    /// An update's `prevSeqId` did not follow the last `seqId`.
-    SequenceGap {
-        /// The last `seqId` the book applied.
-        expected: i64,
-        /// The `prevSeqId` that arrived.
-        got: i64,
-    },
-    /// The book after a push did not match the push's checksum.
-    ChecksumMismatch {
-        /// The checksum OKX sent.
-        expected: i32,
-        /// The checksum of the local book.
-        computed: i32,
-    },
-    /// A level could not be applied, so the book is partly updated.
-    BadLevel,
-    /// An update without `prevSeqId` arrived for a book that is sequenced.
-    MissingSequence {
-        /// The last `seqId` the book applied.
-        expected: i64,
-    },
-    /// A push for this book could not be read, so an update may be lost.
-    Malformed,
-    /// Nothing kept the book current for longer than its feed allows (OKX
-    /// sends an idle book a heartbeat about every 60 s), so it may be stale.
-    Stale,
-}
-
-impl std::fmt::Display for OutOfSyncReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AwaitingSnapshot => f.write_str("no snapshot yet"),
-            Self::SequenceGap { expected, got } => {
-                write!(f, "sequence gap: expected prevSeqId {expected}, got {got}")
-            }
-            Self::ChecksumMismatch { expected, computed } => {
-                write!(
-                    f,
-                    "checksum mismatch: expected {expected}, computed {computed}"
-                )
-            }
-            Self::BadLevel => f.write_str("a level could not be applied"),
-            Self::MissingSequence { expected } => {
-                write!(f, "update without prevSeqId after seqId {expected}")
-            }
-            Self::Malformed => f.write_str("a push could not be read"),
-            Self::Stale => f.write_str("no frame kept the book current"),
-        }
-    }
-}
-
-/// Why a push was not (fully) applied.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BookError {
-    /// A message was lost: the book is now out of sync.
-    #[error("sequence gap: expected prevSeqId {expected}, got {got}")]
-    SequenceGap {
-        /// The last `seqId` the book applied (`-1` for a snapshot).
-        expected: i64,
-        /// The `prevSeqId` that arrived.
-        got: i64,
-    },
-    /// An update lacks `prevSeqId` although the book follows `seqId`s, so
-    /// a lost message could not be noticed: the book is now out of sync.
-    #[error("update without prevSeqId after seqId {expected}")]
-    MissingSequence {
-        /// The last `seqId` the book applied.
-        expected: i64,
-    },
-    /// The local book disagrees with OKX: it is now out of sync.
-    #[error("checksum mismatch: expected {expected}, computed {computed}")]
-    ChecksumMismatch {
-        /// The checksum OKX sent.
-        expected: i32,
-        /// The checksum of the local book.
-        computed: i32,
-    },
-    /// The book is out of sync and refuses updates until a snapshot.
-    #[error("book out of sync ({0}); waiting for a snapshot")]
-    OutOfSync(OutOfSyncReason),
-    /// A level's price or size is not a number the book can hold.
-    #[error("bad level: {0}")]
-    BadLevel(&'static str),
-    /// The frame could not be read.
-    #[error("parse: {0}")]
-    Parse(#[from] ParseError),
-}
 
 /// What applying a push did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,10 +5,8 @@
 //! a signed 32-bit integer. A side with fewer levels simply contributes
 //! fewer entries.
 
+pub use crate::side::CHECKSUM_DEPTH;
 use crate::side::{SideBook, Slot, Span};
-
-/// Levels per side that enter the checksum.
-pub const CHECKSUM_DEPTH: usize = 25;
 
 /// The checksum of a colon-joined level string, as OKX sends it.
 pub fn checksum_of(text: &str) -> i32 {

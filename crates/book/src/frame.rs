@@ -1,67 +1,9 @@
 //! One book push, read straight from the frame bytes.
 
+use crate::error::ParseError;
 use crate::levels::Levels;
 use crate::record::FrameRecord;
 use crate::scan::Scanner;
-
-/// Why a frame could not be read as a book push.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ParseError {
-    /// The input ended while something was still expected.
-    #[error("unexpected end of input, expected {expected}")]
-    Eof {
-        /// What the scanner was looking for.
-        expected: &'static str,
-    },
-    /// A byte that does not fit the JSON shape of a push.
-    #[error("expected {expected} at byte {at}")]
-    Unexpected {
-        /// What the scanner was looking for.
-        expected: &'static str,
-        /// Byte offset in the frame.
-        at: usize,
-    },
-    /// A number that is not a plain decimal (or too large).
-    #[error("malformed number at byte {at}")]
-    BadNumber {
-        /// Byte offset in the frame.
-        at: usize,
-    },
-    /// Nesting deeper than the scanner accepts in skipped values.
-    #[error("json nested too deeply at byte {at}")]
-    TooDeep {
-        /// Byte offset in the frame.
-        at: usize,
-    },
-    /// A field the book needs is absent.
-    #[error("missing field {0}")]
-    Missing(&'static str),
-    /// A valid JSON message that is not a data push (an `event`, a login ack).
-    #[error("not a data push")]
-    NotAPush,
-    /// A data push of a channel this crate does not keep a book for.
-    #[error("not a book channel: {0}")]
-    NotABookChannel(String),
-    /// Book pushes carry exactly one element in `data`.
-    #[error("expected exactly one element in data, found {0}")]
-    DataCount(usize),
-    /// An `action` other than `snapshot` or `update`.
-    #[error("unknown action {0}")]
-    UnknownAction(String),
-    /// A level that is not `[price, size, ...]` with string fields.
-    #[error("malformed level at byte {at}")]
-    BadLevel {
-        /// Byte offset in the frame.
-        at: usize,
-    },
-    /// Bytes after the closing brace.
-    #[error("trailing characters at byte {at}")]
-    Trailing {
-        /// Byte offset in the frame.
-        at: usize,
-    },
-}
 
 /// The book channels this crate maintains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

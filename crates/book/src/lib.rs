@@ -55,7 +55,9 @@
 
 mod book;
 mod checksum;
+mod error;
 mod frame;
+mod level;
 mod levels;
 mod num;
 mod read;
@@ -65,10 +67,22 @@ mod scan;
 mod set;
 mod side;
 
-pub use book::{Applied, AppliedKind, BookError, OrderBook, OutOfSyncReason};
+pub use book::{Applied, AppliedKind, OrderBook};
 pub use checksum::{CHECKSUM_DEPTH, checksum_levels, checksum_of};
-pub use frame::{Action, BookFrame, Channel, ParseError, peek_arg};
+pub use error::{BookError, OutOfSyncReason, ParseError};
+pub use frame::{Action, BookFrame, Channel, peek_arg};
 pub use levels::{LevelIter, Levels, RawLevel};
 pub use read::{Fill, Level, TopOfBook};
 pub use set::BookSet;
 pub use side::{LevelRef, Side};
+
+// Books and errors move between threads (a book per task, errors up the
+// stack): checked when the crate compiles.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<OrderBook>();
+    send_sync::<BookSet>();
+    send_sync::<BookError>();
+    send_sync::<ParseError>();
+    send_sync::<replay::ReplayReport>();
+};

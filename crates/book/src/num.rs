@@ -20,6 +20,10 @@ const POW10: [u64; 19] = {
 };
 /// Significant digits a `Decimal` can hold exactly.
 const MAX_DIGITS: u32 = 28;
+/// The longest number text a level may hold, as okx-models' decoders
+/// allow (`okx_models::num::MAX_DECIMAL_LEN`): thousands of padded zeros
+/// are refused on both paths alike.
+const MAX_TEXT: usize = 128;
 
 /// What [`Fixed::parse_prefix`] read: the shape and digits of a number, not
 /// yet checked to be one the book can hold.
@@ -123,8 +127,12 @@ impl Fixed {
     }
 
     /// The mantissa of a long number (already checked to be digits and at
-    /// most one dot), if it has at most 28 significant digits.
+    /// most one dot), if it has at most 28 significant digits and is no
+    /// longer than [`MAX_TEXT`] bytes.
     fn wide(digits: &[u8]) -> Option<i128> {
+        if digits.len() > MAX_TEXT {
+            return None;
+        }
         let mut mantissa: u128 = 0;
         let mut significant = 0u32;
         for &b in digits.iter().filter(|b| b.is_ascii_digit()) {

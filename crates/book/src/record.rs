@@ -5,7 +5,7 @@
 //! price key and size on the way; they are recorded here, in buffers the
 //! book reuses, and applied from here instead of reading the levels again.
 
-use crate::levels::{Compact, Levels, ParsedLevel, SizeKind, SpanIter};
+use crate::level::{Compact, ParsedLevel, SizeKind, SpanIter};
 
 /// A compact level read during the parse, by position in its side's array.
 #[derive(Debug, Clone, Copy)]
@@ -95,18 +95,18 @@ pub(crate) struct SideRecord {
 }
 
 impl SideRecord {
-    /// `true` if this record was made while `levels` was parsed and holds
-    /// every level of it.
-    pub(crate) fn holds(&self, levels: &Levels<'_>) -> bool {
+    /// `true` if this record was made while the side array `raw` (of
+    /// `len` levels) was parsed and holds every level of it.
+    pub(crate) fn holds(&self, raw: &[u8], len: usize) -> bool {
         self.complete
-            && self.levels.len() == levels.len
-            && self.raw_at == levels.raw.as_ptr() as usize
-            && self.raw_len == levels.raw.len()
+            && self.levels.len() == len
+            && self.raw_at == raw.as_ptr() as usize
+            && self.raw_len == raw.len()
     }
 }
 
 /// Both sides of a frame as read during its parse. A side the frame does
-/// not have is an empty record, like its empty [`Levels`].
+/// not have is an empty record, like its empty [`crate::Levels`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FrameRecord {
     pub(crate) bids: SideRecord,

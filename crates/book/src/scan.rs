@@ -5,7 +5,7 @@
 //! is skipped without recursion (nesting is tracked with a counter, so deeply
 //! nested input cannot overflow the stack).
 
-use crate::frame::ParseError;
+use crate::error::ParseError;
 
 /// Deepest nesting accepted when skipping an unknown value.
 const MAX_SKIP_DEPTH: usize = 64;
@@ -101,30 +101,99 @@ impl<'a> Scanner<'a> {
 
     /// A string's raw content between the quotes. Escapes are kept as they
     /// are (`raw_escaped` tells whether there were any) because book fields
-    /// never contain them and keys are compared as plain ASCII.
+    /// never contain them and keys are compared as plain ASCII; they are
+    /// checked to be JSON escapes, and the content to be UTF-8, as a JSON
+    /// parser would, so no string a parser refuses is ever skipped.
     #[inline]
     pub(crate) fn string_raw(&mut self) -> Result<(&'a [u8], bool), ParseError> {
         self.expect(b'"', "a string")?;
         let start = self.pos;
         let mut escaped = false;
+        // OR of every byte: one test at the end says whether any is non-ASCII.
+        let mut high = 0u8;
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 b'"' => {
                     let s = &self.bytes[start..self.pos];
+                    if high >= 0x80 && std::str::from_utf8(s).is_err() {
+                        return Err(ParseError::Unexpected {
+                            expected: "utf-8 text",
+                            at: start,
+                        });
+                    }
                     self.pos += 1;
                     return Ok((s, escaped));
                 }
                 b'\\' => {
                     escaped = true;
-                    self.pos += 2;
+                    self.escape()?;
                 }
                 0..=0x1f => return Err(self.err("a string character")),
-                _ => self.pos += 1,
+                _ => {
+                    high |= b;
+                    self.pos += 1;
+                }
             }
         }
         Err(ParseError::Eof {
             expected: "closing '\"'",
         })
+    }
+
+    /// Steps over one escape at the cursor (a backslash), refusing what
+    /// JSON does not define.
+    #[cold]
+    fn escape(&mut self) -> Result<(), ParseError> {
+        let at = self.pos;
+        let bad = ParseError::Unexpected {
+            expected: "a json escape",
+            at,
+        };
+        match self.bytes.get(at + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+            Some(b'u') => {
+                let unit = self.code_unit(at)?;
+                self.pos += 6;
+                // UTF-16 surrogates come in pairs, high then low; a lone one
+                // names no character, and JSON parsers refuse it.
+                match unit {
+                    0xD800..=0xDBFF => {
+                        let low = match self.bytes.get(self.pos..self.pos + 2) {
+                            Some(b"\\u") => self.code_unit(self.pos)?,
+                            _ => return Err(bad),
+                        };
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(bad);
+                        }
+                        self.pos += 6;
+                    }
+                    0xDC00..=0xDFFF => return Err(bad),
+                    _ => {}
+                }
+            }
+            Some(_) => return Err(bad),
+            None => {
+                return Err(ParseError::Eof {
+                    expected: "closing '\"'",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The four hex digits of the `\\u` escape at `at`.
+    fn code_unit(&self, at: usize) -> Result<u16, ParseError> {
+        let hex = self.bytes.get(at + 2..at + 6).ok_or(ParseError::Eof {
+            expected: "four hex digits",
+        })?;
+        std::str::from_utf8(hex)
+            .ok()
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+            .ok_or(ParseError::Unexpected {
+                expected: "four hex digits",
+                at,
+            })
     }
 
     /// A string that must be plain text (no escapes): identifiers and numbers.
@@ -151,12 +220,7 @@ impl<'a> Scanner<'a> {
                 at,
             });
         }
-        if raw.iter().any(|&b| b >= 0x80) && std::str::from_utf8(raw).is_err() {
-            return Err(ParseError::Unexpected {
-                expected: "utf-8 text",
-                at,
-            });
-        }
+        // `string_raw` checked it to be UTF-8.
         Ok(raw)
     }
 
@@ -222,7 +286,12 @@ impl<'a> Scanner<'a> {
             digits += 1;
             self.pos += 1;
         }
-        if digits == 0 || matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E')) {
+        // JSON has no leading zeros: `04826378794` is no number.
+        let leading_zero = digits > 1 && self.bytes.get(start + usize::from(neg)) == Some(&b'0');
+        if digits == 0
+            || leading_zero
+            || matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E'))
+        {
             return Err(ParseError::BadNumber { at: start });
         }
         Ok(value)
@@ -268,8 +337,11 @@ impl<'a> Scanner<'a> {
                         }
                     }
                     let lit = &self.bytes[start..self.pos];
-                    if lit[0].is_ascii_alphabetic() && !matches!(lit, b"true" | b"false" | b"null")
-                    {
+                    let valid = match lit[0] {
+                        b't' | b'f' | b'n' => matches!(lit, b"true" | b"false" | b"null"),
+                        _ => is_json_number(lit),
+                    };
+                    if !valid {
                         return Err(ParseError::Unexpected {
                             expected: "a json value",
                             at: start,
@@ -293,6 +365,61 @@ impl<'a> Scanner<'a> {
                 }
                 depth -= 1;
             }
+        }
+    }
+}
+
+/// Whether `text` is a JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(text: &[u8]) -> bool {
+    fn digits(text: &[u8], mut i: usize) -> usize {
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    }
+    let mut i = usize::from(text.first() == Some(&b'-'));
+    match text.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(text, i),
+        _ => return false,
+    }
+    if text.get(i) == Some(&b'.') {
+        let end = digits(text, i + 1);
+        if end == i + 1 {
+            return false;
+        }
+        i = end;
+    }
+    if matches!(text.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(text.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let end = digits(text, i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_numbers_follow_the_grammar() {
+        for ok in [
+            "0", "-0", "7", "-12", "0.5", "1.25e3", "1E-3", "1e+10", "-0.0e0",
+        ] {
+            assert!(is_json_number(ok.as_bytes()), "{ok}");
+            assert!(serde_json::from_str::<f64>(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "-", "01", "-01", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "1-2", "0x1",
+        ] {
+            assert!(!is_json_number(bad.as_bytes()), "{bad}");
         }
     }
 }

@@ -8,8 +8,12 @@
 //! string is made by copying one slice per level (the trailing colon is the
 //! separator), and nothing is allocated per level.
 
-use crate::checksum::CHECKSUM_DEPTH;
-use crate::levels::{ParsedLevel, SizeKind};
+use crate::level::{ParsedLevel, SizeKind};
+
+/// Levels per side that enter OKX's checksum (SPEC §7.4). A side tracks
+/// changes to this many of its best levels, so the checksum is computed
+/// again only when they change.
+pub const CHECKSUM_DEPTH: usize = 25;
 
 /// Which side of the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

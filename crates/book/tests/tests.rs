@@ -4,3 +4,4 @@ mod fixtures;
 mod model;
 mod replay;
 mod rules;
+mod strict;

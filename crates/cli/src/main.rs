@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod audit;
-mod replay;
-mod sign;
 mod testkit;
+
+use okx_cli::{replay, sign};
 
 /// Tools for the OKX V5 API.
 #[derive(Debug, Parser)]

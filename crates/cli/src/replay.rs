@@ -28,7 +28,7 @@ enum ReplayCmd {
     /// and, if its arg could be read, puts that book out of sync there.
     #[command(verbatim_doc_comment)]
     Book {
-        /// File of recorded frames
+        /// File of recorded frames; `-` reads them from stdin
         file: PathBuf,
         /// Print one JSON object instead of a summary
         #[arg(long)]
@@ -37,7 +37,8 @@ enum ReplayCmd {
 }
 
 impl ReplayArgs {
-    /// Runs the replay; exit code 1 if the file cannot be read or split.
+    /// Runs the replay; exit code 1 if the file cannot be read or split, or
+    /// if it holds no message that could be read.
     pub fn run(self) -> ExitCode {
         let result = match &self.what {
             ReplayCmd::Book { file, json } => book(file, *json),
@@ -47,21 +48,58 @@ impl ReplayArgs {
                 println!("{}", text.trim_end());
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("okx replay: {e}");
+            Err(Failed { report, why }) => {
+                if let Some(text) = report {
+                    println!("{}", text.trim_end());
+                }
+                eprintln!("okx replay: {why}");
                 ExitCode::FAILURE
             }
         }
     }
 }
 
-fn book(file: &Path, json: bool) -> Result<String, String> {
+/// A replay that failed: why, and the report if there is one to show.
+struct Failed {
+    report: Option<String>,
+    why: String,
+}
+
+impl From<String> for Failed {
+    fn from(why: String) -> Self {
+        Self { report: None, why }
+    }
+}
+
+/// Reads the recording: the file, or stdin for `-`.
+fn read_input(file: &Path) -> Result<(Vec<u8>, String), String> {
+    if file.as_os_str() == "-" {
+        let mut input = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut input)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok((input, "stdin".to_owned()));
+    }
     let input = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let report = replay(&input).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok(if json {
+    Ok((input, file.display().to_string()))
+}
+
+fn book(file: &Path, json: bool) -> Result<String, Failed> {
+    let (input, name) = read_input(file)?;
+    let report = replay(&input).map_err(|e| format!("{name}: {e}"))?;
+    let text = if json {
         to_json(&report).to_string()
     } else {
         summary(&report)
+    };
+    // A replay that read nothing found nothing: a wrong file, not a clean book.
+    let why = match (report.messages, report.malformed.len()) {
+        (0, _) => format!("{name}: no messages"),
+        (all, bad) if bad == all => format!("{name}: all {all} messages are malformed"),
+        _ => return Ok(text),
+    };
+    Err(Failed {
+        report: Some(text),
+        why,
     })
 }
 

@@ -161,3 +161,56 @@ fn an_unreadable_push_is_reported_where_it_happens() {
     assert_eq!(book["in_sync"], false);
     let _ = std::fs::remove_file(path);
 }
+
+fn okx_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_okx"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the okx binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("okx finishes")
+}
+
+#[test]
+fn every_message_malformed_is_a_failure() {
+    let path = scratch("all-bad.jsonl", "{not json\n[1,\n\"x\n");
+    let out = okx(&["replay", "book", path.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "nothing could be replayed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("all 3 messages are malformed"), "{stderr}");
+    // the report still says what was wrong with each
+    let v: Value = serde_json::from_slice(&out.stdout).expect("report on stdout");
+    assert_eq!(v["malformed"].as_array().map(Vec::len), Some(3));
+    let _ = std::fs::remove_file(path);
+
+    let empty = scratch("empty.jsonl", "\n\n");
+    let out = okx(&["replay", "book", empty.to_str().expect("utf-8")]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an empty recording replays nothing"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no messages"));
+    let _ = std::fs::remove_file(empty);
+}
+
+#[test]
+fn a_dash_reads_the_frames_from_stdin() {
+    let lines = [SNAPSHOT, UPDATE].join("\n");
+    let out = okx_stdin(&["replay", "book", "-", "--json"], lines.as_bytes());
+    let v = json_of(&out);
+    assert_eq!(v["messages"], 2);
+    assert_eq!(v["books"]["BTC-USDT"]["applied"], 2);
+    let out = okx_stdin(&["replay", "book", "-"], b"{not json\n");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -286,3 +286,92 @@ fn a_line_that_is_not_utf8_does_not_stop_the_others() {
         ]
     );
 }
+
+#[test]
+fn a_timestamp_in_neither_format_is_refused() {
+    for bad in [
+        "bad",
+        "",
+        "2020-12-08 09:08:57.715Z",
+        "2020-12-08T09:08:57Z",
+        "2020-13-08T09:08:57.715Z",
+        "2020-02-30T09:08:57.715Z",
+        "2020-12-08T24:08:57.715Z",
+        "1538054050123",
+        "-1538054050",
+        "１５３８０５４０５０",
+    ] {
+        let flag = format!("--timestamp={bad}");
+        let out = okx(
+            &["sign", &flag, "--method", "GET", "--path", "/"],
+            Some(DOCS_SECRET),
+            "",
+        );
+        assert_eq!(out.status.code(), Some(1), "{bad:?} was signed");
+        assert!(out.stdout.is_empty(), "{bad:?}");
+        assert!(text(&out.stderr).contains("timestamp"), "{bad:?}");
+        let line = json!({"secret": DOCS_SECRET, "timestamp": bad, "method": "GET", "path": "/"});
+        let out = okx(&["sign"], None, &line.to_string());
+        assert_eq!(out.status.code(), Some(1), "{bad:?} was signed from stdin");
+        assert!(text(&out.stderr).contains("line 1: timestamp"), "{bad:?}");
+    }
+    // leap days and the WS login's Unix seconds are fine
+    for good in ["2024-02-29T23:59:59.999Z", "1538054050", "0"] {
+        let out = okx(
+            &[
+                "sign",
+                "--timestamp",
+                good,
+                "--method",
+                "GET",
+                "--path",
+                "/",
+            ],
+            Some(DOCS_SECRET),
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "{good}: {}", text(&out.stderr));
+    }
+    // told otherwise, anything is signed
+    let out = okx(
+        &[
+            "sign",
+            "--any-timestamp",
+            "--timestamp",
+            "bad",
+            "--method",
+            "GET",
+            "--path",
+            "/",
+        ],
+        Some(DOCS_SECRET),
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_line_over_the_length_bound_is_refused_and_the_rest_signed() {
+    let huge = json!({"secret": DOCS_SECRET, "timestamp": "1538054050", "method": "POST",
+        "path": "/", "body": "x".repeat(2 * 1024 * 1024)})
+    .to_string();
+    let input = [spec_line(&SPEC[4]), huge, spec_line(&SPEC[4])].join("\n");
+    let out = okx(&["sign", "--max-line-bytes", "1048576"], None, &input);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("line 2: longer than 1048576 bytes"),
+        "{stderr}"
+    );
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"line": 1, "signature": SPEC[4].5}),
+            json!({"line": 3, "signature": SPEC[4].5}),
+        ]
+    );
+}

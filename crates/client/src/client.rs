@@ -1,6 +1,6 @@
 //! [`Client`]: REST and WebSocket composed for a bot, built once.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,8 +14,9 @@ use crate::book::{BookHandle, BookWatch};
 use crate::budget::Budget;
 use crate::channel::Channel;
 use crate::error::ClientError;
-use crate::events::PrivateEvent;
+use crate::inner::Inner;
 use crate::instruments::Instruments;
+use crate::route::Route;
 use crate::stream::{Events, PrivateEvents};
 use crate::tracker::OrderTracker;
 
@@ -30,19 +31,6 @@ pub enum Region {
     Eea,
     /// app.okx.com (US) accounts.
     Us,
-}
-
-/// Which way an order goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Route {
-    /// Over the WebSocket while the private connection is up and the
-    /// instrument's `instIdCode` is known; over REST otherwise.
-    #[default]
-    Auto,
-    /// Always over the WebSocket.
-    Ws,
-    /// Always over REST.
-    Rest,
 }
 
 /// Builds a [`Client`].
@@ -244,7 +232,7 @@ impl ClientBuilder {
             reconcile_again: AtomicBool::new(false),
             reconciled,
             ws_config: ws_cfg,
-            safety: std::sync::RwLock::new(crate::safety::Safety::default()),
+            safety: std::sync::RwLock::new(crate::inner::Safety::default()),
             prices: std::sync::RwLock::new(std::collections::HashMap::new()),
         });
         let client = Client { inner };
@@ -279,55 +267,6 @@ impl ClientBuilder {
         public.dedup();
         client.inner.ws.subscribe(public).await?;
         Ok(client)
-    }
-}
-
-pub(crate) struct Inner {
-    pub(crate) rest: RestClient,
-    pub(crate) ws: WsClient,
-    pub(crate) instruments: Instruments,
-    pub(crate) tracker: OrderTracker,
-    pub(crate) books: BookWatch,
-    pub(crate) budget: Budget,
-    pub(crate) private_up: AtomicBool,
-    pub(crate) has_credentials: bool,
-    pub(crate) route: Route,
-    pub(crate) inst_types: Vec<InstType>,
-    pub(crate) option_families: Vec<String>,
-    pub(crate) market_tx: Mutex<Option<mpsc::Sender<okx_ws::WsEvent>>>,
-    pub(crate) private_tx: Mutex<Option<mpsc::UnboundedSender<PrivateEvent>>>,
-    pub(crate) market_capacity: usize,
-    pub(crate) lagged: Arc<AtomicU64>,
-    pub(crate) reconcile_lock: tokio::sync::Mutex<()>,
-    pub(crate) reconcile_again: AtomicBool,
-    /// Reconciliations finished so far.
-    pub(crate) reconciled: watch::Sender<u64>,
-    /// The WebSocket configuration (the kill switch opens its own
-    /// connection with it).
-    pub(crate) ws_config: WsConfig,
-    pub(crate) safety: std::sync::RwLock<crate::safety::Safety>,
-    /// Reference prices from `mark-price` and `tickers` pushes.
-    pub(crate) prices:
-        std::sync::RwLock<std::collections::HashMap<String, crate::guarded::RefPrice>>,
-}
-
-impl Inner {
-    /// Sends private events to the stream, if someone took it.
-    pub(crate) fn emit(&self, events: Vec<PrivateEvent>) {
-        if events.is_empty() {
-            return;
-        }
-        crate::guarded::audit_private(self, &events);
-        let tx = self.private_tx.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(tx) = tx.as_ref() {
-            for ev in events {
-                let _ = tx.send(ev);
-            }
-        }
-    }
-
-    pub(crate) fn private_up(&self) -> bool {
-        self.private_up.load(Ordering::Relaxed)
     }
 }
 
@@ -495,7 +434,7 @@ impl Client {
     }
 
     /// Puts every order path of this client through `guard` from now on.
-    pub fn set_risk_guard(&self, guard: crate::safety::RiskGuard) {
+    pub fn set_risk_guard(&self, guard: crate::guard::RiskGuard) {
         self.inner
             .safety
             .write()
@@ -504,7 +443,7 @@ impl Client {
     }
 
     /// Records every order request, answer and push in `log` from now on.
-    pub fn set_audit_log(&self, log: crate::safety::AuditLog) {
+    pub fn set_audit_log(&self, log: crate::guard::AuditLog) {
         self.inner
             .safety
             .write()
@@ -513,7 +452,7 @@ impl Client {
     }
 
     /// The risk guard in use.
-    pub fn risk_guard(&self) -> Option<crate::safety::RiskGuard> {
+    pub fn risk_guard(&self) -> Option<crate::guard::RiskGuard> {
         self.inner
             .safety
             .read()
@@ -523,7 +462,7 @@ impl Client {
     }
 
     /// The audit log in use.
-    pub fn audit(&self) -> Option<crate::safety::AuditLog> {
+    pub fn audit(&self) -> Option<crate::guard::AuditLog> {
         self.inner
             .safety
             .read()

@@ -8,8 +8,8 @@ use std::sync::atomic::Ordering;
 
 use okx_ws::{Endpoint, PushData, WsEvent, WsEvents};
 
-use crate::client::Inner;
 use crate::events::{PrivateEvent, Source};
+use crate::inner::Inner;
 
 pub(crate) fn spawn(inner: Weak<Inner>, mut events: WsEvents) {
     tokio::spawn(async move {

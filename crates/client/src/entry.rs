@@ -14,8 +14,9 @@ use okx_models::{ClOrdId, OkxCode};
 use okx_rest::GetOrder;
 
 use crate::budget::Op;
-use crate::client::{Client, Route};
+use crate::client::Client;
 use crate::error::{ClientError, Outcome, ws_outcome};
+use crate::route::Route;
 
 /// How long an order may take to reach OKX before OKX drops it (`expTime`).
 const EXP_WINDOW: Duration = Duration::from_secs(5);
@@ -133,11 +134,7 @@ impl Client {
             Outcome::Unknown => {}
         }
         tracing::warn!(cl_ord_id = %cl, error = %err, "WS order outcome unknown; looking it up over REST");
-        let query = GetOrder {
-            inst_id: order.inst_id.to_string(),
-            ord_id: None,
-            cl_ord_id: Some(cl.to_string()),
-        };
+        let query = GetOrder::by_cl_ord_id(order.inst_id.to_string(), cl.to_string());
         loop {
             if let Some(found) = self.inner.rest.get_order(query.clone()).await? {
                 return Ok(OrderAck {

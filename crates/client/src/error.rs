@@ -26,7 +26,7 @@ pub enum ClientError {
     Check(#[from] CheckError),
     /// The risk guard refused the order; nothing was sent.
     #[error(transparent)]
-    Risk(#[from] crate::safety::RiskRejection),
+    Risk(#[from] crate::guard::RiskRejection),
     /// OKX refused the request (`sCode`/`code` and message).
     #[error("okx refused it (code {code}): {msg}")]
     Rejected {

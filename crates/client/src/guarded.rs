@@ -10,15 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::events::{PrivateEvent, Source};
-use crate::safety::{Exposure, OrderFacts};
-
-/// Reference prices of an instrument, as last pushed.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RefPrice {
-    pub(crate) mark: Option<Decimal>,
-    pub(crate) mid: Option<Decimal>,
-}
+use crate::guard::{Exposure, OrderFacts};
 
 /// What an order path asks the guard about.
 #[derive(Debug, Clone, Copy)]
@@ -185,7 +177,7 @@ impl Client {
             .as_ref()
             .map(|c| c.as_str())
             .unwrap_or_default();
-        self.risk_check(crate::guarded::Intent {
+        self.risk_check(Intent {
             inst_id: order.inst_id.as_str(),
             buy: order.side == Side::Buy,
             sz: order.sz,
@@ -282,15 +274,15 @@ impl Client {
     pub(crate) fn audit_answer(&self, sent: &Sent, result: &Result<OrderAck, ClientError>) {
         if let Err(e) = result
             && e.outcome() == crate::error::Outcome::Rejected
-            && let Some(kill) = self
+            && let Some(rejects) = self
                 .inner
                 .safety
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
-                .kill
+                .rejects
                 .clone()
         {
-            kill.note_reject();
+            let _ = rejects.send(());
         }
         self.audit_line("response", |f| {
             f.insert("op".into(), json!(sent.op));
@@ -325,71 +317,5 @@ impl Client {
                 }
             }
         });
-    }
-}
-
-/// Records the account's own pushes.
-pub(crate) fn audit_private(inner: &crate::client::Inner, events: &[PrivateEvent]) {
-    let Some(log) = inner
-        .safety
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .audit
-        .clone()
-    else {
-        return;
-    };
-    let line = |kind: &str, fill: &dyn Fn(&mut Map<String, Value>)| {
-        let mut f = Map::new();
-        fill(&mut f);
-        if let Err(e) = log.record(kind, f) {
-            tracing::error!(error = %e, "audit line not written");
-        }
-    };
-    for ev in events {
-        match ev {
-            PrivateEvent::Order { order, source } => line("order", &|f| {
-                f.insert(
-                    "source".into(),
-                    json!(if *source == Source::Live {
-                        "live"
-                    } else {
-                        "recovered"
-                    }),
-                );
-                f.insert("ordId".into(), json!(order.ord_id.as_str()));
-                f.insert(
-                    "clOrdId".into(),
-                    json!(
-                        order
-                            .cl_ord_id
-                            .as_ref()
-                            .map(|c| c.as_str())
-                            .unwrap_or_default()
-                    ),
-                );
-                f.insert("instId".into(), json!(order.inst_id.as_str()));
-                f.insert("state".into(), json!(order.state.to_string()));
-                f.insert("accFillSz".into(), json!(order.acc_fill_sz.to_string()));
-                f.insert("uTime".into(), json!(order.u_time));
-            }),
-            PrivateEvent::Fill { fill, source } => line("fill", &|f| {
-                f.insert(
-                    "source".into(),
-                    json!(if *source == Source::Live {
-                        "live"
-                    } else {
-                        "recovered"
-                    }),
-                );
-                f.insert("ordId".into(), json!(fill.ord_id.as_str()));
-                f.insert("instId".into(), json!(fill.inst_id.as_str()));
-                f.insert("tradeId".into(), json!(fill.trade_id));
-                f.insert("px".into(), json!(fill.px.to_string()));
-                f.insert("sz".into(), json!(fill.sz.to_string()));
-                f.insert("fee".into(), json!(fill.fee.map(|v| v.to_string())));
-            }),
-            _ => {}
-        }
     }
 }

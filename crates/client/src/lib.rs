@@ -55,23 +55,43 @@ mod book;
 mod budget;
 mod channel;
 mod client;
+mod deadman;
 mod dispatch;
 mod entry;
 mod error;
 mod events;
+mod guard;
 mod guarded;
+mod inner;
 mod instruments;
+mod kill;
 mod reconcile;
 mod requests;
-pub mod safety;
+mod route;
 mod stream;
 mod tracker;
 
 pub use book::{BookHandle, BookState, Level};
 pub use channel::{Bar, Channel};
-pub use client::{Client, ClientBuilder, Region, Route};
+pub use client::{Client, ClientBuilder, Region};
 pub use error::{ClientError, Outcome};
 pub use events::{FillEvent, PrivateEvent, ReconcileReport, Source};
 pub use instruments::{CheckError, Instruments, Rounding};
+pub use route::Route;
 pub use stream::{Events, PrivateEvents};
 pub use tracker::{DedupeStats, OrderTracker, TrackedOrder, is_terminal};
+
+/// The safety layer a bot opts into: a pre-trade [`RiskGuard`](safety::RiskGuard)
+/// every order path passes through, a [`KillSwitch`](safety::KillSwitch)
+/// that halts and flattens on its own, a
+/// [`DeadMansSwitch`](safety::DeadMansSwitch) on OKX's `cancel-all-after`,
+/// and an [`AuditLog`](safety::AuditLog).
+pub mod safety {
+    pub use crate::deadman::DeadMansSwitch;
+    pub use crate::guard::{
+        AuditLog, Exposure, Limits, LimitsError, OrderFacts, RiskGuard, RiskLimits, RiskRejection,
+        Rule, Summary, summarize,
+    };
+    pub use crate::guard::{audit, risk};
+    pub use crate::kill::{KillState, KillSwitch, KillSwitchConfig};
+}

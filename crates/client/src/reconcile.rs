@@ -18,9 +18,9 @@ use futures_util::StreamExt;
 use okx_models::OrdId;
 use okx_rest::GetOrder;
 
-use crate::client::Inner;
 use crate::error::ClientError;
 use crate::events::{PrivateEvent, ReconcileReport, Source};
+use crate::inner::Inner;
 use crate::requests::{Fills, OrderHistory, OrderPage, PendingOrders};
 
 /// Runs one reconciliation (or, if one is running, makes it run once more
@@ -114,11 +114,7 @@ async fn once(inner: &Inner) -> Result<ReconcileReport, ClientError> {
     };
     for (inst_id, ord_id) in to_check {
         report.requests += 1;
-        let query = GetOrder {
-            inst_id,
-            ord_id: Some(ord_id.to_string()),
-            cl_ord_id: None,
-        };
+        let query = GetOrder::by_ord_id(inst_id, ord_id.to_string());
         if let Some(order) = inner.rest.get_order(query).await? {
             let out = tracker.apply_order(order, Source::Recovered);
             count(&mut report, &out);

@@ -18,6 +18,7 @@ use crate::ids::InstId;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Balance {
     /// Update time, Unix ms.
     #[serde(default, with = "crate::num::opt_int")]
@@ -75,6 +76,7 @@ pub struct Balance {
 /// One currency's balance inside [`Balance`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BalanceDetail {
     /// Currency.
     #[serde(default)]
@@ -235,6 +237,7 @@ pub struct BalanceDetail {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Position {
     /// Instrument type.
     pub inst_type: InstType,
@@ -429,6 +432,7 @@ pub struct Position {
 /// A close-position algo order attached to a position (`closeOrderAlgo[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CloseOrderAlgo {
     /// Algo id.
     #[serde(default)]

@@ -64,6 +64,11 @@ pub struct Envelope<T> {
 
 impl<T: DeserializeOwned> Envelope<T> {
     /// Decodes a response body.
+    ///
+    /// The error is serde_json's, deliberately: this crate is serde types
+    /// and nothing else, and a caller who decodes with it already depends on
+    /// serde_json. The clients above (`okx-rest`, `okx-ws`) wrap it in their
+    /// own error types.
     pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(body)
     }

@@ -167,22 +167,84 @@ impl<'de> Deserialize<'de> for OkxCode {
     }
 }
 
-/// Reads a top-level `code`, where an empty or missing value is malformed:
-/// only per-item `sCode`s may be `""` on success. Use with
-/// `#[serde(deserialize_with = "...")]`.
+/// Reads a top-level `code`. Use with `#[serde(deserialize_with = "...")]`.
+///
+/// What OKX sends, and so what this takes:
+///
+/// - a JSON string of digits: `"0"` is success, anything else an error code.
+///   OKX's docs and every recorded answer write the code this way;
+/// - a non-zero JSON number (`{"code":404,"msg":"Not Found"}`): what the
+///   gateway in front of OKX writes for its own errors, read as that code;
+/// - **never** a numeric `0`: no OKX answer says success that way, so such
+///   a body did not come from OKX's API and cannot be trusted to mean that
+///   anything happened (or did not). It is refused as malformed, which makes
+///   a read fail to decode and leaves a write's outcome unknown;
+/// - an empty or missing code is malformed too: only per-item `sCode`s may
+///   be `""` on success.
 pub fn strict_code<'de, D: Deserializer<'de>>(d: D) -> Result<OkxCode, D::Error> {
     use serde::de::Error as _;
-    match crate::num::opt_int::deserialize(d)? {
-        None => Err(D::Error::custom("empty top-level code")),
-        Some(v) => u32::try_from(v)
+    match d.deserialize_any(TopCodeVisitor)? {
+        TopCode::Text(v) => u32::try_from(v)
             .map(OkxCode)
             .map_err(|_| D::Error::custom(format_args!("code {v} out of range"))),
+        TopCode::Number(0) => Err(D::Error::custom(
+            "code 0 as a JSON number is not an OKX answer (OKX writes \"0\")",
+        )),
+        TopCode::Number(v) => u32::try_from(v)
+            .map(OkxCode)
+            .map_err(|_| D::Error::custom(format_args!("code {v} out of range"))),
+    }
+}
+
+/// A top-level code as it was written, for [`strict_code`].
+enum TopCode {
+    Text(i64),
+    Number(i64),
+}
+
+struct TopCodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopCodeVisitor {
+    type Value = TopCode;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an OKX code: a string of digits")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TopCode, E> {
+        if v.is_empty() {
+            return Err(E::custom("empty top-level code"));
+        }
+        if v.len() > 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(E::custom(format_args!(
+                "code {:?} is not a number",
+                v.get(..v.len().min(16)).unwrap_or("")
+            )));
+        }
+        v.parse()
+            .map(TopCode::Text)
+            .map_err(|_| E::custom(format_args!("code {v:?} is not a number")))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<TopCode, E> {
+        i64::try_from(v)
+            .map(TopCode::Number)
+            .map_err(|_| E::custom(format_args!("code {v} out of range")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<TopCode, E> {
+        Ok(TopCode::Number(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<TopCode, E> {
+        Err(E::custom("empty top-level code"))
     }
 }
 
 /// Per-item outcome on order-type endpoints (`sCode`/`sMsg` with the ids that
 /// say which order it is about).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemResult {
     /// Position of the item in the request/response.
     #[serde(skip)]
@@ -235,6 +297,18 @@ pub struct ItemResult {
 }
 
 impl ItemResult {
+    /// The outcome of item `index` with this code and message, for code
+    /// that reports an item itself (a client with no answer for it, a test
+    /// double); set the ids on the result as needed.
+    pub fn new(index: usize, code: OkxCode, msg: impl Into<String>) -> Self {
+        Self {
+            index,
+            code,
+            msg: msg.into(),
+            ..Self::default()
+        }
+    }
+
     /// Whether this item succeeded.
     pub fn is_ok(&self) -> bool {
         self.code.is_ok()

@@ -18,6 +18,7 @@ use crate::ids::InstId;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Instrument {
     /// Instrument type.
     pub inst_type: InstType,

@@ -56,3 +56,18 @@ pub use instrument::{Instrument, SizeError};
 pub use market::{BookLevel, Candle, OrderBook, Ticker, Trade};
 pub use order::{AttachAlgoOrd, Fill, LinkedAlgoOrd, Order};
 pub use rust_decimal::Decimal;
+
+// Models and errors cross threads inside events and results: checked when
+// the crate compiles.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<ApiError>();
+    send_sync::<Order>();
+    send_sync::<Fill>();
+    send_sync::<Ticker>();
+    send_sync::<Position>();
+    send_sync::<Balance>();
+    send_sync::<Instrument>();
+    send_sync::<ClOrdIdError>();
+    send_sync::<SizeError>();
+};

@@ -22,6 +22,7 @@ use crate::ids::InstId;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Ticker {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -158,6 +159,7 @@ impl<'de> Deserialize<'de> for BookLevel {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct OrderBook {
     /// Asks, best (lowest) first.
     #[serde(default)]
@@ -204,6 +206,7 @@ pub struct OrderBook {
 /// Serializes back to the form it was read from: 9 elements when any volume is
 /// present, else 6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Candle {
     /// Open time, Unix ms.
     pub ts: i64,
@@ -223,6 +226,24 @@ pub struct Candle {
     pub vol_ccy_quote: Option<Decimal>,
     /// Whether the candle is closed (`"1"`) or still forming (`"0"`).
     pub confirm: bool,
+}
+
+impl Candle {
+    /// A closed candle with these prices and no volumes (an index or
+    /// mark-price candle); set the volumes and `confirm` as needed.
+    pub fn new(ts: i64, o: Decimal, h: Decimal, l: Decimal, c: Decimal) -> Self {
+        Self {
+            ts,
+            o,
+            h,
+            l,
+            c,
+            vol: None,
+            vol_ccy: None,
+            vol_ccy_quote: None,
+            confirm: true,
+        }
+    }
 }
 
 impl Serialize for Candle {
@@ -318,6 +339,7 @@ impl<'de> Deserialize<'de> for Candle {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Trade {
     /// Instrument id.
     pub inst_id: InstId,

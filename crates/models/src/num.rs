@@ -38,16 +38,30 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 
+/// The longest number text [`parse_decimal`] reads, in bytes.
+///
+/// The longest number in OKX's recorded payloads is 31 bytes and the
+/// float-derived values it prints in full stay under 60; a double printed in
+/// full needs at most about 100 for any price or size that makes sense. Past
+/// this the text is refused unread: rust_decimal's parser recurses once per
+/// leading digit, so ten thousand padded zeros would overflow a 2 MiB worker
+/// stack in a debug build.
+pub const MAX_DECIMAL_LEN: usize = 128;
+
 /// Parses a decimal from OKX text; accepts plain and scientific notation.
 ///
 /// Text that fits [`Decimal`]'s 28 digits is kept exactly, scale included.
 /// Longer text loses only zeros padded after the decimal point, or, for
 /// float-derived values OKX prints in full, the digits past the 28th; a
 /// non-zero amount that would round to zero is refused (`None`), as are digit
-/// separators (`1_000`), which OKX never sends.
+/// separators (`1_000`), which OKX never sends, and text longer than
+/// [`MAX_DECIMAL_LEN`].
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     if let Some(d) = parse_plain(s.as_bytes()) {
         return Some(d);
+    }
+    if s.len() > MAX_DECIMAL_LEN {
+        return None;
     }
     if s.bytes().any(|b| b == b'_') {
         return None;
@@ -135,6 +149,39 @@ fn scan_digits(s: &[u8], from: usize, acc: &mut u64) -> usize {
     i
 }
 
+/// Why a number text was refused, quoting at most its first bytes: a
+/// hostile peer's ten thousand digits do not belong in an error message.
+struct NumberError<'a> {
+    kind: &'static str,
+    text: &'a str,
+}
+
+impl<'a> NumberError<'a> {
+    fn new(kind: &'static str, text: &'a str) -> Self {
+        Self { kind, text }
+    }
+}
+
+impl fmt::Display for NumberError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 40;
+        let (kind, text) = (self.kind, self.text);
+        if text.len() <= MAX_DECIMAL_LEN {
+            return write!(f, "invalid {kind} {text:?}");
+        }
+        let cut = (0..=SHOWN)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        write!(
+            f,
+            "invalid {kind}: number text too long ({} bytes, at most {MAX_DECIMAL_LEN}) starting {:?}",
+            text.len(),
+            &text[..cut]
+        )
+    }
+}
+
 struct DecimalVisitor;
 
 impl<'de> Visitor<'de> for DecimalVisitor {
@@ -150,7 +197,7 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         }
         parse_decimal(v)
             .map(Some)
-            .ok_or_else(|| E::custom(format_args!("invalid decimal {v:?}")))
+            .ok_or_else(|| E::custom(NumberError::new("decimal", v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<Decimal>, E> {
@@ -200,6 +247,10 @@ impl<'de> Visitor<'de> for IntVisitor {
         if v.is_empty() {
             return Ok(None);
         }
+        // the same bound as decimals: "000…01" is as absurd as an integer
+        if v.len() > MAX_DECIMAL_LEN {
+            return Err(E::custom(NumberError::new("integer", v)));
+        }
         if let Ok(i) = v.parse::<i64>() {
             return Ok(Some(i));
         }
@@ -208,7 +259,7 @@ impl<'de> Visitor<'de> for IntVisitor {
             Some(d) if d.fract().is_zero() => i64::try_from(d)
                 .map(Some)
                 .map_err(|_| E::custom(format_args!("integer {v:?} out of range"))),
-            _ => Err(E::custom(format_args!("invalid integer {v:?}"))),
+            _ => Err(E::custom(NumberError::new("integer", v))),
         }
     }
 

@@ -26,6 +26,7 @@ use crate::ids::{ClOrdId, InstId, OrdId};
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Order {
     /// Instrument type.
     pub inst_type: InstType,
@@ -350,6 +351,7 @@ impl Order {
 /// A take-profit/stop-loss order attached to an order (`attachAlgoOrds[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AttachAlgoOrd {
     /// Algo id assigned by OKX.
     #[serde(default)]
@@ -395,6 +397,7 @@ pub struct AttachAlgoOrd {
 /// The linked algo order (`linkedAlgoOrd`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LinkedAlgoOrd {
     /// Algo id; empty when there is none.
     #[serde(default)]
@@ -413,6 +416,7 @@ pub struct LinkedAlgoOrd {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Fill {
     /// Instrument type.
     pub inst_type: InstType,

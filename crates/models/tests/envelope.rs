@@ -198,3 +198,30 @@ fn partly_successful_batch_is_never_retryable() {
     let e = api_error_from_body(all_failed).unwrap();
     assert!(e.is_retryable() && e.is_rate_limit());
 }
+
+/// OKX writes every top-level code as a string; a numeric `0` is no OKX
+/// success and an empty or unreadable code no answer at all.
+#[test]
+fn only_a_string_zero_is_success() {
+    let ok =
+        Envelope::<Value>::from_slice(br#"{"code":"0","msg":"","data":[1]}"#).expect("string zero");
+    assert!(ok.is_ok());
+    for body in [
+        &br#"{"code":0,"msg":"","data":[1]}"#[..],
+        br#"{"code":"","msg":"","data":[1]}"#,
+        br#"{"code":null,"msg":"","data":[1]}"#,
+        br#"{"msg":"","data":[1]}"#,
+        br#"{"code":"zz","msg":"","data":[1]}"#,
+        br#"{"code":"-1","msg":"","data":[1]}"#,
+        br#"{"code":"0.0","msg":"","data":[1]}"#,
+        br#"{"code":-1,"msg":"","data":[1]}"#,
+    ] {
+        let text = String::from_utf8_lossy(body);
+        assert!(Envelope::<Value>::from_slice(body).is_err(), "{text}");
+        assert!(api_error_from_body(body).is_none(), "{text}");
+    }
+    // the gateway's own numeric errors are still read
+    let gateway = Envelope::<Value>::from_slice(br#"{"code":50011,"msg":"Too Many Requests"}"#)
+        .expect("numeric non-zero code");
+    assert_eq!(gateway.code, OkxCode::RATE_LIMIT);
+}

@@ -43,7 +43,10 @@ proptest! {
         let level = BookLevel { px, sz, num_orders: n };
         let back: BookLevel = serde_json::from_str(&serde_json::to_string(&level).unwrap()).unwrap();
         prop_assert_eq!(back, level);
-        let candle = Candle { ts, o: px, h: px, l: sz, c: sz, vol: Some(sz), vol_ccy: None, vol_ccy_quote: Some(px), confirm };
+        let mut candle = Candle::new(ts, px, px, sz, sz);
+        candle.vol = Some(sz);
+        candle.vol_ccy_quote = Some(px);
+        candle.confirm = confirm;
         let back: Candle = serde_json::from_str(&serde_json::to_string(&candle).unwrap()).unwrap();
         prop_assert_eq!(back, candle);
     }

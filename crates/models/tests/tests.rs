@@ -4,6 +4,7 @@ mod common;
 mod conformance;
 mod envelope;
 mod fast;
+mod hostile;
 mod props;
 mod rules;
 mod trade;

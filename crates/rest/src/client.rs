@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use okx_auth::{ClockOffset, Credentials, RestAuth};
 use serde::Deserialize;
 
-use crate::error::{Error, ItemResult, OkxCode};
+use crate::error::{Error, ItemResult, OkxCode, TransportError};
 use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::wire::{Encoded, decode, decode_items, encode};
@@ -55,6 +55,7 @@ pub(crate) enum Repeat {
 
 /// Configures a [`RestClient`].
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct RestClientBuilder {
     base_url: String,
     demo: bool,
@@ -69,7 +70,28 @@ pub struct RestClientBuilder {
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
+    max_body_bytes: usize,
+    proxy: Option<ProxyUrl>,
+    pins: Vec<okx_tls::Pin>,
+    roots: Vec<Vec<u8>>,
 }
+
+/// A proxy URL whose `Debug` hides its credentials.
+#[derive(Clone)]
+struct ProxyUrl(String);
+
+impl std::fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.rsplit_once('@') {
+            Some((_, host)) => write!(f, "\"<redacted>@{host}\""),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+/// The default cap on a response body: 16 MiB, several times the largest
+/// answer OKX gives (the full option instrument list is a few MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 impl Default for RestClientBuilder {
     fn default() -> Self {
@@ -87,6 +109,10 @@ impl Default for RestClientBuilder {
             retries: 3,
             backoff: Duration::from_millis(250),
             exp_window: Duration::from_secs(10),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            proxy: None,
+            pins: Vec::new(),
+            roots: Vec::new(),
         }
     }
 }
@@ -178,18 +204,61 @@ impl RestClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// The largest response body read (default [`DEFAULT_MAX_BODY_BYTES`]).
+    /// A longer one is refused with [`Error::BodyTooLarge`] as soon as its
+    /// `Content-Length`, or the bytes read so far, pass the cap, so a
+    /// hostile or broken peer cannot make the client buffer without end.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// Sends every request through this proxy: `http://host:port` (plain
+    /// HTTP requests are forwarded, HTTPS ones tunnelled with CONNECT),
+    /// with `user:password@` for Basic credentials; `socks5://` and
+    /// `socks5h://` with the `socks` feature. Without it, the client
+    /// follows the usual `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(ProxyUrl(url.into()));
+        self
+    }
+
+    /// Pins a public key: the connection is refused unless a certificate of
+    /// the chain the server presents carries a pinned key (see
+    /// [`okx_tls::Pin`]). Pin a key of OKX's chain and a backup; the chain is
+    /// still verified against the roots as usual.
+    pub fn pin_public_key(mut self, pin: okx_tls::Pin) -> Self {
+        self.pins.push(pin);
+        self
+    }
+
+    /// Trusts this root certificate (DER) as well as Mozilla's, e.g. a
+    /// company proxy's own root.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(der.into());
+        self
+    }
+
+    /// Builds the client. Fails if the proxy URL cannot be used.
     pub fn build(self) -> Result<RestClient, Error> {
-        let http = reqwest::Client::builder()
+        let unusable = |source| Error::Transport {
+            path: "",
+            maybe_sent: false,
+            source: TransportError::new(source),
+        };
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|source| Error::Transport {
-                path: "",
-                maybe_sent: false,
-                source,
-            })?;
+            .user_agent(self.user_agent);
+        if let Some(ProxyUrl(url)) = &self.proxy {
+            http = http.proxy(reqwest::Proxy::all(url).map_err(unusable)?);
+        }
+        if !self.pins.is_empty() || !self.roots.is_empty() {
+            let tls = okx_tls::client_config(&self.roots, &self.pins, &[b"http/1.1"])
+                .map_err(|e| crate::error::Invalid::Tls(e.to_string()))?;
+            http = http.use_preconfigured_tls(tls);
+        }
+        let http = http.build().map_err(unusable)?;
         let auth = self
             .credentials
             .map(|c| RestAuth::new(c, self.clock.clone(), self.demo));
@@ -204,6 +273,7 @@ impl RestClientBuilder {
                 retries: self.retries,
                 backoff: self.backoff,
                 exp_window: self.exp_window,
+                max_body_bytes: self.max_body_bytes,
             }),
         })
     }
@@ -224,6 +294,7 @@ struct Inner {
     retries: u32,
     backoff: Duration,
     exp_window: Duration,
+    max_body_bytes: usize,
 }
 
 /// OKX V5 REST client. Cheap to clone; clones share the connection pool,
@@ -396,7 +467,7 @@ impl RestClient {
         }
         let response = builder.send().await.map_err(|e| transport(R::PATH, e))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| transport(R::PATH, e))?;
+        let bytes = read_body(response, R::PATH, inner.max_body_bytes).await?;
         decode(status, &bytes)
     }
 
@@ -418,16 +489,44 @@ impl RestClient {
         let ts = data
             .first()
             .and_then(|d| d.ts.parse::<i64>().ok())
-            .ok_or_else(|| Error::Http {
-                status: 200,
+            .ok_or(Error::Decode {
                 path: ServerTime::PATH,
-                body: "no server time in the answer".into(),
+                source: crate::error::DecodeError::shape("no server time in the answer"),
             })?;
         let offset = ts - (sent + received) / 2;
         self.inner.clock.set_millis(offset);
         tracing::debug!(offset, rtt = received - sent, "clock synced");
         Ok(offset)
     }
+}
+
+/// Reads a body of at most `max` bytes, chunk by chunk, refusing it as
+/// soon as it is known to be longer.
+async fn read_body(
+    mut response: reqwest::Response,
+    path: &'static str,
+    max: usize,
+) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = || Error::BodyTooLarge {
+        path,
+        status,
+        limit: max,
+    };
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > max as u64) {
+        return Err(too_large());
+    }
+    // Trust a declared length only as a hint for the first allocation.
+    let hint = declared.map_or(0, |len| usize::try_from(len).unwrap_or(max).min(max));
+    let mut body = Vec::with_capacity(hint.min(1024 * 1024));
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(path, e))? {
+        if body.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn may_repeat(err: &Error, repeat: Repeat) -> bool {
@@ -444,7 +543,7 @@ fn transport(path: &'static str, e: reqwest::Error) -> Error {
     Error::Transport {
         path,
         maybe_sent,
-        source: e,
+        source: TransportError::new(e),
     }
 }
 

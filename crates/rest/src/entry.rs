@@ -8,7 +8,7 @@ use okx_models::{ClOrdId, Order};
 use serde::Serialize;
 
 use crate::client::{Repeat, RestClient};
-use crate::error::{Error, Invalid, ItemResult, WriteOutcome};
+use crate::error::{DecodeError, Error, Invalid, ItemResult, WriteOutcome};
 use crate::orders::{LEAD_ORDERS, LEAD_REQUESTS, MAX_BATCH, PER_INSTRUMENT, new_cl_ord_id};
 use crate::request::{ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
 use crate::wire::{decode, decode_items};
@@ -89,18 +89,11 @@ impl Request for OrderBatch {
 /// The one item of a single-order answer. OKX said success when there is
 /// no item, so an empty `data` leaves the outcome unknown (calling it a
 /// rejection would invite a duplicate order).
-fn single(items: Vec<OrderAck>, path: &'static str, cl_ord_id: &str) -> Result<OrderAck, Error> {
-    items
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::OutcomeUnknown {
-            cl_ord_id: cl_ord_id.to_owned(),
-            source: Box::new(Error::Http {
-                status: 200,
-                path,
-                body: "a success answer with no item".into(),
-            }),
-        })
+fn single(items: Vec<OrderAck>, path: &'static str) -> Result<OrderAck, Error> {
+    items.into_iter().next().ok_or(Error::Decode {
+        path,
+        source: DecodeError::shape("success answer with no item"),
+    })
 }
 
 fn ack_of(order: &Order) -> OrderAck {
@@ -166,7 +159,7 @@ impl RestClient {
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
                     acks(status, OrderRequest::PATH, bytes)
-                        .and_then(|items| single(items, OrderRequest::PATH, &cl))
+                        .and_then(|items| single(items, OrderRequest::PATH))
                 })
                 .await;
             let err = match result {
@@ -216,13 +209,11 @@ impl RestClient {
                     if items.len() == batch.0.len() {
                         Ok(items)
                     } else {
-                        Err(Error::OutcomeUnknown {
-                            cl_ord_id: String::new(),
-                            source: Box::new(Error::Http {
-                                status,
-                                path: OrderBatch::PATH,
-                                body: "a batch answer with a different number of items".into(),
-                            }),
+                        Err(Error::Decode {
+                            path: OrderBatch::PATH,
+                            source: DecodeError::shape(
+                                "batch answer with a different number of items than orders sent",
+                            ),
                         })
                     }
                 })
@@ -265,13 +256,13 @@ impl RestClient {
             .enumerate()
             .map(|(index, r)| {
                 r.unwrap_or_else(|| {
-                    Err(ItemResult {
+                    let mut missing = ItemResult::new(
                         index,
-                        code: okx_models::OkxCode::ENDPOINT_TIMEOUT,
-                        msg: "no result for this order".into(),
-                        cl_ord_id: ClOrdId::new(&ids[index]).ok(),
-                        ..ItemResult::default()
-                    })
+                        okx_models::OkxCode::ENDPOINT_TIMEOUT,
+                        "no result for this order",
+                    );
+                    missing.cl_ord_id = ClOrdId::new(&ids[index]).ok();
+                    Err(missing)
                 })
             })
             .collect())
@@ -283,15 +274,10 @@ impl RestClient {
         if amend.ord_id.is_none() && amend.cl_ord_id.is_none() {
             return Err(Invalid::MissingId.into());
         }
-        let id = amend
-            .cl_ord_id
-            .as_ref()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
         let mut exp = Some(self.new_exp_time());
         self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
             acks(status, AmendRequest::PATH, bytes)
-                .and_then(|items| single(items, AmendRequest::PATH, &id))
+                .and_then(|items| single(items, AmendRequest::PATH))
         })
         .await
     }
@@ -301,14 +287,9 @@ impl RestClient {
         if cancel.ord_id.is_none() && cancel.cl_ord_id.is_none() {
             return Err(Invalid::MissingId.into());
         }
-        let id = cancel
-            .cl_ord_id
-            .as_ref()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
         self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
             acks(status, CancelRequest::PATH, bytes)
-                .and_then(|items| single(items, CancelRequest::PATH, &id))
+                .and_then(|items| single(items, CancelRequest::PATH))
         })
         .await
     }

@@ -62,12 +62,20 @@ pub enum Invalid {
         /// The bucket's limit per window.
         limit: u32,
     },
+    /// The TLS settings (pins, roots) cannot be used.
+    #[error("tls settings: {0}")]
+    Tls(String),
     /// The request could not be turned into a query string or body.
     #[error("cannot encode request: {0}")]
     Encode(String),
 }
 
 /// Where a write stands after an error.
+///
+/// Only [`WriteOutcome::Rejected`] and [`WriteOutcome::NotSent`] make
+/// sending the same write again safe; anything that leaves room for doubt
+/// (an answer that says success but not what happened, a server error, an
+/// item whose own code says "timed out") is [`WriteOutcome::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
     /// OKX received the request and rejected it; nothing changed.
@@ -76,6 +84,91 @@ pub enum WriteOutcome {
     NotSent,
     /// The request may or may not have been executed.
     Unknown,
+    /// A batch in which some items took effect and others did not;
+    /// [`ApiError::items`] says which, where OKX listed them.
+    Partial,
+}
+
+/// Why an answer could not be read: its JSON did not fit the response type,
+/// or it said success without the result the request calls for.
+///
+/// Displays the underlying reason; [`std::error::Error::source`] is that
+/// reason's own source. The JSON parser's error type is not part of this
+/// crate's API.
+#[derive(Debug)]
+pub struct DecodeError(DecodeKind);
+
+#[derive(Debug)]
+enum DecodeKind {
+    Json(serde_json::Error),
+    Shape(&'static str),
+}
+
+impl DecodeError {
+    pub(crate) fn json(e: serde_json::Error) -> Self {
+        Self(DecodeKind::Json(e))
+    }
+
+    pub(crate) fn shape(why: &'static str) -> Self {
+        Self(DecodeKind::Shape(why))
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            DecodeKind::Json(e) => std::fmt::Display::fmt(e, f),
+            DecodeKind::Shape(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            DecodeKind::Json(e) => e.source(),
+            DecodeKind::Shape(_) => None,
+        }
+    }
+}
+
+/// Why a request did not complete over the network: connecting, TLS, a
+/// timeout, a dropped connection.
+///
+/// Displays the HTTP client's message; [`std::error::Error::source`] walks on
+/// into that error's own sources (the socket or TLS error). The HTTP
+/// client's error type is not part of this crate's API, so a change of
+/// client does not change it.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    pub(crate) fn new(e: reqwest::Error) -> Self {
+        Self(e)
+    }
+
+    /// The request or a read of the answer timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// No connection could be made (refused, unreachable, TLS handshake,
+    /// proxy): the request never left.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// The error of every `okx-rest` call.
@@ -102,18 +195,33 @@ pub enum Error {
         path: &'static str,
         /// Whether the request can have reached OKX.
         maybe_sent: bool,
-        /// The underlying error.
+        /// What went wrong on the way.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
-    /// OKX answered `code` 0 but the data did not match the response type.
+    /// An answer that claims success (or does not say) could not be read:
+    /// the data did not match the response type, the code was not one OKX
+    /// writes (a numeric `0`, an empty code), or an order answer said
+    /// success with no item. For a write the outcome is unknown.
     #[error("cannot decode the answer of {path}: {source}")]
     Decode {
         /// Endpoint path.
         path: &'static str,
-        /// The underlying error.
+        /// What did not fit.
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
+    },
+    /// The answer's body was longer than the client reads
+    /// ([`RestClientBuilder::max_body_bytes`](crate::RestClientBuilder::max_body_bytes)).
+    /// For a write the outcome is unknown: the answer was not read.
+    #[error("answer of {path} (http {status}) is longer than {limit} bytes; not read")]
+    BodyTooLarge {
+        /// Endpoint path.
+        path: &'static str,
+        /// HTTP status of the answer.
+        status: u16,
+        /// The cap in bytes.
+        limit: usize,
     },
     /// A private endpoint was called on a client without credentials.
     #[error("{0} is a private endpoint and the client has no credentials")]
@@ -160,7 +268,7 @@ impl Error {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => e.http_status,
-            Error::Http { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -187,15 +295,17 @@ impl Error {
             Error::Transport { .. } | Error::RateLimited { .. } | Error::OutcomeUnknown { .. } => {
                 true
             }
-            Error::Decode { .. } | Error::MissingCredentials(_) | Error::Invalid(_) => false,
+            Error::Decode { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::MissingCredentials(_)
+            | Error::Invalid(_) => false,
         }
     }
 
     /// For a write (place, amend, cancel, transfer, ...): did it happen?
     pub fn write_outcome(&self) -> WriteOutcome {
         match self {
-            Error::Api(e) if e.effective_code().is_outcome_unknown() => WriteOutcome::Unknown,
-            Error::Api(_) => WriteOutcome::Rejected,
+            Error::Api(e) => api_write_outcome(e),
             // A bare gateway 5xx can come after the backend acted.
             Error::Http { status, .. } if *status >= 500 => WriteOutcome::Unknown,
             Error::Http { .. } => WriteOutcome::Rejected,
@@ -207,10 +317,32 @@ impl Error {
                 }
             }
             // OKX said "0" but we could not read what it did.
-            Error::Decode { .. } | Error::OutcomeUnknown { .. } => WriteOutcome::Unknown,
+            Error::Decode { .. } | Error::OutcomeUnknown { .. } | Error::BodyTooLarge { .. } => {
+                WriteOutcome::Unknown
+            }
             Error::MissingCredentials(_) | Error::Invalid(_) | Error::RateLimited { .. } => {
                 WriteOutcome::NotSent
             }
         }
     }
+}
+
+/// Where a write stands after OKX answered with an error code. "Rejected"
+/// is claimed only when nothing in the answer leaves room for doubt.
+fn api_write_outcome(e: &ApiError) -> WriteOutcome {
+    let timed_out =
+        e.code.is_outcome_unknown() || e.items.iter().any(|i| i.code.is_outcome_unknown());
+    if timed_out {
+        return WriteOutcome::Unknown;
+    }
+    // "2" says some items went through even when none are listed.
+    if e.is_partial() || e.code == OkxCode::PARTIAL {
+        return WriteOutcome::Partial;
+    }
+    // A server error can come after the backend acted, as with a bare 5xx;
+    // an "error" whose code says success is no rejection either.
+    if e.http_status.is_some_and(|s| s >= 500) || e.effective_code().is_ok() {
+        return WriteOutcome::Unknown;
+    }
+    WriteOutcome::Rejected
 }

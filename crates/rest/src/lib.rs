@@ -57,6 +57,24 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Requests and OKX's answers are `#[non_exhaustive]`, since OKX adds
+//! parameters and fields: requests are built with `new` (or `limit`,
+//! `by_ord_id`, ...) and setters, not struct literals, and a request built
+//! and never sent is a warning:
+//!
+//! ```compile_fail
+//! let req = okx_rest::api::market::GetTicker { inst_id: "BTC-USDT".into() };
+//! ```
+//!
+//! ```compile_fail
+//! #![deny(unused_must_use)]
+//! okx_rest::api::market::GetTicker::new("BTC-USDT");
+//! ```
+//!
+//! ```compile_fail
+//! let cancel = okx_rest::CancelOrder { inst_id: "BTC-USDT".into(), ord_id: None, cl_ord_id: None };
+//! ```
 
 pub mod api;
 mod client;
@@ -69,10 +87,13 @@ mod place;
 pub mod request;
 mod wire;
 
-pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
+pub use client::{DEFAULT_MAX_BODY_BYTES, Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
 pub use entry::OrderBatch;
-pub use error::{ApiError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
+pub use error::{
+    ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode, TransportError, WriteOutcome,
+};
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
+pub use okx_tls::Pin;
 pub use orders::{
     AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
     new_cl_ord_id,
@@ -81,4 +102,17 @@ pub use paginate::Paginated;
 pub use request::{
     Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
     oldest_first,
+};
+
+// Clients, requests and errors cross threads and tasks: checked when the
+// crate compiles, so a field that breaks it cannot slip in.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<RestClient>();
+    send_sync::<RestClientBuilder>();
+    send_sync::<Error>();
+    send_sync::<TransportError>();
+    send_sync::<DecodeError>();
+    send_sync::<PlaceOrder>();
+    send_sync::<OrderAck>();
 };

@@ -61,6 +61,8 @@ pub(crate) const LEAD_ORDERS: &[ExtraLimit] = &[ExtraLimit {
 /// `POST /api/v5/trade/order`: one new order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceOrder {
     /// Instrument, e.g. `BTC-USDT`.
     pub inst_id: String,
@@ -135,6 +137,36 @@ impl PlaceOrder {
     /// Sets the client order id.
     pub fn cl_ord_id(mut self, id: impl Into<String>) -> Self {
         self.cl_ord_id = Some(id.into());
+        self
+    }
+
+    /// Sets the position side (long/short mode).
+    pub fn pos_side(mut self, pos_side: PosSide) -> Self {
+        self.pos_side = Some(pos_side);
+        self
+    }
+
+    /// Only reduce a position.
+    pub fn reduce_only(mut self, on: bool) -> Self {
+        self.reduce_only = Some(on);
+        self
+    }
+
+    /// Sets the size unit of a spot market order (`base_ccy`, `quote_ccy`).
+    pub fn tgt_ccy(mut self, tgt_ccy: impl Into<String>) -> Self {
+        self.tgt_ccy = Some(tgt_ccy.into());
+        self
+    }
+
+    /// Sets the margin currency.
+    pub fn ccy(mut self, ccy: impl Into<String>) -> Self {
+        self.ccy = Some(ccy.into());
+        self
+    }
+
+    /// Sets the order tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
         self
     }
 
@@ -230,6 +262,7 @@ impl Request for PlaceOrder {
 /// `POST /api/v5/trade/batch-orders`: up to 20 new orders.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceBatch(pub Vec<PlaceOrder>);
 
 impl Request for PlaceBatch {
@@ -263,6 +296,7 @@ impl Request for PlaceBatch {
 /// `sCode`/`sMsg` (always `0` here; failures become [`crate::ItemResult`]s).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct OrderAck {
     /// OKX order id.
     #[serde(default)]
@@ -290,6 +324,8 @@ pub struct OrderAck {
 /// `POST /api/v5/trade/amend-order`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendOrder {
     /// Instrument.
     pub inst_id: String,
@@ -319,6 +355,50 @@ pub struct AmendOrder {
     pub req_id: Option<String>,
 }
 
+impl AmendOrder {
+    /// Amends the order with this OKX id; set the new price or size.
+    pub fn by_ord_id(inst_id: impl Into<String>, ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            ord_id: Some(ord_id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Amends the order with this client order id.
+    pub fn by_cl_ord_id(inst_id: impl Into<String>, cl_ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            cl_ord_id: Some(cl_ord_id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the new price.
+    pub fn new_px(mut self, px: Decimal) -> Self {
+        self.new_px = Some(px);
+        self
+    }
+
+    /// Sets the new total size (filled part included).
+    pub fn new_sz(mut self, sz: Decimal) -> Self {
+        self.new_sz = Some(sz);
+        self
+    }
+
+    /// Cancel the order when the amend fails.
+    pub fn cxl_on_fail(mut self, on: bool) -> Self {
+        self.cxl_on_fail = Some(on);
+        self
+    }
+
+    /// Sets the request id OKX echoes.
+    pub fn req_id(mut self, id: impl Into<String>) -> Self {
+        self.req_id = Some(id.into());
+        self
+    }
+}
+
 impl Request for AmendOrder {
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/api/v5/trade/amend-order";
@@ -336,6 +416,8 @@ impl Request for AmendOrder {
 /// `POST /api/v5/trade/cancel-order`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelOrder {
     /// Instrument.
     pub inst_id: String,
@@ -345,6 +427,26 @@ pub struct CancelOrder {
     /// Client order id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
+}
+
+impl CancelOrder {
+    /// Cancels the order with this OKX id.
+    pub fn by_ord_id(inst_id: impl Into<String>, ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            ord_id: Some(ord_id.into()),
+            cl_ord_id: None,
+        }
+    }
+
+    /// Cancels the order with this client order id.
+    pub fn by_cl_ord_id(inst_id: impl Into<String>, cl_ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            ord_id: None,
+            cl_ord_id: Some(cl_ord_id.into()),
+        }
+    }
 }
 
 impl Request for CancelOrder {
@@ -363,6 +465,8 @@ impl Request for CancelOrder {
 /// `GET /api/v5/trade/order`: one order by `ordId` or `clOrdId`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrder {
     /// Instrument.
     pub inst_id: String,
@@ -372,6 +476,26 @@ pub struct GetOrder {
     /// Client order id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
+}
+
+impl GetOrder {
+    /// The order with this OKX id.
+    pub fn by_ord_id(inst_id: impl Into<String>, ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            ord_id: Some(ord_id.into()),
+            cl_ord_id: None,
+        }
+    }
+
+    /// The order with this client order id.
+    pub fn by_cl_ord_id(inst_id: impl Into<String>, cl_ord_id: impl Into<String>) -> Self {
+        Self {
+            inst_id: inst_id.into(),
+            ord_id: None,
+            cl_ord_id: Some(cl_ord_id.into()),
+        }
+    }
 }
 
 impl Request for GetOrder {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use okx_models::{ClOrdId, Instrument, Order};
 
 use crate::client::{Repeat, RestClient};
-use crate::error::{Error, Invalid, ItemResult, OkxCode, WriteOutcome};
+use crate::error::{DecodeError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
 use crate::orders::{
     AmendOrder, CancelOrder, GetOrder, MAX_BATCH, OrderAck, PlaceBatch, PlaceOrder,
     check_cl_ord_id, check_ids, new_cl_ord_id,
@@ -15,13 +15,33 @@ use crate::request::Request;
 use crate::wire::{decode, decode_items};
 
 /// The one item of a single-order answer (failures were already turned
-/// into [`Error::Api`] with the item's `sCode`).
-fn single(items: Vec<OrderAck>, status: u16, path: &'static str) -> Result<OrderAck, Error> {
-    items.into_iter().next().ok_or_else(|| Error::Http {
-        status,
+/// into [`Error::Api`] with the item's `sCode`). OKX said success when
+/// there is no item, so an empty `data` leaves the outcome unknown: calling
+/// it a rejection would invite a duplicate order.
+fn single(items: Vec<OrderAck>, path: &'static str) -> Result<OrderAck, Error> {
+    items.into_iter().next().ok_or(Error::Decode {
         path,
-        body: "empty data in an order answer".into(),
+        source: DecodeError::shape("success answer with no item"),
     })
+}
+
+/// One result per order sent, or an unknown outcome: results that cannot
+/// be matched to the orders one by one say nothing about any of them.
+fn batch_items(
+    status: u16,
+    bytes: &[u8],
+    sent: usize,
+) -> Result<Vec<Result<OrderAck, ItemResult>>, Error> {
+    let items = decode_items::<OrderAck>(status, PlaceBatch::PATH, bytes)?;
+    if items.len() != sent {
+        return Err(Error::Decode {
+            path: PlaceBatch::PATH,
+            source: DecodeError::shape(
+                "batch answer with a different number of items than orders sent",
+            ),
+        });
+    }
+    Ok(items)
 }
 
 fn ack_of(order: &Order) -> OrderAck {
@@ -73,7 +93,7 @@ impl RestClient {
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
                     decode::<OrderAck>(status, PlaceOrder::PATH, bytes)
-                        .and_then(|items| single(items, status, PlaceOrder::PATH))
+                        .and_then(|items| single(items, PlaceOrder::PATH))
                 })
                 .await;
             let err = match result {
@@ -109,11 +129,7 @@ impl RestClient {
         cl_ord_id: &str,
         exp_time: i64,
     ) -> Result<Option<Order>, Error> {
-        let query = GetOrder {
-            inst_id: inst_id.to_owned(),
-            ord_id: None,
-            cl_ord_id: Some(cl_ord_id.to_owned()),
-        };
+        let query = GetOrder::by_cl_ord_id(inst_id, cl_ord_id);
         // Margin for the gap between our clock estimate and OKX's.
         const MARGIN_MS: i64 = 250;
         loop {
@@ -151,7 +167,7 @@ impl RestClient {
         let mut exp = Some(self.new_exp_time());
         let result = self
             .send_with(&batch, Repeat::Rejected, &mut exp, |status, bytes| {
-                decode_items::<OrderAck>(status, PlaceBatch::PATH, bytes)
+                batch_items(status, bytes, batch.0.len())
             })
             .await;
         let err = match result {
@@ -181,7 +197,7 @@ impl RestClient {
             let mut exp = Some(self.new_exp_time());
             let items = self
                 .send_with(&again, Repeat::Rejected, &mut exp, |status, bytes| {
-                    decode_items::<OrderAck>(status, PlaceBatch::PATH, bytes)
+                    batch_items(status, bytes, again.0.len())
                 })
                 .await?;
             for (&i, mut item) in missing.iter().zip(items) {
@@ -196,16 +212,16 @@ impl RestClient {
             .enumerate()
             .map(|(index, r)| {
                 r.unwrap_or_else(|| {
-                    Err(ItemResult {
+                    let mut missing = ItemResult::new(
                         index,
-                        code: OkxCode::ENDPOINT_TIMEOUT,
-                        msg: "no result for this order".into(),
-                        cl_ord_id: batch.0[index]
-                            .cl_ord_id
-                            .as_deref()
-                            .and_then(|c| ClOrdId::new(c).ok()),
-                        ..ItemResult::default()
-                    })
+                        OkxCode::ENDPOINT_TIMEOUT,
+                        "no result for this order",
+                    );
+                    missing.cl_ord_id = batch.0[index]
+                        .cl_ord_id
+                        .as_deref()
+                        .and_then(|c| ClOrdId::new(c).ok());
+                    Err(missing)
                 })
             })
             .collect())
@@ -221,7 +237,7 @@ impl RestClient {
         let mut exp = Some(self.new_exp_time());
         self.send_with(&amend, Repeat::Rejected, &mut exp, |status, bytes| {
             decode::<OrderAck>(status, AmendOrder::PATH, bytes)
-                .and_then(|items| single(items, status, AmendOrder::PATH))
+                .and_then(|items| single(items, AmendOrder::PATH))
         })
         .await
     }
@@ -231,7 +247,7 @@ impl RestClient {
         check_ids(&cancel.ord_id, &cancel.cl_ord_id)?;
         self.send_with(&cancel, Repeat::Rejected, &mut None, |status, bytes| {
             decode::<OrderAck>(status, CancelOrder::PATH, bytes)
-                .and_then(|items| single(items, status, CancelOrder::PATH))
+                .and_then(|items| single(items, CancelOrder::PATH))
         })
         .await
     }

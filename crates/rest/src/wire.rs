@@ -1,10 +1,10 @@
 //! Turning a request into bytes and an answer back into data.
 
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ApiError, Error, Invalid, ItemResult, OkxCode};
+use crate::error::{ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode};
 use crate::request::{Method, Request};
 
 /// The path with its query string (exactly what is signed and sent) and the
@@ -103,8 +103,8 @@ fn push_encoded(out: &mut String, s: &str) {
 
 #[derive(Deserialize)]
 struct Envelope<T> {
-    #[serde(deserialize_with = "code")]
-    code: i64,
+    #[serde(deserialize_with = "okx_models::error::strict_code")]
+    code: OkxCode,
     #[serde(default = "Vec::new")]
     data: Vec<T>,
 }
@@ -112,38 +112,19 @@ struct Envelope<T> {
 /// The error path: `data` may be an array, an object or missing.
 #[derive(Deserialize)]
 struct Loose {
-    #[serde(deserialize_with = "code")]
-    code: i64,
+    // What counts as a code (a string; a non-zero number from the gateway;
+    // never a numeric 0) is decided once, in okx-models.
+    #[serde(deserialize_with = "okx_models::error::strict_code")]
+    code: OkxCode,
     #[serde(default)]
     msg: String,
     #[serde(default)]
     data: Value,
 }
 
-/// OKX's `code` is a string (`"0"`); a few gateway answers use a number.
-fn code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Code {
-        Text(String),
-        Num(i64),
-    }
-    match Code::deserialize(d)? {
-        Code::Num(n) => Ok(n),
-        Code::Text(s) if s.is_empty() => Ok(0),
-        Code::Text(s) => s
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format_args!("code {s:?} is not a number"))),
-    }
-}
-
 fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
     text.into_owned()
-}
-
-fn okx_code(code: i64) -> OkxCode {
-    OkxCode(u32::try_from(code).unwrap_or(u32::MAX))
 }
 
 /// The per-item results of an order-type answer (items with an `sCode`).
@@ -162,11 +143,11 @@ fn item_results(data: &Value) -> Vec<ItemResult> {
                     Value::String(s) => s.parse().unwrap_or(u32::MAX),
                     _ => u32::MAX,
                 };
-                ItemResult {
-                    code: OkxCode(code),
-                    msg: item["sMsg"].as_str().unwrap_or_default().to_owned(),
-                    ..ItemResult::default()
-                }
+                ItemResult::new(
+                    index,
+                    OkxCode(code),
+                    item["sMsg"].as_str().unwrap_or_default(),
+                )
             });
             result.index = index;
             Some(result)
@@ -187,14 +168,14 @@ fn failure(status: u16, path: &'static str, bytes: &[u8]) -> Error {
         }
     };
     // A bare `{"code":404,...}` is the gateway's, not an OKX code.
-    if status == 404 || (loose.code == i64::from(status) && status >= 400) {
+    if status == 404 || (loose.code.0 == u32::from(status) && status >= 400) {
         return Error::Http {
             status,
             path,
             body: snippet(bytes),
         };
     }
-    let mut code = okx_code(loose.code);
+    let mut code = loose.code;
     let items = item_results(&loose.data);
     // Failed items under a top-level "0" still mean the operation failed.
     if code.is_ok() && items.iter().any(|i| !i.is_ok()) {
@@ -215,20 +196,20 @@ pub(crate) fn decode<T: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<Vec<T>, Error> {
     if (200..300).contains(&status) {
-        match serde_json::from_slice::<Envelope<T>>(bytes) {
-            Ok(env) if env.code == 0 => return Ok(env.data),
-            Ok(_) => {}
-            Err(source) => {
-                // Tell a malformed success apart from an error whose data has
-                // another shape.
-                if let Ok(head) = serde_json::from_slice::<Envelope<IgnoredAny>>(bytes) {
-                    if head.code == 0 {
-                        return Err(Error::Decode { path, source });
-                    }
-                } else if serde_json::from_slice::<Loose>(bytes).is_err() {
-                    return Err(Error::Decode { path, source });
-                }
-            }
+        let source = match serde_json::from_slice::<Envelope<T>>(bytes) {
+            Ok(env) if env.code.is_ok() => return Ok(env.data),
+            Ok(_) => return Err(failure(status, path, bytes)),
+            Err(source) => source,
+        };
+        // Only an answer that reads as an OKX error with a non-zero code is
+        // one: a success whose data has another shape, an unreadable code
+        // or a body that is no envelope at all leave what happened unknown.
+        let said_error = serde_json::from_slice::<Loose>(bytes).is_ok_and(|l| !l.code.is_ok());
+        if !said_error {
+            return Err(Error::Decode {
+                path,
+                source: DecodeError::json(source),
+            });
         }
     }
     Err(failure(status, path, bytes))
@@ -245,12 +226,19 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
         Ok(l) if (200..300).contains(&status) => l,
         _ => return decode::<T>(status, path, bytes).map(|v| v.into_iter().map(Ok).collect()),
     };
-    let all_items = matches!(loose.code, 0..=2);
     let Value::Array(values) = loose.data else {
         return decode::<T>(status, path, bytes).map(|v| v.into_iter().map(Ok).collect());
     };
-    if !all_items || (loose.code != 0 && values.is_empty()) {
+    let all_items = matches!(loose.code.0, 0..=2);
+    if !all_items || (!loose.code.is_ok() && values.is_empty()) {
         return Err(failure(status, path, bytes));
+    }
+    if values.is_empty() {
+        // "0" and nothing to say what was done: not a rejection.
+        return Err(Error::Decode {
+            path,
+            source: DecodeError::shape("success answer with no item"),
+        });
     }
     let results = item_results(&Value::Array(values.clone()));
     values
@@ -262,7 +250,10 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
             }
             serde_json::from_value(value)
                 .map(Ok)
-                .map_err(|source| Error::Decode { path, source })
+                .map_err(|source| Error::Decode {
+                    path,
+                    source: DecodeError::json(source),
+                })
         })
         .collect()
 }

@@ -14,6 +14,21 @@ use okx_testkit::rest::{Fault, MockOkx};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+#[path = "client/outcomes.rs"]
+mod outcomes;
+
+#[path = "client/body.rs"]
+mod body;
+
+#[path = "client/errors.rs"]
+mod errors;
+
+#[path = "client/proxy.rs"]
+mod proxy;
+
+#[path = "client/pinning.rs"]
+mod pinning;
+
 fn builder(okx: &MockOkx) -> RestClientBuilder {
     RestClient::builder()
         .base_url(okx.base_url())
@@ -247,11 +262,7 @@ async fn server_errors_on_reads_are_retried_but_not_on_writes() {
     assert_eq!(okx.count("GET", "/api/v5/market/ticker"), 2);
     okx.fail_next("/api/v5/trade/cancel-order", Fault::Status(503), 1);
     let err = c
-        .cancel_order(CancelOrder {
-            inst_id: "BTC-USDT".into(),
-            ord_id: Some("1".into()),
-            cl_ord_id: None,
-        })
+        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", "1"))
         .await
         .expect_err("503");
     assert!(err.is_retryable());
@@ -365,39 +376,25 @@ async fn amend_cancel_and_look_up() {
     let c = client(&okx);
     let ack = c.place_order(limit_order("0.5")).await.expect("placed");
     let amended = c
-        .amend_order(AmendOrder {
-            inst_id: "BTC-USDT".into(),
-            cl_ord_id: Some(ack.cl_ord_id.clone()),
-            new_px: Some(dec("24000")),
-            req_id: Some("amend1".into()),
-            ..AmendOrder::default()
-        })
+        .amend_order(
+            AmendOrder::by_cl_ord_id("BTC-USDT", &ack.cl_ord_id)
+                .new_px(dec("24000"))
+                .req_id("amend1"),
+        )
         .await
         .expect("amended");
     assert_eq!(amended.req_id, "amend1");
     let order = c
-        .get_order(GetOrder {
-            inst_id: "BTC-USDT".into(),
-            ord_id: Some(ack.ord_id.clone()),
-            cl_ord_id: None,
-        })
+        .get_order(GetOrder::by_ord_id("BTC-USDT", &ack.ord_id))
         .await
         .expect("looked up")
         .expect("exists");
     assert_eq!(order.px, Some(dec("24000")));
-    c.cancel_order(CancelOrder {
-        inst_id: "BTC-USDT".into(),
-        ord_id: Some(ack.ord_id.clone()),
-        cl_ord_id: None,
-    })
-    .await
-    .expect("canceled");
+    c.cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id.clone()))
+        .await
+        .expect("canceled");
     let err = c
-        .cancel_order(CancelOrder {
-            inst_id: "BTC-USDT".into(),
-            ord_id: Some(ack.ord_id),
-            cl_ord_id: None,
-        })
+        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id))
         .await
         .expect_err("already canceled");
     assert_eq!(err.okx_code(), Some(OkxCode::CANCEL_FAILED));

@@ -1,7 +1,7 @@
 //! Subscription args (`{"channel": ..., "instId": ...}`) and which endpoint
 //! serves each channel.
 
-use crate::config::Endpoint;
+use crate::endpoint::Endpoint;
 use serde::{Deserialize, Serialize};
 
 /// One subscription arg, also the `arg` of every push.

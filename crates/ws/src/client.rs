@@ -2,8 +2,9 @@
 //! limits, and sends WS trading requests.
 
 use crate::arg::Arg;
-use crate::config::{Endpoint, WsConfig};
+use crate::config::WsConfig;
 use crate::conn::Conn;
+use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use crate::establish::chunk_args;
 use crate::limits::Limiter;

@@ -1,6 +1,7 @@
 //! Where to connect and how the client behaves: hosts, timers, queue sizes
 //! and OKX's WebSocket limits.
 
+use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use okx_auth::{ClockOffset, Credentials};
 use std::time::Duration;
@@ -31,28 +32,6 @@ impl Host {
     }
 }
 
-/// The three OKX WebSocket endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Endpoint {
-    /// `/ws/v5/public`: market data.
-    Public,
-    /// `/ws/v5/private`: account and order channels, WS trading; login required.
-    Private,
-    /// `/ws/v5/business`: candles, trades-all, algo orders.
-    Business,
-}
-
-impl Endpoint {
-    /// The URL path.
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::Public => "/ws/v5/public",
-            Endpoint::Private => "/ws/v5/private",
-            Endpoint::Business => "/ws/v5/business",
-        }
-    }
-}
-
 /// What happens to market data when the consumer falls behind.
 ///
 /// Private channels (orders, fills, account, positions, ...) and connection
@@ -73,12 +52,16 @@ pub enum Overflow {
 ///
 /// `Debug` does not print the credentials.
 #[derive(Clone)]
+#[must_use = "a configuration does nothing until a client is made of it"]
 pub struct WsConfig {
     pub(crate) host: Host,
     pub(crate) demo: bool,
     pub(crate) base_url: Option<String>,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) clock: ClockOffset,
+    pub(crate) proxy: Option<crate::net::Proxy>,
+    pub(crate) pins: Vec<okx_tls::Pin>,
+    pub(crate) roots: Vec<Vec<u8>>,
     /// Send `ping` after this long without any frame (must be under 30 s).
     pub ping_after: Duration,
     /// The connection is dead when `pong` (or anything) does not arrive this soon after `ping`.
@@ -133,6 +116,8 @@ impl std::fmt::Debug for WsConfig {
             .field("demo", &self.demo)
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+            .field("proxy", &self.proxy)
+            .field("pins", &self.pins)
             .field("ping_after", &self.ping_after)
             .field("pong_timeout", &self.pong_timeout)
             .field("overflow", &self.overflow)
@@ -149,6 +134,9 @@ impl WsConfig {
             base_url: None,
             credentials: None,
             clock: ClockOffset::new(),
+            proxy: None,
+            pins: Vec::new(),
+            roots: Vec::new(),
             ping_after: Duration::from_secs(20),
             pong_timeout: Duration::from_secs(8),
             book_stale_after: Some(Duration::from_secs(90)),
@@ -186,6 +174,29 @@ impl WsConfig {
     /// `/ws/v5/...` paths are appended. For tests and proxies.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Connects through an HTTP proxy with CONNECT: `http://host:port`, or
+    /// `http://user:password@host:port` for Basic credentials (which
+    /// `Debug` does not print). TLS to OKX runs inside the tunnel, so the
+    /// proxy sees only the host and port. Fails for any other form.
+    pub fn proxy(mut self, url: &str) -> Result<Self, WsError> {
+        self.proxy = Some(crate::net::Proxy::parse(url)?);
+        Ok(self)
+    }
+
+    /// Pins a public key: a `wss://` connection is refused unless a
+    /// certificate of the chain the server presents carries a pinned key
+    /// (see [`okx_tls::Pin`]); the chain is still verified as usual.
+    pub fn pin_public_key(mut self, pin: okx_tls::Pin) -> Self {
+        self.pins.push(pin);
+        self
+    }
+
+    /// Trusts this root certificate (DER) as well as Mozilla's.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(der.into());
         self
     }
 

@@ -3,8 +3,8 @@
 //! on a 64008 notice opens the replacement before letting the old one go.
 
 use crate::arg::Arg;
-use crate::config::Endpoint;
-use crate::error::WsError;
+use crate::endpoint::Endpoint;
+use crate::error::{Cause, WsError};
 use crate::establish::{EstablishError, Established, HOUR, Socket, establish, refused_for_good};
 use crate::event::{DisconnectReason, WsEvent};
 use crate::limits::Window;
@@ -447,7 +447,7 @@ impl Conn {
                             };
                         }
                         Some(Ok(_)) => {}
-                        Some(Err(e)) => return DisconnectReason::Error(e.to_string()),
+                        Some(Err(e)) => return DisconnectReason::Error(Cause::new(e)),
                         None => {
                             return DisconnectReason::Closed { code: None, reason: "connection closed".into() };
                         }
@@ -458,7 +458,7 @@ impl Conn {
                         return DisconnectReason::PongTimeout;
                     }
                     if let Err(e) = ws.send(Message::Text("ping".into())).await {
-                        return DisconnectReason::Error(e.to_string());
+                        return DisconnectReason::Error(Cause::new(e));
                     }
                     ping_sent = Some(Instant::now());
                 }

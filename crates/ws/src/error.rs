@@ -1,7 +1,56 @@
-//! The one error type of okx-ws.
+//! The one error type of okx-ws, and [`Cause`], the error beneath it.
 
 use crate::arg::Arg;
 use okx_models::OkxCode;
+use std::sync::Arc;
+
+/// An error from beneath okx-ws (the socket, TLS, the JSON parser), kept
+/// whole rather than flattened into a string: it displays as the original,
+/// and [`std::error::Error::source`] walks on into the original's own
+/// sources. The types beneath are not part of this crate's API;
+/// [`Cause::get_ref`] hands the original out for a caller who wants to
+/// look closer anyway.
+///
+/// Cheap to clone; two causes are equal when their messages are.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    pub(crate) fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Arc::new(e))
+    }
+
+    /// The original error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
 
 /// Everything that can go wrong in okx-ws.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,16 +115,54 @@ pub enum WsError {
         /// `sMsg`.
         msg: String,
     },
-    /// A response could not be decoded.
-    #[error("undecodable response: {0}")]
-    Decode(String),
+    /// A response could not be decoded: what did not fit, and the parser's
+    /// error when there was one.
+    #[error("undecodable response: {what}{}", source.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+    Decode {
+        /// What could not be read.
+        what: String,
+        /// The parser's error, if a parser refused it.
+        #[source]
+        source: Option<Cause>,
+    },
 }
 
 impl WsError {
     /// Whether an order operation that failed this way may still have been
-    /// executed by OKX (the request went out but no answer came back).
+    /// executed by OKX: the request went out but no answer came back, the
+    /// answer could not be read (a success without the items it owes, an
+    /// unreadable code), OKX said it timed out internally (50004, 51149),
+    /// or a batch partly succeeded (`code` 2). Only when this is `false`
+    /// is sending the same order again free of the risk of a duplicate.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, WsError::Timeout | WsError::Disconnected)
+        match self {
+            WsError::Timeout | WsError::Disconnected | WsError::Decode { .. } => true,
+            WsError::Api { code, .. } | WsError::Rejected { code, .. } => {
+                code.is_outcome_unknown() || *code == OkxCode::PARTIAL
+            }
+            _ => false,
+        }
+    }
+}
+
+impl WsError {
+    /// A response that does not fit, with no parser error behind it.
+    pub(crate) fn decode(what: impl Into<String>) -> Self {
+        WsError::Decode {
+            what: what.into(),
+            source: None,
+        }
+    }
+
+    /// A response a parser refused.
+    pub(crate) fn decode_with(
+        what: impl Into<String>,
+        e: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        WsError::Decode {
+            what: what.into(),
+            source: Some(Cause::new(e)),
+        }
     }
 }
 
@@ -87,4 +174,42 @@ pub(crate) fn permanent_login_failure(code: OkxCode) -> bool {
         code.0,
         60005 | 60007 | 60024 | 60032 | 50111 | 50119 | 50100
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    /// An error with a source of its own, as a TLS or socket error has.
+    #[derive(Debug, thiserror::Error)]
+    #[error("handshake failed")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn a_cause_keeps_the_original_and_its_sources() {
+        let cause = Cause::new(Outer(std::io::Error::other("peer reset")));
+        assert_eq!(cause.to_string(), "handshake failed");
+        assert_eq!(
+            cause.source().map(ToString::to_string).as_deref(),
+            Some("peer reset")
+        );
+        assert!(cause.get_ref().downcast_ref::<Outer>().is_some());
+        assert_eq!(cause.clone(), cause);
+    }
+
+    #[test]
+    fn a_decode_error_keeps_the_parser_error_as_its_source() {
+        let parser = serde_json::from_str::<Vec<u8>>("[1,").expect_err("cut short");
+        let shown = parser.to_string();
+        let err = WsError::decode_with("order items", parser);
+        let source = err.source().expect("the parser's error");
+        assert_eq!(source.to_string(), shown);
+        assert!(source.downcast_ref::<Cause>().is_some());
+        assert!(
+            err.to_string()
+                .starts_with("undecodable response: order items: ")
+        );
+        assert!(WsError::decode("no items").source().is_none());
+    }
 }

@@ -3,8 +3,8 @@
 //! arrive meanwhile so none is lost.
 
 use crate::arg::Arg;
-use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound};
+use crate::endpoint::Endpoint;
 use crate::error::permanent_login_failure;
 use crate::limits::Window;
 use crate::shared::Ctx;
@@ -14,12 +14,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) use crate::net::Socket;
 
 pub(crate) const HOUR: Duration = Duration::from_secs(3600);
 
@@ -111,12 +109,14 @@ pub(crate) async fn establish(
         .await;
     let url = cfg.url(endpoint);
     let deadline = Instant::now() + cfg.request_timeout;
-    // Nagle would hold small frames (pings, orders) back for up to 40 ms.
-    let connect = tokio_tungstenite::connect_async_with_config(url.as_str(), None, true);
+    let connect = async {
+        let tcp = crate::net::open(&url, cfg.proxy.as_ref()).await?;
+        crate::net::handshake(&url, tcp, &cfg.pins, &cfg.roots).await
+    };
     let (mut ws, _) = timeout_at(deadline, connect)
         .await
         .map_err(|_| EstablishError::Transient("connect timed out".into()))?
-        .map_err(|e| EstablishError::Transient(e.to_string()))?;
+        .map_err(EstablishError::Transient)?;
     let mut ops = Window::new(cfg.ops_per_hour, HOUR);
     let mut early = Vec::new();
     let send = |text: String| Message::Text(text);
@@ -145,6 +145,17 @@ pub(crate) async fn establish(
                     } else {
                         EstablishError::Login(code, msg)
                     });
+                }
+                Inbound::BadCode {
+                    event: Some(event),
+                    id,
+                    error,
+                } if event == "login" || (event == "error" && id.is_none()) => {
+                    // Say what arrived now rather than "setup timed out" later.
+                    return Err(EstablishError::Transient(format!(
+                        "unreadable login answer ({error}): {}",
+                        shorten(&text)
+                    )));
                 }
                 Inbound::Pong => {}
                 _ => early.push(text),
@@ -194,6 +205,16 @@ pub(crate) async fn establish(
         ops,
         refused,
     })
+}
+
+/// The start of a frame, for an error message.
+fn shorten(text: &str) -> &str {
+    const SHOWN: usize = 200;
+    let cut = (0..=SHOWN.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    &text[..cut]
 }
 
 /// Removes the arg an ack names from the args still waiting; an ack whose

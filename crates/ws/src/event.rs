@@ -2,7 +2,8 @@
 //! events and reports of a slow consumer.
 
 use crate::arg::Arg;
-use crate::config::Endpoint;
+use crate::endpoint::Endpoint;
+use crate::error::Cause;
 use okx_models::ws::{
     AlgoOrderPush, BalanceAndPosition, BookPush, FillPush, FundingRatePush, IndexTicker,
     LiquidationOrder, LiquidationWarning, MarkPrice, OpenInterestPush, PriceLimit, SystemStatus,
@@ -23,8 +24,8 @@ pub enum DisconnectReason {
         /// Close reason text.
         reason: String,
     },
-    /// A transport error.
-    Error(String),
+    /// A transport error (the socket, TLS, the WebSocket protocol).
+    Error(Cause),
     /// Nothing, not even `pong`, came back after a `ping`.
     PongTimeout,
     /// The socket still answered `ping` but its pushes stopped (see
@@ -42,6 +43,7 @@ pub enum DisconnectReason {
 
 /// A decoded push: the subscription arg and the typed rows.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Push {
     /// The `arg` of the push (private pushes also carry `uid`).
     pub arg: Arg,
@@ -107,6 +109,7 @@ pub enum PushData {
 
 /// A change to a local order book kept by the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BookUpdate {
     /// Channel (`books`, `books5`, ...).
     pub channel: String,

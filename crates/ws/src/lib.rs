@@ -62,10 +62,12 @@ mod client;
 mod config;
 mod conn;
 pub mod decode;
+mod endpoint;
 mod error;
 mod establish;
 mod event;
 mod limits;
+mod net;
 mod queue;
 mod shared;
 mod trade;
@@ -73,10 +75,12 @@ mod trading;
 
 pub use arg::{Arg, channel_endpoint, needs_login};
 pub use client::WsClient;
-pub use config::{Endpoint, Host, Overflow, WsConfig};
+pub use config::{Host, Overflow, WsConfig};
 pub use conn::SLOW_LOGIN_RETRY_AFTER;
-pub use error::WsError;
+pub use endpoint::Endpoint;
+pub use error::{Cause, WsError};
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
+pub use okx_tls::Pin;
 pub use queue::WsEvents;
 pub use trade::{
     AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
@@ -87,3 +91,19 @@ pub use trading::Trading;
 pub mod books {
     pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
 }
+
+// The client, its event stream, events and errors cross threads and tasks:
+// checked when the crate compiles, so a field that breaks it cannot slip in.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    send_sync::<WsClient>();
+    send_sync::<WsConfig>();
+    send_sync::<WsEvent>();
+    send_sync::<WsError>();
+    send_sync::<Cause>();
+    send_sync::<Push>();
+    send_sync::<DisconnectReason>();
+    // a receiver is moved into the task that reads it
+    send::<WsEvents>();
+};

@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 
 /// A new order (`order` / `batch-orders`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceOrder {
     /// Instrument id; sent as its `instIdCode`.
     pub inst_id: String,
@@ -94,6 +96,30 @@ impl PlaceOrder {
         self
     }
 
+    /// Sets the order tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets the size unit of a spot market order.
+    pub fn tgt_ccy(mut self, tgt_ccy: TgtCcy) -> Self {
+        self.tgt_ccy = Some(tgt_ccy);
+        self
+    }
+
+    /// Sets the margin currency.
+    pub fn ccy(mut self, ccy: impl Into<String>) -> Self {
+        self.ccy = Some(ccy.into());
+        self
+    }
+
+    /// Sets the self-trade prevention mode.
+    pub fn stp_mode(mut self, stp_mode: StpMode) -> Self {
+        self.stp_mode = Some(stp_mode);
+        self
+    }
+
     pub(crate) fn to_wire(&self, code: i64) -> Value {
         let mut m = Map::new();
         m.insert("instIdCode".into(), json!(code));
@@ -135,6 +161,8 @@ fn put(m: &mut Map<String, Value>, key: &str, v: Option<String>) {
 
 /// Cancels one order (`cancel-order` / `batch-cancel-orders`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelOrder {
     /// Instrument id; sent as its `instIdCode`.
     pub inst_id: String,
@@ -174,6 +202,8 @@ impl CancelOrder {
 
 /// Amends one order (`amend-order` / `batch-amend-orders`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendOrder {
     /// Instrument id; sent as its `instIdCode`.
     pub inst_id: String,
@@ -205,9 +235,30 @@ impl AmendOrder {
         }
     }
 
+    /// Amends the order with this client order id.
+    pub fn by_cl_ord_id(inst_id: impl Into<String>, cl_ord_id: impl Into<String>) -> Self {
+        AmendOrder {
+            ord_id: None,
+            cl_ord_id: Some(cl_ord_id.into()),
+            ..Self::by_ord_id(inst_id, "")
+        }
+    }
+
     /// Sets the new price.
     pub fn new_px(mut self, px: Decimal) -> Self {
         self.new_px = Some(px);
+        self
+    }
+
+    /// Cancel the order when the amend fails.
+    pub fn cxl_on_fail(mut self, on: bool) -> Self {
+        self.cxl_on_fail = Some(on);
+        self
+    }
+
+    /// Sets the amend request id OKX echoes.
+    pub fn req_id(mut self, id: impl Into<String>) -> Self {
+        self.req_id = Some(id.into());
         self
     }
 
@@ -234,6 +285,8 @@ impl AmendOrder {
 
 /// Cancels all pending orders of an option family (`mass-cancel`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MassCancel {
     /// Instrument type (OKX supports `OPTION`).
     pub inst_type: InstType,
@@ -244,6 +297,22 @@ pub struct MassCancel {
 }
 
 impl MassCancel {
+    /// Cancels the pending orders of an instrument family (OKX supports
+    /// `InstType::Option`).
+    pub fn new(inst_type: InstType, inst_family: impl Into<String>) -> Self {
+        MassCancel {
+            inst_type,
+            inst_family: inst_family.into(),
+            lock_interval: None,
+        }
+    }
+
+    /// Refuses new orders of the family for this many seconds after.
+    pub fn lock_interval(mut self, seconds: u32) -> Self {
+        self.lock_interval = Some(seconds);
+        self
+    }
+
     pub(crate) fn to_wire(&self) -> Value {
         let mut m = Map::new();
         m.insert("instType".into(), json!(self.inst_type.wire_str()));
@@ -259,6 +328,7 @@ impl MassCancel {
 
 /// A successful item of a trading operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OrderAck {
     /// OKX order id.
     pub ord_id: String,
@@ -275,6 +345,7 @@ pub struct OrderAck {
 /// A failed item of a trading operation (`sCode` / `sMsg`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("item rejected (sCode {code}): {msg}")]
+#[non_exhaustive]
 pub struct ItemError {
     /// `sCode`.
     pub code: OkxCode,
@@ -284,6 +355,15 @@ pub struct ItemError {
     pub ord_id: String,
     /// Client order id, when given.
     pub cl_ord_id: String,
+}
+
+impl ItemError {
+    /// Whether OKX may still have executed this item: its `sCode` says the
+    /// request timed out inside OKX (50004, 51149). Any other refusal is
+    /// final, and the item can be sent again.
+    pub fn outcome_unknown(&self) -> bool {
+        self.code.is_outcome_unknown()
+    }
 }
 
 /// One item's outcome.
@@ -366,5 +446,15 @@ mod tests {
             Ok("599823446566084608")
         );
         assert_eq!(out[1].as_ref().map_err(|e| e.code), Err(OkxCode(51008)));
+        assert_eq!(
+            out[1].as_ref().map_err(ItemError::outcome_unknown),
+            Err(false)
+        );
+        let timed_out =
+            items(r#"[{"ordId":"","clOrdId":"c3","sCode":"51149","sMsg":"timed out"}]"#).unwrap();
+        assert_eq!(
+            timed_out[0].as_ref().map_err(ItemError::outcome_unknown),
+            Err(true)
+        );
     }
 }

@@ -17,6 +17,7 @@ const REPLY_MARGIN: Duration = Duration::from_millis(500);
 /// Trading calls on a client's private connection. Get one with
 /// [`WsClient::trading`].
 #[derive(Debug, Clone)]
+#[must_use = "trading calls are made on the value `trading()` returns"]
 pub struct Trading<'a> {
     client: &'a WsClient,
     exp_time: Option<i64>,
@@ -106,7 +107,8 @@ impl Trading<'_> {
     ) -> Result<Vec<ItemOutcome>, WsError> {
         let n = args.len();
         let reply = self.send(op, args, inst_id, expires).await?;
-        let items = trade::items(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
+        let items = trade::items(&reply.data)
+            .map_err(|e| WsError::decode_with(format!("{op} items"), e))?;
         if items.is_empty() && !reply.code.is_ok() {
             return Err(WsError::Api {
                 code: reply.code,
@@ -114,7 +116,7 @@ impl Trading<'_> {
             });
         }
         if items.len() != n {
-            return Err(WsError::Decode(format!(
+            return Err(WsError::decode(format!(
                 "{op}: {n} items sent, {} results",
                 items.len()
             )));
@@ -136,7 +138,7 @@ impl Trading<'_> {
                 code: e.code,
                 msg: e.msg,
             }),
-            None => Err(WsError::Decode(format!("{op}: empty response"))),
+            None => Err(WsError::decode(format!("{op}: empty response"))),
         }
     }
 
@@ -204,13 +206,14 @@ impl Trading<'_> {
                 msg: reply.msg,
             });
         }
-        let rows: Vec<Value> =
-            serde_json::from_str(&reply.data).map_err(|e| WsError::Decode(e.to_string()))?;
-        Ok(rows
-            .first()
+        let rows: Vec<Value> = serde_json::from_str(&reply.data)
+            .map_err(|e| WsError::decode_with("mass-cancel result", e))?;
+        // A success that does not say whether the orders were canceled is
+        // no "false": the caller would take it for a refusal.
+        rows.first()
             .and_then(|r| r.get("result"))
             .and_then(Value::as_bool)
-            .unwrap_or(false))
+            .ok_or_else(|| WsError::decode("mass-cancel: success without a result"))
     }
 }
 

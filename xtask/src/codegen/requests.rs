@@ -7,6 +7,11 @@ use super::responses::response_name;
 use super::rules::{self, Scalar};
 use super::spec::{Endpoint, Field, Kind};
 
+/// OKX adds parameters, so users build requests with `new` and the
+/// setters, never a struct literal; a request built and dropped is a bug.
+const REQUEST_ATTRS: &str =
+    "#[non_exhaustive]\n#[must_use = \"a request does nothing until it is sent\"]\n";
+
 /// How a request field is typed and passed to `new`/setters.
 struct FieldTy {
     ty: String,
@@ -132,7 +137,7 @@ fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &
     let default = if params.is_empty() { ", Default" } else { "" };
     let _ = writeln!(
         out,
-        "/// {doc}\n#[derive(Debug, Clone{default}, PartialEq, Eq, Serialize)]\npub struct {name} {{\n{body}}}\n"
+        "/// {doc}\n#[derive(Debug, Clone{default}, PartialEq, Eq, Serialize)]\n{REQUEST_ATTRS}pub struct {name} {{\n{body}}}\n"
     );
     let allow = if params.len() > 7 {
         "    #[allow(clippy::too_many_arguments)]\n"
@@ -255,7 +260,7 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         let item = format!("{name}Item");
         let _ = writeln!(
             out,
-            "/// {doc}\n///\n/// A batch: the body is a JSON array of [`{item}`], and the rate limit\n/// counts each item.\n#[derive(Debug, Clone, PartialEq, Eq, Serialize)]\n#[serde(transparent)]\npub struct {name}(pub Vec<{item}>);\n"
+            "/// {doc}\n///\n/// A batch: the body is a JSON array of [`{item}`], and the rate limit\n/// counts each item.\n#[derive(Debug, Clone, PartialEq, Eq, Serialize)]\n#[serde(transparent)]\n{REQUEST_ATTRS}pub struct {name}(pub Vec<{item}>);\n"
         );
         let _ = writeln!(
             out,

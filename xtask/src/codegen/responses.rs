@@ -73,7 +73,7 @@ fn emit_endpoint(out: &mut String, ep: &Endpoint) {
         );
         let _ = writeln!(
             out,
-            "#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\npub struct {name} {{}}\n"
+            "#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\n#[non_exhaustive]\npub struct {name} {{}}\n"
         );
         return;
     }
@@ -87,7 +87,7 @@ fn emit_positional(out: &mut String, ep: &Endpoint, name: &str, head: &str, fiel
     );
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\n#[serde(try_from = \"Vec<String>\")]\npub struct {name} {{"
+        "#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\n#[non_exhaustive]\n#[serde(try_from = \"Vec<String>\")]\npub struct {name} {{"
     );
     let mut conv = String::new();
     for (i, f) in fields.iter().enumerate() {
@@ -191,7 +191,7 @@ fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &
     }
     let _ = writeln!(
         out,
-        "/// {doc}\n#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\npub struct {name} {{\n{body}}}\n"
+        "/// {doc}\n#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]\n#[non_exhaustive]\npub struct {name} {{\n{body}}}\n"
     );
     out.push_str(&nested);
 }

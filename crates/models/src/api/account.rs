@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// One `data` item of `GET /api/v5/account/instruments` (Get instruments).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInstrumentsResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -128,6 +129,7 @@ pub type GetPositionsResponse = crate::Position;
 
 /// One `data` item of `GET /api/v5/account/positions-history` (Get positions history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPositionsHistoryResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -208,6 +210,7 @@ pub struct GetPositionsHistoryResponse {
 
 /// One `data` item of `GET /api/v5/account/account-position-risk` (Get account and position risk).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAccountPositionRiskResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -225,6 +228,7 @@ pub struct GetAccountPositionRiskResponse {
 
 /// An item of `balData` in [`GetAccountPositionRiskResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAccountPositionRiskBalData {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -239,6 +243,7 @@ pub struct GetAccountPositionRiskBalData {
 
 /// An item of `posData` in [`GetAccountPositionRiskResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAccountPositionRiskPosData {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -280,6 +285,7 @@ pub struct GetAccountPositionRiskPosData {
 
 /// One `data` item of `GET /api/v5/account/bills` (Get bills details (last 7 days)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBillsResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -381,6 +387,7 @@ pub struct GetBillsResponse {
 
 /// One `data` item of `GET /api/v5/account/bills-archive` (Get bills details (last 3 months)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBillsArchiveResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -482,6 +489,7 @@ pub struct GetBillsArchiveResponse {
 
 /// One `data` item of `POST /api/v5/account/bills-history-archive` (Apply bills details (since 2021)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyBillsHistoryArchiveResponse {
     /// Result (`result`).
     #[serde(default)]
@@ -493,6 +501,7 @@ pub struct ApplyBillsHistoryArchiveResponse {
 
 /// One `data` item of `GET /api/v5/account/bills-history-archive` (Get bills details (since 2021)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBillsHistoryArchiveResponse {
     /// File href (`fileHref`).
     #[serde(rename = "fileHref", default)]
@@ -507,6 +516,7 @@ pub struct GetBillsHistoryArchiveResponse {
 
 /// One `data` item of `GET /api/v5/account/config` (Get account configuration).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigResponse {
     /// User ID (`uid`).
     #[serde(default)]
@@ -587,6 +597,7 @@ pub struct GetConfigResponse {
 
 /// One `data` item of `POST /api/v5/account/set-position-mode` (Set position mode).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetPositionModeResponse {
     /// Position mode (`posMode`).
     #[serde(rename = "posMode", default, with = "crate::wire::opt")]
@@ -595,6 +606,7 @@ pub struct SetPositionModeResponse {
 
 /// One `data` item of `POST /api/v5/account/set-leverage` (Set leverage).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetLeverageResponse {
     /// Leverage (`lever`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -612,6 +624,7 @@ pub struct SetLeverageResponse {
 
 /// One `data` item of `GET /api/v5/account/max-size` (Get maximum order quantity).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMaxSizeResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -629,6 +642,7 @@ pub struct GetMaxSizeResponse {
 
 /// One `data` item of `GET /api/v5/account/max-avail-size` (Get maximum available balance/equity).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMaxAvailSizeResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -643,6 +657,7 @@ pub struct GetMaxAvailSizeResponse {
 
 /// One `data` item of `POST /api/v5/account/position/margin-balance` (Increase/decrease margin).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionMarginBalanceResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -666,6 +681,7 @@ pub struct PositionMarginBalanceResponse {
 
 /// One `data` item of `GET /api/v5/account/leverage-info` (Get leverage).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetLeverageInfoResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -686,6 +702,7 @@ pub struct GetLeverageInfoResponse {
 
 /// One `data` item of `GET /api/v5/account/adjust-leverage-info` (Get leverage estimated info).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAdjustLeverageInfoResponse {
     /// Estimated available quote transfer (`estAvailQuoteTrans`).
     #[serde(
@@ -725,6 +742,7 @@ pub struct GetAdjustLeverageInfoResponse {
 
 /// One `data` item of `GET /api/v5/account/max-loan` (Get the maximum loan of instrument).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMaxLoanResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -748,6 +766,7 @@ pub struct GetMaxLoanResponse {
 
 /// One `data` item of `GET /api/v5/account/trade-fee` (Get fee rates).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetTradeFeeResponse {
     /// Level (`level`).
     #[serde(default)]
@@ -795,6 +814,7 @@ pub struct GetTradeFeeResponse {
 
 /// An item of `fiat` in [`GetTradeFeeResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetTradeFeeFiat {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -809,6 +829,7 @@ pub struct GetTradeFeeFiat {
 
 /// One `data` item of `GET /api/v5/account/interest-accrued` (Get interest accrued data).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestAccruedResponse {
     /// Type (`type`).
     #[serde(default)]
@@ -844,6 +865,7 @@ pub struct GetInterestAccruedResponse {
 
 /// One `data` item of `GET /api/v5/account/interest-rate` (Get interest rate).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestRateResponse {
     /// Interest rate (`interestRate`).
     #[serde(rename = "interestRate", default, with = "crate::num::opt_decimal")]
@@ -855,6 +877,7 @@ pub struct GetInterestRateResponse {
 
 /// One `data` item of `POST /api/v5/account/set-greeks` (Set greeks (PA/BS)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetGreeksResponse {
     /// Greeks type (`greeksType`).
     #[serde(rename = "greeksType", default)]
@@ -863,6 +886,7 @@ pub struct SetGreeksResponse {
 
 /// One `data` item of `POST /api/v5/account/set-isolated-mode` (Isolated margin trading settings).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetIsolatedModeResponse {
     /// Isolated mode (`isoMode`).
     #[serde(rename = "isoMode", default)]
@@ -871,6 +895,7 @@ pub struct SetIsolatedModeResponse {
 
 /// One `data` item of `GET /api/v5/account/max-withdrawal` (Get maximum withdrawals).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMaxWithdrawalResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -895,6 +920,7 @@ pub struct GetMaxWithdrawalResponse {
 
 /// One `data` item of `GET /api/v5/account/risk-state` (Get account risk state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetRiskStateResponse {
     /// At risk (`atRisk`).
     #[serde(rename = "atRisk", default, with = "crate::num::opt_bool")]
@@ -912,6 +938,7 @@ pub struct GetRiskStateResponse {
 
 /// One `data` item of `GET /api/v5/account/interest-limits` (Get borrow interest and limit).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestLimitsResponse {
     /// Debt (`debt`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -935,6 +962,7 @@ pub struct GetInterestLimitsResponse {
 
 /// An item of `records` in [`GetInterestLimitsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestLimitsRecords {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -983,6 +1011,7 @@ pub struct GetInterestLimitsRecords {
 
 /// An item of `surplusLmtDetails` in [`GetInterestLimitsRecords`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestLimitsRecordsSurplusLmtDetails {
     /// All account remaining quota (`allAcctRemainingQuota`). Deprecated by OKX.
     #[serde(
@@ -1009,6 +1038,7 @@ pub struct GetInterestLimitsRecordsSurplusLmtDetails {
 
 /// One `data` item of `POST /api/v5/account/spot-manual-borrow-repay` (Manual borrow / repay).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SpotManualBorrowRepayResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1023,6 +1053,7 @@ pub struct SpotManualBorrowRepayResponse {
 
 /// One `data` item of `POST /api/v5/account/set-auto-repay` (Set auto repay).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetAutoRepayResponse {
     /// Auto repay (`autoRepay`).
     #[serde(rename = "autoRepay", default, with = "crate::num::opt_bool")]
@@ -1031,6 +1062,7 @@ pub struct SetAutoRepayResponse {
 
 /// One `data` item of `GET /api/v5/account/spot-borrow-repay-history` (Get borrow/repay history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSpotBorrowRepayHistoryResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1051,6 +1083,7 @@ pub struct GetSpotBorrowRepayHistoryResponse {
 
 /// One `data` item of `POST /api/v5/account/position-builder` (Position builder (new)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderResponse {
     /// Equity (`eq`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -1092,6 +1125,7 @@ pub struct PositionBuilderResponse {
 
 /// An item of `assets` in [`PositionBuilderResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderAssets {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1112,6 +1146,7 @@ pub struct PositionBuilderAssets {
 
 /// An item of `riskUnitData` in [`PositionBuilderResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderRiskUnitData {
     /// Risk unit (`riskUnit`).
     #[serde(rename = "riskUnit", default)]
@@ -1186,6 +1221,7 @@ pub struct PositionBuilderRiskUnitData {
 
 /// An item of `mr1Scenarios` in [`PositionBuilderRiskUnitData`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderRiskUnitDataMr1Scenarios {
     /// Volume shock down (`volShockDown`).
     #[serde(rename = "volShockDown", default)]
@@ -1200,6 +1236,7 @@ pub struct PositionBuilderRiskUnitDataMr1Scenarios {
 
 /// An item of `mr1FinalResult` in [`PositionBuilderRiskUnitData`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderRiskUnitDataMr1FinalResult {
     /// PnL (`pnl`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -1214,6 +1251,7 @@ pub struct PositionBuilderRiskUnitDataMr1FinalResult {
 
 /// An item of `mr6FinalResult` in [`PositionBuilderRiskUnitData`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderRiskUnitDataMr6FinalResult {
     /// PnL (`pnl`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -1225,6 +1263,7 @@ pub struct PositionBuilderRiskUnitDataMr6FinalResult {
 
 /// An item of `portfolios` in [`PositionBuilderRiskUnitData`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderRiskUnitDataPortfolios {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1272,6 +1311,7 @@ pub struct PositionBuilderRiskUnitDataPortfolios {
 
 /// An item of `positions` in [`PositionBuilderResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderPositions {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1319,6 +1359,7 @@ pub struct PositionBuilderPositions {
 
 /// One `data` item of `POST /api/v5/account/position-builder-graph` (Position builder trend graph).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderGraphResponse {
     /// Type (`type`).
     #[serde(default)]
@@ -1330,6 +1371,7 @@ pub struct PositionBuilderGraphResponse {
 
 /// An item of `mmrData` in [`PositionBuilderGraphResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PositionBuilderGraphMmrData {
     /// Shock factor (`shockFactor`).
     #[serde(rename = "shockFactor", default, with = "crate::num::opt_decimal")]
@@ -1344,6 +1386,7 @@ pub struct PositionBuilderGraphMmrData {
 
 /// One `data` item of `POST /api/v5/account/set-riskOffset-amt` (Set risk offset amount).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetRiskOffsetAmtResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1355,6 +1398,7 @@ pub struct SetRiskOffsetAmtResponse {
 
 /// One `data` item of `GET /api/v5/account/greeks` (Get Greeks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetGreeksResponse {
     /// Delta (Black-Scholes) (`deltaBS`).
     #[serde(rename = "deltaBS", default, with = "crate::num::opt_decimal")]
@@ -1390,6 +1434,7 @@ pub struct GetGreeksResponse {
 
 /// One `data` item of `GET /api/v5/account/position-tiers` (Get PM position limitation).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPositionTiersResponse {
     /// Underlying (`uly`).
     #[serde(default)]
@@ -1407,6 +1452,7 @@ pub struct GetPositionTiersResponse {
 
 /// One `data` item of `POST /api/v5/account/activate-option` (Activate option).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ActivateOptionResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -1415,6 +1461,7 @@ pub struct ActivateOptionResponse {
 
 /// One `data` item of `POST /api/v5/account/set-auto-loan` (Set auto loan).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetAutoLoanResponse {
     /// Auto loan (`autoLoan`).
     #[serde(rename = "autoLoan", default, with = "crate::num::opt_bool")]
@@ -1423,6 +1470,7 @@ pub struct SetAutoLoanResponse {
 
 /// One `data` item of `POST /api/v5/account/account-level-switch-preset` (Preset account mode switch).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct AccountLevelSwitchPresetResponse {
     /// Cur account level (`curAcctLv`).
     #[serde(rename = "curAcctLv", default)]
@@ -1440,6 +1488,7 @@ pub struct AccountLevelSwitchPresetResponse {
 
 /// One `data` item of `GET /api/v5/account/set-account-switch-precheck` (Precheck account mode switch).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckResponse {
     /// Per-item result code, `0` for success (`sCode`).
     #[serde(rename = "sCode", default)]
@@ -1472,6 +1521,7 @@ pub struct GetSetAccountSwitchPrecheckResponse {
 
 /// An item of `unmatchedInfoCheck` in [`GetSetAccountSwitchPrecheckResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckUnmatchedInfoCheck {
     /// Type (`type`).
     #[serde(default)]
@@ -1486,6 +1536,7 @@ pub struct GetSetAccountSwitchPrecheckUnmatchedInfoCheck {
 
 /// An item of `posList` in [`GetSetAccountSwitchPrecheckResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckPosList {
     /// Position ID (`posId`).
     #[serde(rename = "posId", default)]
@@ -1497,6 +1548,7 @@ pub struct GetSetAccountSwitchPrecheckPosList {
 
 /// An item of `posTierCheck` in [`GetSetAccountSwitchPrecheckResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckPosTierCheck {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily", default)]
@@ -1517,6 +1569,7 @@ pub struct GetSetAccountSwitchPrecheckPosTierCheck {
 
 /// An item of `mgnBf` in [`GetSetAccountSwitchPrecheckResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckMgnBf {
     /// Account available equity (`acctAvailEq`).
     #[serde(rename = "acctAvailEq", default, with = "crate::num::opt_decimal")]
@@ -1531,6 +1584,7 @@ pub struct GetSetAccountSwitchPrecheckMgnBf {
 
 /// An item of `details` in [`GetSetAccountSwitchPrecheckMgnBf`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckMgnBfDetails {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1545,6 +1599,7 @@ pub struct GetSetAccountSwitchPrecheckMgnBfDetails {
 
 /// An item of `mgnAft` in [`GetSetAccountSwitchPrecheckResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckMgnAft {
     /// Account available equity (`acctAvailEq`).
     #[serde(rename = "acctAvailEq", default, with = "crate::num::opt_decimal")]
@@ -1559,6 +1614,7 @@ pub struct GetSetAccountSwitchPrecheckMgnAft {
 
 /// An item of `details` in [`GetSetAccountSwitchPrecheckMgnAft`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSetAccountSwitchPrecheckMgnAftDetails {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1573,6 +1629,7 @@ pub struct GetSetAccountSwitchPrecheckMgnAftDetails {
 
 /// One `data` item of `POST /api/v5/account/set-account-level` (Set account mode).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetAccountLevelResponse {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv", default)]
@@ -1581,6 +1638,7 @@ pub struct SetAccountLevelResponse {
 
 /// One `data` item of `POST /api/v5/account/set-collateral-assets` (Set collateral assets).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetCollateralAssetsResponse {
     /// Type (`type`).
     #[serde(default)]
@@ -1595,6 +1653,7 @@ pub struct SetCollateralAssetsResponse {
 
 /// One `data` item of `GET /api/v5/account/collateral-assets` (Get collateral assets).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetCollateralAssetsResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1606,6 +1665,7 @@ pub struct GetCollateralAssetsResponse {
 
 /// One `data` item of `POST /api/v5/account/mmp-reset` (Reset MMP Status).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MmpResetResponse {
     /// Result (`result`).
     #[serde(default, with = "crate::num::opt_bool")]
@@ -1614,6 +1674,7 @@ pub struct MmpResetResponse {
 
 /// One `data` item of `POST /api/v5/account/mmp-config` (Set MMP).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetMmpConfigResponse {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily", default)]
@@ -1631,6 +1692,7 @@ pub struct SetMmpConfigResponse {
 
 /// One `data` item of `GET /api/v5/account/mmp-config` (GET MMP Config).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMmpConfigResponse {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily", default)]
@@ -1654,6 +1716,7 @@ pub struct GetMmpConfigResponse {
 
 /// One `data` item of `POST /api/v5/account/move-positions` (Move positions).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MovePositionsResponse {
     /// Code (`code`).
     #[serde(default)]
@@ -1686,6 +1749,7 @@ pub struct MovePositionsResponse {
 
 /// An item of `legs` in [`MovePositionsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MovePositionsLegs {
     /// From (`from`).
     #[serde(default)]
@@ -1697,6 +1761,7 @@ pub struct MovePositionsLegs {
 
 /// An item of `from` in [`MovePositionsLegs`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MovePositionsLegsFrom {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1723,6 +1788,7 @@ pub struct MovePositionsLegsFrom {
 
 /// An item of `to` in [`MovePositionsLegs`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MovePositionsLegsTo {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1752,6 +1818,7 @@ pub struct MovePositionsLegsTo {
 
 /// One `data` item of `GET /api/v5/account/move-positions-history` (Get move positions history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMovePositionsHistoryResponse {
     /// Client ID (`clientId`).
     #[serde(rename = "clientId", default)]
@@ -1778,6 +1845,7 @@ pub struct GetMovePositionsHistoryResponse {
 
 /// An item of `legs` in [`GetMovePositionsHistoryResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMovePositionsHistoryLegs {
     /// From (`from`).
     #[serde(default)]
@@ -1789,6 +1857,7 @@ pub struct GetMovePositionsHistoryLegs {
 
 /// An item of `from` in [`GetMovePositionsHistoryLegs`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMovePositionsHistoryLegsFrom {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1809,6 +1878,7 @@ pub struct GetMovePositionsHistoryLegsFrom {
 
 /// An item of `to` in [`GetMovePositionsHistoryLegs`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMovePositionsHistoryLegsTo {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -1835,6 +1905,7 @@ pub struct GetMovePositionsHistoryLegsTo {
 
 /// One `data` item of `POST /api/v5/account/set-auto-earn` (Set auto earn).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SetAutoEarnResponse {
     /// Currency (`ccy`).
     #[serde(default)]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 /// One `data` item of `POST /api/v5/trade/order-algo` (Place algo order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PlaceAlgoOrderResponse {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId", default)]
@@ -30,6 +31,7 @@ pub struct PlaceAlgoOrderResponse {
 
 /// One `data` item of `POST /api/v5/trade/cancel-algos` (Cancel algo order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CancelAlgosResponse {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId", default)]
@@ -53,6 +55,7 @@ pub struct CancelAlgosResponse {
 
 /// One `data` item of `POST /api/v5/trade/amend-algos` (Amend algo order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct AmendAlgosResponse {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId", default)]
@@ -73,6 +76,7 @@ pub struct AmendAlgosResponse {
 
 /// One `data` item of `GET /api/v5/trade/order-algo` (Algo order details).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAlgoOrderResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -243,6 +247,7 @@ pub struct GetAlgoOrderResponse {
 
 /// An item of `attachAlgoOrds` in [`GetAlgoOrderResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAlgoOrderAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", default)]
@@ -269,6 +274,7 @@ pub struct GetAlgoOrderAttachAlgoOrds {
 
 /// An item of `linkedOrd` in [`GetAlgoOrderResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAlgoOrderLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -277,6 +283,7 @@ pub struct GetAlgoOrderLinkedOrd {
 
 /// One `data` item of `GET /api/v5/trade/orders-algo-pending` (Algo order list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoPendingResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -447,6 +454,7 @@ pub struct GetOrdersAlgoPendingResponse {
 
 /// An item of `attachAlgoOrds` in [`GetOrdersAlgoPendingResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoPendingAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", default)]
@@ -473,6 +481,7 @@ pub struct GetOrdersAlgoPendingAttachAlgoOrds {
 
 /// An item of `linkedOrd` in [`GetOrdersAlgoPendingResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoPendingLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -481,6 +490,7 @@ pub struct GetOrdersAlgoPendingLinkedOrd {
 
 /// One `data` item of `GET /api/v5/trade/orders-algo-history` (Algo order history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoHistoryResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -651,6 +661,7 @@ pub struct GetOrdersAlgoHistoryResponse {
 
 /// An item of `attachAlgoOrds` in [`GetOrdersAlgoHistoryResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoHistoryAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", default)]
@@ -677,6 +688,7 @@ pub struct GetOrdersAlgoHistoryAttachAlgoOrds {
 
 /// An item of `linkedOrd` in [`GetOrdersAlgoHistoryResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersAlgoHistoryLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]

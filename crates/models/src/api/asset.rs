@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// One `data` item of `GET /api/v5/asset/currencies` (Get currencies).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetCurrenciesResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -111,6 +112,7 @@ pub struct GetCurrenciesResponse {
 
 /// One `data` item of `GET /api/v5/asset/balances` (Get balance).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFundingBalancesResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -128,6 +130,7 @@ pub struct GetFundingBalancesResponse {
 
 /// One `data` item of `GET /api/v5/asset/non-tradable-assets` (Get non-tradable assets).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetNonTradableAssetsResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -175,6 +178,7 @@ pub struct GetNonTradableAssetsResponse {
 
 /// One `data` item of `GET /api/v5/asset/asset-valuation` (Get account asset valuation).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAssetValuationResponse {
     /// Total balance (`totalBal`).
     #[serde(rename = "totalBal", default, with = "crate::num::opt_decimal")]
@@ -189,6 +193,7 @@ pub struct GetAssetValuationResponse {
 
 /// An item of `details` in [`GetAssetValuationResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAssetValuationDetails {
     /// Funding (`funding`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -206,6 +211,7 @@ pub struct GetAssetValuationDetails {
 
 /// One `data` item of `POST /api/v5/asset/transfer` (Funds transfer).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct FundsTransferResponse {
     /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
@@ -229,6 +235,7 @@ pub struct FundsTransferResponse {
 
 /// One `data` item of `GET /api/v5/asset/transfer-state` (Get funds transfer state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetTransferStateResponse {
     /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
@@ -267,6 +274,7 @@ pub struct GetTransferStateResponse {
 
 /// One `data` item of `GET /api/v5/asset/bills` (Asset bills details).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBillsResponse {
     /// Bill ID (`billId`).
     #[serde(rename = "billId", default)]
@@ -296,6 +304,7 @@ pub struct GetBillsResponse {
 
 /// One `data` item of `GET /api/v5/asset/bills-history` (Asset bills history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBillsHistoryResponse {
     /// Bill ID (`billId`).
     #[serde(rename = "billId", default)]
@@ -325,6 +334,7 @@ pub struct GetBillsHistoryResponse {
 
 /// One `data` item of `GET /api/v5/asset/deposit-address` (Get deposit address).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDepositAddressResponse {
     /// Address (`addr`).
     #[serde(default)]
@@ -363,6 +373,7 @@ pub struct GetDepositAddressResponse {
 
 /// One `data` item of `GET /api/v5/asset/deposit-history` (Get deposit history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDepositHistoryResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -404,6 +415,7 @@ pub struct GetDepositHistoryResponse {
 
 /// One `data` item of `POST /api/v5/asset/withdrawal` (Withdrawal).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct WithdrawalResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -424,6 +436,7 @@ pub struct WithdrawalResponse {
 
 /// One `data` item of `POST /api/v5/asset/cancel-withdrawal` (Cancel withdrawal).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CancelWithdrawalResponse {
     /// Withdrawal ID (`wdId`).
     #[serde(rename = "wdId", default)]
@@ -432,6 +445,7 @@ pub struct CancelWithdrawalResponse {
 
 /// One `data` item of `GET /api/v5/asset/withdrawal-history` (Get withdrawal history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetWithdrawalHistoryResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -500,6 +514,7 @@ pub struct GetWithdrawalHistoryResponse {
 
 /// One `data` item of `GET /api/v5/asset/deposit-withdraw-status` (Get deposit withdraw status).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDepositWithdrawStatusResponse {
     /// Estimated complete time (`estCompleteTime`).
     #[serde(rename = "estCompleteTime", default)]
@@ -517,6 +532,7 @@ pub struct GetDepositWithdrawStatusResponse {
 
 /// One `data` item of `GET /api/v5/asset/exchange-list` (Get exchange list (public)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetExchangeListResponse {
     /// Exchange name (`exchName`).
     #[serde(rename = "exchName", default)]
@@ -528,6 +544,7 @@ pub struct GetExchangeListResponse {
 
 /// One `data` item of `POST /api/v5/asset/monthly-statement` (Apply for monthly statement (last year)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyMonthlyStatementResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -536,6 +553,7 @@ pub struct ApplyMonthlyStatementResponse {
 
 /// One `data` item of `GET /api/v5/asset/monthly-statement` (Get monthly statement (last year)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMonthlyStatementResponse {
     /// File href (`fileHref`).
     #[serde(rename = "fileHref", default)]
@@ -550,6 +568,7 @@ pub struct GetMonthlyStatementResponse {
 
 /// One `data` item of `GET /api/v5/asset/convert/currencies` (Get convert currencies).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetConvertCurrenciesResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -564,6 +583,7 @@ pub struct GetConvertCurrenciesResponse {
 
 /// One `data` item of `GET /api/v5/asset/convert/currency-pair` (Get convert currency pair).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetConvertCurrencyPairResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -590,6 +610,7 @@ pub struct GetConvertCurrencyPairResponse {
 
 /// One `data` item of `POST /api/v5/asset/convert/estimate-quote` (Estimate quote).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ConvertEstimateQuoteResponse {
     /// Quote time (`quoteTime`).
     #[serde(rename = "quoteTime", default, with = "crate::num::opt_int")]
@@ -634,6 +655,7 @@ pub struct ConvertEstimateQuoteResponse {
 
 /// One `data` item of `POST /api/v5/asset/convert/trade` (Convert trade).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ConvertTradeResponse {
     /// Trade ID (`tradeId`).
     #[serde(rename = "tradeId", default)]
@@ -675,6 +697,7 @@ pub struct ConvertTradeResponse {
 
 /// One `data` item of `GET /api/v5/asset/convert/history` (Get convert history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetConvertHistoryResponse {
     /// Trade ID (`tradeId`).
     #[serde(rename = "tradeId", default)]
@@ -713,6 +736,7 @@ pub struct GetConvertHistoryResponse {
 
 /// One `data` item of `GET /api/v5/fiat/deposit-payment-methods` (Get deposit payment methods).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatDepositPaymentMethodsResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -736,6 +760,7 @@ pub struct GetFiatDepositPaymentMethodsResponse {
 
 /// An item of `limits` in [`GetFiatDepositPaymentMethodsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatDepositPaymentMethodsLimits {
     /// Daily limit (`dailyLimit`).
     #[serde(rename = "dailyLimit", default, with = "crate::num::opt_decimal")]
@@ -780,6 +805,7 @@ pub struct GetFiatDepositPaymentMethodsLimits {
 
 /// An item of `accounts` in [`GetFiatDepositPaymentMethodsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatDepositPaymentMethodsAccounts {
     /// Payment account ID (`paymentAcctId`).
     #[serde(rename = "paymentAcctId", default)]
@@ -803,6 +829,7 @@ pub struct GetFiatDepositPaymentMethodsAccounts {
 
 /// One `data` item of `GET /api/v5/fiat/withdrawal-payment-methods` (Get withdrawal payment methods).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatWithdrawalPaymentMethodsResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -826,6 +853,7 @@ pub struct GetFiatWithdrawalPaymentMethodsResponse {
 
 /// An item of `limits` in [`GetFiatWithdrawalPaymentMethodsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatWithdrawalPaymentMethodsLimits {
     /// Daily limit (`dailyLimit`).
     #[serde(rename = "dailyLimit", default, with = "crate::num::opt_decimal")]
@@ -870,6 +898,7 @@ pub struct GetFiatWithdrawalPaymentMethodsLimits {
 
 /// An item of `accounts` in [`GetFiatWithdrawalPaymentMethodsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatWithdrawalPaymentMethodsAccounts {
     /// Payment account ID (`paymentAcctId`).
     #[serde(rename = "paymentAcctId", default)]
@@ -893,6 +922,7 @@ pub struct GetFiatWithdrawalPaymentMethodsAccounts {
 
 /// One `data` item of `POST /api/v5/fiat/create-withdrawal` (Create withdrawal order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct FiatCreateWithdrawalResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -928,6 +958,7 @@ pub struct FiatCreateWithdrawalResponse {
 
 /// One `data` item of `POST /api/v5/fiat/cancel-withdrawal` (Cancel withdrawal order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct FiatCancelWithdrawalResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -939,6 +970,7 @@ pub struct FiatCancelWithdrawalResponse {
 
 /// One `data` item of `GET /api/v5/fiat/withdrawal-order-history` (Get withdrawal order history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatWithdrawalOrderHistoryResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -974,6 +1006,7 @@ pub struct GetFiatWithdrawalOrderHistoryResponse {
 
 /// One `data` item of `GET /api/v5/fiat/withdrawal` (Get withdrawal order detail).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatWithdrawalResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -1009,6 +1042,7 @@ pub struct GetFiatWithdrawalResponse {
 
 /// One `data` item of `GET /api/v5/fiat/deposit-order-history` (Get deposit order history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatDepositOrderHistoryResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -1044,6 +1078,7 @@ pub struct GetFiatDepositOrderHistoryResponse {
 
 /// One `data` item of `GET /api/v5/fiat/deposit` (Get deposit order detail).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatDepositResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -1079,6 +1114,7 @@ pub struct GetFiatDepositResponse {
 
 /// One `data` item of `GET /api/v5/fiat/buy-sell/currencies` (Get buy/sell currencies).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatBuySellCurrenciesResponse {
     /// Fiat currency list (`fiatCcyList`).
     #[serde(rename = "fiatCcyList", default)]
@@ -1090,6 +1126,7 @@ pub struct GetFiatBuySellCurrenciesResponse {
 
 /// An item of `fiatCcyList` in [`GetFiatBuySellCurrenciesResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatBuySellCurrenciesFiatCcyList {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1098,6 +1135,7 @@ pub struct GetFiatBuySellCurrenciesFiatCcyList {
 
 /// An item of `cryptoCcyList` in [`GetFiatBuySellCurrenciesResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatBuySellCurrenciesCryptoCcyList {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -1106,6 +1144,7 @@ pub struct GetFiatBuySellCurrenciesCryptoCcyList {
 
 /// One `data` item of `GET /api/v5/fiat/buy-sell/currency-pair` (Get buy/sell currency pair).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatBuySellCurrencyPairResponse {
     /// Side (`side`).
     #[serde(default, with = "crate::wire::opt")]
@@ -1143,6 +1182,7 @@ pub struct GetFiatBuySellCurrencyPairResponse {
 
 /// One `data` item of `POST /api/v5/fiat/buy-sell/quote` (Get buy/sell quote).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct FiatBuySellQuoteResponse {
     /// Quote ID (`quoteId`).
     #[serde(rename = "quoteId", default)]
@@ -1184,6 +1224,7 @@ pub struct FiatBuySellQuoteResponse {
 
 /// One `data` item of `POST /api/v5/fiat/buy-sell/trade` (Buy/sell trade).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct FiatBuySellTradeResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -1231,6 +1272,7 @@ pub struct FiatBuySellTradeResponse {
 
 /// One `data` item of `GET /api/v5/fiat/buy-sell/history` (Get buy/sell trade history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFiatBuySellHistoryResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]

@@ -47,6 +47,7 @@ pub type GetHistoryTradesResponse = crate::Trade;
 
 /// One `data` item of `GET /api/v5/market/option/instrument-family-trades` (Option trades by instrument family).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOptionInstrumentFamilyTradesResponse {
     /// Vol24h (`vol24h`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -61,6 +62,7 @@ pub struct GetOptionInstrumentFamilyTradesResponse {
 
 /// An item of `tradeInfo` in [`GetOptionInstrumentFamilyTradesResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOptionInstrumentFamilyTradesTradeInfo {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -84,6 +86,7 @@ pub struct GetOptionInstrumentFamilyTradesTradeInfo {
 
 /// One `data` item of `GET /api/v5/public/option-trades` (Option trades).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOptionTradesResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -125,6 +128,7 @@ pub struct GetOptionTradesResponse {
 
 /// One `data` item of `GET /api/v5/market/platform-24-volume` (24H total volume).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPlatform24VolumeResponse {
     /// Volume USD (`volUsd`).
     #[serde(rename = "volUsd", default, with = "crate::num::opt_decimal")]
@@ -139,6 +143,7 @@ pub struct GetPlatform24VolumeResponse {
 
 /// One `data` item of `GET /api/v5/market/call-auction-details` (Call auction details).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetCallAuctionDetailsResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -165,6 +170,7 @@ pub struct GetCallAuctionDetailsResponse {
 
 /// One `data` item of `GET /api/v5/market/block-tickers` (Get block tickers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBlockTickersResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -185,6 +191,7 @@ pub struct GetBlockTickersResponse {
 
 /// One `data` item of `GET /api/v5/market/block-ticker` (Get block ticker).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBlockTickerResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -205,6 +212,7 @@ pub struct GetBlockTickerResponse {
 
 /// One `data` item of `GET /api/v5/public/block-trades` (Get public single-leg transactions of block trades).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetBlockTradesResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -240,6 +248,7 @@ pub struct GetBlockTradesResponse {
 
 /// One `data` item of `GET /api/v5/market/index-tickers` (Get index tickers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetIndexTickersResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -289,6 +298,7 @@ pub type GetHistoryMarkPriceCandlesResponse = crate::Candle;
 
 /// One `data` item of `GET /api/v5/market/exchange-rate` (Get exchange rate).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetExchangeRateResponse {
     /// USD cny (`usdCny`).
     #[serde(rename = "usdCny", default, with = "crate::num::opt_decimal")]
@@ -297,6 +307,7 @@ pub struct GetExchangeRateResponse {
 
 /// One `data` item of `GET /api/v5/market/index-components` (Get index components).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetIndexComponentsResponse {
     /// Index (`index`).
     #[serde(default)]
@@ -314,6 +325,7 @@ pub struct GetIndexComponentsResponse {
 
 /// An item of `components` in [`GetIndexComponentsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetIndexComponentsComponents {
     /// Exchange (`exch`).
     #[serde(default)]

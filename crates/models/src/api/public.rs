@@ -12,6 +12,7 @@ pub type GetInstrumentsResponse = crate::Instrument;
 
 /// One `data` item of `GET /api/v5/public/estimated-price` (Get estimated delivery/exercise price).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEstimatedPriceResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -29,6 +30,7 @@ pub struct GetEstimatedPriceResponse {
 
 /// One `data` item of `GET /api/v5/public/delivery-exercise-history` (Get delivery/exercise history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDeliveryExerciseHistoryResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -40,6 +42,7 @@ pub struct GetDeliveryExerciseHistoryResponse {
 
 /// An item of `details` in [`GetDeliveryExerciseHistoryResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDeliveryExerciseHistoryDetails {
     /// Ins ID (`insId`).
     #[serde(rename = "insId", default)]
@@ -54,6 +57,7 @@ pub struct GetDeliveryExerciseHistoryDetails {
 
 /// One `data` item of `GET /api/v5/public/estimated-settlement-info` (Get estimated future settlement price).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEstimatedSettlementInfoResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -71,6 +75,7 @@ pub struct GetEstimatedSettlementInfoResponse {
 
 /// One `data` item of `GET /api/v5/public/settlement-history` (Get futures settlement history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSettlementHistoryResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -82,6 +87,7 @@ pub struct GetSettlementHistoryResponse {
 
 /// An item of `details` in [`GetSettlementHistoryResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSettlementHistoryDetails {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -93,6 +99,7 @@ pub struct GetSettlementHistoryDetails {
 
 /// One `data` item of `GET /api/v5/public/funding-rate` (Get funding rate).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFundingRateResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -146,6 +153,7 @@ pub struct GetFundingRateResponse {
 
 /// One `data` item of `GET /api/v5/public/funding-rate-history` (Get funding rate history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetFundingRateHistoryResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -172,6 +180,7 @@ pub struct GetFundingRateHistoryResponse {
 
 /// One `data` item of `GET /api/v5/public/open-interest` (Get open interest).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOpenInterestResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -195,6 +204,7 @@ pub struct GetOpenInterestResponse {
 
 /// One `data` item of `GET /api/v5/public/price-limit` (Get limit price).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPriceLimitResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -218,6 +228,7 @@ pub struct GetPriceLimitResponse {
 
 /// One `data` item of `GET /api/v5/public/opt-summary` (Get option market data).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOptSummaryResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -280,6 +291,7 @@ pub struct GetOptSummaryResponse {
 
 /// One `data` item of `GET /api/v5/public/discount-rate-interest-free-quota` (Get discount rate and interest-free quota).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDiscountRateInterestFreeQuotaResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -306,6 +318,7 @@ pub struct GetDiscountRateInterestFreeQuotaResponse {
 
 /// An item of `details` in [`GetDiscountRateInterestFreeQuotaResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetDiscountRateInterestFreeQuotaDetails {
     /// Discount rate (`discountRate`).
     #[serde(rename = "discountRate", default, with = "crate::num::opt_decimal")]
@@ -329,6 +342,7 @@ pub struct GetDiscountRateInterestFreeQuotaDetails {
 
 /// One `data` item of `GET /api/v5/public/time` (Get system time).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSystemTimeResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
@@ -337,6 +351,7 @@ pub struct GetSystemTimeResponse {
 
 /// One `data` item of `GET /api/v5/public/mark-price` (Get mark price).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetMarkPriceResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -354,6 +369,7 @@ pub struct GetMarkPriceResponse {
 
 /// One `data` item of `GET /api/v5/public/position-tiers` (Get position tiers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPositionTiersResponse {
     /// Underlying (`uly`).
     #[serde(default)]
@@ -395,6 +411,7 @@ pub struct GetPositionTiersResponse {
 
 /// One `data` item of `GET /api/v5/public/interest-rate-loan-quota` (Get interest rate and loan quota).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestRateLoanQuotaResponse {
     /// Basic (`basic`).
     #[serde(default)]
@@ -409,6 +426,7 @@ pub struct GetInterestRateLoanQuotaResponse {
 
 /// An item of `basic` in [`GetInterestRateLoanQuotaResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestRateLoanQuotaBasic {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -423,6 +441,7 @@ pub struct GetInterestRateLoanQuotaBasic {
 
 /// An item of `vip` in [`GetInterestRateLoanQuotaResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestRateLoanQuotaVip {
     /// Level (`level`).
     #[serde(default)]
@@ -437,6 +456,7 @@ pub struct GetInterestRateLoanQuotaVip {
 
 /// An item of `regular` in [`GetInterestRateLoanQuotaResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInterestRateLoanQuotaRegular {
     /// Level (`level`).
     #[serde(default)]
@@ -456,6 +476,7 @@ pub type GetUnderlyingResponse = Vec<String>;
 
 /// One `data` item of `GET /api/v5/public/insurance-fund` (Get insurance fund).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInsuranceFundResponse {
     /// Total (`total`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -473,6 +494,7 @@ pub struct GetInsuranceFundResponse {
 
 /// An item of `details` in [`GetInsuranceFundResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInsuranceFundDetails {
     /// Balance (`balance`).
     #[serde(default, with = "crate::num::opt_decimal")]
@@ -505,6 +527,7 @@ pub struct GetInsuranceFundDetails {
 
 /// One `data` item of `GET /api/v5/public/convert-contract-coin` (Unit convert).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetConvertContractCoinResponse {
     /// Type (`type`).
     #[serde(default)]
@@ -525,6 +548,7 @@ pub struct GetConvertContractCoinResponse {
 
 /// One `data` item of `GET /api/v5/public/instrument-tick-bands` (Get option tick bands).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInstrumentTickBandsResponse {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", default, with = "crate::wire::opt")]
@@ -539,6 +563,7 @@ pub struct GetInstrumentTickBandsResponse {
 
 /// An item of `tickBand` in [`GetInstrumentTickBandsResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetInstrumentTickBandsTickBand {
     /// Minimum price (`minPx`).
     #[serde(rename = "minPx", default, with = "crate::num::opt_decimal")]
@@ -553,6 +578,7 @@ pub struct GetInstrumentTickBandsTickBand {
 
 /// One `data` item of `GET /api/v5/public/premium-history` (Get premium history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetPremiumHistoryResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -567,6 +593,7 @@ pub struct GetPremiumHistoryResponse {
 
 /// One `data` item of `GET /api/v5/public/economic-calendar` (Get economic calendar data).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEconomicCalendarResponse {
     /// Calendar ID (`calendarId`).
     #[serde(rename = "calendarId", default)]

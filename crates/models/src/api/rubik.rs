@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 /// One `data` item of `GET /api/v5/rubik/stat/trading-data/support-coin` (Get support coin).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetTradingDataSupportCoinResponse {
     /// Contract (`contract`).
     #[serde(default)]
@@ -23,6 +24,7 @@ pub struct GetTradingDataSupportCoinResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsOpenInterestHistoryResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -52,6 +54,7 @@ impl TryFrom<Vec<String>> for GetContractsOpenInterestHistoryResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetTakerVolumeResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -78,6 +81,7 @@ impl TryFrom<Vec<String>> for GetTakerVolumeResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetTakerVolumeContractResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -104,6 +108,7 @@ impl TryFrom<Vec<String>> for GetTakerVolumeContractResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetMarginLoanRatioResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -127,6 +132,7 @@ impl TryFrom<Vec<String>> for GetMarginLoanRatioResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsLongShortAccountRatioContractTopTraderResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -150,6 +156,7 @@ impl TryFrom<Vec<String>> for GetContractsLongShortAccountRatioContractTopTrader
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsLongShortPositionRatioContractTopTraderResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -173,6 +180,7 @@ impl TryFrom<Vec<String>> for GetContractsLongShortPositionRatioContractTopTrade
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsLongShortAccountRatioContractResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -196,6 +204,7 @@ impl TryFrom<Vec<String>> for GetContractsLongShortAccountRatioContractResponse 
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsLongShortAccountRatioResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -219,6 +228,7 @@ impl TryFrom<Vec<String>> for GetContractsLongShortAccountRatioResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetContractsOpenInterestVolumeResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -245,6 +255,7 @@ impl TryFrom<Vec<String>> for GetContractsOpenInterestVolumeResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetOptionOpenInterestVolumeResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -271,6 +282,7 @@ impl TryFrom<Vec<String>> for GetOptionOpenInterestVolumeResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetOptionOpenInterestVolumeRatioResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -297,6 +309,7 @@ impl TryFrom<Vec<String>> for GetOptionOpenInterestVolumeRatioResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetOptionOpenInterestVolumeExpiryResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -332,6 +345,7 @@ impl TryFrom<Vec<String>> for GetOptionOpenInterestVolumeExpiryResponse {
 ///
 /// OKX sends each item as an array of strings, in this field order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(try_from = "Vec<String>")]
 pub struct GetOptionOpenInterestVolumeStrikeResponse {
     /// Timestamp (Unix ms) (`ts`).
@@ -365,6 +379,7 @@ impl TryFrom<Vec<String>> for GetOptionOpenInterestVolumeStrikeResponse {
 
 /// One `data` item of `GET /api/v5/rubik/stat/option/taker-block-volume` (Get taker flow).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOptionTakerBlockVolumeResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]

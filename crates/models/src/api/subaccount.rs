@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 /// One `data` item of `GET /api/v5/users/subaccount/list` (Get sub-account list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountListResponse {
     /// Type (`type`).
     #[serde(default)]
@@ -51,6 +52,7 @@ pub struct GetSubaccountListResponse {
 
 /// One `data` item of `POST /api/v5/users/subaccount/create-subaccount` (Create sub-account).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubaccountCreateSubaccountResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
@@ -68,6 +70,7 @@ pub struct SubaccountCreateSubaccountResponse {
 
 /// One `data` item of `POST /api/v5/users/subaccount/apikey` (Create an API Key for a sub-account).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubaccountApikeyResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
@@ -97,6 +100,7 @@ pub struct CreateSubaccountApikeyResponse {
 
 /// One `data` item of `GET /api/v5/users/subaccount/apikey` (Query the API Key of a sub-account).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountApikeyResponse {
     /// Label (`label`).
     #[serde(default)]
@@ -117,6 +121,7 @@ pub struct GetSubaccountApikeyResponse {
 
 /// One `data` item of `POST /api/v5/users/subaccount/modify-apikey` (Reset the API Key of a sub-account).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubaccountModifyApikeyResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
@@ -140,6 +145,7 @@ pub struct SubaccountModifyApikeyResponse {
 
 /// One `data` item of `POST /api/v5/users/subaccount/delete-apikey` (Delete the API Key of sub-accounts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubaccountDeleteApikeyResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
@@ -148,6 +154,7 @@ pub struct SubaccountDeleteApikeyResponse {
 
 /// One `data` item of `GET /api/v5/account/subaccount/balances` (Get sub-account trading balance).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountTradingBalancesResponse {
     /// Update time (`uTime`).
     #[serde(rename = "uTime", default, with = "crate::num::opt_int")]
@@ -220,6 +227,7 @@ pub struct GetSubaccountTradingBalancesResponse {
 
 /// An item of `details` in [`GetSubaccountTradingBalancesResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountTradingBalancesDetails {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -370,6 +378,7 @@ pub struct GetSubaccountTradingBalancesDetails {
 
 /// One `data` item of `GET /api/v5/asset/subaccount/balances` (Get sub-account funding balance).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountFundingBalancesResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -387,6 +396,7 @@ pub struct GetSubaccountFundingBalancesResponse {
 
 /// One `data` item of `GET /api/v5/account/subaccount/max-withdrawal` (Get sub-account maximum withdrawals).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountMaxWithdrawalResponse {
     /// Currency (`ccy`).
     #[serde(default)]
@@ -411,6 +421,7 @@ pub struct GetSubaccountMaxWithdrawalResponse {
 
 /// One `data` item of `GET /api/v5/asset/subaccount/bills` (Get history of sub-account transfer).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountBillsResponse {
     /// Bill ID (`billId`).
     #[serde(rename = "billId", default)]
@@ -434,6 +445,7 @@ pub struct GetSubaccountBillsResponse {
 
 /// One `data` item of `GET /api/v5/asset/subaccount/managed-subaccount-bills` (Get history of managed sub-account transfer).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetSubaccountManagedSubaccountBillsResponse {
     /// Bill ID (`billId`).
     #[serde(rename = "billId", default)]
@@ -460,6 +472,7 @@ pub struct GetSubaccountManagedSubaccountBillsResponse {
 
 /// One `data` item of `POST /api/v5/asset/subaccount/transfer` (Master accounts manage the transfers between sub-accounts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubaccountTransferResponse {
     /// Transfer ID (`transId`).
     #[serde(rename = "transId", default)]
@@ -468,6 +481,7 @@ pub struct SubaccountTransferResponse {
 
 /// One `data` item of `POST /api/v5/users/subaccount/set-transfer-out` (Set permission of transfer out).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct SubaccountSetTransferOutResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]
@@ -479,6 +493,7 @@ pub struct SubaccountSetTransferOutResponse {
 
 /// One `data` item of `GET /api/v5/users/entrust-subaccount-list` (Get custody trading sub-account list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEntrustSubaccountListResponse {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", default)]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 /// One `data` item of `POST /api/v5/trade/order` (Place order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PlaceOrderResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -30,6 +31,7 @@ pub struct PlaceOrderResponse {
 
 /// One `data` item of `POST /api/v5/trade/batch-orders` (Place multiple orders).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PlaceBatchOrdersResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -53,6 +55,7 @@ pub struct PlaceBatchOrdersResponse {
 
 /// One `data` item of `POST /api/v5/trade/cancel-order` (Cancel order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CancelOrderResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -73,6 +76,7 @@ pub struct CancelOrderResponse {
 
 /// One `data` item of `POST /api/v5/trade/cancel-batch-orders` (Cancel multiple orders).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CancelBatchOrdersResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -93,6 +97,7 @@ pub struct CancelBatchOrdersResponse {
 
 /// One `data` item of `POST /api/v5/trade/amend-order` (Amend order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct AmendOrderResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -116,6 +121,7 @@ pub struct AmendOrderResponse {
 
 /// One `data` item of `POST /api/v5/trade/amend-batch-orders` (Amend multiple orders).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct AmendBatchOrdersResponse {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -139,6 +145,7 @@ pub struct AmendBatchOrdersResponse {
 
 /// One `data` item of `POST /api/v5/trade/close-position` (Close positions).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ClosePositionResponse {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", default)]
@@ -186,6 +193,7 @@ pub type GetFillsHistoryResponse = crate::Fill;
 
 /// One `data` item of `GET /api/v5/trade/easy-convert-currency-list` (Easy convert currency list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEasyConvertCurrencyListResponse {
     /// From data (`fromData`).
     #[serde(rename = "fromData", default)]
@@ -197,6 +205,7 @@ pub struct GetEasyConvertCurrencyListResponse {
 
 /// An item of `fromData` in [`GetEasyConvertCurrencyListResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEasyConvertCurrencyListFromData {
     /// From currency (`fromCcy`).
     #[serde(rename = "fromCcy", default)]
@@ -208,6 +217,7 @@ pub struct GetEasyConvertCurrencyListFromData {
 
 /// One `data` item of `POST /api/v5/trade/easy-convert` (Place easy convert).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct EasyConvertResponse {
     /// Status (`status`).
     #[serde(default)]
@@ -231,6 +241,7 @@ pub struct EasyConvertResponse {
 
 /// One `data` item of `GET /api/v5/trade/easy-convert-history` (Easy convert history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetEasyConvertHistoryResponse {
     /// From currency (`fromCcy`).
     #[serde(rename = "fromCcy", default)]
@@ -257,6 +268,7 @@ pub struct GetEasyConvertHistoryResponse {
 
 /// One `data` item of `GET /api/v5/trade/one-click-repay-currency-list` (One-click repay currency list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListResponse {
     /// Debt data (`debtData`).
     #[serde(rename = "debtData", default)]
@@ -271,6 +283,7 @@ pub struct GetOneClickRepayCurrencyListResponse {
 
 /// An item of `debtData` in [`GetOneClickRepayCurrencyListResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListDebtData {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy", default)]
@@ -282,6 +295,7 @@ pub struct GetOneClickRepayCurrencyListDebtData {
 
 /// An item of `repayData` in [`GetOneClickRepayCurrencyListResponse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListRepayData {
     /// Repay currency (`repayCcy`).
     #[serde(rename = "repayCcy", default)]
@@ -293,6 +307,7 @@ pub struct GetOneClickRepayCurrencyListRepayData {
 
 /// One `data` item of `POST /api/v5/trade/one-click-repay` (Trade one-click repay).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct OneClickRepayResponse {
     /// Status (`status`).
     #[serde(default)]
@@ -316,6 +331,7 @@ pub struct OneClickRepayResponse {
 
 /// One `data` item of `GET /api/v5/trade/one-click-repay-history` (One-click repay history).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayHistoryResponse {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy", default)]
@@ -339,6 +355,7 @@ pub struct GetOneClickRepayHistoryResponse {
 
 /// One `data` item of `GET /api/v5/trade/one-click-repay-currency-list-v2` (One-click repay currency list (New)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListV2Response {
     /// Debt data (`debtData`).
     #[serde(rename = "debtData", default)]
@@ -350,6 +367,7 @@ pub struct GetOneClickRepayCurrencyListV2Response {
 
 /// An item of `debtData` in [`GetOneClickRepayCurrencyListV2Response`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListV2DebtData {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy", default)]
@@ -361,6 +379,7 @@ pub struct GetOneClickRepayCurrencyListV2DebtData {
 
 /// An item of `repayData` in [`GetOneClickRepayCurrencyListV2Response`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayCurrencyListV2RepayData {
     /// Repay currency (`repayCcy`).
     #[serde(rename = "repayCcy", default)]
@@ -372,6 +391,7 @@ pub struct GetOneClickRepayCurrencyListV2RepayData {
 
 /// One `data` item of `POST /api/v5/trade/one-click-repay-v2` (Trade one-click repay (New)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct OneClickRepayV2Response {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy", default)]
@@ -386,6 +406,7 @@ pub struct OneClickRepayV2Response {
 
 /// One `data` item of `GET /api/v5/trade/one-click-repay-history-v2` (One-click repay history (New)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayHistoryV2Response {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy", default)]
@@ -409,6 +430,7 @@ pub struct GetOneClickRepayHistoryV2Response {
 
 /// An item of `ordIdInfo` in [`GetOneClickRepayHistoryV2Response`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetOneClickRepayHistoryV2OrdIdInfo {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
@@ -444,6 +466,7 @@ pub struct GetOneClickRepayHistoryV2OrdIdInfo {
 
 /// One `data` item of `POST /api/v5/trade/mass-cancel` (Mass cancel order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct MassCancelResponse {
     /// Result (`result`).
     #[serde(default, with = "crate::num::opt_bool")]
@@ -452,6 +475,7 @@ pub struct MassCancelResponse {
 
 /// One `data` item of `POST /api/v5/trade/cancel-all-after` (Cancel All After).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CancelAllAfterResponse {
     /// Trigger time (`triggerTime`).
     #[serde(rename = "triggerTime", default, with = "crate::num::opt_int")]
@@ -466,6 +490,7 @@ pub struct CancelAllAfterResponse {
 
 /// One `data` item of `GET /api/v5/trade/account-rate-limit` (Account rate limit).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GetAccountRateLimitResponse {
     /// Fill ratio (`fillRatio`).
     #[serde(rename = "fillRatio", default, with = "crate::num::opt_decimal")]
@@ -486,6 +511,7 @@ pub struct GetAccountRateLimitResponse {
 
 /// One `data` item of `POST /api/v5/trade/order-precheck` (Order precheck).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct OrderPrecheckResponse {
     /// Adj equity (`adjEq`).
     #[serde(rename = "adjEq", default, with = "crate::num::opt_decimal")]

@@ -16,6 +16,7 @@ use crate::enums::{
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FillPush {
     /// Instrument id.
     pub inst_id: String,
@@ -49,6 +50,7 @@ pub struct FillPush {
 /// `balance_and_position` push row: cash balance and position deltas of one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BalanceAndPosition {
     /// Push time, Unix ms.
     #[serde(default, with = "crate::num::opt_int")]
@@ -70,6 +72,7 @@ pub struct BalanceAndPosition {
 /// A balance in [`BalanceAndPosition`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BalPosBalance {
     /// Currency.
     pub ccy: String,
@@ -84,6 +87,7 @@ pub struct BalPosBalance {
 /// A position in [`BalanceAndPosition`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BalPosPosition {
     /// Position id.
     #[serde(default)]
@@ -134,6 +138,7 @@ pub struct BalPosPosition {
 /// A trade in [`BalanceAndPosition`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BalPosTrade {
     /// Instrument id.
     pub inst_id: String,
@@ -144,6 +149,7 @@ pub struct BalPosTrade {
 /// `liquidation-warning` push row: a position close to liquidation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LiquidationWarning {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -192,6 +198,7 @@ pub struct LiquidationWarning {
 /// or similar algo order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AlgoOrderPush {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]

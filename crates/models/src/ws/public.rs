@@ -15,6 +15,7 @@ use crate::market::BookLevel;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MarkPrice {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -37,6 +38,7 @@ pub struct MarkPrice {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct IndexTicker {
     /// Index, e.g. `BTC-USDT`.
     pub inst_id: String,
@@ -66,6 +68,7 @@ pub struct IndexTicker {
 /// `funding-rate` push row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FundingRatePush {
     /// Instrument type (SWAP).
     #[serde(default, with = "crate::wire::opt")]
@@ -119,6 +122,7 @@ pub struct FundingRatePush {
 /// `open-interest` push row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct OpenInterestPush {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -142,6 +146,7 @@ pub struct OpenInterestPush {
 /// `price-limit` push row. When `enabled` is false the limits are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PriceLimit {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -165,6 +170,7 @@ pub struct PriceLimit {
 /// `liquidation-orders` push row: one instrument with its liquidations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LiquidationOrder {
     /// Instrument type.
     #[serde(default, with = "crate::wire::opt")]
@@ -185,6 +191,7 @@ pub struct LiquidationOrder {
 /// One liquidation in a [`LiquidationOrder`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LiquidationDetail {
     /// Order side.
     #[serde(default, with = "crate::wire::opt")]
@@ -212,6 +219,7 @@ pub struct LiquidationDetail {
 /// `status` push row: planned or ongoing system maintenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SystemStatus {
     /// Title of the event.
     #[serde(default)]
@@ -256,6 +264,7 @@ pub struct SystemStatus {
 /// depends on. `checksum` 0 means "not provided".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BookPush {
     /// Ask levels (ascending).
     #[serde(default)]

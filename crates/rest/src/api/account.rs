@@ -11,6 +11,8 @@ use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID + Instrument Type. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInstruments {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -67,6 +69,8 @@ impl Request for GetInstruments {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBalance {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,6 +107,8 @@ impl Request for GetBalance {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPositions {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -161,6 +167,8 @@ impl Request for GetPositions {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPositionsHistory {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -287,6 +295,8 @@ impl Paginated for GetPositionsHistory {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountPositionRisk {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -323,6 +333,8 @@ impl Request for GetAccountPositionRisk {
 ///
 /// Rate limit: 5 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBills {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -489,6 +501,8 @@ impl Paginated for GetBills {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBillsArchive {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -655,6 +669,8 @@ impl Paginated for GetBillsArchive {
 ///
 /// Rate limit: 12 requests per 1 days, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ApplyBillsHistoryArchive {
     /// Year (`year`).
     pub year: String,
@@ -689,6 +705,8 @@ impl Request for ApplyBillsHistoryArchive {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBillsHistoryArchive {
     /// Year (`year`).
     pub year: String,
@@ -723,6 +741,8 @@ impl Request for GetBillsHistoryArchive {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetConfig {}
 
 impl GetConfig {
@@ -749,6 +769,8 @@ impl Request for GetConfig {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetPositionMode {
     /// Position mode (`posMode`).
     #[serde(rename = "posMode")]
@@ -779,6 +801,8 @@ impl Request for SetPositionMode {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetLeverage {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
@@ -845,6 +869,8 @@ impl Request for SetLeverage {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMaxSize {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -927,6 +953,8 @@ impl Request for GetMaxSize {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMaxAvailSize {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1006,6 +1034,8 @@ impl Request for GetMaxAvailSize {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionMarginBalance {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1064,6 +1094,8 @@ impl Request for PositionMarginBalance {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetLeverageInfo {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
@@ -1116,6 +1148,8 @@ impl Request for GetLeverageInfo {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAdjustLeverageInfo {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -1190,6 +1224,8 @@ impl Request for GetAdjustLeverageInfo {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMaxLoan {
     /// Margin mode (`mgnMode`).
     #[serde(rename = "mgnMode")]
@@ -1262,6 +1298,8 @@ impl Request for GetMaxLoan {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTradeFee {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -1324,6 +1362,8 @@ impl Request for GetTradeFee {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInterestAccrued {
     /// Type (`type`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1440,6 +1480,8 @@ impl Paginated for GetInterestAccrued {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInterestRate {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1476,6 +1518,8 @@ impl Request for GetInterestRate {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetGreeks {
     /// Greeks type (`greeksType`).
     #[serde(rename = "greeksType")]
@@ -1508,6 +1552,8 @@ impl Request for SetGreeks {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetIsolatedMode {
     /// Isolated mode (`isoMode`).
     #[serde(rename = "isoMode")]
@@ -1543,6 +1589,8 @@ impl Request for SetIsolatedMode {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMaxWithdrawal {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1579,6 +1627,8 @@ impl Request for GetMaxWithdrawal {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetRiskState {}
 
 impl GetRiskState {
@@ -1605,6 +1655,8 @@ impl Request for GetRiskState {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInterestLimits {
     /// Type (`type`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1653,6 +1705,8 @@ impl Request for GetInterestLimits {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SpotManualBorrowRepay {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -1691,6 +1745,8 @@ impl Request for SpotManualBorrowRepay {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetAutoRepay {
     /// Auto repay (`autoRepay`).
     #[serde(rename = "autoRepay")]
@@ -1721,6 +1777,8 @@ impl Request for SetAutoRepay {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSpotBorrowRepayHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1819,6 +1877,8 @@ impl Paginated for GetSpotBorrowRepayHistory {
 ///
 /// Rate limit: 2 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilder {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv", skip_serializing_if = "Option::is_none")]
@@ -1909,6 +1969,8 @@ impl PositionBuilder {
 
 /// An item of `simPos` in [`PositionBuilder`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderSimPos {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1947,6 +2009,8 @@ impl PositionBuilderSimPos {
 
 /// An item of `simAsset` in [`PositionBuilder`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderSimAsset {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -1982,6 +2046,8 @@ impl Request for PositionBuilder {
 ///
 /// Rate limit: 1 requests per 5 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderGraph {
     /// Incl real position and equity (`inclRealPosAndEq`).
     #[serde(rename = "inclRealPosAndEq", skip_serializing_if = "Option::is_none")]
@@ -2032,6 +2098,8 @@ impl PositionBuilderGraph {
 
 /// An item of `simPos` in [`PositionBuilderGraph`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderGraphSimPos {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -2070,6 +2138,8 @@ impl PositionBuilderGraphSimPos {
 
 /// An item of `simAsset` in [`PositionBuilderGraph`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderGraphSimAsset {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -2090,6 +2160,8 @@ impl PositionBuilderGraphSimAsset {
 
 /// An item of `mmrConfig` in [`PositionBuilderGraph`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PositionBuilderGraphMmrConfig {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv", skip_serializing_if = "Option::is_none")]
@@ -2141,6 +2213,8 @@ impl Request for PositionBuilderGraph {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetRiskOffsetAmt {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -2176,6 +2250,8 @@ impl Request for SetRiskOffsetAmt {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetGreeks {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2212,6 +2288,8 @@ impl Request for GetGreeks {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPositionTiers {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -2248,6 +2326,8 @@ impl Request for GetPositionTiers {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ActivateOption {}
 
 impl ActivateOption {
@@ -2274,6 +2354,8 @@ impl Request for ActivateOption {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetAutoLoan {
     /// Auto loan (`autoLoan`).
     #[serde(rename = "autoLoan", skip_serializing_if = "Option::is_none")]
@@ -2310,6 +2392,8 @@ impl Request for SetAutoLoan {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AccountLevelSwitchPreset {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
@@ -2365,6 +2449,8 @@ impl Request for AccountLevelSwitchPreset {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSetAccountSwitchPrecheck {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
@@ -2397,6 +2483,8 @@ impl Request for GetSetAccountSwitchPrecheck {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetAccountLevel {
     /// Account level (`acctLv`).
     #[serde(rename = "acctLv")]
@@ -2429,6 +2517,8 @@ impl Request for SetAccountLevel {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetCollateralAssets {
     /// Type (`type`).
     pub r#type: String,
@@ -2474,6 +2564,8 @@ impl Request for SetCollateralAssets {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCollateralAssets {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2522,6 +2614,8 @@ impl Request for GetCollateralAssets {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MmpReset {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -2564,6 +2658,8 @@ impl Request for MmpReset {
 ///
 /// Rate limit: 2 requests per 10 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetMmpConfig {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily")]
@@ -2613,6 +2709,8 @@ impl Request for SetMmpConfig {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMmpConfig {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily", skip_serializing_if = "Option::is_none")]
@@ -2649,6 +2747,8 @@ impl Request for GetMmpConfig {
 ///
 /// Rate limit: 1 requests per 1 s, counted by Master account User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MovePositions {
     /// From account (`fromAcct`).
     #[serde(rename = "fromAcct")]
@@ -2682,6 +2782,8 @@ impl MovePositions {
 
 /// An item of `legs` in [`MovePositions`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MovePositionsLegs {
     /// From (`from`).
     pub from: MovePositionsLegsFrom,
@@ -2698,6 +2800,8 @@ impl MovePositionsLegs {
 
 /// An item of `from` in [`MovePositionsLegs`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MovePositionsLegsFrom {
     /// Position ID (`posId`).
     #[serde(rename = "posId")]
@@ -2722,6 +2826,8 @@ impl MovePositionsLegsFrom {
 
 /// An item of `to` in [`MovePositionsLegs`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MovePositionsLegsTo {
     /// Trade mode (`tdMode`).
     #[serde(rename = "tdMode", skip_serializing_if = "Option::is_none")]
@@ -2780,6 +2886,8 @@ impl Request for MovePositions {
 ///
 /// Rate limit: 2 requests per 2 s, counted by Master account UserID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMovePositionsHistory {
     /// Block trade ID (`blockTdId`).
     #[serde(rename = "blockTdId", skip_serializing_if = "Option::is_none")]
@@ -2868,6 +2976,8 @@ impl Request for GetMovePositionsHistory {
 ///
 /// Rate limit: 2 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetAutoEarn {
     /// Currency (`ccy`).
     pub ccy: String,

@@ -13,6 +13,8 @@ use crate::{
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceAlgoOrder {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -449,6 +451,8 @@ impl PlaceAlgoOrder {
 
 /// An item of `attachAlgoOrds` in [`PlaceAlgoOrder`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceAlgoOrderAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", skip_serializing_if = "Option::is_none")]
@@ -587,6 +591,8 @@ impl Request for PlaceAlgoOrder {
 /// counts each item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelAlgos(pub Vec<CancelAlgosItem>);
 
 impl CancelAlgos {
@@ -598,6 +604,8 @@ impl CancelAlgos {
 
 /// One item of a [`CancelAlgos`] batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelAlgosItem {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId")]
@@ -647,6 +655,8 @@ impl Request for CancelAlgos {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID + Instrument ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendAlgos {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -851,6 +861,8 @@ impl AmendAlgos {
 
 /// An item of `attachAlgoOrds` in [`AmendAlgos`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendAlgosAttachAlgoOrds {
     /// New take-profit trigger price (`newTpTriggerPx`).
     #[serde(
@@ -966,6 +978,8 @@ impl Request for AmendAlgos {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAlgoOrder {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId", skip_serializing_if = "Option::is_none")]
@@ -1014,6 +1028,8 @@ impl Request for GetAlgoOrder {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrdersAlgoPending {
     /// Order type (`ordType`).
     #[serde(rename = "ordType")]
@@ -1124,6 +1140,8 @@ impl Paginated for GetOrdersAlgoPending {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrdersAlgoHistory {
     /// Order type (`ordType`).
     #[serde(rename = "ordType")]

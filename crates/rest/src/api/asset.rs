@@ -11,6 +11,8 @@ use crate::{Applies, ExtraLimit, LimitScope, LimitUnit, Method, Paginated, RateL
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCurrencies {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,6 +49,8 @@ impl Request for GetCurrencies {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFundingBalances {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +87,8 @@ impl Request for GetFundingBalances {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetNonTradableAssets {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,6 +125,8 @@ impl Request for GetNonTradableAssets {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAssetValuation {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +163,8 @@ impl Request for GetAssetValuation {
 ///
 /// Rate limit: 2 requests per 1 s, counted by User ID + Currency. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct FundsTransfer {
     /// Type (`type`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -255,6 +265,8 @@ impl Request for FundsTransfer {
 ///
 /// Rate limit: 10 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTransferState {
     /// Transfer ID (`transId`).
     #[serde(rename = "transId", skip_serializing_if = "Option::is_none")]
@@ -313,6 +325,8 @@ impl Request for GetTransferState {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBills {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -433,6 +447,8 @@ impl Paginated for GetBills {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBillsHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -553,6 +569,8 @@ impl Paginated for GetBillsHistory {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetDepositAddress {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -582,6 +600,8 @@ impl Request for GetDepositAddress {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetDepositHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -718,6 +738,8 @@ impl Paginated for GetDepositHistory {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct Withdrawal {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -800,6 +822,8 @@ impl Withdrawal {
 
 /// An item of `rcvrInfo` in [`Withdrawal`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct WithdrawalRcvrInfo {
     /// Wallet type (`walletType`).
     #[serde(rename = "walletType")]
@@ -908,6 +932,8 @@ impl Request for Withdrawal {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelWithdrawal {
     /// Withdrawal ID (`wdId`).
     #[serde(rename = "wdId")]
@@ -940,6 +966,8 @@ impl Request for CancelWithdrawal {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetWithdrawalHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1076,6 +1104,8 @@ impl Paginated for GetWithdrawalHistory {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetDepositWithdrawStatus {
     /// Withdrawal ID (`wdId`).
     #[serde(rename = "wdId", skip_serializing_if = "Option::is_none")]
@@ -1154,6 +1184,8 @@ impl Request for GetDepositWithdrawStatus {
 ///
 /// Rate limit: 6 requests per 1 s, counted by IP. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetExchangeList {}
 
 impl GetExchangeList {
@@ -1180,6 +1212,8 @@ impl Request for GetExchangeList {
 ///
 /// Rate limit: 20 requests per 30 days, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ApplyMonthlyStatement {
     /// Month (`month`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1216,6 +1250,8 @@ impl Request for ApplyMonthlyStatement {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMonthlyStatement {
     /// Month (`month`).
     pub month: String,
@@ -1247,6 +1283,8 @@ impl Request for GetMonthlyStatement {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetConvertCurrencies {}
 
 impl GetConvertCurrencies {
@@ -1273,6 +1311,8 @@ impl Request for GetConvertCurrencies {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetConvertCurrencyPair {
     /// From currency (`fromCcy`).
     #[serde(rename = "fromCcy")]
@@ -1309,6 +1349,8 @@ impl Request for GetConvertCurrencyPair {
 ///
 /// Rate limit: 10 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ConvertEstimateQuote {
     /// Base currency (`baseCcy`).
     #[serde(rename = "baseCcy")]
@@ -1398,6 +1440,8 @@ impl Request for ConvertEstimateQuote {
 ///
 /// Rate limit: 10 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ConvertTrade {
     /// Quote ID (`quoteId`).
     #[serde(rename = "quoteId")]
@@ -1476,6 +1520,8 @@ impl Request for ConvertTrade {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetConvertHistory {
     /// Client t request ID (`clTReqId`).
     #[serde(rename = "clTReqId", skip_serializing_if = "Option::is_none")]
@@ -1572,6 +1618,8 @@ impl Paginated for GetConvertHistory {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatDepositPaymentMethods {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -1601,6 +1649,8 @@ impl Request for GetFiatDepositPaymentMethods {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatWithdrawalPaymentMethods {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -1630,6 +1680,8 @@ impl Request for GetFiatWithdrawalPaymentMethods {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct FiatCreateWithdrawal {
     /// Payment account ID (`paymentAcctId`).
     #[serde(rename = "paymentAcctId")]
@@ -1683,6 +1735,8 @@ impl Request for FiatCreateWithdrawal {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct FiatCancelWithdrawal {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId")]
@@ -1715,6 +1769,8 @@ impl Request for FiatCancelWithdrawal {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatWithdrawalOrderHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1824,6 +1880,8 @@ impl Paginated for GetFiatWithdrawalOrderHistory {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatWithdrawal {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId")]
@@ -1856,6 +1914,8 @@ impl Request for GetFiatWithdrawal {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatDepositOrderHistory {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1965,6 +2025,8 @@ impl Paginated for GetFiatDepositOrderHistory {
 ///
 /// Rate limit: 3 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatDeposit {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId")]
@@ -1997,6 +2059,8 @@ impl Request for GetFiatDeposit {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatBuySellCurrencies {}
 
 impl GetFiatBuySellCurrencies {
@@ -2023,6 +2087,8 @@ impl Request for GetFiatBuySellCurrencies {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatBuySellCurrencyPair {
     /// From currency (`fromCcy`).
     #[serde(rename = "fromCcy")]
@@ -2059,6 +2125,8 @@ impl Request for GetFiatBuySellCurrencyPair {
 ///
 /// Rate limit: 10 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct FiatBuySellQuote {
     /// Side (`side`).
     pub side: okx_models::enums::Side,
@@ -2125,6 +2193,8 @@ impl Request for FiatBuySellQuote {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct FiatBuySellTrade {
     /// Quote ID (`quoteId`).
     #[serde(rename = "quoteId")]
@@ -2194,6 +2264,8 @@ impl Request for FiatBuySellTrade {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFiatBuySellHistory {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]

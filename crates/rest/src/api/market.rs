@@ -10,6 +10,8 @@ use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTickers {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -52,6 +54,8 @@ impl Request for GetTickers {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTicker {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -84,6 +88,8 @@ impl Request for GetTicker {
 ///
 /// Rate limit: 40 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBooks {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -126,6 +132,8 @@ impl Request for GetBooks {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBooksFull {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -168,6 +176,8 @@ impl Request for GetBooksFull {
 ///
 /// Rate limit: 40 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -266,6 +276,8 @@ impl Paginated for GetCandles {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoryCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -364,6 +376,8 @@ impl Paginated for GetHistoryCandles {
 ///
 /// Rate limit: 100 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTrades {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -406,6 +420,8 @@ impl Request for GetTrades {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoryTrades {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -509,6 +525,8 @@ impl Paginated for GetHistoryTrades {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionInstrumentFamilyTrades {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily")]
@@ -541,6 +559,8 @@ impl Request for GetOptionInstrumentFamilyTrades {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionTrades {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
@@ -599,6 +619,8 @@ impl Request for GetOptionTrades {
 ///
 /// Rate limit: 2 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPlatform24Volume {}
 
 impl GetPlatform24Volume {
@@ -625,6 +647,8 @@ impl Request for GetPlatform24Volume {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCallAuctionDetails {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -657,6 +681,8 @@ impl Request for GetCallAuctionDetails {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBlockTickers {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -699,6 +725,8 @@ impl Request for GetBlockTickers {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBlockTicker {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -731,6 +759,8 @@ impl Request for GetBlockTicker {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetBlockTrades {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -763,6 +793,8 @@ impl Request for GetBlockTrades {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetIndexTickers {
     /// Quote currency (`quoteCcy`).
     #[serde(rename = "quoteCcy", skip_serializing_if = "Option::is_none")]
@@ -811,6 +843,8 @@ impl Request for GetIndexTickers {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetIndexCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -909,6 +943,8 @@ impl Paginated for GetIndexCandles {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoryIndexCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1007,6 +1043,8 @@ impl Paginated for GetHistoryIndexCandles {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMarkPriceCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1105,6 +1143,8 @@ impl Paginated for GetMarkPriceCandles {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetHistoryMarkPriceCandles {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1203,6 +1243,8 @@ impl Paginated for GetHistoryMarkPriceCandles {
 ///
 /// Rate limit: 1 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetExchangeRate {}
 
 impl GetExchangeRate {
@@ -1229,6 +1271,8 @@ impl Request for GetExchangeRate {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetIndexComponents {
     /// Index (`index`).
     pub index: String,

@@ -11,6 +11,8 @@ use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP + Instrument Type. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInstruments {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -67,6 +69,8 @@ impl Request for GetInstruments {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEstimatedPrice {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -103,6 +107,8 @@ impl Request for GetEstimatedPrice {
 ///
 /// Rate limit: 40 requests per 2 s, counted by IP + (Instrument Type + instFamily). Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetDeliveryExerciseHistory {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -191,6 +197,8 @@ impl Paginated for GetDeliveryExerciseHistory {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEstimatedSettlementInfo {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -227,6 +235,8 @@ impl Request for GetEstimatedSettlementInfo {
 ///
 /// Rate limit: 40 requests per 2 s, counted by IP + (Instrument Family). Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSettlementHistory {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily")]
@@ -311,6 +321,8 @@ impl Paginated for GetSettlementHistory {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFundingRate {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -347,6 +359,8 @@ impl Request for GetFundingRate {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFundingRateHistory {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -431,6 +445,8 @@ impl Paginated for GetFundingRateHistory {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOpenInterest {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -487,6 +503,8 @@ impl Request for GetOpenInterest {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPriceLimit {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -519,6 +537,8 @@ impl Request for GetPriceLimit {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP + instFamily. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptSummary {
     /// Instrument family (`instFamily`).
     #[serde(rename = "instFamily")]
@@ -565,6 +585,8 @@ impl Request for GetOptSummary {
 ///
 /// Rate limit: 2 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetDiscountRateInterestFreeQuota {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -613,6 +635,8 @@ impl Request for GetDiscountRateInterestFreeQuota {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSystemTime {}
 
 impl GetSystemTime {
@@ -639,6 +663,8 @@ impl Request for GetSystemTime {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMarkPrice {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -695,6 +721,8 @@ impl Request for GetMarkPrice {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPositionTiers {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -771,6 +799,8 @@ impl Request for GetPositionTiers {
 ///
 /// Rate limit: 2 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInterestRateLoanQuota {}
 
 impl GetInterestRateLoanQuota {
@@ -797,6 +827,8 @@ impl Request for GetInterestRateLoanQuota {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetUnderlying {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -827,6 +859,8 @@ impl Request for GetUnderlying {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInsuranceFund {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -945,6 +979,8 @@ impl Paginated for GetInsuranceFund {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetConvertContractCoin {
     /// Type (`type`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1024,6 +1060,8 @@ impl Request for GetConvertContractCoin {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetInstrumentTickBands {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -1066,6 +1104,8 @@ impl Request for GetInstrumentTickBands {
 ///
 /// Rate limit: 20 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPremiumHistory {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1146,6 +1186,8 @@ impl Paginated for GetPremiumHistory {
 ///
 /// Rate limit: 1 requests per 5 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEconomicCalendar {
     /// Region (`region`).
     #[serde(skip_serializing_if = "Option::is_none")]

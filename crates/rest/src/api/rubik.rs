@@ -10,6 +10,8 @@ use crate::{LimitScope, LimitUnit, Method, RateLimit, Request};
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTradingDataSupportCoin {}
 
 impl GetTradingDataSupportCoin {
@@ -36,6 +38,8 @@ impl Request for GetTradingDataSupportCoin {
 ///
 /// Rate limit: 10 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsOpenInterestHistory {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -112,6 +116,8 @@ impl Request for GetContractsOpenInterestHistory {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTakerVolume {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -177,6 +183,8 @@ impl Request for GetTakerVolume {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTakerVolumeContract {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -263,6 +271,8 @@ impl Request for GetTakerVolumeContract {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMarginLoanRatio {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -324,6 +334,8 @@ impl Request for GetMarginLoanRatio {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsLongShortAccountRatioContractTopTrader {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -402,6 +414,8 @@ impl Request for GetContractsLongShortAccountRatioContractTopTrader {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsLongShortPositionRatioContractTopTrader {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -480,6 +494,8 @@ impl Request for GetContractsLongShortPositionRatioContractTopTrader {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP + Instrument ID. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsLongShortAccountRatioContract {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -556,6 +572,8 @@ impl Request for GetContractsLongShortAccountRatioContract {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsLongShortAccountRatio {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -617,6 +635,8 @@ impl Request for GetContractsLongShortAccountRatio {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetContractsOpenInterestVolume {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -678,6 +698,8 @@ impl Request for GetContractsOpenInterestVolume {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionOpenInterestVolume {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -719,6 +741,8 @@ impl Request for GetOptionOpenInterestVolume {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionOpenInterestVolumeRatio {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -760,6 +784,8 @@ impl Request for GetOptionOpenInterestVolumeRatio {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionOpenInterestVolumeExpiry {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -801,6 +827,8 @@ impl Request for GetOptionOpenInterestVolumeExpiry {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionOpenInterestVolumeStrike {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -846,6 +874,8 @@ impl Request for GetOptionOpenInterestVolumeStrike {
 ///
 /// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOptionTakerBlockVolume {
     /// Currency (`ccy`).
     pub ccy: String,

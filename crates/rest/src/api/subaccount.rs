@@ -11,6 +11,8 @@ use crate::{LimitScope, LimitUnit, Method, Paginated, RateLimit, Request};
 ///
 /// Rate limit: 2 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountList {
     /// Enable (`enable`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +109,8 @@ impl Paginated for GetSubaccountList {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubaccountCreateSubaccount {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -162,6 +166,8 @@ impl Request for SubaccountCreateSubaccount {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateSubaccountApikey {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -224,6 +230,8 @@ impl Request for CreateSubaccountApikey {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountApikey {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -266,6 +274,8 @@ impl Request for GetSubaccountApikey {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubaccountModifyApikey {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -332,6 +342,8 @@ impl Request for SubaccountModifyApikey {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubaccountDeleteApikey {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -368,6 +380,8 @@ impl Request for SubaccountDeleteApikey {
 ///
 /// Rate limit: 6 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountTradingBalances {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -400,6 +414,8 @@ impl Request for GetSubaccountTradingBalances {
 ///
 /// Rate limit: 6 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountFundingBalances {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -442,6 +458,8 @@ impl Request for GetSubaccountFundingBalances {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountMaxWithdrawal {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -484,6 +502,8 @@ impl Request for GetSubaccountMaxWithdrawal {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountBills {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -590,6 +610,8 @@ impl Paginated for GetSubaccountBills {
 ///
 /// Rate limit: 6 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetSubaccountManagedSubaccountBills {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -706,6 +728,8 @@ impl Paginated for GetSubaccountManagedSubaccountBills {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubaccountTransfer {
     /// Currency (`ccy`).
     pub ccy: String,
@@ -782,6 +806,8 @@ impl Request for SubaccountTransfer {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubaccountSetTransferOut {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct")]
@@ -824,6 +850,8 @@ impl Request for SubaccountSetTransferOut {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEntrustSubaccountList {
     /// Sub account (`subAcct`).
     #[serde(rename = "subAcct", skip_serializing_if = "Option::is_none")]

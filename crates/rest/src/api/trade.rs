@@ -13,6 +13,8 @@ use crate::{
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceOrder {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -202,6 +204,8 @@ impl PlaceOrder {
 
 /// An item of `attachAlgoOrds` in [`PlaceOrder`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceOrderAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", skip_serializing_if = "Option::is_none")]
@@ -376,6 +380,8 @@ impl Request for PlaceOrder {
 /// counts each item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceBatchOrders(pub Vec<PlaceBatchOrdersItem>);
 
 impl PlaceBatchOrders {
@@ -387,6 +393,8 @@ impl PlaceBatchOrders {
 
 /// One item of a [`PlaceBatchOrders`] batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceBatchOrdersItem {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -579,6 +587,8 @@ impl PlaceBatchOrdersItem {
 
 /// An item of `attachAlgoOrds` in [`PlaceBatchOrdersItem`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PlaceBatchOrdersItemAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", skip_serializing_if = "Option::is_none")]
@@ -757,6 +767,8 @@ impl Request for PlaceBatchOrders {
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelOrder {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -818,6 +830,8 @@ impl Request for CancelOrder {
 /// counts each item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelBatchOrders(pub Vec<CancelBatchOrdersItem>);
 
 impl CancelBatchOrders {
@@ -829,6 +843,8 @@ impl CancelBatchOrders {
 
 /// One item of a [`CancelBatchOrders`] batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelBatchOrdersItem {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -894,6 +910,8 @@ impl Request for CancelBatchOrders {
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendOrder {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1027,6 +1045,8 @@ impl AmendOrder {
 
 /// An item of `attachAlgoOrds` in [`AmendOrder`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendOrderAttachAlgoOrds {
     /// Attach algo ID (`attachAlgoId`).
     #[serde(rename = "attachAlgoId", skip_serializing_if = "Option::is_none")]
@@ -1211,6 +1231,8 @@ impl Request for AmendOrder {
 /// counts each item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendBatchOrders(pub Vec<AmendBatchOrdersItem>);
 
 impl AmendBatchOrders {
@@ -1222,6 +1244,8 @@ impl AmendBatchOrders {
 
 /// One item of a [`AmendBatchOrders`] batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendBatchOrdersItem {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1358,6 +1382,8 @@ impl AmendBatchOrdersItem {
 
 /// An item of `attachAlgoOrds` in [`AmendBatchOrdersItem`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct AmendBatchOrdersItemAttachAlgoOrds {
     /// Attach algo ID (`attachAlgoId`).
     #[serde(rename = "attachAlgoId", skip_serializing_if = "Option::is_none")]
@@ -1546,6 +1572,8 @@ impl Request for AmendBatchOrders {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ClosePosition {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1636,6 +1664,8 @@ impl Request for ClosePosition {
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID + Instrument ID (except Options); User ID + Instrument Family (Options only). Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrder {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -1692,6 +1722,8 @@ impl Request for GetOrder {
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrdersPending {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -1818,6 +1850,8 @@ impl Paginated for GetOrdersPending {
 ///
 /// Rate limit: 40 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrdersHistory {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -1968,6 +2002,8 @@ impl Paginated for GetOrdersHistory {
 ///
 /// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOrdersHistoryArchive {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -2118,6 +2154,8 @@ impl Paginated for GetOrdersHistoryArchive {
 ///
 /// Rate limit: 60 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFills {
     /// Instrument type (`instType`).
     #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
@@ -2264,6 +2302,8 @@ impl Paginated for GetFills {
 ///
 /// Rate limit: 10 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFillsHistory {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -2404,6 +2444,8 @@ impl Paginated for GetFillsHistory {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEasyConvertCurrencyList {
     /// Source (`source`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2440,6 +2482,8 @@ impl Request for GetEasyConvertCurrencyList {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct EasyConvert {
     /// From currency (`fromCcy`).
     #[serde(rename = "fromCcy")]
@@ -2486,6 +2530,8 @@ impl Request for EasyConvert {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetEasyConvertHistory {
     /// After (`after`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2562,6 +2608,8 @@ impl Paginated for GetEasyConvertHistory {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOneClickRepayCurrencyList {
     /// Debt type (`debtType`).
     #[serde(rename = "debtType", skip_serializing_if = "Option::is_none")]
@@ -2598,6 +2646,8 @@ impl Request for GetOneClickRepayCurrencyList {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct OneClickRepay {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy")]
@@ -2634,6 +2684,8 @@ impl Request for OneClickRepay {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOneClickRepayHistory {
     /// After (`after`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2710,6 +2762,8 @@ impl Paginated for GetOneClickRepayHistory {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOneClickRepayCurrencyListV2 {}
 
 impl GetOneClickRepayCurrencyListV2 {
@@ -2736,6 +2790,8 @@ impl Request for GetOneClickRepayCurrencyListV2 {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct OneClickRepayV2 {
     /// Debt currency (`debtCcy`).
     #[serde(rename = "debtCcy")]
@@ -2772,6 +2828,8 @@ impl Request for OneClickRepayV2 {
 ///
 /// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOneClickRepayHistoryV2 {
     /// After (`after`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2850,6 +2908,8 @@ impl Paginated for GetOneClickRepayHistoryV2 {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct MassCancel {
     /// Instrument type (`instType`).
     #[serde(rename = "instType")]
@@ -2896,6 +2956,8 @@ impl Request for MassCancel {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID + tag. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelAllAfter {
     /// Time out (`timeOut`).
     #[serde(rename = "timeOut")]
@@ -2942,6 +3004,8 @@ impl Request for CancelAllAfter {
 ///
 /// Rate limit: 1 requests per 1 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAccountRateLimit {}
 
 impl GetAccountRateLimit {
@@ -2968,6 +3032,8 @@ impl Request for GetAccountRateLimit {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct OrderPrecheck {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
@@ -3059,6 +3125,8 @@ impl OrderPrecheck {
 
 /// An item of `attachAlgoOrds` in [`OrderPrecheck`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
 pub struct OrderPrecheckAttachAlgoOrds {
     /// Attach algo client order ID (`attachAlgoClOrdId`).
     #[serde(rename = "attachAlgoClOrdId", skip_serializing_if = "Option::is_none")]

@@ -10,11 +10,11 @@ use serde_json::{Map, Value, json};
 
 use super::World;
 use super::book::View;
+use super::doors::{Endpoint, WsState, broadcast};
 use super::history::{MINUTE, bar_size, candle_json};
 use super::instrument::{InstrumentSpec, Kind};
 use super::market::{BOOK_CHANNELS, Chan, Market, book_channel, ticks_of};
 use super::order::FillRecord;
-use crate::ws::{Endpoint, WsState, broadcast};
 
 /// Private channels and the endpoint that serves them.
 pub(crate) fn private_endpoint(channel: &str) -> Option<Endpoint> {

@@ -14,10 +14,12 @@ pub(crate) mod account;
 pub(crate) mod algo;
 pub(crate) mod book;
 pub(crate) mod clock;
+pub(crate) mod doors;
 pub(crate) mod feed;
 pub(crate) mod history;
 pub(crate) mod instrument;
 pub(crate) mod limits;
+pub(crate) mod lists;
 pub(crate) mod market;
 pub(crate) mod matching;
 pub(crate) mod order;
@@ -113,8 +115,8 @@ pub(crate) struct World {
     pub(crate) rules: Vec<OrderRule>,
     pub(crate) dirty: Dirty,
     pub(crate) limits: limits::Limits,
-    pub(crate) ws: crate::ws::WsState,
-    pub(crate) rest: crate::rest::RestState,
+    pub(crate) ws: doors::WsState,
+    pub(crate) rest: doors::RestState,
     /// Books take the next update with a sequence gap (`SkipBookSeq`).
     pub(crate) skip_seq: bool,
 }
@@ -166,8 +168,8 @@ impl Exchange {
             rules: Vec::new(),
             dirty: Dirty::default(),
             limits: limits::Limits::default(),
-            ws: crate::ws::WsState::default(),
-            rest: crate::rest::RestState::default(),
+            ws: doors::WsState::default(),
+            rest: doors::RestState::default(),
             skip_seq: false,
         };
         let instruments = instruments.unwrap_or_else(|| instrument::default_instruments(now));

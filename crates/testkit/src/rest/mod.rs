@@ -29,12 +29,10 @@
 mod admin;
 mod bodies;
 mod extra;
-mod lists;
 mod respond;
 mod route;
 pub mod samples;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,48 +51,9 @@ pub fn from_state(method: &str, path: &str) -> bool {
     route::simulated(method, path)
 }
 
+pub(crate) use crate::exchange::doors::RestState;
+pub use crate::exchange::doors::{LoggedRequest, RestFault as Fault};
 pub use crate::exchange::{OrderRule, TEST_API_KEY, TEST_PASSPHRASE, TEST_SECRET};
-
-/// A fault to inject into the next matching requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Hold the answer for 60 s, so the client times out. With `processed`
-    /// the request takes effect first (the answer is what gets lost);
-    /// without, it is dropped unseen.
-    Timeout {
-        /// Whether the request takes effect before the answer is lost.
-        processed: bool,
-    },
-    /// Answer with this HTTP status (500, 502, 503, ...) without acting.
-    Status(u16),
-    /// Answer with OKX's 50011 and HTTP 429, without acting.
-    RateLimit,
-    /// Act normally, but answer after this delay.
-    Latency(Duration),
-}
-
-/// One logged request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoggedRequest {
-    /// `GET` or `POST`.
-    pub method: String,
-    /// Path without query.
-    pub path: String,
-    /// Query string without `?` (may be empty).
-    pub query: String,
-    /// Body text.
-    pub body: String,
-    /// Whether it carried `OK-ACCESS-SIGN`.
-    pub signed: bool,
-    /// The `expTime` header, if any.
-    pub exp_time: Option<String>,
-    /// Whether it carried `x-simulated-trading: 1`.
-    pub demo: bool,
-    /// HTTP status answered (0 when a fault dropped it).
-    pub status: u16,
-    /// OKX `code` answered (empty for non-OKX answers).
-    pub code: String,
-}
 
 /// One order the exchange holds, as [`MockOkx::orders`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,20 +68,6 @@ pub struct MockOrder {
     pub state: String,
     /// The order record as `GET /api/v5/trade/order` returns it.
     pub record: Value,
-}
-
-/// The REST door's part of the exchange state.
-#[derive(Default)]
-pub(crate) struct RestState {
-    pub(crate) log: Vec<LoggedRequest>,
-    pub(crate) latency: Duration,
-    pub(crate) faults: Vec<(String, Fault, u32)>,
-    pub(crate) log_off: bool,
-    pub(crate) overrides: HashMap<(String, String), (u16, String)>,
-    pub(crate) lists: HashMap<String, lists::List>,
-    /// Endpoints the exchange does not simulate answer OKX's documented
-    /// example (`true`) or 50005 "not simulated" (`false`).
-    pub(crate) samples: bool,
 }
 
 /// Builds a [`MockOkx`].
@@ -321,7 +266,7 @@ impl MockOkx {
     pub fn serve_list(&self, path: &str, cursor_field: &str, records: Vec<Value>) {
         self.exchange.lock().rest.lists.insert(
             path.to_owned(),
-            lists::List {
+            crate::exchange::lists::List {
                 cursor: cursor_field.to_owned(),
                 records,
             },

@@ -420,24 +420,6 @@ fn first_push(world: &mut World, arg: &Obj, account: Option<usize>) -> Option<St
     }
 }
 
-/// Whether a push `arg` matches a subscription.
-pub(crate) fn matches(sub: &Obj, push: &Value) -> bool {
-    let get = |k: &str| push.get(k).and_then(Value::as_str);
-    if sub.get("channel").and_then(Value::as_str) != get("channel") {
-        return false;
-    }
-    for key in ["instId", "instFamily", "ccy"] {
-        let want = sub.get(key).and_then(Value::as_str);
-        if want.is_some_and(|want| get(key).is_some_and(|have| have != want)) {
-            return false;
-        }
-    }
-    match (sub.get("instType").and_then(Value::as_str), get("instType")) {
-        (Some(want), Some(have)) => want == "ANY" || want == have,
-        _ => true,
-    }
-}
-
 /// Fixture-shaped data for a generated push number `n`.
 pub(crate) fn generated(channel: &str, inst_id: &str, n: u64, template: &Value, now: i64) -> Value {
     let ts = now.to_string();

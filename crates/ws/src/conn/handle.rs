@@ -2,8 +2,8 @@
 
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
-use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound_with, is_book_channel};
+use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
@@ -139,6 +139,26 @@ impl Conn {
                         .unwrap_or_else(|| "[]".into());
                     let _ = p.reply.send(Ok(OpReply { code, msg, data }));
                 }
+                Action::None
+            }
+            Inbound::BadCode { id, error, .. } => {
+                // A trading call waiting for this answer hears at once that
+                // it cannot be read (its outcome is unknown); anything else
+                // is reported like any undecodable frame.
+                if let Some(p) = id.and_then(|id| self.pending_ops.remove(&id)) {
+                    let _ = p.reply.send(Err(WsError::decode(format!(
+                        "unreadable code in the answer: {error}"
+                    ))));
+                    return Action::None;
+                }
+                self.ctx
+                    .sinks
+                    .lossless(WsEvent::DecodeError {
+                        channel: String::new(),
+                        error: format!("unreadable code: {error}"),
+                        raw: text.to_owned(),
+                    })
+                    .await;
                 Action::None
             }
             Inbound::RawBook(arg) => {

@@ -32,7 +32,7 @@ struct Frame<'a> {
     #[serde(borrow, default)]
     id: Option<Cow<'a, str>>,
     #[serde(default)]
-    code: Option<OkxCode>,
+    code: Option<Code>,
     #[serde(borrow, default)]
     msg: Option<Cow<'a, str>>,
     #[serde(default)]
@@ -51,6 +51,21 @@ struct Frame<'a> {
     channel: Option<Cow<'a, str>>,
     #[serde(borrow, default, rename = "connCount")]
     conn_count: Option<Cow<'a, str>>,
+}
+
+/// A top-level `code` as read by okx-models' one rule (a string of digits,
+/// or a non-zero number from a gateway), or why it could not be: a frame
+/// with an unreadable code is still classified, so the caller waiting for
+/// it hears what arrived instead of waiting for a timeout.
+struct Code(Result<OkxCode, String>);
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(Code(
+            okx_models::error::strict_code(&value).map_err(|e| e.to_string()),
+        ))
+    }
 }
 
 /// One inbound frame, classified by SPEC §6.3's dispatch rule.
@@ -108,6 +123,17 @@ pub enum Inbound<'a> {
         /// The per-item rows, raw.
         data: Option<&'a RawValue>,
     },
+    /// A login answer, trading response, error or notice whose `code` is
+    /// missing where OKX always sends one, or is not a code OKX writes (a
+    /// numeric `0`, `"zz"`): nothing can be concluded from it.
+    BadCode {
+        /// `event`, if any (`login`, `error`, ...).
+        event: Option<String>,
+        /// Echoed request id, if any.
+        id: Option<String>,
+        /// What was wrong with the code.
+        error: String,
+    },
     /// A push, decoded.
     Event(WsEvent),
     /// A book push left raw for `okx-book` (see [`inbound_with`]).
@@ -127,6 +153,17 @@ pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
     }
     if let Some(push) = fast::decode(text) {
         return Inbound::Event(WsEvent::Push(Box::new(push)));
+    }
+    inbound_serde(text, raw_books)
+}
+
+/// [`inbound_with`] without the fast path: what the serde paths alone make
+/// of `text`. The fast path must agree with it on every frame it takes;
+/// this is how tests and the fuzz harness check that it does.
+#[doc(hidden)]
+pub fn inbound_without_fast_path(text: &str, raw_books: bool) -> Inbound<'_> {
+    if text == "pong" {
+        return Inbound::Pong;
     }
     inbound_serde(text, raw_books)
 }
@@ -154,9 +191,28 @@ fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
             });
         }
     };
-    let code = frame.code.unwrap_or_default();
     let msg = || frame.msg.as_deref().unwrap_or("").to_owned();
-    if let Some(event) = frame.event.as_deref() {
+    let is_op_response = frame.op.is_some() && frame.id.is_some() && frame.arg.is_none();
+    let event = frame.event.as_deref();
+    // Success must be said: a login answer or trading response without a
+    // code, or with one OKX does not write, is reported as such.
+    let code = match (frame.code, event) {
+        (Some(Code(Ok(code))), _) => code,
+        (Some(Code(Err(error))), Some("login" | "error" | "notice")) => {
+            return bad_code(&frame.event, &frame.id, error);
+        }
+        (Some(Code(Err(error))), None) if is_op_response => {
+            return bad_code(&frame.event, &frame.id, error);
+        }
+        (None, Some("login")) => {
+            return bad_code(&frame.event, &frame.id, "no code".to_owned());
+        }
+        (None, None) if is_op_response => {
+            return bad_code(&frame.event, &frame.id, "no code".to_owned());
+        }
+        _ => OkxCode::default(),
+    };
+    if let Some(event) = event {
         return match event {
             "login" => Inbound::Login { code, msg: msg() },
             "subscribe" | "unsubscribe" => Inbound::Ack {
@@ -207,6 +263,18 @@ fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
             channel: arg.map(|a| a.channel).unwrap_or_default(),
             raw: text.to_owned(),
         }),
+    }
+}
+
+fn bad_code<'a>(
+    event: &Option<Cow<'_, str>>,
+    id: &Option<Cow<'_, str>>,
+    error: String,
+) -> Inbound<'a> {
+    Inbound::BadCode {
+        event: event.as_deref().map(str::to_owned),
+        id: id.as_deref().map(str::to_owned),
+        error,
     }
 }
 
@@ -326,6 +394,34 @@ mod tests {
         ));
     }
 
+    /// Success must be said in the one way OKX says it: a string "0".
+    #[test]
+    fn login_and_op_answers_with_unreadable_codes_are_classified_as_such() {
+        for (text, id) in [
+            (r#"{"event":"login","code":"zz","msg":""}"#, None),
+            (r#"{"event":"login","code":0,"msg":""}"#, None),
+            (r#"{"event":"login","code":"","msg":""}"#, None),
+            (r#"{"event":"login","msg":""}"#, None),
+            (r#"{"event":"error","code":"x1","msg":""}"#, None),
+            (
+                r#"{"id":"9","op":"order","code":"zz","data":[]}"#,
+                Some("9"),
+            ),
+            (r#"{"id":"9","op":"order","code":0,"data":[]}"#, Some("9")),
+            (r#"{"id":"9","op":"order","data":[]}"#, Some("9")),
+        ] {
+            match inbound(text) {
+                Inbound::BadCode { id: got, .. } => assert_eq!(got.as_deref(), id, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // the gateway's numeric non-zero codes still read as codes
+        assert!(matches!(
+            inbound(r#"{"event":"error","code":60012,"msg":"Invalid request"}"#),
+            Inbound::Error { code, .. } if code.0 == 60012
+        ));
+    }
+
     #[test]
     fn unknown_channels_and_fields_do_not_break_decoding() {
         let ev = decode_push(
@@ -346,5 +442,49 @@ mod tests {
         assert!(matches!(ev, WsEvent::DecodeError { channel, .. } if channel == "trades"));
         let ev = decode_push(r#"{"arg":{"chan"#);
         assert!(matches!(ev, WsEvent::DecodeError { .. }));
+    }
+
+    /// Ten thousand padded zeros once overflowed a 2 MiB worker stack in
+    /// rust_decimal's parser; every decode path now refuses the number.
+    #[test]
+    fn absurdly_long_numbers_are_decode_errors_on_a_worker_stack() {
+        let padded = format!("{}30331.6", "0".repeat(10_000));
+        let frames = [
+            format!(
+                r#"{{"arg":{{"channel":"tickers","instId":"BTC-USDT"}},"data":[{{"instType":"SPOT","instId":"BTC-USDT","last":"{padded}","ts":"1"}}]}}"#
+            ),
+            format!(
+                r#"{{"arg":{{"channel":"books","instId":"BTC-USDT"}},"action":"snapshot","data":[{{"asks":[["{padded}","1","0","1"]],"bids":[],"ts":"1","checksum":0,"seqId":1,"prevSeqId":-1}}]}}"#
+            ),
+            format!(
+                r#"{{"arg":{{"channel":"mark-price","instId":"X"}},"data":[{{"instId":"X","markPx":"{padded}","ts":"1"}}]}}"#
+            ),
+        ];
+        let outcomes = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                frames
+                    .iter()
+                    .flat_map(|f| [decode_push(f), inbound_event(f)])
+                    .collect::<Vec<_>>()
+            })
+            .expect("spawn")
+            .join()
+            .expect("decoding panicked");
+        for ev in outcomes {
+            match ev {
+                WsEvent::DecodeError { error, .. } => {
+                    assert!(error.contains("too long"), "{error}");
+                }
+                other => panic!("expected a decode error, got {other:?}"),
+            }
+        }
+    }
+
+    fn inbound_event(text: &str) -> WsEvent {
+        match inbound(text) {
+            Inbound::Event(ev) => ev,
+            other => panic!("not an event: {other:?}"),
+        }
     }
 }

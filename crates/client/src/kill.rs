@@ -34,8 +34,8 @@ use tokio::time::Instant;
 use crate::channel::Channel;
 use crate::client::Client;
 use crate::error::ClientError;
+use crate::guard::risk::RiskGuard;
 use crate::requests::{OrderPage, PendingOrders};
-use crate::safety::risk::RiskGuard;
 
 /// When the kill switch trips.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +115,7 @@ impl std::fmt::Debug for KillSwitch {
 }
 
 fn day_of(ms: i64, start_hour: u32) -> String {
-    crate::safety::audit::utc_day_pub(ms - i64::from(start_hour) * 3_600_000)
+    crate::guard::audit::utc_day_pub(ms - i64::from(start_hour) * 3_600_000)
 }
 
 impl KillSwitch {
@@ -145,7 +145,7 @@ impl KillSwitch {
             tracing::warn!(%reason, "kill switch state says halted; staying halted until reset");
             guard.halt();
         }
-        let today = day_of(crate::safety::audit::now_ms(), cfg.day_start_hour_utc);
+        let today = day_of(crate::guard::audit::now_ms(), cfg.day_start_hour_utc);
         if state.day != today {
             state.day = today;
             state.day_start_equity = None;
@@ -168,7 +168,7 @@ impl KillSwitch {
             .safety
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .kill = Some(ks.clone());
+            .rejects = Some(ks.rejects.clone());
         // Its own connection: independent of the strategy and its events.
         let (ws, events) = WsClient::new(client.inner.ws_config.clone())?;
         ws.subscribe([
@@ -216,10 +216,6 @@ impl KillSwitch {
             .clone()
     }
 
-    pub(crate) fn note_reject(&self) {
-        let _ = self.rejects.send(());
-    }
-
     /// Trips now: halt, cancel everything (and close positions if so
     /// configured), record why. Tripping again while halted cancels again.
     pub async fn trip(&self, reason: &str) {
@@ -228,7 +224,7 @@ impl KillSwitch {
             let first = st.halted.is_none();
             if first {
                 st.halted = Some(reason.to_owned());
-                st.tripped_at = Some(crate::safety::audit::now_ms());
+                st.tripped_at = Some(crate::guard::audit::now_ms());
             }
             first
         };
@@ -310,7 +306,7 @@ async fn flatten(client: &Client, close: bool) -> Result<(), ClientError> {
             }
         }
         for chunk in algos.chunks(10) {
-            let _ = rest.send_items(&CancelAlgos(chunk.to_vec())).await?;
+            let _ = rest.send_items(&CancelAlgos::new(chunk.to_vec())).await?;
         }
     }
     if close {
@@ -330,7 +326,7 @@ async fn flatten(client: &Client, close: bool) -> Result<(), ClientError> {
             if p.pos_side != PosSide::Net {
                 order.pos_side = Some(p.pos_side.clone());
             }
-            if let Err(e) = client.place_via(order, crate::client::Route::Rest).await {
+            if let Err(e) = client.place_via(order, crate::route::Route::Rest).await {
                 tracing::error!(error = %e, inst = %p.inst_id, "kill switch could not close a position");
             }
         }
@@ -423,7 +419,7 @@ impl KillSwitch {
     fn on_equity(&self, eq: Decimal, cfg: &KillSwitchConfig) -> Option<String> {
         let reason = {
             let mut st = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
-            let today = day_of(crate::safety::audit::now_ms(), cfg.day_start_hour_utc);
+            let today = day_of(crate::guard::audit::now_ms(), cfg.day_start_hour_utc);
             if st.day != today {
                 st.day = today;
                 st.day_start_equity = None;
