@@ -6,6 +6,9 @@ use okx_auth::{ClockOffset, Credentials};
 use std::time::Duration;
 
 /// The OKX site an account belongs to; each has its own WebSocket hosts.
+///
+/// The URLs carry no port: OKX retires port 8443 for WebSocket on
+/// 2026-10-31, while the default port 443 works before and after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Host {
@@ -21,12 +24,12 @@ pub enum Host {
 impl Host {
     fn base(self, demo: bool) -> &'static str {
         match (self, demo) {
-            (Host::Global, false) => "wss://ws.okx.com:8443",
-            (Host::Global, true) => "wss://wspap.okx.com:8443",
-            (Host::Eea, false) => "wss://wseea.okx.com:8443",
-            (Host::Eea, true) => "wss://wseeapap.okx.com:8443",
-            (Host::Us, false) => "wss://wsus.okx.com:8443",
-            (Host::Us, true) => "wss://wsuspap.okx.com:8443",
+            (Host::Global, false) => "wss://ws.okx.com",
+            (Host::Global, true) => "wss://wspap.okx.com",
+            (Host::Eea, false) => "wss://wseea.okx.com",
+            (Host::Eea, true) => "wss://wseeapap.okx.com",
+            (Host::Us, false) => "wss://wsus.okx.com",
+            (Host::Us, true) => "wss://wsuspap.okx.com",
         }
     }
 }
@@ -256,19 +259,19 @@ mod tests {
     fn urls_per_site_and_environment() {
         assert_eq!(
             WsConfig::live().url(Endpoint::Public),
-            "wss://ws.okx.com:8443/ws/v5/public"
+            "wss://ws.okx.com/ws/v5/public"
         );
         assert_eq!(
             WsConfig::demo().url(Endpoint::Private),
-            "wss://wspap.okx.com:8443/ws/v5/private"
+            "wss://wspap.okx.com/ws/v5/private"
         );
         assert_eq!(
             WsConfig::live().host(Host::Eea).url(Endpoint::Business),
-            "wss://wseea.okx.com:8443/ws/v5/business"
+            "wss://wseea.okx.com/ws/v5/business"
         );
         assert_eq!(
             WsConfig::demo().host(Host::Us).url(Endpoint::Public),
-            "wss://wsuspap.okx.com:8443/ws/v5/public"
+            "wss://wsuspap.okx.com/ws/v5/public"
         );
         assert_eq!(
             WsConfig::live()
@@ -276,6 +279,21 @@ mod tests {
                 .url(Endpoint::Business),
             "ws://127.0.0.1:9/ws/v5/business"
         );
+    }
+
+    /// Port 8443 is retired on 2026-10-31: no default URL may name it.
+    #[test]
+    fn no_default_url_names_port_8443() {
+        for host in [Host::Global, Host::Eea, Host::Us] {
+            for cfg in [WsConfig::live(), WsConfig::demo()] {
+                for ep in [Endpoint::Public, Endpoint::Private, Endpoint::Business] {
+                    let url = cfg.clone().host(host).url(ep);
+                    assert!(url.starts_with("wss://"), "{url}");
+                    let authority = url["wss://".len()..].split('/').next().unwrap_or("");
+                    assert!(!authority.contains(':'), "{url} names a port");
+                }
+            }
+        }
     }
 
     #[test]
