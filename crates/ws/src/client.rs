@@ -161,7 +161,9 @@ impl WsClient {
     /// On error the failed args are not subscribed, except after
     /// [`WsError::Disconnected`] / [`WsError::Timeout`]: those stay
     /// registered and are sent again on reconnect. After
-    /// [`WsError::PartlyRefused`] the args OKX acked stay subscribed.
+    /// [`WsError::PartlyRefused`] the args OKX acked stay subscribed, as
+    /// after [`WsError::AccessTier`] (the fee tier may not use a channel;
+    /// the refused args are not asked for again).
     pub async fn subscribe(&self, args: impl IntoIterator<Item = Arg>) -> Result<(), WsError> {
         self.reap_dropped();
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
@@ -209,7 +211,8 @@ impl WsClient {
             if let Err(e) = outcome {
                 match &e {
                     WsError::Disconnected | WsError::Timeout => {}
-                    WsError::PartlyRefused { failed, .. } => self.forget(failed),
+                    WsError::PartlyRefused { failed, .. }
+                    | WsError::AccessTier { args: failed, .. } => self.forget(failed),
                     _ => self.forget(&chunk),
                 }
                 if result.is_ok() {
@@ -257,7 +260,9 @@ impl WsClient {
         };
         match &outcome {
             Ok(()) | Err(WsError::Disconnected | WsError::Timeout) => {}
-            Err(WsError::PartlyRefused { failed, .. }) => self.forget(failed),
+            Err(
+                WsError::PartlyRefused { failed, .. } | WsError::AccessTier { args: failed, .. },
+            ) => self.forget(failed),
             Err(_) => self.forget(&args),
         }
         outcome

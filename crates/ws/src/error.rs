@@ -65,6 +65,21 @@ pub enum WsError {
         code: OkxCode,
         /// `sMsg`.
         msg: String,
+        /// `subCode`, a finer reason under `sCode` (empty when none).
+        sub_code: String,
+    },
+    /// OKX refused to subscribe because the account's trading fee tier may
+    /// not use the channel (64003; 60029/60030 before 2026-04-07):
+    /// `books-l2-tbt`, `books50-l2-tbt` and `fills` need VIP4. Nothing of
+    /// `args` is subscribed and the client does not ask again.
+    #[error("the fee tier may not use this channel (code {code}): {msg}")]
+    AccessTier {
+        /// OKX's `code`.
+        code: OkxCode,
+        /// OKX's `msg`.
+        msg: String,
+        /// The args that were refused.
+        args: Vec<Arg>,
     },
     /// A response could not be decoded.
     #[error("undecodable response: {0}")]
@@ -77,6 +92,43 @@ impl WsError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, WsError::Timeout | WsError::Disconnected)
     }
+
+    /// OKX's code, when OKX answered.
+    pub fn okx_code(&self) -> Option<OkxCode> {
+        match self {
+            WsError::Api { code, .. }
+            | WsError::PartlyRefused { code, .. }
+            | WsError::LoginRejected { code, .. }
+            | WsError::Rejected { code, .. }
+            | WsError::AccessTier { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The error for a (un)subscribe request OKX refused with `code`:
+    /// the fee-tier codes get their own variant.
+    pub(crate) fn refused(code: OkxCode, msg: String, failed: Vec<Arg>, acked: usize) -> Self {
+        if is_access_tier(code) {
+            return WsError::AccessTier {
+                code,
+                msg,
+                args: failed,
+            };
+        }
+        if acked > 0 {
+            WsError::PartlyRefused { code, msg, failed }
+        } else {
+            WsError::Api { code, msg }
+        }
+    }
+}
+
+/// The codes that say the account's fee tier may not use a channel.
+pub(crate) fn is_access_tier(code: OkxCode) -> bool {
+    matches!(
+        code,
+        OkxCode::WS_ACCESS_TIER | OkxCode::WS_LEGACY_TIER_VIP6 | OkxCode::WS_LEGACY_TIER_VIP5
+    )
 }
 
 /// Login codes for which retrying cannot help.

@@ -135,6 +135,7 @@ impl Trading<'_> {
             Some(Err(e)) => Err(WsError::Rejected {
                 code: e.code,
                 msg: e.msg,
+                sub_code: e.sub_code,
             }),
             None => Err(WsError::Decode(format!("{op}: empty response"))),
         }

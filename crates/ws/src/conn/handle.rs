@@ -63,15 +63,7 @@ impl Conn {
                         self.publish_state();
                     }
                     if let Some(reply) = p.reply {
-                        let err = if p.acked > 0 {
-                            WsError::PartlyRefused {
-                                code,
-                                msg,
-                                failed: p.args,
-                            }
-                        } else {
-                            WsError::Api { code, msg }
-                        };
+                        let err = WsError::refused(code, msg, p.args, p.acked);
                         let _ = reply.send(Err(err));
                     }
                 }

@@ -6,5 +6,6 @@ mod fixtures;
 mod login;
 mod reconnect;
 mod stale;
+mod tier;
 mod trading;
 mod upgrade;

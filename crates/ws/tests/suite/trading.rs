@@ -104,7 +104,8 @@ async fn cancel_and_amend_resolve_by_id() {
             code: OkxCode::CANCEL_FAILED,
             msg:
                 "Order cancellation failed as the order has been filled, canceled or does not exist"
-                    .into()
+                    .into(),
+            sub_code: String::new(),
         }
     );
 }
