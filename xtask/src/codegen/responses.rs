@@ -153,6 +153,9 @@ fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &
                     ("default".to_owned(), format!("Vec<{child}>"))
                 }
             }
+            Kind::Object if rules::raw_json(&f.name, ep) => {
+                ("default".to_owned(), "Option<serde_json::Value>".to_owned())
+            }
             Kind::Object => (
                 "default".to_owned(),
                 "Option<BTreeMap<String, String>>".to_owned(),

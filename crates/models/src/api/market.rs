@@ -331,3 +331,9 @@ pub struct GetIndexComponentsComponents {
     #[serde(rename = "cnvPx", default, with = "crate::num::opt_decimal")]
     pub cnv_px: Option<Decimal>,
 }
+
+/// One `data` item of `GET /api/v5/market/books-sbe` (SBE 订单簿).
+///
+/// OKX documents no fields for this item; unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetBooksSbeResponse {}

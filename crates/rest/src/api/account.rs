@@ -2907,3 +2907,317 @@ impl Request for SetAutoEarn {
     };
     type Response = okx_models::api::account::SetAutoEarnResponse;
 }
+
+/// `GET /api/v5/account/subtypes`: 获取账单类型.
+///
+/// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GetSubtypes {
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+impl GetSubtypes {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self { r#type: None }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+}
+
+impl Request for GetSubtypes {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/account/subtypes";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 20,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetSubtypesResponse;
+}
+
+/// `POST /api/v5/account/set-fee-type`: 设置手续费计价方式.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetFeeType {
+    /// Fee type (`feeType`).
+    #[serde(rename = "feeType")]
+    pub fee_type: String,
+}
+
+impl SetFeeType {
+    /// A request with its required parameters.
+    pub fn new(fee_type: impl Into<String>) -> Self {
+        Self {
+            fee_type: fee_type.into(),
+        }
+    }
+}
+
+impl Request for SetFeeType {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-fee-type";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetFeeTypeResponse;
+}
+
+/// `POST /api/v5/account/set-settle-currency`: 设置结算币种.
+///
+/// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetSettleCurrency {
+    /// Settle currency (`settleCcy`).
+    #[serde(rename = "settleCcy")]
+    pub settle_ccy: String,
+}
+
+impl SetSettleCurrency {
+    /// A request with its required parameters.
+    pub fn new(settle_ccy: impl Into<String>) -> Self {
+        Self {
+            settle_ccy: settle_ccy.into(),
+        }
+    }
+}
+
+impl Request for SetSettleCurrency {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-settle-currency";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 20,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetSettleCurrencyResponse;
+}
+
+/// `POST /api/v5/account/set-trading-config`: 设置交易配置.
+///
+/// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetTradingConfig {
+    /// Type (`type`).
+    pub r#type: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", skip_serializing_if = "Option::is_none")]
+    pub stgy_type: Option<String>,
+}
+
+impl SetTradingConfig {
+    /// A request with its required parameters.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            stgy_type: None,
+        }
+    }
+
+    /// Sets `stgyType`.
+    pub fn stgy_type(mut self, stgy_type: impl Into<String>) -> Self {
+        self.stgy_type = Some(stgy_type.into());
+        self
+    }
+}
+
+impl Request for SetTradingConfig {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-trading-config";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 1,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetTradingConfigResponse;
+}
+
+/// `GET /api/v5/account/precheck-set-delta-neutral`: 设置Delta中性预检查.
+///
+/// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GetPrecheckSetDeltaNeutral {
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType")]
+    pub stgy_type: String,
+}
+
+impl GetPrecheckSetDeltaNeutral {
+    /// A request with its required parameters.
+    pub fn new(stgy_type: impl Into<String>) -> Self {
+        Self {
+            stgy_type: stgy_type.into(),
+        }
+    }
+}
+
+impl Request for GetPrecheckSetDeltaNeutral {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/account/precheck-set-delta-neutral";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 1,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetPrecheckSetDeltaNeutralResponse;
+}
+
+/// `POST /api/v5/account/demo-adjust-balance`: 调整模拟盘余额.
+///
+/// Rate limit: 3 requests per 1 days, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoAdjustBalance {
+    /// Type (`type`).
+    pub r#type: String,
+    /// Adjustments (`adjustments`).
+    pub adjustments: Vec<DemoAdjustBalanceAdjustments>,
+}
+
+impl DemoAdjustBalance {
+    /// A request with its required parameters.
+    pub fn new(r#type: impl Into<String>, adjustments: Vec<DemoAdjustBalanceAdjustments>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            adjustments,
+        }
+    }
+}
+
+/// An item of `adjustments` in [`DemoAdjustBalance`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoAdjustBalanceAdjustments {
+    /// Currency (`ccy`).
+    pub ccy: String,
+    /// Amount (`amt`).
+    #[serde(with = "okx_models::num::decimal")]
+    pub amt: Decimal,
+}
+
+impl DemoAdjustBalanceAdjustments {
+    /// A request with its required parameters.
+    pub fn new(ccy: impl Into<String>, amt: Decimal) -> Self {
+        Self {
+            ccy: ccy.into(),
+            amt,
+        }
+    }
+}
+
+impl Request for DemoAdjustBalance {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/demo-adjust-balance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 3,
+        window_ms: 86400000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::DemoAdjustBalanceResponse;
+}
+
+/// `GET /api/v5/users/glp/today-performance`: 获取 GLP 当日表现.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GetGlpTodayPerformance {}
+
+impl GetGlpTodayPerformance {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Request for GetGlpTodayPerformance {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/users/glp/today-performance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetGlpTodayPerformanceResponse;
+}
+
+/// `GET /api/v5/users/glp/historical-performance`: 获取 GLP 历史表现.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GetGlpHistoricalPerformance {
+    /// Program (`program`).
+    pub program: String,
+    /// Begin (`begin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin: Option<String>,
+    /// End (`end`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Limit (`limit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+}
+
+impl GetGlpHistoricalPerformance {
+    /// A request with its required parameters.
+    pub fn new(program: impl Into<String>) -> Self {
+        Self {
+            program: program.into(),
+            begin: None,
+            end: None,
+            limit: None,
+        }
+    }
+
+    /// Sets `begin`.
+    pub fn begin(mut self, begin: impl Into<String>) -> Self {
+        self.begin = Some(begin.into());
+        self
+    }
+
+    /// Sets `end`.
+    pub fn end(mut self, end: impl Into<String>) -> Self {
+        self.end = Some(end.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: impl Into<String>) -> Self {
+        self.limit = Some(limit.into());
+        self
+    }
+}
+
+impl Request for GetGlpHistoricalPerformance {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/users/glp/historical-performance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetGlpHistoricalPerformanceResponse;
+}

@@ -1255,3 +1255,42 @@ impl Request for GetIndexComponents {
     };
     type Response = okx_models::api::market::GetIndexComponentsResponse;
 }
+
+/// `GET /api/v5/market/books-sbe`: SBE 订单簿.
+///
+/// Rate limit: 10 requests per 10 s, counted by IP + instIdCode. Public, unsigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GetBooksSbe {
+    /// Instrument ID code (`instIdCode`).
+    #[serde(rename = "instIdCode")]
+    pub inst_id_code: String,
+    /// Source (`source`).
+    pub source: String,
+}
+
+impl GetBooksSbe {
+    /// A request with its required parameters.
+    pub fn new(inst_id_code: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            inst_id_code: inst_id_code.into(),
+            source: source.into(),
+        }
+    }
+}
+
+impl Request for GetBooksSbe {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/market/books-sbe";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 10000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::IpInstId,
+    };
+    type Response = okx_models::api::market::GetBooksSbeResponse;
+
+    fn limit_key(&self) -> Option<&str> {
+        Some(self.inst_id_code.as_str())
+    }
+}
