@@ -11,6 +11,7 @@ mod rules;
 mod samples;
 mod spec;
 mod testgen;
+mod ws;
 mod zh2026;
 
 use std::io::Write as _;
@@ -129,6 +130,15 @@ pub fn generate(root: &Path, shared: &Path) -> Result<Vec<(PathBuf, String)>, St
     files.push((
         PathBuf::from("crates/rest/tests/endpoints.rs"),
         testgen::test_file(&with_samples),
+    ));
+    let channels = ws::load(shared)?;
+    files.push((
+        PathBuf::from("crates/models/src/ws/channels.rs"),
+        ws::models_file(&channels),
+    ));
+    files.push((
+        PathBuf::from("crates/ws/tests/channels.rs"),
+        ws::test_file(&docs, &channels),
     ));
     let config = root.join("rustfmt.toml");
     files

@@ -176,8 +176,9 @@ const INT: &[&str] = &[
     "totalPage", "tradeNum", "triggerNum", "validUntil",
 ];
 
-/// Flags that OKX sends as `"true"`/`"false"` text although the docs say String.
-const BOOL_TEXT: &[&str] = &["reduceOnly", "isTpLimit"];
+/// Flags the docs type as String that OKX sends as `"true"`/`"false"` text
+/// or as JSON bools (`nonTradableAsset` of the withdrawal-info push).
+const BOOL_TEXT: &[&str] = &["reduceOnly", "isTpLimit", "nonTradableAsset"];
 
 /// A leaf field's Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -805,4 +806,86 @@ pub fn sample_value(name: &str, scalar: Scalar) -> String {
         }
         .to_owned(),
     }
+}
+
+/// What the rows of a WebSocket channel decode into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WsRows {
+    /// A type generated into `okx_models::ws` (its name); the `PushData`
+    /// variant is the name without `Push`.
+    Generated(&'static str),
+    /// A hand-written model, under this `PushData` variant.
+    Model(&'static str),
+    /// Book rows (`BookPush`) with the push's `action`, under this variant.
+    Book(&'static str),
+}
+
+impl WsRows {
+    /// The `okx_ws::PushData` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            WsRows::Generated(ty) => ty.strip_suffix("Push").unwrap_or(ty),
+            WsRows::Model(v) | WsRows::Book(v) => v,
+        }
+    }
+
+    pub fn is_book(self) -> bool {
+        matches!(self, WsRows::Book(_))
+    }
+}
+
+/// Every channel of `ws_channels.json` (patterns as written there) and its
+/// rows. The codegen refuses a channel missing here.
+pub fn ws_rows(channel: &str) -> Option<WsRows> {
+    use WsRows::{Book, Generated, Model};
+    Some(match channel {
+        "tickers" => Model("Tickers"),
+        "trades" | "trades-all" => Model("Trades"),
+        "candle{bar}" | "mark-price-candle{bar}" | "index-candle{bar}" => Model("Candles"),
+        "mark-price" => Model("MarkPrice"),
+        "index-tickers" => Model("IndexTickers"),
+        "funding-rate" => Model("FundingRate"),
+        "open-interest" => Model("OpenInterest"),
+        "price-limit" => Model("PriceLimit"),
+        "instruments" => Model("Instruments"),
+        "liquidation-orders" => Model("LiquidationOrders"),
+        "status" => Model("Status"),
+        "orders" => Model("Orders"),
+        "account" => Model("Account"),
+        "positions" => Model("Positions"),
+        "balance_and_position" => Model("BalanceAndPosition"),
+        "fills" => Model("Fills"),
+        "orders-algo" => Model("AlgoOrders"),
+        "liquidation-warning" => Model("LiquidationWarning"),
+        "sprd-candle{bar}" => Model("SprdCandles"),
+        "books" | "books5" | "bbo-tbt" | "books50-l2-tbt" | "books-l2-tbt" => Book("Books"),
+        "sprd-bbo-tbt" | "sprd-books5" | "sprd-books-l2-tbt" => Book("SprdBooks"),
+        "account-greeks" => Generated("AccountGreeksPush"),
+        "algo-advance" => Generated("AlgoAdvancePush"),
+        "grid-orders-spot" => Generated("GridOrdersSpotPush"),
+        "grid-orders-contract" => Generated("GridOrdersContractPush"),
+        "grid-positions" => Generated("GridPositionsPush"),
+        "grid-sub-orders" => Generated("GridSubOrdersPush"),
+        "algo-recurring-buy" => Generated("AlgoRecurringBuyPush"),
+        "copytrading-lead-notification" => Generated("CopytradingLeadNotificationPush"),
+        "option-trades" => Generated("OptionTradesPush"),
+        "call-auction-details" => Generated("CallAuctionDetailsPush"),
+        "rfqs" => Generated("RfqsPush"),
+        "quotes" => Generated("QuotesPush"),
+        "struc-block-trades" => Generated("StrucBlockTradesPush"),
+        "public-struc-block-trades" => Generated("PublicStrucBlockTradesPush"),
+        "public-block-trades" => Generated("PublicBlockTradesPush"),
+        "block-tickers" => Generated("BlockTickersPush"),
+        "sprd-orders" => Generated("SprdOrdersPush"),
+        "sprd-trades" => Generated("SprdTradesPush"),
+        "sprd-public-trades" => Generated("SprdPublicTradesPush"),
+        "sprd-tickers" => Generated("SprdTickersPush"),
+        "opt-summary" => Generated("OptSummaryPush"),
+        "estimated-price" => Generated("EstimatedPricePush"),
+        "adl-warning" => Generated("AdlWarningPush"),
+        "economic-calendar" => Generated("EconomicCalendarPush"),
+        "deposit-info" => Generated("DepositInfoPush"),
+        "withdrawal-info" => Generated("WithdrawalInfoPush"),
+        _ => return None,
+    })
 }

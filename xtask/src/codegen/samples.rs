@@ -110,7 +110,7 @@ fn synthesize(ep: &Endpoint) -> Value {
     json!({"code": "0", "msg": "", "data": [item]})
 }
 
-fn object(ep: &Endpoint, fields: &[Field]) -> Value {
+pub(super) fn object(ep: &Endpoint, fields: &[Field]) -> Value {
     let mut m = Map::new();
     for f in fields {
         let v = match f.kind() {

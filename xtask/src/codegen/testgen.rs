@@ -409,7 +409,7 @@ fn emit_core_checks(out: &mut String, core: &str, item: &Value) {
 
 /// Up to four field checks on the first item: decimals equal their text,
 /// integers their digits, strings and enums their wire text.
-fn emit_value_checks(out: &mut String, ep: &Endpoint, item: &Value) {
+pub(super) fn emit_value_checks(out: &mut String, ep: &Endpoint, item: &Value) {
     let fields = ep.data_fields();
     let mut n = 0;
     if ep.response_positional {

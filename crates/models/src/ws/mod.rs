@@ -1,6 +1,8 @@
 //! Push types of the WebSocket channels that have no REST twin, or whose
 //! push differs from the REST row (the `fills` push, book pushes with
-//! sequence numbers, `balance_and_position`).
+//! sequence numbers, `balance_and_position`). The rows of the other
+//! channels of OKX's catalog (bots, copy trading, RFQ, spreads, earn,
+//! funding, ...) are generated from the docs' field tables (`channels`).
 //!
 //! Channels whose push has the REST shape use the core types: `tickers` →
 //! [`Ticker`](crate::Ticker), `trades`/`trades-all` → [`Trade`](crate::Trade),
@@ -19,8 +21,17 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+mod channels;
 mod private;
 mod public;
+mod rpi;
+
+pub use channels::*;
+pub use rpi::{RpiBookPush, RpiLevel};
+
+/// A `sprd-candle{bar}` push row: `[ts, o, h, l, c, vol, confirm]`, the
+/// shape of the spread candles REST returns.
+pub type SprdCandle = crate::api::spread::GetSprdCandlesResponse;
 
 pub use private::{
     AlgoOrderPush, BalPosBalance, BalPosPosition, BalPosTrade, BalanceAndPosition, FillPush,
