@@ -26,3 +26,29 @@ pub use okx_rest as rest;
 pub use okx_testkit as testkit;
 #[cfg(feature = "ws")]
 pub use okx_ws as ws;
+
+/// A [`ws::SnapshotSource`] over a [`rest::RestClient`]: `GET
+/// /api/v5/market/books` with `instId` and `sz`, for books whose WS
+/// subscription brings no snapshot (OKX's announced no-snapshot mode).
+///
+/// ```no_run
+/// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let rest = okx::rest::RestClient::new()?;
+/// let cfg = okx::ws::WsConfig::live().snapshot_source(okx::book_snapshots(rest));
+/// let (_ws, _events) = okx::ws::WsClient::new(cfg)?;
+/// # Ok(()) }
+/// ```
+#[cfg(all(feature = "rest", feature = "ws"))]
+pub fn book_snapshots(client: rest::RestClient) -> impl ws::SnapshotSource + 'static {
+    move |inst_id: String, depth: u32| {
+        let client = client.clone();
+        async move {
+            let req = rest::api::market::GetBooks::new(inst_id).sz(depth.to_string());
+            let books = client.send(&req).await.map_err(|e| e.to_string())?;
+            books
+                .into_iter()
+                .next()
+                .ok_or_else(|| "GET /api/v5/market/books returned no book".to_owned())
+        }
+    }
+}

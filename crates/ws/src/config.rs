@@ -2,7 +2,9 @@
 //! and OKX's WebSocket limits.
 
 use crate::error::WsError;
+use crate::snapshot::SnapshotSource;
 use okx_auth::{ClockOffset, Credentials};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The OKX site an account belongs to; each has its own WebSocket hosts.
@@ -127,6 +129,13 @@ pub struct WsConfig {
     pub connections_per_second: usize,
     /// Keep local order books for the book channels (see [`crate::books`]).
     pub maintain_books: bool,
+    /// How long a new `books`/`books-l2-tbt`/`books50-l2-tbt`/`books-elp`/
+    /// `books-rpi` subscription waits for OKX's snapshot before the book is
+    /// started from a REST snapshot (see [`WsConfig::snapshot_source`]).
+    pub snapshot_wait: Duration,
+    /// Levels a side asked of the REST snapshot (`sz`, OKX's maximum 400).
+    pub rest_snapshot_depth: u32,
+    pub(crate) snapshot_source: Option<Arc<dyn SnapshotSource>>,
 }
 
 impl std::fmt::Debug for WsConfig {
@@ -139,6 +148,11 @@ impl std::fmt::Debug for WsConfig {
             .field("ping_after", &self.ping_after)
             .field("pong_timeout", &self.pong_timeout)
             .field("overflow", &self.overflow)
+            .field("snapshot_wait", &self.snapshot_wait)
+            .field(
+                "snapshot_source",
+                &self.snapshot_source.as_ref().map(|_| "<set>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -168,6 +182,9 @@ impl WsConfig {
             max_subscribe_bytes: 64 * 1024,
             connections_per_second: 3,
             maintain_books: true,
+            snapshot_wait: Duration::from_secs(2),
+            rest_snapshot_depth: 400,
+            snapshot_source: None,
         }
     }
 
@@ -202,6 +219,20 @@ impl WsConfig {
     pub fn clock(mut self, clock: ClockOffset) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Where books get a snapshot when subscribing brings none within
+    /// [`WsConfig::snapshot_wait`]: `GET /api/v5/market/books`, typically
+    /// through okx-rest (the facade's `okx::book_snapshots`). Without one,
+    /// such a book is reported out of sync and waits.
+    pub fn snapshot_source(mut self, source: impl SnapshotSource + 'static) -> Self {
+        self.snapshot_source = Some(Arc::new(source));
+        self
+    }
+
+    /// Whether a [`WsConfig::snapshot_source`] is set.
+    pub fn has_snapshot_source(&self) -> bool {
+        self.snapshot_source.is_some()
     }
 
     /// Whether this configuration targets demo trading.
@@ -246,6 +277,9 @@ impl WsConfig {
         }
         if self.max_subscribe_bytes < 256 || self.connections_per_second == 0 {
             return bad("subscribe size or connection rate is too small");
+        }
+        if self.snapshot_wait.is_zero() || !(1..=400).contains(&self.rest_snapshot_depth) {
+            return bad("snapshot_wait must be above zero and rest_snapshot_depth 1 to 400");
         }
         Ok(())
     }

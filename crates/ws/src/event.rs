@@ -213,6 +213,13 @@ pub struct BookUpdate {
     pub snapshot: bool,
     /// The book's sequence id after the frame.
     pub seq_id: Option<i64>,
+    /// What the book's integrity rests on now: since OKX sends `checksum`
+    /// 0 (2026-06-23) it is [`Integrity::Sequenced`](okx_book::Integrity),
+    /// the `seqId` chain alone.
+    pub integrity: okx_book::Integrity,
+    /// Whether this frame carried a non-zero checksum the book matched
+    /// (never claimed for `checksum: 0`).
+    pub checksum_verified: bool,
 }
 
 /// Everything the client reports, in arrival order per queue (see

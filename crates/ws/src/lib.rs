@@ -6,8 +6,10 @@
 //!
 //! * **login** on the private and business endpoints with `okx-auth`'s
 //!   signer and the clock offset shared with REST;
-//! * **subscribe / unsubscribe** acknowledged per request (matched by `id`),
-//!   OKX's refusal (60012, 60018, 64001, 60011, ...) returned to the caller;
+//! * **subscribe / unsubscribe** acknowledged per request (matched by the
+//!   `id` OKX echoes), OKX's refusal (60012, 60018, 64001, 60011, ...)
+//!   returned to the caller; a fee tier too low for a channel (64003) is
+//!   [`WsError::AccessTier`] and is never asked again;
 //! * **keepalive**: the text `ping` after [`WsConfig::ping_after`] of
 //!   silence; no answer within [`WsConfig::pong_timeout`] means dead;
 //! * **reconnect** with exponential backoff and jitter, login again, then
@@ -26,6 +28,11 @@
 //!   mismatch reports [`WsEvent::BookOutOfSync`] and resubscribes for a new
 //!   snapshot (through a replacement connection, reported as
 //!   [`WsEvent::OpBudgetExhausted`], when the connection's op budget is spent);
+//!   `checksum` 0 (every push since 2026-06-23) is neither an alarm nor a
+//!   claim: [`BookUpdate::integrity`] says the book rests on the sequence;
+//!   a subscription that brings no snapshot within
+//!   [`WsConfig::snapshot_wait`] starts the book from REST
+//!   ([`WsConfig::snapshot_source`]) and the updates buffered meanwhile;
 //! * **bounded queues**: a slow consumer loses the oldest market data and is
 //!   told ([`WsEvent::Lagged`]) under [`Overflow::DropOldest`]; private order
 //!   and account data is never dropped (the connection waits instead);
@@ -68,6 +75,7 @@ mod event;
 mod limits;
 mod queue;
 mod shared;
+mod snapshot;
 mod trade;
 mod trading;
 
@@ -78,6 +86,7 @@ pub use conn::SLOW_LOGIN_RETRY_AFTER;
 pub use error::WsError;
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
 pub use queue::WsEvents;
+pub use snapshot::{SnapshotFuture, SnapshotSource};
 pub use trade::{
     AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
 };
@@ -85,5 +94,5 @@ pub use trading::Trading;
 
 /// Local order books (re-exported from `okx-book`).
 pub mod books {
-    pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
+    pub use okx_book::{BookSet, Integrity, OrderBook, OutOfSyncReason, Side};
 }

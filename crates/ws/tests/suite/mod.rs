@@ -1,5 +1,6 @@
 mod backpressure;
 mod books;
+mod bootstrap;
 mod common;
 mod connect;
 mod fixtures;
