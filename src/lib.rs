@@ -52,3 +52,40 @@ pub fn book_snapshots(client: rest::RestClient) -> impl ws::SnapshotSource + 'st
         }
     }
 }
+
+/// An [`ws::InstrumentSource`] over a [`rest::RestClient`]: `GET
+/// /api/v5/public/instruments` for one instrument, so a WS order whose
+/// `instIdCode` a relisting made stale is sent with the fresh one.
+///
+/// The instrument type is read from the id's shape (`-SWAP`, an option's
+/// `-C`/`-P`, a two-part spot pair, else a future); options are asked by
+/// their family.
+#[cfg(all(feature = "rest", feature = "ws"))]
+pub fn instrument_lookup(client: rest::RestClient) -> impl ws::InstrumentSource + 'static {
+    move |inst_id: String| {
+        let client = client.clone();
+        async move {
+            use models::InstType;
+            let parts: Vec<&str> = inst_id.split('-').collect();
+            let kind = if inst_id.ends_with("-SWAP") {
+                InstType::Swap
+            } else if parts.len() == 5 && matches!(parts[4], "C" | "P") {
+                InstType::Option
+            } else if parts.len() == 2 {
+                InstType::Spot
+            } else {
+                InstType::Futures
+            };
+            let mut req = rest::api::public::GetInstruments::new(kind.clone());
+            req = if kind == InstType::Option {
+                req.inst_family(parts[..2].join("-"))
+            } else {
+                req.inst_id(inst_id.clone())
+            };
+            let list = client.send(&req).await.map_err(|e| e.to_string())?;
+            list.into_iter()
+                .find(|i| i.inst_id.as_str() == inst_id)
+                .ok_or_else(|| format!("{inst_id} is not listed"))
+        }
+    }
+}

@@ -13,7 +13,7 @@ use okx_auth::RestAuth;
 use okx_models::Instrument;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, oneshot};
 
 struct Slot {
@@ -34,7 +34,6 @@ struct Pool {
 pub(crate) struct Inner {
     pub(crate) ctx: Arc<Ctx>,
     pool: Mutex<Pool>,
-    pub(crate) codes: RwLock<HashMap<String, i64>>,
     pub(crate) limiter: Limiter,
 }
 
@@ -70,7 +69,6 @@ impl WsClient {
         let inner = Inner {
             ctx: Arc::new(Ctx::new(cfg, auth, sinks)),
             pool: Mutex::new(Pool::default()),
-            codes: RwLock::new(HashMap::new()),
             limiter: Limiter::default(),
         };
         Ok((
@@ -329,26 +327,29 @@ impl WsClient {
 
     /// Sets the `instIdCode` of one instrument (WS orders need it).
     pub fn set_inst_id_code(&self, inst_id: impl Into<String>, code: i64) {
-        let mut codes = self.inner.codes.write().unwrap_or_else(|e| e.into_inner());
-        codes.insert(inst_id.into(), code);
+        self.inner.ctx.codes().set(inst_id.into(), code);
     }
 
     /// Sets many `instIdCode`s at once.
     pub fn set_inst_id_codes(&self, codes: impl IntoIterator<Item = (String, i64)>) {
-        let mut map = self.inner.codes.write().unwrap_or_else(|e| e.into_inner());
-        map.extend(codes);
+        let mut book = self.inner.ctx.codes();
+        for (inst_id, code) in codes {
+            book.set(inst_id, code);
+        }
     }
 
-    /// Takes the `instIdCode`s of instruments fetched over REST; returns how
-    /// many had one.
+    /// Takes the `instIdCode`s of instruments fetched over REST (with
+    /// their `listTime`, so a later relisting is noticed); returns how many
+    /// had one. `instruments` pushes the client receives update them too.
     pub fn load_instruments(&self, instruments: &[Instrument]) -> usize {
-        let codes: Vec<(String, i64)> = instruments
+        let mut book = self.inner.ctx.codes();
+        instruments
             .iter()
-            .filter_map(|i| i.inst_id_code.map(|c| (i.inst_id.to_string(), c)))
-            .collect();
-        let n = codes.len();
-        self.set_inst_id_codes(codes);
-        n
+            .filter(|i| {
+                book.learn(i);
+                i.inst_id_code.is_some()
+            })
+            .count()
     }
 
     /// Reads a local book kept for `channel` (`books`, `books5`, ...) and

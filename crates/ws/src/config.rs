@@ -1,6 +1,7 @@
 //! Where to connect and how the client behaves: hosts, timers, queue sizes
 //! and OKX's WebSocket limits.
 
+use crate::codes::InstrumentSource;
 use crate::error::WsError;
 use crate::snapshot::SnapshotSource;
 use okx_auth::{ClockOffset, Credentials};
@@ -136,6 +137,7 @@ pub struct WsConfig {
     /// Levels a side asked of the REST snapshot (`sz`, OKX's maximum 400).
     pub rest_snapshot_depth: u32,
     pub(crate) snapshot_source: Option<Arc<dyn SnapshotSource>>,
+    pub(crate) instrument_source: Option<Arc<dyn InstrumentSource>>,
 }
 
 impl std::fmt::Debug for WsConfig {
@@ -185,6 +187,7 @@ impl WsConfig {
             snapshot_wait: Duration::from_secs(2),
             rest_snapshot_depth: 400,
             snapshot_source: None,
+            instrument_source: None,
         }
     }
 
@@ -227,6 +230,16 @@ impl WsConfig {
     /// such a book is reported out of sync and waits.
     pub fn snapshot_source(mut self, source: impl SnapshotSource + 'static) -> Self {
         self.snapshot_source = Some(Arc::new(source));
+        self
+    }
+
+    /// Where a WS order looks an instrument up when its `instIdCode` is
+    /// unknown or stale (the instrument was listed again): `GET
+    /// /api/v5/public/instruments`, typically through okx-rest (the
+    /// facade's `okx::instrument_lookup`). Without one such an order fails
+    /// locally.
+    pub fn instrument_source(mut self, source: impl InstrumentSource + 'static) -> Self {
+        self.instrument_source = Some(Arc::new(source));
         self
     }
 

@@ -55,6 +55,12 @@ pub enum WsError {
     /// A WS order names an instrument with no `instIdCode` in the map; nothing was sent.
     #[error("no instIdCode known for {0}: load instruments first")]
     MissingInstIdCode(String),
+    /// The instrument was listed again (its `instIdCode` changed) or OKX
+    /// refused its code, and no fresh code could be had; nothing was sent.
+    /// Load the instruments again or set an
+    /// [`InstrumentSource`](crate::InstrumentSource).
+    #[error("the instIdCode of {0} is stale (relisted or refused): refresh the instrument")]
+    StaleInstIdCode(String),
     /// A request breaks a local rule (size, item count, per-connection op budget).
     #[error("request rejected locally: {0}")]
     Invalid(String),

@@ -66,6 +66,7 @@
 
 mod arg;
 mod client;
+mod codes;
 mod config;
 mod conn;
 pub mod decode;
@@ -81,6 +82,7 @@ mod trading;
 
 pub use arg::{Arg, channel_endpoint, needs_login};
 pub use client::WsClient;
+pub use codes::{InstrumentFuture, InstrumentSource};
 pub use config::{Endpoint, Host, Overflow, WsConfig};
 pub use conn::SLOW_LOGIN_RETRY_AFTER;
 pub use error::WsError;

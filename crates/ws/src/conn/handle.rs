@@ -6,7 +6,7 @@ use crate::config::Endpoint;
 use crate::decode::{Inbound, inbound_with, is_book_channel};
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
-use crate::event::{BookUpdate, WsEvent};
+use crate::event::{BookUpdate, PushData, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
 use okx_book::{
@@ -149,6 +149,15 @@ impl Conn {
                 }
                 if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
                     return Action::None;
+                }
+                if let WsEvent::Push(p) = &ev
+                    && let PushData::Instruments(rows) = &p.data
+                {
+                    // A relisting changes the instIdCode WS orders must send.
+                    let mut codes = self.ctx.codes();
+                    for row in rows {
+                        codes.learn(row);
+                    }
                 }
                 let lossless = match &ev {
                     WsEvent::Push(p) => is_private_data(&p.arg.channel),

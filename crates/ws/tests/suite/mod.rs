@@ -6,6 +6,7 @@ mod connect;
 mod fixtures;
 mod login;
 mod reconnect;
+mod relist;
 mod stale;
 mod tier;
 mod trading;
