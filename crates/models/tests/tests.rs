@@ -6,4 +6,5 @@ mod envelope;
 mod fast;
 mod props;
 mod rules;
+mod schema2026;
 mod wire;

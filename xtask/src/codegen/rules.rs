@@ -141,7 +141,8 @@ const DECIMAL: &[&str] = &[
     "volUsd", "wdQuota", "wdTickSz", "weeklyLimit", "weeklyLimitRemaining", "wgt",
     "orderPx", "newOrdPx", "newTriggerPx",
     // trading bots, copy trading, spreads, RFQ, earn, loans, affiliate
-    "accFee", "annualizedRate", "apy", "arbitragePnL", "aum", "avgAmt", "avgAmtUsd",
+    "accFee", "adlBal", "adlRate", "adlRecBal", "adlRecRate", "annualizedRate", "apy",
+    "arbitragePnL", "aum", "avgAmt", "avgAmtUsd",
     "avgSubPosNotional", "canceledSz", "collateralNotionalUsd", "copyAmt", "copyRatio",
     "copyTotalAmt", "copyTotalPnl", "copyTraderNumChgRatio", "curBaseSz", "curCopyTraderPnl",
     "curLTV", "curQuoteSz", "depAmt", "earnings", "estRate", "fastRedemptionAvail",

@@ -1573,11 +1573,11 @@ pub struct AdlWarningPush {
     #[serde(rename = "adlType", default)]
     pub adl_type: String,
     /// Auto-deleveraging balance (`adlBal`).
-    #[serde(rename = "adlBal", default)]
-    pub adl_bal: String,
+    #[serde(rename = "adlBal", default, with = "crate::num::opt_decimal")]
+    pub adl_bal: Option<Decimal>,
     /// Auto-deleveraging rec balance (`adlRecBal`).
-    #[serde(rename = "adlRecBal", default)]
-    pub adl_rec_bal: String,
+    #[serde(rename = "adlRecBal", default, with = "crate::num::opt_decimal")]
+    pub adl_rec_bal: Option<Decimal>,
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
@@ -1585,11 +1585,11 @@ pub struct AdlWarningPush {
     #[serde(rename = "decRate", default, with = "crate::num::opt_decimal")]
     pub dec_rate: Option<Decimal>,
     /// Auto-deleveraging rate (`adlRate`). Deprecated by OKX.
-    #[serde(rename = "adlRate", default)]
-    pub adl_rate: String,
+    #[serde(rename = "adlRate", default, with = "crate::num::opt_decimal")]
+    pub adl_rate: Option<Decimal>,
     /// Auto-deleveraging rec rate (`adlRecRate`). Deprecated by OKX.
-    #[serde(rename = "adlRecRate", default)]
-    pub adl_rec_rate: String,
+    #[serde(rename = "adlRecRate", default, with = "crate::num::opt_decimal")]
+    pub adl_rec_rate: Option<Decimal>,
 }
 
 /// One row of the `economic-calendar` push (docs: `41-websocket-economic-calendar-channel.md` on `/ws/v5/business`).
