@@ -145,6 +145,16 @@ pub fn channel_endpoint(channel: &str) -> Endpoint {
     }
 }
 
+/// The endpoint that takes a WS trading operation: spread orders go to
+/// `/ws/v5/business`, the others to `/ws/v5/private`.
+pub fn op_endpoint(op: &str) -> Endpoint {
+    if op.starts_with("sprd-") {
+        Endpoint::Business
+    } else {
+        Endpoint::Private
+    }
+}
+
 /// Whether a channel needs login on its connection.
 pub fn needs_login(channel: &str) -> bool {
     PRIVATE.contains(&channel)
@@ -232,7 +242,16 @@ mod tests {
                 }
             }
         }
-        // 52 channels and the {bar} variants of 4 patterns.
+        for e in entries.iter().filter(|e| e["kind"] == "operation") {
+            let op = e["op"].as_str().unwrap_or_default();
+            assert_eq!(
+                op_endpoint(op).path(),
+                e["url_path"],
+                "{op} is taken on its endpoint"
+            );
+            checked += 1;
+        }
+        // 52 channels, the {bar} variants of 4 patterns, 11 operations.
         assert!(
             checked > 52 + 4 * 20,
             "only {checked} channel names checked"

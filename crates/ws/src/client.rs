@@ -366,18 +366,16 @@ impl WsClient {
         books.get(channel).and_then(|set| set.get(inst_id)).map(f)
     }
 
-    /// The private connection's command queue, opening it if needed.
-    pub(crate) fn private_tx(&self) -> Result<mpsc::Sender<Cmd>, WsError> {
-        self.check_login(Endpoint::Private, true, "WS trading")?;
+    /// The command queue of the logged-in connection that takes trading
+    /// operations on `endpoint` (private for orders, business for spread
+    /// orders), opening it if needed.
+    pub(crate) fn trade_tx(&self, endpoint: Endpoint) -> Result<mpsc::Sender<Cmd>, WsError> {
+        self.check_login(endpoint, true, "WS trading")?;
         let mut pool = self.pool();
-        Self::fatal(&pool, Endpoint::Private)?;
-        let slot = match pool
-            .slots
-            .iter()
-            .position(|s| s.endpoint == Endpoint::Private)
-        {
+        Self::fatal(&pool, endpoint)?;
+        let slot = match pool.slots.iter().position(|s| s.endpoint == endpoint) {
             Some(i) => i,
-            None => self.spawn_slot(&mut pool, Endpoint::Private, false),
+            None => self.spawn_slot(&mut pool, endpoint, false),
         };
         Ok(pool.slots[slot].tx.clone())
     }

@@ -38,8 +38,10 @@
 //!   and account data is never dropped (the connection waits instead);
 //! * **WS trading**: `order`, `batch-orders`, `cancel-order`,
 //!   `batch-cancel-orders`, `amend-order`, `batch-amend-orders`, `mass-cancel`
-//!   awaited per request, one result per batch item, sent with the
-//!   `instIdCode` OKX requires and rate-limited like REST.
+//!   awaited per request, one result per batch item (with `subCode`), sent
+//!   with the `instIdCode` OKX requires (a relisted instrument's code is
+//!   refreshed first) and rate-limited like REST; spread orders
+//!   (`sprd-order`, ...) on the business connection.
 //!
 //! It is not a REST client (that is `okx-rest`; the two never depend on each
 //! other) and not a strategy framework.
@@ -77,10 +79,11 @@ mod limits;
 mod queue;
 mod shared;
 mod snapshot;
+mod spread;
 mod trade;
 mod trading;
 
-pub use arg::{Arg, channel_endpoint, needs_login};
+pub use arg::{Arg, channel_endpoint, needs_login, op_endpoint};
 pub use client::WsClient;
 pub use codes::{InstrumentFuture, InstrumentSource};
 pub use config::{Endpoint, Host, Overflow, WsConfig};
@@ -89,6 +92,7 @@ pub use error::WsError;
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
 pub use queue::WsEvents;
 pub use snapshot::{SnapshotFuture, SnapshotSource};
+pub use spread::{SprdAmendOrder, SprdOrderRef, SprdPlaceOrder};
 pub use trade::{
     AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
 };

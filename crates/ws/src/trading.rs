@@ -90,13 +90,26 @@ impl Trading<'_> {
         inst_id: &str,
         expires: bool,
     ) -> Result<OpReply, WsError> {
+        self.send_on(op, args, inst_id, expires).await
+    }
+
+    /// Sends one operation on the logged-in connection of its endpoint
+    /// ([`op_endpoint`](crate::op_endpoint)) and waits for the response
+    /// carrying its `id`.
+    pub(crate) async fn send_on(
+        &self,
+        op: &str,
+        args: Vec<Value>,
+        inst_id: &str,
+        expires: bool,
+    ) -> Result<OpReply, WsError> {
         if args.is_empty() || args.len() > 20 {
             return Err(WsError::Invalid(format!(
                 "{op} takes 1 to 20 items, got {}",
                 args.len()
             )));
         }
-        let tx = self.client.private_tx()?;
+        let tx = self.client.trade_tx(crate::arg::op_endpoint(op))?;
         let (limit, period) = order_rule(op, args.len());
         let key = order_key(op, args.len(), inst_id);
         self.client
