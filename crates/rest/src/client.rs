@@ -295,6 +295,22 @@ impl RestClient {
         .await
     }
 
+    /// Sends a request whose success is not OKX's JSON envelope and returns
+    /// the body as received: `GET /api/v5/market/books-sbe` answers with an
+    /// SBE message (schema template 1006). A JSON answer with a non-zero
+    /// `code` is the usual [`Error::Api`]. Repeated like [`RestClient::send`].
+    pub async fn send_raw<R: Request>(&self, req: &R) -> Result<Vec<u8>, Error> {
+        let repeat = match R::METHOD {
+            Method::Get => Repeat::Any,
+            Method::Post => Repeat::Never,
+        };
+        let mut exp = self.exp_time_for::<R>();
+        self.send_with(req, repeat, &mut exp, |status, bytes| {
+            crate::wire::decode_raw(status, R::PATH, bytes)
+        })
+        .await
+    }
+
     /// Sends an order-type request (place, amend, cancel, their batch forms)
     /// and returns one result per item: the item's data, or its
     /// `sCode`/`sMsg`.

@@ -256,6 +256,13 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
             "Public, unsigned."
         }
     );
+    let doc = if rules::binary(ep) {
+        format!(
+            "{doc}\n///\n/// OKX answers with an SBE message (schema template 1006), not\n/// JSON: send it with `RestClient::send_raw`."
+        )
+    } else {
+        doc
+    };
     if batch {
         let item = format!("{name}Item");
         let _ = writeln!(

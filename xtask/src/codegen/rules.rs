@@ -60,6 +60,11 @@ pub fn group_of_path(path: &str) -> Option<&'static str> {
     })
 }
 
+/// Endpoints whose success is not JSON: the SBE book snapshot.
+pub fn binary(ep: &Endpoint) -> bool {
+    ep.path == "/api/v5/market/books-sbe"
+}
+
 /// Whether requests are signed: the public market, public-data and
 /// statistics groups never are; elsewhere the endpoints OKX counts by IP
 /// (the "(public)" ones of bots, copy trading, spreads, RFQ, earn) are

@@ -1259,6 +1259,9 @@ impl Request for GetIndexComponents {
 /// `GET /api/v5/market/books-sbe`: SBE 订单簿.
 ///
 /// Rate limit: 10 requests per 10 s, counted by IP + instIdCode. Public, unsigned.
+///
+/// OKX answers with an SBE message (schema template 1006), not
+/// JSON: send it with `RestClient::send_raw`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GetBooksSbe {
     /// Instrument ID code (`instIdCode`).
