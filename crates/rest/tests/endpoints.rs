@@ -319,6 +319,10 @@ fn account_apply_bills_history_archive() {
     let v = shape(&req, Method::Post, "/api/v5/account/bills-history-archive");
     assert_eq!(v["year"], "x1");
     assert_eq!(v["quarter"], "x1");
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::account::ApplyBillsHistoryArchive>();
     assert!(!data.is_empty());
     assert_eq!(data[0].result, "true");
@@ -331,6 +335,10 @@ fn account_get_bills_history_archive() {
     let v = shape(&req, Method::Get, "/api/v5/account/bills-history-archive");
     assert_eq!(v["year"], "x1");
     assert_eq!(v["quarter"], "x1");
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::account::GetBillsHistoryArchive>();
     assert!(!data.is_empty());
     assert_eq!(data[0].file_href, "http://xxx");
@@ -933,6 +941,7 @@ fn account_set_auto_earn() {
     assert!(!data.is_empty());
     assert_eq!(data[0].ccy, "BTC");
     assert_eq!(data[0].apr, "0.1");
+    assert_eq!(data[0].earn_type, "0");
 }
 
 #[test]
@@ -1444,6 +1453,10 @@ fn algo_cancel_algos() {
     assert_eq!(req.cost(), 1);
     assert_eq!(v[0]["algoId"], "590908157585625111");
     assert_eq!(v[0]["instId"], "BTC-USDT");
+    assert!(
+        v[0].get("algoClOrdId").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::algo::CancelAlgos>();
     assert!(!data.is_empty());
     assert_eq!(data[0].algo_id, "1836489397437468672");
@@ -1628,6 +1641,10 @@ fn bot_grid_order_instant_trigger() {
         "/api/v5/tradingBot/grid/order-instant-trigger",
     );
     assert_eq!(v["algoId"], "590908157585625111");
+    assert!(
+        v.get("topUpAmt").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::bot::GridOrderInstantTrigger>();
     assert!(!data.is_empty());
     assert_eq!(data[0].algo_id, "561564133246894080");
@@ -4662,6 +4679,10 @@ fn asset_get_convert_currency_pair() {
     let v = shape(&req, Method::Get, "/api/v5/asset/convert/currency-pair");
     assert_eq!(v["fromCcy"], "BTC");
     assert_eq!(v["toCcy"], "USDT");
+    assert!(
+        v.get("convertMode").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::asset::GetConvertCurrencyPair>();
     assert!(!data.is_empty());
     assert_eq!(data[0].inst_id, "BTC-USDT");
@@ -5419,6 +5440,8 @@ fn finance_get_staking_defi_sol_product_info() {
     assert!(!data.is_empty());
     assert_eq!(data[0].fast_redemption_daily_limit, Some(dec("12.5")));
     assert_eq!(data[0].fast_redemption_avail, Some(dec("12.5")));
+    assert_eq!(data[0].rate, Some(dec("0.0001")));
+    assert_eq!(data[0].min_amt, Some(dec("12.5")));
 }
 
 #[test]
@@ -5678,6 +5701,10 @@ fn finance_get_flexible_loan_max_collateral_redeem_amount() {
         "/api/v5/finance/flexible-loan/max-collateral-redeem-amount",
     );
     assert_eq!(v["ccy"], "BTC");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::finance::GetFlexibleLoanMaxCollateralRedeemAmount>();
     assert!(!data.is_empty());
     assert_eq!(data[0].ccy, "USDT");
@@ -5695,6 +5722,10 @@ fn finance_flexible_loan_adjust_collateral() {
     assert_eq!(v["type"], "0");
     assert_eq!(v["collateralCcy"], "x1");
     assert_eq!(v["collateralAmt"], "x1");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::finance::FlexibleLoanAdjustCollateral>();
     assert!(!data.is_empty());
 }
@@ -5703,7 +5734,10 @@ fn finance_flexible_loan_adjust_collateral() {
 fn finance_get_flexible_loan_loan_info() {
     let req = api::finance::GetFlexibleLoanLoanInfo::new();
     let v = shape(&req, Method::Get, "/api/v5/finance/flexible-loan/loan-info");
-    assert_eq!(v, Value::Object(Default::default()));
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::finance::GetFlexibleLoanLoanInfo>();
     assert!(!data.is_empty());
     assert_eq!(data[0].loan_notional_usd, Some(dec("0.8661285")));

@@ -324,6 +324,24 @@ mod tests {
                 .iter()
                 .any(|f| f.name == "algoOrdType" && f.required)
         );
+        // Fields the 2026 docs add to endpoints the 2025 catalog has.
+        let eps = spec::load(&shared).unwrap();
+        let find = |m: &str, p: &str| eps.iter().find(|e| e.method == m && e.path == p).unwrap();
+        let place = find("POST", "/api/v5/trade/order");
+        assert!(place.data_fields().iter().any(|f| f.name == "subCode"));
+        assert!(
+            place
+                .request_fields()
+                .iter()
+                .any(|f| f.name == "isElpTakerAccess" && !f.required)
+        );
+        let fees = find("GET", "/api/v5/account/trade-fee");
+        let group = fees
+            .data_fields()
+            .iter()
+            .find(|f| f.name == "feeGroup")
+            .unwrap();
+        assert!(group.children.iter().any(|c| c.name == "elpMaker"));
     }
 
     #[test]

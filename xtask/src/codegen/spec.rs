@@ -145,8 +145,9 @@ impl Endpoint {
     }
 }
 
-/// Reads the catalog, adds the endpoints only the 2026 docs document, and
-/// keeps those of the covered groups, in catalog order (the 2026 ones last).
+/// Reads the catalog, adds the fields and the endpoints only the 2026 docs
+/// document, and keeps those of the covered groups, in catalog order (the
+/// 2026 ones last).
 pub fn load(shared: &Path) -> Result<Vec<Endpoint>, String> {
     let path = shared.join("okx-v5/endpoints.json");
     let text = std::fs::read_to_string(&path)
@@ -157,10 +158,9 @@ pub fn load(shared: &Path) -> Result<Vec<Endpoint>, String> {
         .iter()
         .map(|e| (e.method.clone(), e.path.clone()))
         .collect();
-    all.extend(super::zh2026::extra_endpoints(
-        &shared.join("okx-v5/docs/zh-2026"),
-        &known,
-    )?);
+    let zh = shared.join("okx-v5/docs/zh-2026");
+    super::zh2026::enrich(&mut all, &zh)?;
+    all.extend(super::zh2026::extra_endpoints(&zh, &known)?);
     Ok(all
         .into_iter()
         .filter(|e| super::rules::module_of(e).is_some())

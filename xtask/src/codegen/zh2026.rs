@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::rules;
-use super::spec::{Endpoint, Field, RateLimit};
+use super::spec::{Endpoint, Field, Kind, RateLimit};
 
 /// Every `(method, path)` the 2026 docs give a request line for.
 pub fn documented(zh: &Path) -> Result<Vec<(String, String)>, String> {
@@ -34,24 +34,103 @@ pub fn extra_endpoints(
     zh: &Path,
     known: &HashSet<(String, String)>,
 ) -> Result<Vec<Endpoint>, String> {
+    let extra: Vec<Endpoint> = all_endpoints(zh)?
+        .into_iter()
+        .filter(|e| !known.contains(&(e.method.clone(), e.path.clone())))
+        .collect();
+    if let Some(e) = extra.iter().find(|e| e.rate_limit.is_none()) {
+        return Err(format!(
+            "zh-2026: no readable rate limit for {} {}",
+            e.method, e.path
+        ));
+    }
+    Ok(extra)
+}
+
+/// Every endpoint the 2026 docs document, read from its section.
+fn all_endpoints(zh: &Path) -> Result<Vec<Endpoint>, String> {
     let mut out: Vec<Endpoint> = Vec::new();
     for (file, text) in pages(zh)? {
         for section in sections(&text) {
             let Some((method, path)) = section.lines().find_map(request_line) else {
                 continue;
             };
-            if known.contains(&(method.clone(), path.clone()))
-                || out.iter().any(|e| e.method == method && e.path == path)
-            {
+            if out.iter().any(|e| e.method == method && e.path == path) {
                 continue;
             }
             // Some headings are bold (`#### **限速：1次/2s**`).
             let section = section.replace("**", "");
-            let ep = endpoint(&file, &section, method, path)?;
-            out.push(ep);
+            if rules::group_of_path(&path).is_none() {
+                continue;
+            }
+            out.push(endpoint(&file, &section, method, path)?);
         }
     }
     Ok(out)
+}
+
+/// Adds to the 2025 catalog's endpoints the fields the 2026 docs list and
+/// it lacks (`subCode` on order results, new instrument and fee fields,
+/// ...): every new response field, and new request parameters that are
+/// optional (a new required one would change what callers must pass, and
+/// is left for a deliberate change).
+pub fn enrich(eps: &mut [Endpoint], zh: &Path) -> Result<usize, String> {
+    let docs = all_endpoints(zh)?;
+    let mut added = 0;
+    for ep in eps.iter_mut() {
+        let Some(z) = docs
+            .iter()
+            .find(|d| d.method == ep.method && d.path == ep.path)
+        else {
+            continue;
+        };
+        let from = data_level(&z.response);
+        let envelope = is_envelope(&ep.response);
+        let into = match ep.response.iter_mut().find(|f| f.name == "data") {
+            Some(data) if envelope => &mut data.children,
+            _ => &mut ep.response,
+        };
+        added += merge(into, from, false);
+        added += merge(&mut ep.request, &z.request, true);
+    }
+    Ok(added)
+}
+
+/// Some pages list the envelope (`code`, `msg`, `data` > ...).
+fn is_envelope(fields: &[Field]) -> bool {
+    ["code", "msg", "data"]
+        .iter()
+        .all(|n| fields.iter().any(|f| f.name == *n))
+}
+
+/// The fields of one `data` item.
+fn data_level(fields: &[Field]) -> &[Field] {
+    match fields.iter().find(|f| f.name == "data") {
+        Some(data) if is_envelope(fields) => &data.children,
+        _ => fields,
+    }
+}
+
+/// Adds the fields of `from` missing in `into`, recursively; returns how many.
+fn merge(into: &mut Vec<Field>, from: &[Field], request: bool) -> usize {
+    let mut added = 0;
+    for f in from {
+        match into.iter_mut().find(|i| i.name == f.name) {
+            Some(have) => {
+                if !f.children.is_empty()
+                    && matches!(have.kind(), Kind::Object | Kind::ArrayOfObjects)
+                {
+                    added += merge(&mut have.children, &f.children, request);
+                }
+            }
+            None if request && f.required => {}
+            None => {
+                into.push(f.clone());
+                added += 1;
+            }
+        }
+    }
+    added
 }
 
 /// The Markdown pages, by file name, in name order.
@@ -115,7 +194,8 @@ fn endpoint(file: &str, section: &str, method: String, path: String) -> Result<E
         .unwrap_or(title)
         .trim()
         .to_owned();
-    let rate_limit = Some(rate_limit(section).map_err(|e| format!("{path}: {e}"))?);
+    // Only the endpoints new in 2026 need it (they fail without one).
+    let rate_limit = rate_limit(section).ok();
     let request = after(section, "请求参数")
         .and_then(|t| table(t, true))
         .unwrap_or_default();

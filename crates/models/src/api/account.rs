@@ -114,6 +114,65 @@ pub struct GetInstrumentsResponse {
     /// Instrument ID code (`instIdCode`).
     #[serde(rename = "instIdCode", default, with = "crate::num::opt_int")]
     pub inst_id_code: Option<i64>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", default)]
+    pub series_id: String,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Pre market sw time (`preMktSwTime`).
+    #[serde(rename = "preMktSwTime", default)]
+    pub pre_mkt_sw_time: String,
+    /// Elp (`elp`).
+    #[serde(default)]
+    pub elp: String,
+    /// Position limit amount (`posLmtAmt`).
+    #[serde(rename = "posLmtAmt", default)]
+    pub pos_lmt_amt: String,
+    /// Position limit pct (`posLmtPct`).
+    #[serde(rename = "posLmtPct", default)]
+    pub pos_lmt_pct: String,
+    /// Maximum plat open interest limit (`maxPlatOILmt`).
+    #[serde(rename = "maxPlatOILmt", default)]
+    pub max_plat_oi_lmt: String,
+    /// Maximum plat open interest coin limit (`maxPlatOICoinLmt`).
+    #[serde(rename = "maxPlatOICoinLmt", default)]
+    pub max_plat_oi_coin_lmt: String,
+    /// Long position remaining quota (`longPosRemainingQuota`).
+    #[serde(rename = "longPosRemainingQuota", default)]
+    pub long_pos_remaining_quota: String,
+    /// Short position remaining quota (`shortPosRemainingQuota`).
+    #[serde(rename = "shortPosRemainingQuota", default)]
+    pub short_pos_remaining_quota: String,
+    /// Instrument category (`instCategory`).
+    #[serde(rename = "instCategory", default)]
+    pub inst_category: String,
+    /// Init price limit pct (`initPxLmtPct`).
+    #[serde(rename = "initPxLmtPct", default)]
+    pub init_px_lmt_pct: String,
+    /// Float price limit pct (`floatPxLmtPct`).
+    #[serde(rename = "floatPxLmtPct", default)]
+    pub float_px_lmt_pct: String,
+    /// Maximum price limit pct (`maxPxLmtPct`).
+    #[serde(rename = "maxPxLmtPct", default)]
+    pub max_px_lmt_pct: String,
+    /// Upc change (`upcChg`).
+    #[serde(rename = "upcChg", default)]
+    pub upc_chg: Vec<GetInstrumentsUpcChg>,
+}
+
+/// An item of `upcChg` in [`GetInstrumentsResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetInstrumentsUpcChg {
+    /// Param (`param`).
+    #[serde(default)]
+    pub param: String,
+    /// New value (`newValue`).
+    #[serde(rename = "newValue", default)]
+    pub new_value: String,
+    /// Eff time (`effTime`).
+    #[serde(rename = "effTime", default)]
+    pub eff_time: String,
 }
 
 /// One `data` item of `GET /api/v5/account/balance` (Get balance).
@@ -377,6 +436,12 @@ pub struct GetBillsResponse {
     /// Fill forward price (`fillFwdPx`).
     #[serde(rename = "fillFwdPx", default, with = "crate::num::opt_decimal")]
     pub fill_fwd_px: Option<Decimal>,
+    /// Earn amount (`earnAmt`).
+    #[serde(rename = "earnAmt", default)]
+    pub earn_amt: String,
+    /// Earn apr (`earnApr`).
+    #[serde(rename = "earnApr", default)]
+    pub earn_apr: String,
 }
 
 /// One `data` item of `GET /api/v5/account/bills-archive` (Get bills details (last 3 months)).
@@ -478,6 +543,12 @@ pub struct GetBillsArchiveResponse {
     /// Fill forward price (`fillFwdPx`).
     #[serde(rename = "fillFwdPx", default, with = "crate::num::opt_decimal")]
     pub fill_fwd_px: Option<Decimal>,
+    /// Earn amount (`earnAmt`).
+    #[serde(rename = "earnAmt", default)]
+    pub earn_amt: String,
+    /// Earn apr (`earnApr`).
+    #[serde(rename = "earnApr", default)]
+    pub earn_apr: String,
 }
 
 /// One `data` item of `POST /api/v5/account/bills-history-archive` (Apply bills details (since 2021)).
@@ -583,6 +654,18 @@ pub struct GetConfigResponse {
     /// Type (`type`).
     #[serde(default)]
     pub r#type: String,
+    /// Fee type (`feeType`).
+    #[serde(rename = "feeType", default)]
+    pub fee_type: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", default)]
+    pub stgy_type: String,
+    /// Settle currency (`settleCcy`).
+    #[serde(rename = "settleCcy", default)]
+    pub settle_ccy: String,
+    /// Settle currency list (`settleCcyList`).
+    #[serde(rename = "settleCcyList", default)]
+    pub settle_ccy_list: String,
 }
 
 /// One `data` item of `POST /api/v5/account/set-position-mode` (Set position mode).
@@ -791,6 +874,12 @@ pub struct GetTradeFeeResponse {
     /// Fiat (`fiat`).
     #[serde(default)]
     pub fiat: Vec<GetTradeFeeFiat>,
+    /// Fee group (`feeGroup`).
+    #[serde(rename = "feeGroup", default)]
+    pub fee_group: Vec<GetTradeFeeFeeGroup>,
+    /// Settle (`settle`).
+    #[serde(default)]
+    pub settle: String,
 }
 
 /// An item of `fiat` in [`GetTradeFeeResponse`].
@@ -805,6 +894,23 @@ pub struct GetTradeFeeFiat {
     /// Maker (`maker`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub maker: Option<Decimal>,
+}
+
+/// An item of `feeGroup` in [`GetTradeFeeResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetTradeFeeFeeGroup {
+    /// Taker (`taker`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub taker: Option<Decimal>,
+    /// Maker (`maker`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub maker: Option<Decimal>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Elp maker (`elpMaker`).
+    #[serde(rename = "elpMaker", default)]
+    pub elp_maker: String,
 }
 
 /// One `data` item of `GET /api/v5/account/interest-accrued` (Get interest accrued data).
@@ -1845,6 +1951,9 @@ pub struct SetAutoEarnResponse {
     /// Apr (`apr`).
     #[serde(default)]
     pub apr: String,
+    /// Earn type (`earnType`).
+    #[serde(rename = "earnType", default)]
+    pub earn_type: String,
 }
 
 /// One `data` item of `GET /api/v5/account/subtypes` (获取账单类型).

@@ -48,6 +48,12 @@ pub struct GetInviteeDetailResponse {
     /// Affiliate code (`affiliateCode`).
     #[serde(rename = "affiliateCode", default)]
     pub affiliate_code: String,
+    /// Withdrawal amount (`wdAmt`).
+    #[serde(rename = "wdAmt", default)]
+    pub wd_amt: String,
+    /// Total volume (`totalVol`).
+    #[serde(rename = "totalVol", default)]
+    pub total_vol: String,
 }
 
 /// One `data` item of `GET /api/v5/affiliate/performance/summary` (获取节点业绩概览).

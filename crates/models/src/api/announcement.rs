@@ -30,6 +30,9 @@ pub struct GetAnnouncementsDetails {
     /// Url (`url`).
     #[serde(default)]
     pub url: String,
+    /// Business p time (`businessPTime`).
+    #[serde(rename = "businessPTime", default)]
+    pub business_p_time: String,
 }
 
 /// One `data` item of `GET /api/v5/support/announcement-types` (Announcement types).

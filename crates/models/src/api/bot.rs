@@ -239,6 +239,9 @@ pub struct GetGridOrdersAlgoPendingResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Fee currency (`feeCcy`).
+    #[serde(rename = "feeCcy", default)]
+    pub fee_ccy: String,
 }
 
 /// An item of `rebateTrans` in [`GetGridOrdersAlgoPendingResponse`].
@@ -422,6 +425,9 @@ pub struct GetGridOrdersAlgoHistoryResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Fee currency (`feeCcy`).
+    #[serde(rename = "feeCcy", default)]
+    pub fee_ccy: String,
 }
 
 /// An item of `rebateTrans` in [`GetGridOrdersAlgoHistoryResponse`].
@@ -651,6 +657,9 @@ pub struct GetGridOrdersAlgoDetailsResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Fee currency (`feeCcy`).
+    #[serde(rename = "feeCcy", default)]
+    pub fee_ccy: String,
 }
 
 /// An item of `rebateTrans` in [`GetGridOrdersAlgoDetailsResponse`].
@@ -1806,6 +1815,15 @@ pub struct GetRecurringOrdersAlgoPendingResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Source (`source`).
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Recurring time type (`recurringTimeType`).
+    #[serde(rename = "recurringTimeType", default)]
+    pub recurring_time_type: String,
+    /// Recurring time minutes (`recurringTimeMinutes`).
+    #[serde(rename = "recurringTimeMinutes", default)]
+    pub recurring_time_minutes: String,
 }
 
 /// An item of `recurringList` in [`GetRecurringOrdersAlgoPendingResponse`].
@@ -1817,6 +1835,12 @@ pub struct GetRecurringOrdersAlgoPendingRecurringList {
     /// Ratio (`ratio`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub ratio: Option<Decimal>,
+    /// Minimum price (`minPx`).
+    #[serde(rename = "minPx", default, with = "crate::num::opt_decimal")]
+    pub min_px: Option<Decimal>,
+    /// Maximum price (`maxPx`).
+    #[serde(rename = "maxPx", default, with = "crate::num::opt_decimal")]
+    pub max_px: Option<Decimal>,
 }
 
 /// One `data` item of `GET /api/v5/tradingBot/recurring/orders-algo-history` (Recurring buy order history).
@@ -1894,6 +1918,15 @@ pub struct GetRecurringOrdersAlgoHistoryResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Source (`source`).
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Recurring time type (`recurringTimeType`).
+    #[serde(rename = "recurringTimeType", default)]
+    pub recurring_time_type: String,
+    /// Recurring time minutes (`recurringTimeMinutes`).
+    #[serde(rename = "recurringTimeMinutes", default)]
+    pub recurring_time_minutes: String,
 }
 
 /// An item of `recurringList` in [`GetRecurringOrdersAlgoHistoryResponse`].
@@ -1905,6 +1938,12 @@ pub struct GetRecurringOrdersAlgoHistoryRecurringList {
     /// Ratio (`ratio`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub ratio: Option<Decimal>,
+    /// Minimum price (`minPx`).
+    #[serde(rename = "minPx", default, with = "crate::num::opt_decimal")]
+    pub min_px: Option<Decimal>,
+    /// Maximum price (`maxPx`).
+    #[serde(rename = "maxPx", default, with = "crate::num::opt_decimal")]
+    pub max_px: Option<Decimal>,
 }
 
 /// One `data` item of `GET /api/v5/tradingBot/recurring/orders-algo-details` (Recurring buy order details).
@@ -1985,6 +2024,15 @@ pub struct GetRecurringOrdersAlgoDetailsResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Source (`source`).
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Recurring time type (`recurringTimeType`).
+    #[serde(rename = "recurringTimeType", default)]
+    pub recurring_time_type: String,
+    /// Recurring time minutes (`recurringTimeMinutes`).
+    #[serde(rename = "recurringTimeMinutes", default)]
+    pub recurring_time_minutes: String,
 }
 
 /// An item of `recurringList` in [`GetRecurringOrdersAlgoDetailsResponse`].
@@ -2008,6 +2056,12 @@ pub struct GetRecurringOrdersAlgoDetailsRecurringList {
     /// Price (`px`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub px: Option<Decimal>,
+    /// Minimum price (`minPx`).
+    #[serde(rename = "minPx", default, with = "crate::num::opt_decimal")]
+    pub min_px: Option<Decimal>,
+    /// Maximum price (`maxPx`).
+    #[serde(rename = "maxPx", default, with = "crate::num::opt_decimal")]
+    pub max_px: Option<Decimal>,
 }
 
 /// One `data` item of `GET /api/v5/tradingBot/recurring/sub-orders` (Recurring buy sub orders).

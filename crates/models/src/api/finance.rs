@@ -276,6 +276,15 @@ pub struct GetStakingDefiEthProductInfoResponse {
         with = "crate::num::opt_decimal"
     )]
     pub fast_redemption_daily_limit: Option<Decimal>,
+    /// Rate (`rate`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub rate: Option<Decimal>,
+    /// Redempt days (`redemptDays`).
+    #[serde(rename = "redemptDays", default)]
+    pub redempt_days: String,
+    /// Minimum amount (`minAmt`).
+    #[serde(rename = "minAmt", default, with = "crate::num::opt_decimal")]
+    pub min_amt: Option<Decimal>,
 }
 
 /// One `data` item of `POST /api/v5/finance/staking-defi/eth/purchase` (Purchase).
@@ -342,6 +351,9 @@ pub struct GetStakingDefiEthPurchaseRedeemHistoryResponse {
     /// Estimated completed time (`estCompletedTime`).
     #[serde(rename = "estCompletedTime", default)]
     pub est_completed_time: String,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", default)]
+    pub ord_id: String,
 }
 
 /// One `data` item of `GET /api/v5/finance/staking-defi/eth/apy-history` (APY history (Public)).
@@ -372,6 +384,15 @@ pub struct GetStakingDefiSolProductInfoResponse {
         with = "crate::num::opt_decimal"
     )]
     pub fast_redemption_avail: Option<Decimal>,
+    /// Rate (`rate`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub rate: Option<Decimal>,
+    /// Redempt days (`redemptDays`).
+    #[serde(rename = "redemptDays", default)]
+    pub redempt_days: String,
+    /// Minimum amount (`minAmt`).
+    #[serde(rename = "minAmt", default, with = "crate::num::opt_decimal")]
+    pub min_amt: Option<Decimal>,
 }
 
 /// One `data` item of `POST /api/v5/finance/staking-defi/sol/purchase` (Purchase).
@@ -560,6 +581,9 @@ pub struct GetSavingsLendingRateHistoryResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
+    /// Lending rate (`lendingRate`).
+    #[serde(rename = "lendingRate", default)]
+    pub lending_rate: String,
 }
 
 /// One `data` item of `GET /api/v5/finance/flexible-loan/borrow-currencies` (Borrowable currencies).
@@ -657,6 +681,9 @@ pub struct GetFlexibleLoanLoanInfoResponse {
     /// Liquidation ltv (`liqLTV`).
     #[serde(rename = "liqLTV", default, with = "crate::num::opt_decimal")]
     pub liq_ltv: Option<Decimal>,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", default)]
+    pub ord_id: String,
 }
 
 /// An item of `loanData` in [`GetFlexibleLoanLoanInfoResponse`].

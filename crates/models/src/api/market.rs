@@ -236,6 +236,9 @@ pub struct GetBlockTradesResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
 }
 
 /// One `data` item of `GET /api/v5/market/index-tickers` (Get index tickers).

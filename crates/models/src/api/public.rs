@@ -405,6 +405,12 @@ pub struct GetInterestRateLoanQuotaResponse {
     /// Regular (`regular`).
     #[serde(default)]
     pub regular: Vec<GetInterestRateLoanQuotaRegular>,
+    /// Config currency list (`configCcyList`).
+    #[serde(rename = "configCcyList", default)]
+    pub config_ccy_list: Vec<String>,
+    /// Config (`config`).
+    #[serde(default)]
+    pub config: Vec<GetInterestRateLoanQuotaConfig>,
 }
 
 /// An item of `basic` in [`GetInterestRateLoanQuotaResponse`].
@@ -447,6 +453,23 @@ pub struct GetInterestRateLoanQuotaRegular {
     /// Ir discount (`irDiscount`). Deprecated by OKX.
     #[serde(rename = "irDiscount", default, with = "crate::num::opt_decimal")]
     pub ir_discount: Option<Decimal>,
+}
+
+/// An item of `config` in [`GetInterestRateLoanQuotaResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetInterestRateLoanQuotaConfig {
+    /// Currency (`ccy`).
+    #[serde(default)]
+    pub ccy: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", default)]
+    pub stgy_type: String,
+    /// Quota (`quota`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub quota: Option<Decimal>,
+    /// Level (`level`).
+    #[serde(default)]
+    pub level: String,
 }
 
 /// One `data` item of `GET /api/v5/public/underlying` (Get underlying).

@@ -59,6 +59,12 @@ pub struct CreateRfqResponse {
     /// Legs (`legs`).
     #[serde(default)]
     pub legs: Vec<CreateRfqLegs>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Account alloc (`acctAlloc`).
+    #[serde(rename = "acctAlloc", default)]
+    pub acct_alloc: Vec<CreateRfqAcctAlloc>,
 }
 
 /// An item of `legs` in [`CreateRfqResponse`].
@@ -88,6 +94,43 @@ pub struct CreateRfqLegs {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+}
+
+/// An item of `acctAlloc` in [`CreateRfqResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct CreateRfqAcctAlloc {
+    /// Account (`acct`).
+    #[serde(default)]
+    pub acct: String,
+    /// Per-item result code, `0` for success (`sCode`).
+    #[serde(rename = "sCode", default)]
+    pub s_code: String,
+    /// Per-item result message (`sMsg`).
+    #[serde(rename = "sMsg", default)]
+    pub s_msg: String,
+    /// Legs (`legs`).
+    #[serde(default)]
+    pub legs: Vec<CreateRfqAcctAllocLegs>,
+}
+
+/// An item of `legs` in [`CreateRfqAcctAlloc`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct CreateRfqAcctAllocLegs {
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// Size (`sz`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub sz: Option<Decimal>,
+    /// Trade mode (`tdMode`).
+    #[serde(rename = "tdMode", default, with = "crate::wire::opt")]
+    pub td_mode: Option<crate::enums::TdMode>,
+    /// Currency (`ccy`).
+    #[serde(default)]
+    pub ccy: String,
+    /// Position side (`posSide`).
+    #[serde(rename = "posSide", default, with = "crate::wire::opt")]
+    pub pos_side: Option<crate::enums::PosSide>,
 }
 
 /// One `data` item of `POST /api/v5/rfq/cancel-rfq` (Cancel RFQ).
@@ -446,6 +489,12 @@ pub struct GetRfqsResponse {
     /// Legs (`legs`).
     #[serde(default)]
     pub legs: Vec<GetRfqsLegs>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Account alloc (`acctAlloc`).
+    #[serde(rename = "acctAlloc", default)]
+    pub acct_alloc: Vec<GetRfqsAcctAlloc>,
 }
 
 /// An item of `legs` in [`GetRfqsResponse`].
@@ -475,6 +524,37 @@ pub struct GetRfqsLegs {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+}
+
+/// An item of `acctAlloc` in [`GetRfqsResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetRfqsAcctAlloc {
+    /// Account (`acct`).
+    #[serde(default)]
+    pub acct: String,
+    /// Legs (`legs`).
+    #[serde(default)]
+    pub legs: Vec<GetRfqsAcctAllocLegs>,
+}
+
+/// An item of `legs` in [`GetRfqsAcctAlloc`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetRfqsAcctAllocLegs {
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// Size (`sz`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub sz: Option<Decimal>,
+    /// Trade mode (`tdMode`).
+    #[serde(rename = "tdMode", default, with = "crate::wire::opt")]
+    pub td_mode: Option<crate::enums::TdMode>,
+    /// Currency (`ccy`).
+    #[serde(default)]
+    pub ccy: String,
+    /// Position side (`posSide`).
+    #[serde(rename = "posSide", default, with = "crate::wire::opt")]
+    pub pos_side: Option<crate::enums::PosSide>,
 }
 
 /// One `data` item of `GET /api/v5/rfq/quotes` (Get quotes).
@@ -592,6 +672,9 @@ pub struct GetTradesResponse {
     /// Legs (`legs`).
     #[serde(default)]
     pub legs: Vec<GetTradesLegs>,
+    /// Account alloc (`acctAlloc`).
+    #[serde(rename = "acctAlloc", default)]
+    pub acct_alloc: Vec<GetTradesAcctAlloc>,
 }
 
 /// An item of `legs` in [`GetTradesResponse`].
@@ -623,6 +706,43 @@ pub struct GetTradesLegs {
     pub trade_quote_ccy: String,
 }
 
+/// An item of `acctAlloc` in [`GetTradesResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetTradesAcctAlloc {
+    /// Block trade ID (`blockTdId`).
+    #[serde(rename = "blockTdId", default)]
+    pub block_td_id: String,
+    /// Error code (`errorCode`).
+    #[serde(rename = "errorCode", default)]
+    pub error_code: String,
+    /// Account (`acct`).
+    #[serde(default)]
+    pub acct: String,
+    /// Legs (`legs`).
+    #[serde(default)]
+    pub legs: Vec<GetTradesAcctAllocLegs>,
+}
+
+/// An item of `legs` in [`GetTradesAcctAlloc`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GetTradesAcctAllocLegs {
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// Size (`sz`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub sz: Option<Decimal>,
+    /// Trade ID (`tradeId`).
+    #[serde(rename = "tradeId", default)]
+    pub trade_id: String,
+    /// Fee (`fee`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub fee: Option<Decimal>,
+    /// Fee currency (`feeCcy`).
+    #[serde(rename = "feeCcy", default)]
+    pub fee_ccy: String,
+}
+
 /// One `data` item of `GET /api/v5/rfq/public-trades` (Get public multi-leg transactions of block trades).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GetPublicTradesResponse {
@@ -638,6 +758,9 @@ pub struct GetPublicTradesResponse {
     /// Legs (`legs`).
     #[serde(default)]
     pub legs: Vec<GetPublicTradesLegs>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
 }
 
 /// An item of `legs` in [`GetPublicTradesResponse`].

@@ -21,6 +21,9 @@ pub struct GetInstruments {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
     pub inst_id: Option<String>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
 }
 
 impl GetInstruments {
@@ -30,6 +33,7 @@ impl GetInstruments {
             inst_type,
             inst_family: None,
             inst_id: None,
+            series_id: None,
         }
     }
 
@@ -42,6 +46,12 @@ impl GetInstruments {
     /// Sets `instId`.
     pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
         self.inst_id = Some(inst_id.into());
+        self
+    }
+
+    /// Sets `seriesId`.
+    pub fn series_id(mut self, series_id: impl Into<String>) -> Self {
+        self.series_id = Some(series_id.into());
         self
     }
 }
@@ -660,6 +670,9 @@ pub struct ApplyBillsHistoryArchive {
     pub year: String,
     /// Quarter (`quarter`).
     pub quarter: String,
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 impl ApplyBillsHistoryArchive {
@@ -668,7 +681,14 @@ impl ApplyBillsHistoryArchive {
         Self {
             year: year.into(),
             quarter: quarter.into(),
+            r#type: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
     }
 }
 
@@ -694,6 +714,9 @@ pub struct GetBillsHistoryArchive {
     pub year: String,
     /// Quarter (`quarter`).
     pub quarter: String,
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 impl GetBillsHistoryArchive {
@@ -702,7 +725,14 @@ impl GetBillsHistoryArchive {
         Self {
             year: year.into(),
             quarter: quarter.into(),
+            r#type: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
     }
 }
 
@@ -870,6 +900,9 @@ pub struct GetMaxSize {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", skip_serializing_if = "Option::is_none")]
     pub trade_quote_ccy: Option<String>,
+    /// Outcome (`outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 impl GetMaxSize {
@@ -882,6 +915,7 @@ impl GetMaxSize {
             px: None,
             leverage: None,
             trade_quote_ccy: None,
+            outcome: None,
         }
     }
 
@@ -906,6 +940,12 @@ impl GetMaxSize {
     /// Sets `tradeQuoteCcy`.
     pub fn trade_quote_ccy(mut self, trade_quote_ccy: impl Into<String>) -> Self {
         self.trade_quote_ccy = Some(trade_quote_ccy.into());
+        self
+    }
+
+    /// Sets `outcome`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome = Some(outcome.into());
         self
     }
 }
@@ -1275,6 +1315,9 @@ pub struct GetTradeFee {
     /// Rule type (`ruleType`).
     #[serde(rename = "ruleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<okx_models::enums::RuleType>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
 }
 
 impl GetTradeFee {
@@ -1285,6 +1328,7 @@ impl GetTradeFee {
             inst_id: None,
             inst_family: None,
             rule_type: None,
+            group_id: None,
         }
     }
 
@@ -1303,6 +1347,12 @@ impl GetTradeFee {
     /// Sets `ruleType`.
     pub fn rule_type(mut self, rule_type: okx_models::enums::RuleType) -> Self {
         self.rule_type = Some(rule_type);
+        self
+    }
+
+    /// Sets `groupId`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
         self
     }
 }
@@ -2876,6 +2926,9 @@ pub struct SetAutoEarn {
     /// Apr (`apr`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apr: Option<String>,
+    /// Earn type (`earnType`).
+    #[serde(rename = "earnType", skip_serializing_if = "Option::is_none")]
+    pub earn_type: Option<String>,
 }
 
 impl SetAutoEarn {
@@ -2885,12 +2938,19 @@ impl SetAutoEarn {
             ccy: ccy.into(),
             action: action.into(),
             apr: None,
+            earn_type: None,
         }
     }
 
     /// Sets `apr`.
     pub fn apr(mut self, apr: impl Into<String>) -> Self {
         self.apr = Some(apr.into());
+        self
+    }
+
+    /// Sets `earnType`.
+    pub fn earn_type(mut self, earn_type: impl Into<String>) -> Self {
+        self.earn_type = Some(earn_type.into());
         self
     }
 }

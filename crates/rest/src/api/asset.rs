@@ -335,6 +335,9 @@ pub struct GetBills {
     /// Paging type (`pagingType`).
     #[serde(rename = "pagingType", skip_serializing_if = "Option::is_none")]
     pub paging_type: Option<String>,
+    /// Third party type (`thirdPartyType`).
+    #[serde(rename = "thirdPartyType", skip_serializing_if = "Option::is_none")]
+    pub third_party_type: Option<String>,
 }
 
 impl GetBills {
@@ -348,6 +351,7 @@ impl GetBills {
             before: None,
             limit: None,
             paging_type: None,
+            third_party_type: None,
         }
     }
 
@@ -390,6 +394,12 @@ impl GetBills {
     /// Sets `pagingType`.
     pub fn paging_type(mut self, paging_type: impl Into<String>) -> Self {
         self.paging_type = Some(paging_type.into());
+        self
+    }
+
+    /// Sets `thirdPartyType`.
+    pub fn third_party_type(mut self, third_party_type: impl Into<String>) -> Self {
+        self.third_party_type = Some(third_party_type.into());
         self
     }
 }
@@ -455,6 +465,9 @@ pub struct GetBillsHistory {
     /// Paging type (`pagingType`).
     #[serde(rename = "pagingType", skip_serializing_if = "Option::is_none")]
     pub paging_type: Option<String>,
+    /// Third party type (`thirdPartyType`).
+    #[serde(rename = "thirdPartyType", skip_serializing_if = "Option::is_none")]
+    pub third_party_type: Option<String>,
 }
 
 impl GetBillsHistory {
@@ -468,6 +481,7 @@ impl GetBillsHistory {
             before: None,
             limit: None,
             paging_type: None,
+            third_party_type: None,
         }
     }
 
@@ -510,6 +524,12 @@ impl GetBillsHistory {
     /// Sets `pagingType`.
     pub fn paging_type(mut self, paging_type: impl Into<String>) -> Self {
         self.paging_type = Some(paging_type.into());
+        self
+    }
+
+    /// Sets `thirdPartyType`.
+    pub fn third_party_type(mut self, third_party_type: impl Into<String>) -> Self {
+        self.third_party_type = Some(third_party_type.into());
         self
     }
 }
@@ -1280,6 +1300,9 @@ pub struct GetConvertCurrencyPair {
     /// To currency (`toCcy`).
     #[serde(rename = "toCcy")]
     pub to_ccy: String,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl GetConvertCurrencyPair {
@@ -1288,7 +1311,14 @@ impl GetConvertCurrencyPair {
         Self {
             from_ccy: from_ccy.into(),
             to_ccy: to_ccy.into(),
+            convert_mode: None,
         }
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
+        self
     }
 }
 
@@ -1330,6 +1360,9 @@ pub struct ConvertEstimateQuote {
     /// Tag (`tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl ConvertEstimateQuote {
@@ -1349,6 +1382,7 @@ impl ConvertEstimateQuote {
             rfq_sz_ccy: rfq_sz_ccy.into(),
             cl_q_req_id: None,
             tag: None,
+            convert_mode: None,
         }
     }
 
@@ -1361,6 +1395,12 @@ impl ConvertEstimateQuote {
     /// Sets `tag`.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
         self
     }
 }
@@ -1422,6 +1462,9 @@ pub struct ConvertTrade {
     /// Tag (`tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl ConvertTrade {
@@ -1443,6 +1486,7 @@ impl ConvertTrade {
             sz_ccy: sz_ccy.into(),
             cl_t_req_id: None,
             tag: None,
+            convert_mode: None,
         }
     }
 
@@ -1455,6 +1499,12 @@ impl ConvertTrade {
     /// Sets `tag`.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
         self
     }
 }

@@ -392,6 +392,9 @@ pub struct GridAmendOrderAlgo {
     /// Trigger params (`triggerParams`).
     #[serde(rename = "triggerParams", skip_serializing_if = "Option::is_none")]
     pub trigger_params: Option<Vec<GridAmendOrderAlgoTriggerParams>>,
+    /// Top up amount (`topUpAmt`).
+    #[serde(rename = "topUpAmt", skip_serializing_if = "Option::is_none")]
+    pub top_up_amt: Option<String>,
 }
 
 impl GridAmendOrderAlgo {
@@ -405,6 +408,7 @@ impl GridAmendOrderAlgo {
             tp_ratio: None,
             sl_ratio: None,
             trigger_params: None,
+            top_up_amt: None,
         }
     }
 
@@ -435,6 +439,12 @@ impl GridAmendOrderAlgo {
     /// Sets `triggerParams`.
     pub fn trigger_params(mut self, trigger_params: Vec<GridAmendOrderAlgoTriggerParams>) -> Self {
         self.trigger_params = Some(trigger_params);
+        self
+    }
+
+    /// Sets `topUpAmt`.
+    pub fn top_up_amt(mut self, top_up_amt: impl Into<String>) -> Self {
+        self.top_up_amt = Some(top_up_amt.into());
         self
     }
 }
@@ -671,6 +681,9 @@ pub struct GridOrderInstantTrigger {
     /// Algo ID (`algoId`).
     #[serde(rename = "algoId")]
     pub algo_id: String,
+    /// Top up amount (`topUpAmt`).
+    #[serde(rename = "topUpAmt", skip_serializing_if = "Option::is_none")]
+    pub top_up_amt: Option<String>,
 }
 
 impl GridOrderInstantTrigger {
@@ -678,7 +691,14 @@ impl GridOrderInstantTrigger {
     pub fn new(algo_id: impl Into<String>) -> Self {
         Self {
             algo_id: algo_id.into(),
+            top_up_amt: None,
         }
+    }
+
+    /// Sets `topUpAmt`.
+    pub fn top_up_amt(mut self, top_up_amt: impl Into<String>) -> Self {
+        self.top_up_amt = Some(top_up_amt.into());
+        self
     }
 }
 
@@ -1375,6 +1395,9 @@ pub struct GridMinInvestment {
     /// Investment data (`investmentData`).
     #[serde(rename = "investmentData", skip_serializing_if = "Option::is_none")]
     pub investment_data: Option<Vec<GridMinInvestmentInvestmentData>>,
+    /// Top up amount (`topUpAmt`).
+    #[serde(rename = "topUpAmt", skip_serializing_if = "Option::is_none")]
+    pub top_up_amt: Option<String>,
 }
 
 impl GridMinInvestment {
@@ -1400,6 +1423,7 @@ impl GridMinInvestment {
             investment_type: None,
             trigger_strategy: None,
             investment_data: None,
+            top_up_amt: None,
         }
     }
 
@@ -1439,6 +1463,12 @@ impl GridMinInvestment {
         investment_data: Vec<GridMinInvestmentInvestmentData>,
     ) -> Self {
         self.investment_data = Some(investment_data);
+        self
+    }
+
+    /// Sets `topUpAmt`.
+    pub fn top_up_amt(mut self, top_up_amt: impl Into<String>) -> Self {
+        self.top_up_amt = Some(top_up_amt.into());
         self
     }
 }
@@ -2733,6 +2763,12 @@ pub struct RecurringOrderAlgo {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", skip_serializing_if = "Option::is_none")]
     pub trade_quote_ccy: Option<String>,
+    /// Source (`source`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Vec<String>>,
+    /// Recurring time type (`recurringTimeType`).
+    #[serde(rename = "recurringTimeType", skip_serializing_if = "Option::is_none")]
+    pub recurring_time_type: Option<String>,
 }
 
 impl RecurringOrderAlgo {
@@ -2762,6 +2798,8 @@ impl RecurringOrderAlgo {
             algo_cl_ord_id: None,
             tag: None,
             trade_quote_ccy: None,
+            source: None,
+            recurring_time_type: None,
         }
     }
 
@@ -2794,6 +2832,18 @@ impl RecurringOrderAlgo {
         self.trade_quote_ccy = Some(trade_quote_ccy.into());
         self
     }
+
+    /// Sets `source`.
+    pub fn source(mut self, source: Vec<String>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Sets `recurringTimeType`.
+    pub fn recurring_time_type(mut self, recurring_time_type: impl Into<String>) -> Self {
+        self.recurring_time_type = Some(recurring_time_type.into());
+        self
+    }
 }
 
 /// An item of `recurringList` in [`RecurringOrderAlgo`].
@@ -2804,6 +2854,20 @@ pub struct RecurringOrderAlgoRecurringList {
     /// Ratio (`ratio`).
     #[serde(with = "okx_models::num::decimal")]
     pub ratio: Decimal,
+    /// Minimum price (`minPx`).
+    #[serde(
+        rename = "minPx",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_px: Option<Decimal>,
+    /// Maximum price (`maxPx`).
+    #[serde(
+        rename = "maxPx",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_px: Option<Decimal>,
 }
 
 impl RecurringOrderAlgoRecurringList {
@@ -2812,7 +2876,21 @@ impl RecurringOrderAlgoRecurringList {
         Self {
             ccy: ccy.into(),
             ratio,
+            min_px: None,
+            max_px: None,
         }
+    }
+
+    /// Sets `minPx`.
+    pub fn min_px(mut self, min_px: Decimal) -> Self {
+        self.min_px = Some(min_px);
+        self
+    }
+
+    /// Sets `maxPx`.
+    pub fn max_px(mut self, max_px: Decimal) -> Self {
+        self.max_px = Some(max_px);
+        self
     }
 }
 

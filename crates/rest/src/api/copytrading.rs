@@ -247,6 +247,9 @@ pub struct AlgoOrder {
     /// Tag (`tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Sub position type (`subPosType`).
+    #[serde(rename = "subPosType", skip_serializing_if = "Option::is_none")]
+    pub sub_pos_type: Option<String>,
 }
 
 impl AlgoOrder {
@@ -262,6 +265,7 @@ impl AlgoOrder {
             tp_trigger_px_type: None,
             sl_trigger_px_type: None,
             tag: None,
+            sub_pos_type: None,
         }
     }
 
@@ -316,6 +320,12 @@ impl AlgoOrder {
     /// Sets `tag`.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets `subPosType`.
+    pub fn sub_pos_type(mut self, sub_pos_type: impl Into<String>) -> Self {
+        self.sub_pos_type = Some(sub_pos_type.into());
         self
     }
 }

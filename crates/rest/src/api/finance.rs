@@ -1238,17 +1238,29 @@ pub struct GetFlexibleLoanCollateralAssets {
     /// Currency (`ccy`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ccy: Option<String>,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl GetFlexibleLoanCollateralAssets {
     /// A request with no parameters set.
     pub fn new() -> Self {
-        Self { ccy: None }
+        Self {
+            ccy: None,
+            ord_id: None,
+        }
     }
 
     /// Sets `ccy`.
     pub fn ccy(mut self, ccy: impl Into<String>) -> Self {
         self.ccy = Some(ccy.into());
+        self
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
         self
     }
 }
@@ -1277,6 +1289,9 @@ pub struct FlexibleLoanMaxLoan {
     /// Sup collateral (`supCollateral`).
     #[serde(rename = "supCollateral", skip_serializing_if = "Option::is_none")]
     pub sup_collateral: Option<Vec<FlexibleLoanMaxLoanSupCollateral>>,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl FlexibleLoanMaxLoan {
@@ -1285,12 +1300,19 @@ impl FlexibleLoanMaxLoan {
         Self {
             borrow_ccy: borrow_ccy.into(),
             sup_collateral: None,
+            ord_id: None,
         }
     }
 
     /// Sets `supCollateral`.
     pub fn sup_collateral(mut self, sup_collateral: Vec<FlexibleLoanMaxLoanSupCollateral>) -> Self {
         self.sup_collateral = Some(sup_collateral);
+        self
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
         self
     }
 }
@@ -1335,12 +1357,24 @@ impl Request for FlexibleLoanMaxLoan {
 pub struct GetFlexibleLoanMaxCollateralRedeemAmount {
     /// Currency (`ccy`).
     pub ccy: String,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl GetFlexibleLoanMaxCollateralRedeemAmount {
     /// A request with its required parameters.
     pub fn new(ccy: impl Into<String>) -> Self {
-        Self { ccy: ccy.into() }
+        Self {
+            ccy: ccy.into(),
+            ord_id: None,
+        }
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
+        self
     }
 }
 
@@ -1370,6 +1404,9 @@ pub struct FlexibleLoanAdjustCollateral {
     /// Collateral amount (`collateralAmt`).
     #[serde(rename = "collateralAmt")]
     pub collateral_amt: String,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl FlexibleLoanAdjustCollateral {
@@ -1383,7 +1420,14 @@ impl FlexibleLoanAdjustCollateral {
             r#type: r#type.into(),
             collateral_ccy: collateral_ccy.into(),
             collateral_amt: collateral_amt.into(),
+            ord_id: None,
         }
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
+        self
     }
 }
 
@@ -1404,12 +1448,22 @@ impl Request for FlexibleLoanAdjustCollateral {
 ///
 /// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct GetFlexibleLoanLoanInfo {}
+pub struct GetFlexibleLoanLoanInfo {
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
+}
 
 impl GetFlexibleLoanLoanInfo {
     /// A request with no parameters set.
     pub fn new() -> Self {
-        Self {}
+        Self { ord_id: None }
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
+        self
     }
 }
 
@@ -1443,6 +1497,9 @@ pub struct GetFlexibleLoanLoanHistory {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl GetFlexibleLoanLoanHistory {
@@ -1453,6 +1510,7 @@ impl GetFlexibleLoanLoanHistory {
             after: None,
             before: None,
             limit: None,
+            ord_id: None,
         }
     }
 
@@ -1477,6 +1535,12 @@ impl GetFlexibleLoanLoanHistory {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
         self
     }
 }
@@ -1529,6 +1593,9 @@ pub struct GetFlexibleLoanInterestAccrued {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Order ID (`ordId`).
+    #[serde(rename = "ordId", skip_serializing_if = "Option::is_none")]
+    pub ord_id: Option<String>,
 }
 
 impl GetFlexibleLoanInterestAccrued {
@@ -1539,6 +1606,7 @@ impl GetFlexibleLoanInterestAccrued {
             after: None,
             before: None,
             limit: None,
+            ord_id: None,
         }
     }
 
@@ -1563,6 +1631,12 @@ impl GetFlexibleLoanInterestAccrued {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `ordId`.
+    pub fn ord_id(mut self, ord_id: impl Into<String>) -> Self {
+        self.ord_id = Some(ord_id.into());
         self
     }
 }

@@ -184,6 +184,9 @@ pub struct GetCandles {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Adjust (`adjust`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<String>,
 }
 
 impl GetCandles {
@@ -195,6 +198,7 @@ impl GetCandles {
             after: None,
             before: None,
             limit: None,
+            adjust: None,
         }
     }
 
@@ -219,6 +223,12 @@ impl GetCandles {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `adjust`.
+    pub fn adjust(mut self, adjust: impl Into<String>) -> Self {
+        self.adjust = Some(adjust.into());
         self
     }
 }
@@ -282,6 +292,9 @@ pub struct GetHistoryCandles {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Adjust (`adjust`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<String>,
 }
 
 impl GetHistoryCandles {
@@ -293,6 +306,7 @@ impl GetHistoryCandles {
             before: None,
             bar: None,
             limit: None,
+            adjust: None,
         }
     }
 
@@ -317,6 +331,12 @@ impl GetHistoryCandles {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `adjust`.
+    pub fn adjust(mut self, adjust: impl Into<String>) -> Self {
+        self.adjust = Some(adjust.into());
         self
     }
 }

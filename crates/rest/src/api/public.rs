@@ -21,6 +21,9 @@ pub struct GetInstruments {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
     pub inst_id: Option<String>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
 }
 
 impl GetInstruments {
@@ -30,6 +33,7 @@ impl GetInstruments {
             inst_type,
             inst_family: None,
             inst_id: None,
+            series_id: None,
         }
     }
 
@@ -42,6 +46,12 @@ impl GetInstruments {
     /// Sets `instId`.
     pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
         self.inst_id = Some(inst_id.into());
+        self
+    }
+
+    /// Sets `seriesId`.
+    pub fn series_id(mut self, series_id: impl Into<String>) -> Self {
+        self.series_id = Some(series_id.into());
         self
     }
 }

@@ -57,6 +57,9 @@ pub struct CreateRfq {
     pub allow_partial_execution: Option<bool>,
     /// Legs (`legs`).
     pub legs: Vec<CreateRfqLegs>,
+    /// Account alloc (`acctAlloc`).
+    #[serde(rename = "acctAlloc", skip_serializing_if = "Option::is_none")]
+    pub acct_alloc: Option<Vec<CreateRfqAcctAlloc>>,
 }
 
 impl CreateRfq {
@@ -69,6 +72,7 @@ impl CreateRfq {
             tag: None,
             allow_partial_execution: None,
             legs,
+            acct_alloc: None,
         }
     }
 
@@ -93,6 +97,12 @@ impl CreateRfq {
     /// Sets `allowPartialExecution`.
     pub fn allow_partial_execution(mut self, allow_partial_execution: bool) -> Self {
         self.allow_partial_execution = Some(allow_partial_execution);
+        self
+    }
+
+    /// Sets `acctAlloc`.
+    pub fn acct_alloc(mut self, acct_alloc: Vec<CreateRfqAcctAlloc>) -> Self {
+        self.acct_alloc = Some(acct_alloc);
         self
     }
 }
@@ -177,6 +187,76 @@ impl CreateRfqLegs {
     /// Sets `tradeQuoteCcy`.
     pub fn trade_quote_ccy(mut self, trade_quote_ccy: impl Into<String>) -> Self {
         self.trade_quote_ccy = Some(trade_quote_ccy.into());
+        self
+    }
+}
+
+/// An item of `acctAlloc` in [`CreateRfq`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateRfqAcctAlloc {
+    /// Account (`acct`).
+    pub acct: String,
+    /// Legs (`legs`).
+    pub legs: Vec<CreateRfqAcctAllocLegs>,
+}
+
+impl CreateRfqAcctAlloc {
+    /// A request with its required parameters.
+    pub fn new(acct: impl Into<String>, legs: Vec<CreateRfqAcctAllocLegs>) -> Self {
+        Self {
+            acct: acct.into(),
+            legs,
+        }
+    }
+}
+
+/// An item of `legs` in [`CreateRfqAcctAlloc`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateRfqAcctAllocLegs {
+    /// Size (`sz`).
+    #[serde(with = "okx_models::num::decimal")]
+    pub sz: Decimal,
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId")]
+    pub inst_id: String,
+    /// Trade mode (`tdMode`).
+    #[serde(rename = "tdMode", skip_serializing_if = "Option::is_none")]
+    pub td_mode: Option<okx_models::enums::TdMode>,
+    /// Currency (`ccy`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccy: Option<String>,
+    /// Position side (`posSide`).
+    #[serde(rename = "posSide", skip_serializing_if = "Option::is_none")]
+    pub pos_side: Option<okx_models::enums::PosSide>,
+}
+
+impl CreateRfqAcctAllocLegs {
+    /// A request with its required parameters.
+    pub fn new(sz: Decimal, inst_id: impl Into<String>) -> Self {
+        Self {
+            sz,
+            inst_id: inst_id.into(),
+            td_mode: None,
+            ccy: None,
+            pos_side: None,
+        }
+    }
+
+    /// Sets `tdMode`.
+    pub fn td_mode(mut self, td_mode: okx_models::enums::TdMode) -> Self {
+        self.td_mode = Some(td_mode);
+        self
+    }
+
+    /// Sets `ccy`.
+    pub fn ccy(mut self, ccy: impl Into<String>) -> Self {
+        self.ccy = Some(ccy.into());
+        self
+    }
+
+    /// Sets `posSide`.
+    pub fn pos_side(mut self, pos_side: okx_models::enums::PosSide) -> Self {
+        self.pos_side = Some(pos_side);
         self
     }
 }
