@@ -256,7 +256,7 @@ mod tests {
             checked > 52 + 4 * 20,
             "only {checked} channel names checked"
         );
-        for name in ["books-elp", "books-rpi"] {
+        for name in ["books-elp", "books-rpi", "event-contract-markets"] {
             assert_eq!(channel_endpoint(name), Endpoint::Public);
             let frame = format!(r#"{{"arg":{{"channel":"{name}"}},"data":[]}}"#);
             assert!(matches!(

@@ -7,12 +7,12 @@ use okx_models::ws::{
     AccountGreeksPush, AdlWarningPush, AlgoAdvancePush, AlgoOrderPush, AlgoRecurringBuyPush,
     BalanceAndPosition, BlockTickersPush, BookPush, CallAuctionDetailsPush,
     CopytradingLeadNotificationPush, DepositInfoPush, EconomicCalendarPush, EstimatedPricePush,
-    FillPush, FundingRatePush, GridOrdersContractPush, GridOrdersSpotPush, GridPositionsPush,
-    GridSubOrdersPush, IndexTicker, LiquidationOrder, LiquidationWarning, MarkPrice,
-    OpenInterestPush, OptSummaryPush, OptionTradesPush, PriceLimit, PublicBlockTradesPush,
-    PublicStrucBlockTradesPush, QuotesPush, RfqsPush, RpiBookPush, SprdCandle, SprdOrdersPush,
-    SprdPublicTradesPush, SprdTickersPush, SprdTradesPush, StrucBlockTradesPush, SystemStatus,
-    WithdrawalInfoPush,
+    EventContractMarket, FillPush, FundingRatePush, GridOrdersContractPush, GridOrdersSpotPush,
+    GridPositionsPush, GridSubOrdersPush, IndexTicker, LiquidationOrder, LiquidationWarning,
+    MarkPrice, OpenInterestPush, OptSummaryPush, OptionTradesPush, PriceLimit,
+    PublicBlockTradesPush, PublicStrucBlockTradesPush, QuotesPush, RfqsPush, RpiBookPush,
+    SprdCandle, SprdOrdersPush, SprdPublicTradesPush, SprdTickersPush, SprdTradesPush,
+    StrucBlockTradesPush, SystemStatus, WithdrawalInfoPush,
 };
 use okx_models::{
     Balance, BookAction, Candle, Instrument, OkxCode, Order, Position, Ticker, Trade,
@@ -63,9 +63,9 @@ pub struct Push {
 }
 
 /// The rows of a push, by channel: one variant for every channel of OKX's
-/// WebSocket catalog (`ws_channels.json`, audited by the `channels` and
-/// `suite::audit` tests), plus the 2026 book channels `books-elp` and
-/// `books-rpi`. A channel OKX adds later arrives as
+/// WebSocket catalog (`ws_channels.json`, audited by the generated
+/// `channels` test and the routing audit), plus the 2026 channels
+/// `books-elp`, `books-rpi` and `event-contract-markets`. A channel OKX adds later arrives as
 /// [`WsEvent::Unknown`] with the frame text until it gets its variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -178,6 +178,8 @@ pub enum PushData {
     DepositInfo(Vec<DepositInfoPush>),
     /// `withdrawal-info`.
     WithdrawalInfo(Vec<WithdrawalInfoPush>),
+    /// `event-contract-markets` (2026, event contracts).
+    EventContractMarkets(Vec<EventContractMarket>),
     /// `books-rpi`: levels `[px, totalQty, nonRpiQty, count]`. With
     /// [`WsConfig::maintain_books`](crate::WsConfig::maintain_books) the
     /// client also keeps the local book (by total size) and reports it

@@ -85,6 +85,7 @@ pub(crate) fn decode_rows<'de, D: Deserializer<'de>>(
         "economic-calendar" => PushData::EconomicCalendar(v(d)?),
         "deposit-info" => PushData::DepositInfo(v(d)?),
         "withdrawal-info" => PushData::WithdrawalInfo(v(d)?),
+        "event-contract-markets" => PushData::EventContractMarkets(v(d)?),
         _ => {
             IgnoredAny::deserialize(d)?;
             return Ok(None);
