@@ -136,6 +136,12 @@ impl Conn {
     /// Starts the REST fetches that are due; without a source, says once
     /// per book that it waits.
     pub(super) async fn due_snapshots(&mut self) {
+        // A subscription OKX refused (or one dropped since) waits for nothing.
+        let subs = &self.subs;
+        self.boot.pending.retain(|(channel, inst_id), _| {
+            subs.iter()
+                .any(|s| s.channel == *channel && s.inst_id.as_deref().unwrap_or("") == inst_id)
+        });
         let now = Instant::now();
         let wait = self.ctx.cfg.snapshot_wait;
         let depth = self.ctx.cfg.rest_snapshot_depth;

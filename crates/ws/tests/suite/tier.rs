@@ -158,3 +158,28 @@ async fn the_upgrade_notice_on_the_business_endpoint_is_make_before_break() {
         "{other:?}"
     );
 }
+
+/// A refused book subscription does not wait for a snapshot either: no
+/// "no snapshot" report follows the refusal.
+#[tokio::test]
+async fn a_refused_book_is_not_waited_for() {
+    let server = WsServer::start().await.unwrap();
+    let mut cfg = private_config(&server);
+    cfg.snapshot_wait = Duration::from_millis(200);
+    let (client, mut events) = WsClient::new(cfg).unwrap();
+    server.inject(Fault::RejectSubscribes {
+        code: "64003",
+        times: 1,
+    });
+    assert!(matches!(
+        client.subscribe([l2("BTC-USDT")]).await,
+        Err(WsError::AccessTier { .. })
+    ));
+    let later = drain(&mut events, Duration::from_millis(800)).await;
+    assert!(
+        !later
+            .iter()
+            .any(|e| matches!(e, WsEvent::BookOutOfSync { .. })),
+        "{later:?}"
+    );
+}
