@@ -1,11 +1,35 @@
 //! The order book engine: applies pushes under the sequence and checksum rules.
 
 use crate::checksum::Checksummer;
-use crate::error::{BookError, OutOfSyncReason};
+use crate::error::{BookError, OutOfSyncReason, ParseError};
 use crate::frame::{Action, BookFrame};
 use crate::levels::Levels;
 use crate::record::FrameRecord;
 use crate::side::{LevelError, LevelRef, Side, SideBook};
+
+/// What a book's integrity rests on now.
+///
+/// Since 2026-06-23 OKX sends `checksum: 0` on every `books`,
+/// `books-l2-tbt` and `books50-l2-tbt` push: the sequence chain is then the
+/// only check, and a book says so rather than claiming a checksum match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Integrity {
+    /// Nothing has been checked: no snapshot yet, the book is out of sync,
+    /// or the pushes carried neither sequence numbers nor a checksum (old
+    /// recordings).
+    Unchecked,
+    /// Every push since the snapshot followed the one before
+    /// (`prevSeqId` = last `seqId`), and the last carried no checksum to
+    /// compare (OKX's checksum-0 mode).
+    Sequenced,
+    /// The last push carried a non-zero checksum and the book matched it
+    /// (and the sequence held).
+    Checksummed,
+    /// A channel whose every push is the whole book (`books5`, `bbo-tbt`):
+    /// nothing links one push to the next, and none is needed.
+    WholeBook,
+}
 
 /// What applying a push did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +43,9 @@ pub enum AppliedKind {
     Heartbeat,
     /// A sequence reset (`seqId < prevSeqId`), accepted.
     SeqReset,
+    /// An update the REST snapshot the book started from already holds
+    /// (`seqId` not above the snapshot's): skipped.
+    Skipped,
 }
 
 /// The outcome of a successful [`OrderBook::apply`].
@@ -45,6 +72,10 @@ pub struct OrderBook {
     checksum: Checksummer,
     /// What [`OrderBook::apply_bytes`] read of the levels while parsing.
     record: FrameRecord,
+    /// The `seqId` of the REST snapshot the book started from, until the
+    /// first update past it links the WS chain to it.
+    anchor: Option<i64>,
+    integrity: Integrity,
 }
 
 impl Default for OrderBook {
@@ -65,7 +96,47 @@ impl OrderBook {
             synced_before: false,
             checksum: Checksummer::default(),
             record: FrameRecord::default(),
+            anchor: None,
+            integrity: Integrity::Unchecked,
         }
+    }
+
+    /// Starts the book from a snapshot fetched over REST (`GET
+    /// /api/v5/market/books`, whose `seqId` names the last change it holds)
+    /// when the WS subscription brought none: OKX's recipe for subscribing
+    /// without an initial snapshot. `frame` is that snapshot as a book
+    /// frame (`action: snapshot`, the REST `seqId`).
+    ///
+    /// Updates buffered while it was fetched are then applied in order:
+    /// those with `seqId` not above the snapshot's are skipped
+    /// ([`AppliedKind::Skipped`]); the first one past it must straddle it
+    /// (`prevSeqId <= snapshot seqId < seqId`), else something between was
+    /// lost ([`BookError::SequenceGap`]) and a newer snapshot is needed;
+    /// after it, the chain is checked as usual.
+    pub fn apply_rest_snapshot(&mut self, frame: &BookFrame<'_>) -> Result<Applied, BookError> {
+        if frame.action != Action::Snapshot {
+            return Err(BookError::Parse(ParseError::UnknownAction("update".into())));
+        }
+        let seq = frame
+            .seq_id
+            .ok_or(BookError::Parse(ParseError::Missing("seqId")))?;
+        let resynced = self.synced_before && self.state.is_err();
+        self.bids.clear();
+        self.asks.clear();
+        self.replace_levels(frame.bids, frame.asks, None)?;
+        self.synced_before = true;
+        self.state = Ok(());
+        self.last_seq = Some(seq);
+        self.anchor = Some(seq);
+        if frame.ts.is_some() {
+            self.ts = frame.ts;
+        }
+        self.integrity = Integrity::Sequenced;
+        Ok(Applied {
+            kind: AppliedKind::Snapshot,
+            checksum_verified: false,
+            resynced,
+        })
     }
 
     /// Parses and applies one raw frame.
@@ -121,12 +192,32 @@ impl OrderBook {
             self.synced_before = true;
             self.state = Ok(());
             self.last_seq = frame.seq_id;
+            self.anchor = None;
             kind = AppliedKind::Snapshot;
         } else {
             if let Err(reason) = self.state {
                 return Err(BookError::OutOfSync(reason));
             }
             kind = match (frame.seq_id, frame.prev_seq_id) {
+                (Some(seq), _) if self.anchor.is_some_and(|a| seq <= a) => {
+                    // Already in the REST snapshot.
+                    return Ok(Applied {
+                        kind: AppliedKind::Skipped,
+                        checksum_verified: false,
+                        resynced: false,
+                    });
+                }
+                (Some(_), Some(prev)) if self.anchor.is_some() => {
+                    let anchor = self.anchor.unwrap_or(prev);
+                    if prev > anchor {
+                        return Err(self.fail(BookError::SequenceGap {
+                            expected: anchor,
+                            got: prev,
+                        }));
+                    }
+                    self.anchor = None;
+                    AppliedKind::Update
+                }
                 (Some(seq), Some(prev)) => {
                     if let Some(last) = self.last_seq
                         && prev != last
@@ -164,6 +255,8 @@ impl OrderBook {
             self.ts = frame.ts;
         }
         let mut checksum_verified = false;
+        // `0` is OKX's "no checksum" (every book push since 2026-06-23):
+        // nothing to compare, so neither an alarm nor a claim.
         if let Some(expected) = frame.checksum.filter(|&c| c != 0) {
             let computed = self.checksum();
             if computed != expected {
@@ -171,6 +264,15 @@ impl OrderBook {
             }
             checksum_verified = true;
         }
+        self.integrity = if checksum_verified {
+            Integrity::Checksummed
+        } else if frame.channel.is_full_replace() {
+            Integrity::WholeBook
+        } else if self.last_seq.is_some() {
+            Integrity::Sequenced
+        } else {
+            Integrity::Unchecked
+        };
         Ok(Applied {
             kind,
             checksum_verified,
@@ -217,6 +319,7 @@ impl OrderBook {
             _ => OutOfSyncReason::BadLevel,
         };
         self.state = Err(reason);
+        self.integrity = Integrity::Unchecked;
         err
     }
 
@@ -233,6 +336,19 @@ impl OrderBook {
     /// Marks the book out of sync, e.g. when the connection dropped.
     pub fn invalidate(&mut self, reason: OutOfSyncReason) {
         self.state = Err(reason);
+        self.integrity = Integrity::Unchecked;
+    }
+
+    /// What the book's integrity rests on now (see [`Integrity`]).
+    pub fn integrity(&self) -> Integrity {
+        self.integrity
+    }
+
+    /// `true` only when the last push carried a non-zero checksum the book
+    /// matched. In OKX's checksum-0 mode this stays `false` however sound
+    /// the book is: the sequence chain is what vouches for it then.
+    pub fn checksum_verified(&self) -> bool {
+        self.integrity == Integrity::Checksummed
     }
 
     /// The last `seqId` applied.

@@ -19,6 +19,13 @@ pub enum Channel {
     Books5,
     /// `bbo-tbt`: best bid and offer, every push replaces the book.
     BboTbt,
+    /// `books-elp`: the enhanced-liquidity-program orders alone, 400
+    /// levels, snapshot then updates every 100 ms (kept while OKX
+    /// documents ELP).
+    BooksElp,
+    /// `books-rpi`: the book with retail-price-improvement orders, levels
+    /// `[px, totalQty, nonRpiQty, count]`; the book keeps the total size.
+    BooksRpi,
 }
 
 impl Channel {
@@ -34,6 +41,8 @@ impl Channel {
             b"books50-l2-tbt" => Self::Books50L2Tbt,
             b"books5" => Self::Books5,
             b"bbo-tbt" => Self::BboTbt,
+            b"books-elp" => Self::BooksElp,
+            b"books-rpi" => Self::BooksRpi,
             _ => return None,
         })
     }
@@ -46,6 +55,8 @@ impl Channel {
             Self::Books50L2Tbt => "books50-l2-tbt",
             Self::Books5 => "books5",
             Self::BboTbt => "bbo-tbt",
+            Self::BooksElp => "books-elp",
+            Self::BooksRpi => "books-rpi",
         }
     }
 

@@ -10,7 +10,13 @@
 //!   by checksum only.
 //! * **checksum**: CRC-32 over the best 25 bids and asks, interleaved, using
 //!   the exact text received (`"0.10"` is not `"0.1"`). `checksum: 0` means
-//!   "not provided" (OKX sends 0 since 2026-06-23).
+//!   "not provided": OKX sends 0 on every push since 2026-06-23, and the
+//!   book then neither alarms nor claims a match; [`OrderBook::integrity`]
+//!   says whether it rests on a checksum or on the sequence alone.
+//! * **REST start**: when a subscription brings no snapshot,
+//!   [`OrderBook::apply_rest_snapshot`] starts the book from `GET
+//!   /api/v5/market/books` and the updates buffered meanwhile stitch onto
+//!   it by `seqId`.
 //!
 //! A gap or a mismatch marks the book out of sync with the reason, and the
 //! book refuses updates ([`BookError::OutOfSync`]) until a new snapshot:
@@ -67,7 +73,7 @@ mod scan;
 mod set;
 mod side;
 
-pub use book::{Applied, AppliedKind, OrderBook};
+pub use book::{Applied, AppliedKind, Integrity, OrderBook};
 pub use checksum::{CHECKSUM_DEPTH, checksum_levels, checksum_of};
 pub use error::{BookError, OutOfSyncReason, ParseError};
 pub use frame::{Action, BookFrame, Channel, peek_arg};

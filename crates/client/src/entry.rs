@@ -111,9 +111,11 @@ impl Client {
         let exp = self.inner.rest.clock().now_millis() + EXP_WINDOW.as_millis() as i64;
         let err = match self.inner.ws.trading().exp_time(exp).place(&order).await {
             Ok(ack) => return Ok(ack),
-            Err(okx_ws::WsError::Rejected { code, msg }) => {
-                return Err(ClientError::Rejected { code, msg });
-            }
+            Err(okx_ws::WsError::Rejected {
+                code,
+                msg,
+                sub_code,
+            }) => return Err(ClientError::rejected(code, msg, sub_code)),
             Err(e) => e,
         };
         match ws_outcome(&err) {
@@ -126,10 +128,7 @@ impl Client {
                     okx_ws::WsError::Api { code, .. } => *code,
                     _ => OkxCode(0),
                 };
-                return Err(ClientError::Rejected {
-                    code,
-                    msg: err.to_string(),
-                });
+                return Err(ClientError::rejected(code, err.to_string(), String::new()));
             }
             Outcome::Unknown => {}
         }
@@ -210,6 +209,7 @@ impl Client {
                     let refused = ClientError::Rejected {
                         code: item.code,
                         msg: item.msg.clone(),
+                        sub_code: item.sub_code.clone(),
                     };
                     self.audit_answer(s, &Err(refused));
                 }
@@ -249,9 +249,11 @@ impl Client {
                 let exp = self.inner.rest.clock().now_millis() + EXP_WINDOW.as_millis() as i64;
                 match self.inner.ws.trading().exp_time(exp).amend(&amend).await {
                     Ok(ack) => Ok(ack),
-                    Err(okx_ws::WsError::Rejected { code, msg }) => {
-                        Err(ClientError::Rejected { code, msg })
-                    }
+                    Err(okx_ws::WsError::Rejected {
+                        code,
+                        msg,
+                        sub_code,
+                    }) => Err(ClientError::rejected(code, msg, sub_code)),
                     Err(e) if ws_outcome(&e) == Outcome::NotSent => {
                         Ok(self.inner.rest.amend(amend).await?)
                     }
@@ -296,9 +298,11 @@ impl Client {
         match route {
             Route::Ws => match self.inner.ws.trading().cancel(&cancel).await {
                 Ok(ack) => Ok(ack),
-                Err(okx_ws::WsError::Rejected { code, msg }) => {
-                    Err(ClientError::Rejected { code, msg })
-                }
+                Err(okx_ws::WsError::Rejected {
+                    code,
+                    msg,
+                    sub_code,
+                }) => Err(ClientError::rejected(code, msg, sub_code)),
                 Err(_) => Ok(self.inner.rest.cancel(cancel).await?),
             },
             _ => Ok(self.inner.rest.cancel(cancel).await?),
@@ -380,10 +384,11 @@ impl Client {
                     cl_ord_id: cl.clone(),
                     detail: "no item in the answer".into(),
                 }),
-            Err(e) => Err(ClientError::Rejected {
-                code: e.okx_code().unwrap_or(OkxCode(0)),
-                msg: e.to_string(),
-            }),
+            Err(e) => Err(ClientError::rejected(
+                e.okx_code().unwrap_or(OkxCode(0)),
+                e.to_string(),
+                String::new(),
+            )),
         };
         self.audit_answer(&sent, &ack);
         let mut rows = result?;

@@ -34,6 +34,9 @@ pub enum ClientError {
         code: OkxCode,
         /// OKX's message.
         msg: String,
+        /// OKX's finer reason under `code` (`subCode`, since 2026-03),
+        /// when it sent one.
+        sub_code: Option<String>,
     },
     /// A REST call failed.
     #[error(transparent)]
@@ -60,6 +63,15 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// OKX's refusal, with an empty `subCode` read as none.
+    pub(crate) fn rejected(code: OkxCode, msg: String, sub_code: String) -> Self {
+        ClientError::Rejected {
+            code,
+            msg,
+            sub_code: (!sub_code.is_empty()).then_some(sub_code),
+        }
+    }
+
     /// For a write: did it happen?
     pub fn outcome(&self) -> Outcome {
         match self {

@@ -93,8 +93,12 @@ wire_enum! {
         MmpAndPostOnly => "mmp_and_post_only",
         /// Simple options fill-or-kill.
         OpFok => "op_fok",
-        /// Enhanced liquidity program order (2026).
+        /// Enhanced liquidity program order (2025-11; ELP is being replaced
+        /// by RPI, kept while OKX documents it).
         Elp => "elp",
+        /// Retail price improvement order (post-only, matched only against
+        /// non-API takers and API takers that opt in with `rpiTakerAccess`).
+        Rpi => "rpi",
     }
 }
 

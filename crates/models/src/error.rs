@@ -104,6 +104,36 @@ impl OkxCode {
     pub const WS_WRONG_URL: Self = Self(64001);
     /// WS: connection will close for a service upgrade.
     pub const WS_SERVICE_UPGRADE: Self = Self(64008);
+    /// WS: the account's trading fee tier may not access this channel
+    /// (books-l2-tbt, books50-l2-tbt, fills need VIP4 since 2026-04-07).
+    pub const WS_ACCESS_TIER: Self = Self(64003);
+    /// WS: VIP6 needed (retired 2026-04-07, replaced by 64003).
+    pub const WS_LEGACY_TIER_VIP6: Self = Self(60029);
+    /// WS: VIP5 needed (retired 2026-04-07, replaced by 64003).
+    pub const WS_LEGACY_TIER_VIP5: Self = Self(60030);
+    /// WS: API key doesn't exist (a key of another site's host, e.g. EEA on global).
+    pub const WS_KEY_NOT_FOUND: Self = Self(60032);
+    /// Orders need KYC level 2 or above (live trading, since 2026-04-07);
+    /// also "margin trading is not available in your region".
+    pub const KYC_REQUIRED: Self = Self(59113);
+    /// This feature needs KYC level 2.
+    pub const KYC2_FEATURE: Self = Self(59550);
+    /// The platform's open interest limit of the instrument is reached:
+    /// only closing is allowed for now.
+    pub const PLATFORM_OI_LIMIT: Self = Self(54031);
+    /// The instrument is in its cool-off period: non-reduce-only SWAP and
+    /// FUTURES orders are refused until it ends (since 2026-07-07).
+    pub const COOL_OFF: Self = Self(54094);
+    /// Only limit orders during the pre-open (pre-quote) phase.
+    pub const PRE_OPEN_LIMIT_ONLY: Self = Self(51196);
+    /// Limit orders only once the pre-open phase has started.
+    pub const PRE_OPEN_NOT_STARTED: Self = Self(51197);
+    /// One-click repay failed: enable auto-borrow or repay another way.
+    pub const ONE_CLICK_REPAY_FAILED: Self = Self(51625);
+    /// The contract can be viewed but not traded.
+    pub const VIEW_ONLY_CONTRACT: Self = Self(54072);
+    /// TradFi perpetuals need the disclaimer accepted in the app first.
+    pub const TRADFI_DISCLAIMER: Self = Self(54092);
 
     /// Whether this is success (`0`).
     pub fn is_ok(self) -> bool {
@@ -127,13 +157,80 @@ impl OkxCode {
     /// duplicate an effect. 50004 and 51149 are excluded: the first attempt
     /// may have gone through (see [`OkxCode::is_outcome_unknown`]).
     pub fn is_retryable(self) -> bool {
-        self.is_rate_limit() || matches!(self.0, 50001 | 50026 | 64008)
+        self.class() == CodeClass::Transient
     }
 
     /// Whether the request timed out inside OKX, so it may or may not have taken effect.
     pub fn is_outcome_unknown(self) -> bool {
-        matches!(self.0, 50004 | 51149)
+        self.class() == CodeClass::OutcomeUnknown
     }
+
+    /// What the code says about trying again, and whether a write happened.
+    ///
+    /// ```
+    /// use okx_models::{CodeClass, OkxCode};
+    ///
+    /// assert_eq!(OkxCode::RATE_LIMIT.class(), CodeClass::Transient);
+    /// assert_eq!(OkxCode::COOL_OFF.class(), CodeClass::RetryLater);
+    /// assert_eq!(OkxCode::KYC_REQUIRED.class(), CodeClass::AccountAction);
+    /// assert_eq!(OkxCode::ORDER_TIMEOUT.class(), CodeClass::OutcomeUnknown);
+    /// assert_eq!(OkxCode::PARAM_ERROR.class(), CodeClass::Rejected);
+    /// ```
+    pub fn class(self) -> CodeClass {
+        match self.0 {
+            0 => CodeClass::Ok,
+            50004 | 51149 => CodeClass::OutcomeUnknown,
+            // Rate limits, busy or unavailable service, the 64008 upgrade
+            // notice: back off and send the same request again.
+            50001 | 50011 | 50013 | 50026 | 50040 | 50061 | 51113 | 64008 => CodeClass::Transient,
+            // Refused now by a condition that passes without the caller
+            // doing anything: cool-off (54094), platform open-interest
+            // limit (54031, "try again later"), pre-open not started
+            // (51197), temporary quotas and maintenance (51759, 51767,
+            // 51774), an earlier order still delayed (54047, 54048), ELP
+            // taking busy (54049).
+            54094 | 54031 | 51197 | 51759 | 51767 | 51774 | 54047 | 54048 | 54049 => {
+                CodeClass::RetryLater
+            }
+            // The account must change first: KYC (59113, 59550), fee tier
+            // (64003 and the retired 60029/60030), a disclaimer to accept
+            // (54092), a key that belongs to another site's host (50119,
+            // 60032), frozen or wrong-environment keys, missing permissions.
+            59113 | 59550 | 64003 | 60029 | 60030 | 54092 | 50119 | 60032 | 50100 | 50101
+            | 50030 | 50120 | 51773 | 51763 => CodeClass::AccountAction,
+            _ => CodeClass::Rejected,
+        }
+    }
+}
+
+/// What an OKX code means for the caller: try again now, later, after
+/// changing the account, never; and whether a write took effect.
+///
+/// Every class but [`CodeClass::OutcomeUnknown`] means OKX refused the
+/// request and nothing changed (for a write: rejected, safe to resend as
+/// far as duplicates go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodeClass {
+    /// Success.
+    Ok,
+    /// A passing overload (rate limit, busy, service upgrade): resend the
+    /// same request after a backoff.
+    Transient,
+    /// Refused for a condition that ends by itself (a cool-off period, the
+    /// platform's open-interest limit, a maintenance window): resending at
+    /// once fails the same way, later it may pass. Not for automatic retry
+    /// loops.
+    RetryLater,
+    /// Refused until the account changes (KYC level, fee tier, an accepted
+    /// disclaimer, a key of the right site): no retry helps.
+    AccountAction,
+    /// OKX timed out internally: a write may or may not have happened;
+    /// check its state before resending.
+    OutcomeUnknown,
+    /// The request itself was refused (parameters, balance, state); resend
+    /// only after changing it.
+    Rejected,
 }
 
 impl fmt::Display for OkxCode {
@@ -255,6 +352,15 @@ pub struct ItemResult {
     /// `sMsg`.
     #[serde(rename = "sMsg", default)]
     pub msg: String,
+    /// `subCode`: a finer reason under `sCode` on place and amend results
+    /// (since 2026-03-10); `None` when OKX sent `""` or nothing.
+    #[serde(
+        rename = "subCode",
+        default,
+        with = "crate::wire::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub_code: Option<String>,
     /// `ordId`, when present and non-empty.
     #[serde(
         rename = "ordId",
@@ -411,6 +517,11 @@ impl ApiError {
             && (self.effective_code().is_rate_limit() || self.http_status == Some(429))
     }
 
+    /// The class of the effective code (see [`OkxCode::class`]).
+    pub fn class(&self) -> CodeClass {
+        self.effective_code().class()
+    }
+
     /// Whether authentication was refused (by code or HTTP 401).
     pub fn is_auth(&self) -> bool {
         self.effective_code().is_auth() || self.http_status == Some(401)
@@ -419,5 +530,79 @@ impl ApiError {
     /// The failed items only.
     pub fn failed_items(&self) -> impl Iterator<Item = &ItemResult> {
         self.items.iter().filter(|i| !i.is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes OKX added in 2025-26 that change what a caller should do.
+    #[test]
+    fn new_codes_are_classified() {
+        for (code, class) in [
+            (59113, CodeClass::AccountAction),
+            (59550, CodeClass::AccountAction),
+            (64003, CodeClass::AccountAction),
+            (60029, CodeClass::AccountAction),
+            (60030, CodeClass::AccountAction),
+            (54092, CodeClass::AccountAction),
+            (50119, CodeClass::AccountAction),
+            (60032, CodeClass::AccountAction),
+            (54094, CodeClass::RetryLater),
+            (54031, CodeClass::RetryLater),
+            (51197, CodeClass::RetryLater),
+            (54047, CodeClass::RetryLater),
+            (54048, CodeClass::RetryLater),
+            (51196, CodeClass::Rejected),
+            (51625, CodeClass::Rejected),
+            (54044, CodeClass::Rejected),
+            (54045, CodeClass::Rejected),
+            (54072, CodeClass::Rejected),
+            (51149, CodeClass::OutcomeUnknown),
+            (64008, CodeClass::Transient),
+        ] {
+            assert_eq!(OkxCode(code).class(), class, "{code}");
+        }
+        // None of them is retried automatically except the upgrade notice.
+        assert!(!OkxCode::COOL_OFF.is_retryable());
+        assert!(!OkxCode::KYC_REQUIRED.is_retryable());
+        assert!(!OkxCode::PLATFORM_OI_LIMIT.is_retryable());
+        assert!(!OkxCode::WS_ACCESS_TIER.is_retryable());
+    }
+
+    #[test]
+    fn retryable_and_outcome_unknown_follow_the_class() {
+        for code in [50001, 50011, 50013, 50026, 50040, 50061, 51113, 64008] {
+            assert!(OkxCode(code).is_retryable(), "{code}");
+        }
+        for code in [50004, 51149] {
+            assert!(OkxCode(code).is_outcome_unknown() && !OkxCode(code).is_retryable());
+        }
+        assert_eq!(OkxCode::OK.class(), CodeClass::Ok);
+    }
+
+    #[test]
+    fn an_api_error_takes_the_class_of_its_failed_item() {
+        let mut e = ApiError::new(OkxCode::ALL_FAILED, "");
+        e.items.push(ItemResult {
+            code: OkxCode::COOL_OFF,
+            ..Default::default()
+        });
+        assert_eq!(e.class(), CodeClass::RetryLater);
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn sub_code_is_read_and_empty_is_none() {
+        let r: ItemResult = serde_json::from_str(
+            r#"{"sCode":"51008","sMsg":"Insufficient balance","subCode":"1","ordId":""}"#,
+        )
+        .unwrap();
+        assert_eq!((r.code, r.sub_code.as_deref()), (OkxCode(51008), Some("1")));
+        let r: ItemResult = serde_json::from_str(r#"{"sCode":"0","subCode":""}"#).unwrap();
+        assert_eq!(r.sub_code, None);
+        let r: ItemResult = serde_json::from_str(r#"{"sCode":"0"}"#).unwrap();
+        assert_eq!(r.sub_code, None);
     }
 }

@@ -125,9 +125,68 @@ pub struct Instrument {
     /// Quote currencies usable for trading this instrument.
     #[serde(default)]
     pub trade_quote_ccy_list: Vec<String>,
-    /// Numeric instrument code used by SBE feeds (JSON number; differs between live and demo).
+    /// Numeric instrument code (JSON number; differs between live and
+    /// demo). WS orders and SBE feeds name instruments by it; it survives a
+    /// rename but changes when the instrument is listed again.
     #[serde(default, with = "crate::num::opt_int_number")]
     pub inst_id_code: Option<i64>,
+    /// Asset class of the underlying (2026; commodities moved from `1` to
+    /// `4` on 2026-04-22); `None` when OKX sends `""`.
+    #[serde(default, with = "crate::wire::opt")]
+    pub inst_category: Option<InstCategory>,
+    /// Fee group id.
+    #[serde(default)]
+    pub group_id: String,
+    /// Event-contract series (`EVENTS` only).
+    #[serde(default)]
+    pub series_id: String,
+    /// When a pre-market contract switches to normal trading, Unix ms.
+    #[serde(default, with = "crate::num::opt_int")]
+    pub pre_mkt_sw_time: Option<i64>,
+    /// Price limit band for the first 10 minutes after listing (0.05 = 5%).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub init_px_lmt_pct: Option<Decimal>,
+    /// Floating price limit band in regular trading.
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub float_px_lmt_pct: Option<Decimal>,
+    /// Hard cap of an order price's distance from the index.
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub max_px_lmt_pct: Option<Decimal>,
+    /// Parameters about to change (`tickSz`, `minSz`, `maxMktSz`, ...).
+    #[serde(default)]
+    pub upc_chg: Vec<UpcomingChange>,
+}
+
+crate::wire::wire_enum! {
+    /// Asset class of an instrument's underlying (`instCategory`).
+    InstCategory {
+        /// Crypto.
+        Crypto => "1",
+        /// Stocks.
+        Stocks => "3",
+        /// Commodities (`1` before 2026-04-22).
+        Commodities => "4",
+        /// Foreign exchange.
+        Forex => "5",
+        /// Bonds.
+        Bonds => "6",
+    }
+}
+
+/// A parameter of an instrument about to change (`upcChg`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpcomingChange {
+    /// Which parameter (`tickSz`, `minSz`, `maxMktSz`, ...).
+    #[serde(default)]
+    pub param: String,
+    /// Its new value, as sent.
+    #[serde(default)]
+    pub new_value: String,
+    /// When it takes effect, Unix ms.
+    #[serde(default, with = "crate::num::opt_int")]
+    pub eff_time: Option<i64>,
 }
 
 /// Why an order size does not fit an instrument.
@@ -225,6 +284,34 @@ mod tests {
     use std::str::FromStr;
 
     use super::*;
+
+    /// The 2026 schema: `instCategory` (commodities now `4`), price-limit
+    /// bands, upcoming changes; `""` for what does not apply.
+    #[test]
+    fn reads_the_2026_instrument_fields() {
+        let i: Instrument = serde_json::from_str(
+            r#"{"instType":"SWAP","instId":"XAU-USDT-SWAP","state":"live","instIdCode":20001,
+                "instCategory":"4","groupId":"6","seriesId":"","preMktSwTime":"",
+                "initPxLmtPct":"0.05","floatPxLmtPct":"0.03","maxPxLmtPct":"",
+                "upcChg":[{"param":"tickSz","newValue":"0.01","effTime":"1750000000000"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(i.inst_category, Some(InstCategory::Commodities));
+        assert_eq!(i.init_px_lmt_pct, Some(d("0.05")));
+        assert_eq!(i.max_px_lmt_pct, None);
+        assert_eq!(i.upc_chg[0].eff_time, Some(1750000000000));
+        assert_eq!(i.pre_mkt_sw_time, None);
+        let old: Instrument = serde_json::from_str(
+            r#"{"instType":"SPOT","instId":"BTC-USDT","state":"live","instCategory":""}"#,
+        )
+        .unwrap();
+        assert_eq!(old.inst_category, None);
+        let unknown: Instrument = serde_json::from_str(
+            r#"{"instType":"SPOT","instId":"X-Y","state":"live","instCategory":"9"}"#,
+        )
+        .unwrap();
+        assert_eq!(unknown.inst_category, Some(InstCategory::Other("9".into())));
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

@@ -50,9 +50,9 @@ pub use enums::{
     TgtCcy, TpOrdKind, TriggerPxType,
 };
 pub use envelope::{Envelope, api_error_from_body};
-pub use error::{ApiError, ItemResult, ItemStatus, OkxCode};
+pub use error::{ApiError, CodeClass, ItemResult, ItemStatus, OkxCode};
 pub use ids::{ClOrdId, ClOrdIdError, InstId, OrdId};
-pub use instrument::{Instrument, SizeError};
+pub use instrument::{InstCategory, Instrument, SizeError, UpcomingChange};
 pub use market::{BookLevel, Candle, OrderBook, Ticker, Trade};
 pub use order::{AttachAlgoOrd, Fill, LinkedAlgoOrd, Order};
 pub use rust_decimal::Decimal;

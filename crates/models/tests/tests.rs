@@ -7,5 +7,6 @@ mod fast;
 mod hostile;
 mod props;
 mod rules;
+mod schema2026;
 mod trade;
 mod wire;

@@ -14,18 +14,25 @@ use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::wire::{Encoded, decode, decode_items, encode};
 
 /// Which OKX site the client talks to.
+///
+/// The default is `openapi.okx.com`, the REST host OKX's 2026 docs name for
+/// global accounts (fully equivalent to `www.okx.com`, which stays up).
+/// Accounts registered on my.okx.com (EEA) or app.okx.com (US, Australia)
+/// must use their own site's host: their keys are refused elsewhere (50119).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Host {
-    /// `https://www.okx.com` (global accounts).
-    #[default]
+    /// `https://www.okx.com` (global accounts; the pre-2026 default).
     Global,
-    /// `https://openapi.okx.com`, the global site's equivalent API host.
+    /// `https://openapi.okx.com`, the dedicated API host for global accounts.
+    #[default]
     GlobalOpenApi,
     /// `https://eea.okx.com` (accounts registered on my.okx.com).
     Eea,
     /// `https://us.okx.com` (accounts registered on app.okx.com).
     Us,
+    /// `https://tr.okx.com` (accounts of the Turkish site).
+    Tr,
 }
 
 impl Host {
@@ -37,6 +44,7 @@ impl Host {
             Host::GlobalOpenApi => "https://openapi.okx.com",
             Host::Eea => "https://eea.okx.com",
             Host::Us => "https://us.okx.com",
+            Host::Tr => "https://tr.okx.com",
         }
     }
 }
@@ -96,7 +104,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 impl Default for RestClientBuilder {
     fn default() -> Self {
         RestClientBuilder {
-            base_url: Host::Global.base_url().to_owned(),
+            base_url: Host::default().base_url().to_owned(),
             demo: false,
             credentials: None,
             clock: ClockOffset::new(),
@@ -305,15 +313,21 @@ pub struct RestClient {
 }
 
 impl RestClient {
-    /// A builder with the defaults: global host, live trading, no
-    /// credentials, waiting rate limiter.
+    /// A builder with the defaults: the global API host
+    /// (`openapi.okx.com`), live trading, no credentials, waiting rate
+    /// limiter.
     pub fn builder() -> RestClientBuilder {
         RestClientBuilder::default()
     }
 
-    /// A public-only client on the global host.
+    /// A public-only client on the global API host.
     pub fn new() -> Result<Self, Error> {
         Self::builder().build()
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
     }
 
     /// The shared clock offset (server minus local, ms).
@@ -348,6 +362,22 @@ impl RestClient {
             let mut data = decode::<R::Response>(status, R::PATH, bytes)?;
             R::finish(&mut data);
             Ok(data)
+        })
+        .await
+    }
+
+    /// Sends a request whose success is not OKX's JSON envelope and returns
+    /// the body as received: `GET /api/v5/market/books-sbe` answers with an
+    /// SBE message (schema template 1006). A JSON answer with a non-zero
+    /// `code` is the usual [`Error::Api`]. Repeated like [`RestClient::send`].
+    pub async fn send_raw<R: Request>(&self, req: &R) -> Result<Vec<u8>, Error> {
+        let repeat = match R::METHOD {
+            Method::Get => Repeat::Any,
+            Method::Post => Repeat::Never,
+        };
+        let mut exp = self.exp_time_for::<R>();
+        self.send_with(req, repeat, &mut exp, |status, bytes| {
+            crate::wire::decode_raw(status, R::PATH, bytes)
         })
         .await
     }
@@ -574,4 +604,37 @@ impl Request for ServerTime {
         scope: LimitScope::Ip,
     };
     type Response = ServerTimeData;
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    #[test]
+    fn the_default_host_is_the_one_the_2026_docs_name() {
+        let client = RestClient::new().expect("client");
+        assert_eq!(client.base_url(), "https://openapi.okx.com");
+        assert_eq!(Host::default(), Host::GlobalOpenApi);
+    }
+
+    #[test]
+    fn every_site_stays_selectable() {
+        let url = |h| {
+            RestClient::builder()
+                .host(h)
+                .build()
+                .expect("client")
+                .base_url()
+                .to_owned()
+        };
+        assert_eq!(url(Host::Global), "https://www.okx.com");
+        assert_eq!(url(Host::Eea), "https://eea.okx.com");
+        assert_eq!(url(Host::Us), "https://us.okx.com");
+        assert_eq!(url(Host::Tr), "https://tr.okx.com");
+        let local = RestClient::builder()
+            .base_url("http://127.0.0.1:9/")
+            .build()
+            .expect("client");
+        assert_eq!(local.base_url(), "http://127.0.0.1:9");
+    }
 }

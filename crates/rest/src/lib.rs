@@ -39,7 +39,7 @@
 //!
 //! # async fn demo() -> Result<(), okx_rest::Error> {
 //! let client = RestClient::builder()
-//!     .host(Host::Global)
+//!     .host(Host::GlobalOpenApi)
 //!     .demo(true)
 //!     .credentials(Credentials::new("key", "secret", "passphrase"))
 //!     .build()?;

@@ -99,9 +99,37 @@ pub struct PlaceOrder {
     /// Order tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Lets this API order take RPI (retail price improvement) liquidity
+    /// (`rpiTakerAccess`; limit, market, FOK and IOC orders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpi_taker_access: Option<bool>,
+    /// Lets this API order take ELP liquidity (`isElpTakerAccess`; kept
+    /// while OKX documents ELP, which RPI replaces by 2026-10-31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_elp_taker_access: Option<bool>,
 }
 
 impl PlaceOrder {
+    /// A retail-price-improvement maker order (`ordType=rpi`, post-only,
+    /// rests only against non-API takers and API takers that opt in).
+    pub fn rpi(
+        inst_id: impl Into<String>,
+        td_mode: TdMode,
+        side: Side,
+        sz: Decimal,
+        px: Decimal,
+    ) -> Self {
+        let mut o = Self::limit(inst_id, td_mode, side, sz, px);
+        o.ord_type = OrdType::Rpi;
+        o
+    }
+
+    /// Opts this order in to taking RPI liquidity (`rpiTakerAccess`).
+    pub fn rpi_taker_access(mut self, on: bool) -> Self {
+        self.rpi_taker_access = Some(on);
+        self
+    }
+
     /// A limit order.
     pub fn limit(
         inst_id: impl Into<String>,
@@ -131,6 +159,8 @@ impl PlaceOrder {
             tgt_ccy: None,
             ccy: None,
             tag: None,
+            rpi_taker_access: None,
+            is_elp_taker_access: None,
         }
     }
 
@@ -319,6 +349,9 @@ pub struct OrderAck {
     /// `sMsg`.
     #[serde(default, rename = "sMsg")]
     pub s_msg: String,
+    /// `subCode` (place and amend, since 2026-03-10); `""` when none.
+    #[serde(default, rename = "subCode")]
+    pub sub_code: String,
 }
 
 /// `POST /api/v5/trade/amend-order`.

@@ -217,6 +217,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
 
 /// Decodes an order-type answer into one result per item, so a partly
 /// failed batch keeps its successes.
+/// The body of a success that is not OKX's JSON envelope (the SBE book
+/// snapshot); an answer that is the JSON envelope with a non-zero code, or
+/// not a success, is the usual error.
+pub(crate) fn decode_raw(status: u16, path: &'static str, bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    if (200..300).contains(&status) {
+        match serde_json::from_slice::<Loose>(bytes) {
+            Ok(loose) if loose.code.0 != 0 => {}
+            _ => return Ok(bytes.to_vec()),
+        }
+    }
+    Err(failure(status, path, bytes))
+}
+
 pub(crate) fn decode_items<T: DeserializeOwned>(
     status: u16,
     path: &'static str,

@@ -144,7 +144,17 @@ async fn generated_candles_paginate_oldest_first_per_page() {
 /// Sends `req` through the client to the testkit and checks what arrived.
 /// `answered`: the testkit keeps order state for this endpoint, so an OKX
 /// error answer (unknown order, rejected item) is a valid outcome.
-async fn via_client<R: Request>(okx: &MockOkx, client: &RestClient, req: &R, answered: bool) {
+/// `unsigned_refused`: a public endpoint outside the paths the testkit
+/// serves unsigned (market, public, rubik, system, support), which it still
+/// refuses with 50103 (no OK-ACCESS-KEY); the request is checked all the
+/// same, and the refusal is the only error accepted.
+async fn via_client<R: Request>(
+    okx: &MockOkx,
+    client: &RestClient,
+    req: &R,
+    answered: bool,
+    unsigned_refused: bool,
+) {
     // What the exchange answers from its state may be empty or an OKX error.
     let answered = answered || okx_testkit::rest::from_state(R::METHOD.as_str(), R::PATH);
     let before = okx.requests().len();
@@ -192,6 +202,9 @@ async fn via_client<R: Request>(okx: &MockOkx, client: &RestClient, req: &R, ans
         // An OKX answer (unknown order, rejected item) is fine here; anything
         // else (transport, decode, signature) is not.
         Err(Error::Api(e)) if answered => assert!(!e.to_string().is_empty(), "{}", R::PATH),
+        Err(Error::Api(e)) if unsigned_refused && e.code.0 == 50103 => {
+            assert!(!R::SIGNED, "{}", R::PATH)
+        }
         Err(e) => panic!("{}: {e}", R::PATH),
     }
 }
@@ -321,6 +334,10 @@ fn account_apply_bills_history_archive() {
     let v = shape(&req, Method::Post, "/api/v5/account/bills-history-archive");
     assert_eq!(v["year"], "x1");
     assert_eq!(v["quarter"], "x1");
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::account::ApplyBillsHistoryArchive>();
     assert!(!data.is_empty());
     assert_eq!(data[0].result, "true");
@@ -333,6 +350,10 @@ fn account_get_bills_history_archive() {
     let v = shape(&req, Method::Get, "/api/v5/account/bills-history-archive");
     assert_eq!(v["year"], "x1");
     assert_eq!(v["quarter"], "x1");
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::account::GetBillsHistoryArchive>();
     assert!(!data.is_empty());
     assert_eq!(data[0].file_href, "http://xxx");
@@ -935,6 +956,7 @@ fn account_set_auto_earn() {
     assert!(!data.is_empty());
     assert_eq!(data[0].ccy, "BTC");
     assert_eq!(data[0].apr, "0.1");
+    assert_eq!(data[0].earn_type, "0");
 }
 
 #[test]
@@ -1446,6 +1468,10 @@ fn algo_cancel_algos() {
     assert_eq!(req.cost(), 1);
     assert_eq!(v[0]["algoId"], "590908157585625111");
     assert_eq!(v[0]["instId"], "BTC-USDT");
+    assert!(
+        v[0].get("algoClOrdId").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::algo::CancelAlgos>();
     assert!(!data.is_empty());
     assert_eq!(data[0].algo_id, "1836489397437468672");
@@ -1525,6 +1551,1338 @@ fn algo_get_orders_algo_history() {
     assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
     assert_eq!(data[0].ord_id, "1884789786215137280");
     assert_eq!(data[0].algo_id, "1880721064716505088");
+}
+
+#[test]
+fn bot_grid_order_algo() {
+    let req = api::bot::GridOrderAlgo::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/grid/order-algo");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["maxPx"], "12.5");
+    assert_eq!(v["minPx"], "12.5");
+    assert_eq!(v["gridNum"], "x1");
+    assert!(
+        v.get("runType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "447053782921515008");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_grid_amend_order_algo() {
+    let req = api::bot::GridAmendOrderAlgo::new("590908157585625111", "BTC-USDT");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/amend-order-algo",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert!(
+        v.get("slTriggerPx").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridAmendOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_grid_stop_order_algo() {
+    let req = api::bot::GridStopOrderAlgo::new(vec![api::bot::GridStopOrderAlgoItem::new(
+        "590908157585625111",
+        "BTC-USDT",
+        "x1",
+        "x1",
+    )]);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/stop-order-algo",
+    );
+    assert_eq!(req.cost(), 1);
+    assert_eq!(v[0]["algoId"], "590908157585625111");
+    assert_eq!(v[0]["instId"], "BTC-USDT");
+    assert_eq!(v[0]["algoOrdType"], "x1");
+    assert_eq!(v[0]["stopType"], "x1");
+    let data = decode::<api::bot::GridStopOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_grid_close_position() {
+    let req = api::bot::GridClosePosition::new("590908157585625111", false);
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/grid/close-position");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(!v["mktClose"].is_null());
+    assert!(
+        v.get("sz").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridClosePosition>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+}
+
+#[test]
+fn bot_grid_cancel_close_order() {
+    let req = api::bot::GridCancelCloseOrder::new("590908157585625111", "590908157585625111");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/cancel-close-order",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["ordId"], "590908157585625111");
+    let data = decode::<api::bot::GridCancelCloseOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].ord_id, "570627699870375936");
+}
+
+#[test]
+fn bot_grid_order_instant_trigger() {
+    let req = api::bot::GridOrderInstantTrigger::new("590908157585625111");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/order-instant-trigger",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(
+        v.get("topUpAmt").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridOrderInstantTrigger>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "561564133246894080");
+}
+
+#[test]
+fn bot_get_grid_orders_algo_pending() {
+    let req = api::bot::GetGridOrdersAlgoPending::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/grid/orders-algo-pending",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetGridOrdersAlgoPending>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "56802********64032");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].inst_id, "BTC-USDT");
+    assert_eq!(data[0].c_time, Some(1681700496249));
+}
+
+#[test]
+fn bot_get_grid_orders_algo_history() {
+    let req = api::bot::GetGridOrdersAlgoHistory::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/grid/orders-algo-history",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetGridOrdersAlgoHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "565849588675117056");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].inst_id, "BTC-USDT");
+    assert_eq!(data[0].c_time, Some(1681181054927));
+}
+
+#[test]
+fn bot_get_grid_orders_algo_details() {
+    let req = api::bot::GetGridOrdersAlgoDetails::new("x1", "590908157585625111");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/grid/orders-algo-details",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GetGridOrdersAlgoDetails>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].inst_id, "BTC-USDT");
+    assert_eq!(data[0].c_time, Some(1681181054927));
+}
+
+#[test]
+fn bot_get_grid_sub_orders() {
+    let req = api::bot::GetGridSubOrders::new("x1", "590908157585625111", "0");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/grid/sub-orders");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["type"], "0");
+    assert!(
+        v.get("groupId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetGridSubOrders>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].inst_id, "BTC-USDC");
+    assert_eq!(data[0].algo_ord_type, "grid");
+}
+
+#[test]
+fn bot_get_grid_positions() {
+    let req = api::bot::GetGridPositions::new("x1", "590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/grid/positions");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GetGridPositions>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "449327675342323712");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].c_time, Some(1653400065917));
+}
+
+#[test]
+fn bot_grid_withdraw_income() {
+    let req = api::bot::GridWithdrawIncome::new("590908157585625111");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/withdraw-income",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GridWithdrawIncome>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].profit, "100");
+}
+
+#[test]
+fn bot_grid_compute_margin_balance() {
+    let req = api::bot::GridComputeMarginBalance::new("590908157585625111", "0");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/compute-margin-balance",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["type"], "0");
+    assert!(
+        v.get("amt").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridComputeMarginBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].max_amt, Some(dec("1.8309562403342999")));
+    assert_eq!(data[0].lever, Some(dec("0.3877200981166066")));
+}
+
+#[test]
+fn bot_grid_margin_balance() {
+    let req = api::bot::GridMarginBalance::new("590908157585625111", "0");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/grid/margin-balance");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["type"], "0");
+    assert!(
+        v.get("amt").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridMarginBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "123456");
+}
+
+#[test]
+fn bot_grid_adjust_investment() {
+    let req = api::bot::GridAdjustInvestment::new("590908157585625111", dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/adjust-investment",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["amt"], "12.5");
+    assert!(
+        v.get("allowReinvestProfit").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridAdjustInvestment>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+}
+
+#[test]
+fn bot_get_grid_ai_param() {
+    let req = api::bot::GetGridAiParam::new("x1", "BTC-USDT");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/grid/ai-param");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert!(
+        v.get("direction").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetGridAiParam>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id, "BTC-USDT");
+    assert_eq!(data[0].algo_ord_type, "grid");
+    assert_eq!(data[0].duration, "7D");
+    assert_eq!(data[0].grid_num, "5");
+}
+
+#[test]
+fn bot_grid_min_investment() {
+    let req =
+        api::bot::GridMinInvestment::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/grid/min-investment");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["maxPx"], "12.5");
+    assert_eq!(v["minPx"], "12.5");
+    assert_eq!(v["gridNum"], "x1");
+    assert_eq!(v["runType"], "x1");
+    assert!(
+        v.get("direction").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridMinInvestment>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].single_amt, Some(dec("10")));
+}
+
+#[test]
+fn bot_get_public_rsi_back_testing() {
+    let req = api::bot::GetPublicRsiBackTesting::new("BTC-USDT", "x1", "x1", "x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/public/rsi-back-testing",
+    );
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["timeframe"], "x1");
+    assert_eq!(v["thold"], "x1");
+    assert_eq!(v["timePeriod"], "x1");
+    assert!(
+        v.get("triggerCond").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetPublicRsiBackTesting>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].trigger_num, Some(164));
+}
+
+#[test]
+fn bot_get_grid_grid_quantity() {
+    let req = api::bot::GetGridGridQuantity::new("BTC-USDT", "x1", "x1", dec("12.5"), dec("12.5"));
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/grid/grid-quantity");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["runType"], "x1");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["maxPx"], "12.5");
+    assert_eq!(v["minPx"], "12.5");
+    assert!(
+        v.get("lever").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetGridGridQuantity>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].max_grid_qty, Some(285));
+}
+
+#[test]
+fn bot_signal_create_signal() {
+    let req = api::bot::SignalCreateSignal::new("x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/create-signal",
+    );
+    assert_eq!(v["signalChanName"], "x1");
+    assert!(
+        v.get("signalChanDesc").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::SignalCreateSignal>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].signal_chan_id, "572112109");
+    assert_eq!(data[0].signal_chan_token, "dojuckew331lkx");
+}
+
+#[test]
+fn bot_get_signal_signals() {
+    let req = api::bot::GetSignalSignals::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/signal/signals");
+    assert_eq!(v["signalSourceType"], "x1");
+    assert!(
+        v.get("signalChanId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalSignals>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].signal_chan_id, "623833708424069120");
+    assert_eq!(data[0].signal_chan_name, "test");
+    assert_eq!(data[0].signal_chan_desc, "test");
+    assert_eq!(data[0].signal_chan_token, "test");
+}
+
+#[test]
+fn bot_signal_order_algo() {
+    let req = api::bot::SignalOrderAlgo::new("x1", dec("5"), dec("12.5"), "x1");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/signal/order-algo");
+    assert_eq!(v["signalChanId"], "x1");
+    assert_eq!(v["lever"], "5");
+    assert_eq!(v["investAmt"], "12.5");
+    assert_eq!(v["subOrdType"], "x1");
+    assert!(
+        v.get("includeAll").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::SignalOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "447053782921515008");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_signal_stop_order_algo() {
+    let req = api::bot::SignalStopOrderAlgo::new(vec![api::bot::SignalStopOrderAlgoItem::new(
+        "590908157585625111",
+    )]);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/stop-order-algo",
+    );
+    assert_eq!(req.cost(), 1);
+    assert_eq!(v[0]["algoId"], "590908157585625111");
+    let data = decode::<api::bot::SignalStopOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_signal_margin_balance() {
+    let req = api::bot::SignalMarginBalance::new("590908157585625111", "0", dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/margin-balance",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["type"], "0");
+    assert_eq!(v["amt"], "12.5");
+    assert!(
+        v.get("allowReinvest").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::SignalMarginBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "123456");
+}
+
+#[test]
+fn bot_signal_amend_tpsl() {
+    let req = api::bot::SignalAmendTPSL::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/signal/amendTPSL");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["exitSettingParam"], "x1");
+    let data = decode::<api::bot::SignalAmendTPSL>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "637039348240277504");
+}
+
+#[test]
+fn bot_signal_set_instruments() {
+    let req = api::bot::SignalSetInstruments::new("590908157585625111", vec![], false);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/set-instruments",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(!v["instIds"].is_null());
+    assert!(!v["includeAll"].is_null());
+    let data = decode::<api::bot::SignalSetInstruments>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "637039348240277504");
+}
+
+#[test]
+fn bot_get_signal_orders_algo_details() {
+    let req = api::bot::GetSignalOrdersAlgoDetails::new("x1", "590908157585625111");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/signal/orders-algo-details",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GetSignalOrdersAlgoDetails>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].c_time, Some(1695005546360));
+    assert_eq!(data[0].u_time, Some(1697029422313));
+}
+
+#[test]
+fn bot_get_signal_orders_algo_pending() {
+    let req = api::bot::GetSignalOrdersAlgoPending::new("x1", "x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/signal/orders-algo-pending",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["after"], "x1");
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalOrdersAlgoPending>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].c_time, Some(1695005546360));
+    assert_eq!(data[0].u_time, Some(1697029422313));
+}
+
+#[test]
+fn bot_get_signal_orders_algo_history() {
+    let req = api::bot::GetSignalOrdersAlgoHistory::new("x1", "590908157585625111", "x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/signal/orders-algo-history",
+    );
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["after"], "x1");
+    assert!(
+        v.get("before").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalOrdersAlgoHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].c_time, Some(1695005546360));
+    assert_eq!(data[0].u_time, Some(1697029422313));
+}
+
+#[test]
+fn bot_get_signal_positions() {
+    let req = api::bot::GetSignalPositions::new("x1", "590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/signal/positions");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GetSignalPositions>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].inst_id, "ETH-USDT-SWAP");
+    assert_eq!(data[0].c_time, Some(1697502301460));
+}
+
+#[test]
+fn bot_get_signal_positions_history() {
+    let req = api::bot::GetSignalPositionsHistory::new("590908157585625111");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/signal/positions-history",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(
+        v.get("instId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalPositionsHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].inst_id, "ETH-USDT-SWAP");
+    assert_eq!(data[0].mgn_mode.as_ref().map(|v| v.as_str()), Some("cross"));
+    assert_eq!(data[0].c_time, Some(1704724451471));
+    assert_eq!(data[0].u_time, Some(1704724456322));
+}
+
+#[test]
+fn bot_signal_close_position() {
+    let req = api::bot::SignalClosePosition::new("590908157585625111", "BTC-USDT");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/close-position",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["instId"], "BTC-USDT");
+    let data = decode::<api::bot::SignalClosePosition>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+}
+
+#[test]
+fn bot_signal_sub_order() {
+    let req = api::bot::SignalSubOrder::new(
+        "BTC-USDT",
+        "590908157585625111",
+        "buy".parse().unwrap(),
+        "limit".parse().unwrap(),
+        dec("0.01"),
+    );
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/signal/sub-order");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["side"], "buy");
+    assert_eq!(v["ordType"], "limit");
+    assert_eq!(v["sz"], "0.01");
+    assert!(
+        v.get("px").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::SignalSubOrder>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn bot_signal_cancel_sub_order() {
+    let req = api::bot::SignalCancelSubOrder::new("590908157585625111", "BTC-USDT", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/signal/cancel-sub-order",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["signalOrdId"], "x1");
+    let data = decode::<api::bot::SignalCancelSubOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].signal_ord_id, "590908157585625111");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_get_signal_sub_orders() {
+    let req = api::bot::GetSignalSubOrders::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/signal/sub-orders");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("state").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalSubOrders>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].inst_id, "ETH-USDT-SWAP");
+    assert_eq!(data[0].algo_ord_type, "contract");
+}
+
+#[test]
+fn bot_get_signal_event_history() {
+    let req = api::bot::GetSignalEventHistory::new("590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/signal/event-history");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(
+        v.get("after").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetSignalEventHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "623833708424069120");
+    assert_eq!(data[0].event_type, "signal_processing");
+    assert_eq!(data[0].event_ctime, Some(1697453400959));
+    assert_eq!(
+        data[0].event_process_msg,
+        "Processed reverse entry signal and placed ETH-USDT-SWAP order with all available balance"
+    );
+}
+
+#[test]
+fn bot_recurring_order_algo() {
+    let req = api::bot::RecurringOrderAlgo::new(
+        "x1",
+        vec![],
+        "x1",
+        "x1",
+        "x1",
+        dec("12.5"),
+        "x1",
+        "cash".parse().unwrap(),
+    );
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/order-algo",
+    );
+    assert_eq!(v["stgyName"], "x1");
+    assert!(!v["recurringList"].is_null());
+    assert_eq!(v["period"], "x1");
+    assert_eq!(v["recurringTime"], "x1");
+    assert_eq!(v["timeZone"], "x1");
+    assert_eq!(v["amt"], "12.5");
+    assert_eq!(v["investmentCcy"], "x1");
+    assert_eq!(v["tdMode"], "cash");
+    assert!(
+        v.get("recurringDay").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::RecurringOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "560472804207104000");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_amend_order_algo() {
+    let req = api::bot::RecurringAmendOrderAlgo::new("590908157585625111", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/amend-order-algo",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["stgyName"], "x1");
+    let data = decode::<api::bot::RecurringAmendOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_stop_order_algo() {
+    let req =
+        api::bot::RecurringStopOrderAlgo::new(vec![api::bot::RecurringStopOrderAlgoItem::new(
+            "590908157585625111",
+        )]);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/stop-order-algo",
+    );
+    assert_eq!(req.cost(), 1);
+    assert_eq!(v[0]["algoId"], "590908157585625111");
+    let data = decode::<api::bot::RecurringStopOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "1839309556514557952");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_get_recurring_orders_algo_pending() {
+    let req = api::bot::GetRecurringOrdersAlgoPending::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/recurring/orders-algo-pending",
+    );
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetRecurringOrdersAlgoPending>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "644497312047435776");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].c_time, Some(1699932133373));
+    assert_eq!(data[0].u_time, Some(1699952473152));
+}
+
+#[test]
+fn bot_get_recurring_orders_algo_history() {
+    let req = api::bot::GetRecurringOrdersAlgoHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/recurring/orders-algo-history",
+    );
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetRecurringOrdersAlgoHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "644496098429767680");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].c_time, Some(1699931844050));
+    assert_eq!(data[0].u_time, Some(1699932177659));
+}
+
+#[test]
+fn bot_get_recurring_orders_algo_details() {
+    let req = api::bot::GetRecurringOrdersAlgoDetails::new("590908157585625111");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/tradingBot/recurring/orders-algo-details",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::GetRecurringOrdersAlgoDetails>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "644497312047435776");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].c_time, Some(1699932133373));
+    assert_eq!(data[0].u_time, Some(1699952485451));
+}
+
+#[test]
+fn bot_get_recurring_sub_orders() {
+    let req = api::bot::GetRecurringSubOrders::new("590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/recurring/sub-orders");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetRecurringSubOrders>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "560516615079727104");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SPOT"));
+    assert_eq!(data[0].inst_id, "ETH-USDC");
+    assert_eq!(data[0].algo_ord_type, "recurring");
+}
+
+#[test]
+fn copytrading_get_current_subpositions() {
+    let req = api::copytrading::GetCurrentSubpositions::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/current-subpositions",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetCurrentSubpositions>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].sub_pos_id, "649945658862370816");
+    assert_eq!(data[0].pos_side.as_ref().map(|v| v.as_str()), Some("net"));
+    assert_eq!(
+        data[0].mgn_mode.as_ref().map(|v| v.as_str()),
+        Some("isolated")
+    );
+}
+
+#[test]
+fn copytrading_get_subpositions_history() {
+    let req = api::copytrading::GetSubpositionsHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/subpositions-history",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetSubpositionsHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].sub_pos_id, "649750700213698561");
+    assert_eq!(data[0].pos_side.as_ref().map(|v| v.as_str()), Some("net"));
+    assert_eq!(
+        data[0].mgn_mode.as_ref().map(|v| v.as_str()),
+        Some("isolated")
+    );
+}
+
+#[test]
+fn copytrading_algo_order() {
+    let req = api::copytrading::AlgoOrder::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/copytrading/algo-order");
+    assert_eq!(v["subPosId"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::AlgoOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sub_pos_id, "518560559046594560");
+}
+
+#[test]
+fn copytrading_close_subposition() {
+    let req = api::copytrading::CloseSubposition::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/copytrading/close-subposition");
+    assert_eq!(v["subPosId"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::CloseSubposition>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sub_pos_id, "518560559046594560");
+}
+
+#[test]
+fn copytrading_get_instruments() {
+    let req = api::copytrading::GetInstruments::new();
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/instruments");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetInstruments>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+}
+
+#[test]
+fn copytrading_set_instruments() {
+    let req = api::copytrading::SetInstruments::new("BTC-USDT");
+    let v = shape(&req, Method::Post, "/api/v5/copytrading/set-instruments");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::SetInstruments>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+}
+
+#[test]
+fn copytrading_get_profit_sharing_details() {
+    let req = api::copytrading::GetProfitSharingDetails::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/profit-sharing-details",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetProfitSharingDetails>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].profit_sharing_amt, Some(dec("0.00536")));
+    assert_eq!(data[0].nick_name, "Potato");
+    assert_eq!(data[0].profit_sharing_id, "148");
+}
+
+#[test]
+fn copytrading_get_total_profit_sharing() {
+    let req = api::copytrading::GetTotalProfitSharing::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/total-profit-sharing",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetTotalProfitSharing>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].total_profit_sharing_amt, Some(dec("0.6584928")));
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+}
+
+#[test]
+fn copytrading_get_unrealized_profit_sharing_details() {
+    let req = api::copytrading::GetUnrealizedProfitSharingDetails::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/unrealized-profit-sharing-details",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetUnrealizedProfitSharingDetails>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].unrealized_profit_sharing_amt, Some(dec("0.455472")));
+    assert_eq!(data[0].nick_name, "Potato");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+}
+
+#[test]
+fn copytrading_get_total_unrealized_profit_sharing() {
+    let req = api::copytrading::GetTotalUnrealizedProfitSharing::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/total-unrealized-profit-sharing",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetTotalUnrealizedProfitSharing>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].profit_sharing_ts, Some(1705852800000));
+    assert_eq!(
+        data[0].total_unrealized_profit_sharing_amt,
+        Some(dec("0.114402985553185"))
+    );
+}
+
+#[test]
+fn copytrading_amend_profit_sharing_ratio() {
+    let req = api::copytrading::AmendProfitSharingRatio::new("x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/copytrading/amend-profit-sharing-ratio",
+    );
+    assert_eq!(v["profitSharingRatio"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::AmendProfitSharingRatio>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn copytrading_get_config() {
+    let req = api::copytrading::GetConfig::new();
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/config");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::copytrading::GetConfig>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].unique_code, "5506D3681454A304");
+    assert_eq!(data[0].nick_name, "155***9957");
+}
+
+#[test]
+fn copytrading_first_copy_settings() {
+    let req = api::copytrading::FirstCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/copytrading/first-copy-settings",
+    );
+    assert_eq!(v["uniqueCode"], "x1");
+    assert_eq!(v["copyMgnMode"], "x1");
+    assert_eq!(v["copyInstIdType"], "x1");
+    assert_eq!(v["copyTotalAmt"], "12.5");
+    assert_eq!(v["subPosCloseType"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::FirstCopySettings>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn copytrading_amend_copy_settings() {
+    let req = api::copytrading::AmendCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/copytrading/amend-copy-settings",
+    );
+    assert_eq!(v["uniqueCode"], "x1");
+    assert_eq!(v["copyMgnMode"], "x1");
+    assert_eq!(v["copyInstIdType"], "x1");
+    assert_eq!(v["copyTotalAmt"], "12.5");
+    assert_eq!(v["subPosCloseType"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::AmendCopySettings>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn copytrading_stop_copy_trading() {
+    let req = api::copytrading::StopCopyTrading::new("x1", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/copytrading/stop-copy-trading");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert_eq!(v["subPosCloseType"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::StopCopyTrading>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn copytrading_get_copy_settings() {
+    let req = api::copytrading::GetCopySettings::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/copy-settings");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetCopySettings>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].copy_mode, "ratio_copy");
+    assert_eq!(data[0].copy_ratio, Some(dec("1")));
+    assert_eq!(data[0].copy_total_amt, Some(dec("500")));
+    assert_eq!(data[0].copy_inst_id_type, "copy");
+}
+
+#[test]
+fn copytrading_get_current_lead_traders() {
+    let req = api::copytrading::GetCurrentLeadTraders::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/current-lead-traders",
+    );
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetCurrentLeadTraders>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].nick_name, "Trader9527");
+    assert_eq!(data[0].margin, Some(dec("1.89395")));
+    assert_eq!(data[0].copy_total_amt, Some(dec("500")));
+    assert_eq!(data[0].copy_total_pnl, Some(dec("0")));
+}
+
+#[test]
+fn copytrading_get_public_config() {
+    let req = api::copytrading::GetPublicConfig::new();
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-config");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicConfig>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].max_copy_amt, Some(dec("1000")));
+    assert_eq!(data[0].min_copy_amt, Some(dec("20")));
+    assert_eq!(data[0].max_copy_total_amt, Some(dec("30000")));
+    assert_eq!(data[0].min_copy_ratio, Some(dec("0.01")));
+}
+
+#[test]
+fn copytrading_get_public_lead_traders() {
+    let req = api::copytrading::GetPublicLeadTraders::new();
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-lead-traders");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicLeadTraders>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].data_ver, "20231129213200");
+    assert_eq!(data[0].total_page, Some(1));
+}
+
+#[test]
+fn copytrading_get_public_weekly_pnl() {
+    let req = api::copytrading::GetPublicWeeklyPnl::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-weekly-pnl");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicWeeklyPnl>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].begin_ts, Some(1701014400000));
+    assert_eq!(data[0].pnl, Some(dec("-2.8428")));
+    assert_eq!(data[0].pnl_ratio, Some(dec("-0.0106")));
+}
+
+#[test]
+fn copytrading_get_public_pnl() {
+    let req = api::copytrading::GetPublicPnl::new("x1", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-pnl");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert_eq!(v["lastDays"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicPnl>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].begin_ts, Some(1701100800000));
+    assert_eq!(data[0].pnl, Some(dec("97.3309")));
+    assert_eq!(data[0].pnl_ratio, Some(dec("0.3672")));
+}
+
+#[test]
+fn copytrading_get_public_stats() {
+    let req = api::copytrading::GetPublicStats::new("x1", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-stats");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert_eq!(v["lastDays"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicStats>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].win_ratio, Some(dec("0.6667")));
+    assert_eq!(data[0].profit_days, Some(2));
+    assert_eq!(data[0].loss_days, Some(1));
+    assert_eq!(data[0].cur_copy_trader_pnl, Some(dec("96.8071")));
+}
+
+#[test]
+fn copytrading_get_public_preference_currency() {
+    let req = api::copytrading::GetPublicPreferenceCurrency::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/public-preference-currency",
+    );
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicPreferenceCurrency>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "ETH");
+    assert_eq!(data[0].ratio, Some(dec("0.8881")));
+}
+
+#[test]
+fn copytrading_get_public_current_subpositions() {
+    let req = api::copytrading::GetPublicCurrentSubpositions::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/public-current-subpositions",
+    );
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicCurrentSubpositions>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].inst_id, "ETH-USDT-SWAP");
+    assert_eq!(data[0].sub_pos_id, "649582930998104064");
+    assert_eq!(data[0].pos_side.as_ref().map(|v| v.as_str()), Some("short"));
+    assert_eq!(
+        data[0].mgn_mode.as_ref().map(|v| v.as_str()),
+        Some("isolated")
+    );
+}
+
+#[test]
+fn copytrading_get_public_subpositions_history() {
+    let req = api::copytrading::GetPublicSubpositionsHistory::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/copytrading/public-subpositions-history",
+    );
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicSubpositionsHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].sub_pos_id, "635126416883355648");
+    assert_eq!(data[0].pos_side.as_ref().map(|v| v.as_str()), Some("long"));
+    assert_eq!(
+        data[0].mgn_mode.as_ref().map(|v| v.as_str()),
+        Some("isolated")
+    );
+}
+
+#[test]
+fn copytrading_get_public_copy_traders() {
+    let req = api::copytrading::GetPublicCopyTraders::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/copytrading/public-copy-traders");
+    assert_eq!(v["uniqueCode"], "x1");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::copytrading::GetPublicCopyTraders>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].copy_total_pnl, Some(dec("2060.12242")));
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].copy_trader_num_chg, "1");
+    assert_eq!(data[0].copy_trader_num_chg_ratio, Some(dec("0.5")));
 }
 
 #[test]
@@ -1716,6 +3074,277 @@ fn market_get_call_auction_details() {
 }
 
 #[test]
+fn rfq_get_counterparties() {
+    let req = api::rfq::GetCounterparties::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/counterparties");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::GetCounterparties>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].trader_name, "Satoshi Nakamoto");
+    assert_eq!(data[0].trader_code, "SATOSHI");
+}
+
+#[test]
+fn rfq_create_rfq() {
+    let req = api::rfq::CreateRfq::new(vec![], vec![]);
+    let v = shape(&req, Method::Post, "/api/v5/rfq/create-rfq");
+    assert!(!v["counterparties"].is_null());
+    assert!(!v["legs"].is_null());
+    assert!(
+        v.get("anonymous").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CreateRfq>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1611033737572));
+    assert_eq!(data[0].u_time, Some(1611033737572));
+    assert_eq!(data[0].state, "active");
+    assert_eq!(data[0].valid_until, Some(1611033857557));
+}
+
+#[test]
+fn rfq_cancel_rfq() {
+    let req = api::rfq::CancelRfq::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-rfq");
+    assert!(
+        v.get("rfqId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CancelRfq>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].rfq_id, "22535");
+    assert_eq!(data[0].cl_rfq_id, "rfq001");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn rfq_cancel_batch_rfqs() {
+    let req = api::rfq::CancelBatchRfqs::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-batch-rfqs");
+    assert!(
+        v.get("rfqIds").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CancelBatchRfqs>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn rfq_cancel_all_rfqs() {
+    let req = api::rfq::CancelAllRfqs::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-all-rfqs");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::CancelAllRfqs>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1697026383085));
+}
+
+#[test]
+fn rfq_execute_quote() {
+    let req = api::rfq::ExecuteQuote::new("x1", "quoterETH-USDT16461885104612381");
+    let v = shape(&req, Method::Post, "/api/v5/rfq/execute-quote");
+    assert_eq!(v["rfqId"], "x1");
+    assert_eq!(v["quoteId"], "quoterETH-USDT16461885104612381");
+    assert!(
+        v.get("legs").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::ExecuteQuote>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1649670009));
+    assert_eq!(data[0].rfq_id, "1419");
+    assert_eq!(data[0].cl_rfq_id, "r0001");
+    assert_eq!(data[0].quote_id, "1046");
+}
+
+#[test]
+fn rfq_get_maker_instrument_settings() {
+    let req = api::rfq::GetMakerInstrumentSettings::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/maker-instrument-settings");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::GetMakerInstrumentSettings>();
+    assert!(!data.is_empty());
+    assert_eq!(
+        data[0].inst_type.as_ref().map(|v| v.as_str()),
+        Some("OPTION")
+    );
+}
+
+#[test]
+fn rfq_maker_instrument_settings() {
+    let req =
+        api::rfq::MakerInstrumentSettings::new(vec![api::rfq::MakerInstrumentSettingsItem::new(
+            "SPOT".parse().unwrap(),
+            vec![],
+        )]);
+    let v = shape(&req, Method::Post, "/api/v5/rfq/maker-instrument-settings");
+    assert_eq!(req.cost(), 1);
+    assert_eq!(v[0]["instType"], "SPOT");
+    assert!(!v[0]["data"].is_null());
+    assert!(
+        v[0].get("includeAll").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::MakerInstrumentSettings>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn rfq_mmp_reset() {
+    let req = api::rfq::MmpReset::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/mmp-reset");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::MmpReset>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1597026383085));
+}
+
+#[test]
+fn rfq_mmp_config() {
+    let req = api::rfq::MmpConfig::new("x1", "x1", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/rfq/mmp-config");
+    assert_eq!(v["timeInterval"], "x1");
+    assert_eq!(v["frozenInterval"], "x1");
+    assert_eq!(v["countLimit"], "x1");
+    let data = decode::<api::rfq::MmpConfig>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].time_interval, Some(5000));
+    assert_eq!(data[0].frozen_interval, Some(2000));
+    assert_eq!(data[0].count_limit, "100");
+}
+
+#[test]
+fn rfq_get_mmp_config() {
+    let req = api::rfq::GetMmpConfig::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/mmp-config");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::GetMmpConfig>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].time_interval, Some(5000));
+    assert_eq!(data[0].frozen_interval, Some(2000));
+    assert_eq!(data[0].count_limit, "10");
+    assert_eq!(data[0].mmp_frozen_until, Some(1000));
+}
+
+#[test]
+fn rfq_create_quote() {
+    let req = api::rfq::CreateQuote::new("x1", "x1", vec![]);
+    let v = shape(&req, Method::Post, "/api/v5/rfq/create-quote");
+    assert_eq!(v["rfqId"], "x1");
+    assert_eq!(v["quoteSide"], "x1");
+    assert!(!v["legs"].is_null());
+    assert!(
+        v.get("clQuoteId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CreateQuote>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1608267227834));
+    assert_eq!(data[0].u_time, Some(1608267227834));
+    assert_eq!(data[0].state, "active");
+    assert_eq!(data[0].reason, "mmp_canceled");
+}
+
+#[test]
+fn rfq_cancel_quote() {
+    let req = api::rfq::CancelQuote::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-quote");
+    assert!(
+        v.get("quoteId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CancelQuote>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].quote_id, "007");
+    assert_eq!(data[0].cl_quote_id, "Bond007");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn rfq_cancel_batch_quotes() {
+    let req = api::rfq::CancelBatchQuotes::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-batch-quotes");
+    assert!(
+        v.get("quoteIds").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::CancelBatchQuotes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].quote_id, "quoterETH-USDT16461885104612381");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn rfq_cancel_all_quotes() {
+    let req = api::rfq::CancelAllQuotes::new();
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-all-quotes");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::rfq::CancelAllQuotes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1697026383085));
+}
+
+#[test]
+fn rfq_cancel_all_after() {
+    let req = api::rfq::CancelAllAfter::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/rfq/cancel-all-after");
+    assert_eq!(v["timeOut"], "x1");
+    let data = decode::<api::rfq::CancelAllAfter>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].trigger_time, Some(1587971460));
+    assert_eq!(data[0].ts, Some(1587971400));
+}
+
+#[test]
+fn rfq_get_rfqs() {
+    let req = api::rfq::GetRfqs::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/rfqs");
+    assert!(
+        v.get("rfqId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::GetRfqs>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1650968131817));
+    assert_eq!(data[0].u_time, Some(1650968164944));
+    assert_eq!(data[0].state, "filled");
+    assert_eq!(data[0].valid_until, Some(1650969031817));
+}
+
+#[test]
+fn rfq_get_quotes() {
+    let req = api::rfq::GetQuotes::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/quotes");
+    assert!(
+        v.get("rfqId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::GetQuotes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1608267227834));
+    assert_eq!(data[0].u_time, Some(1608267227834));
+    assert_eq!(data[0].state, "canceled");
+    assert_eq!(data[0].reason, "mmp_canceled");
+}
+
+#[test]
+fn rfq_get_trades() {
+    let req = api::rfq::GetTrades::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/trades");
+    assert!(
+        v.get("rfqId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::GetTrades>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1650968164900));
+    assert_eq!(data[0].rfq_id, "123456");
+    assert_eq!(data[0].quote_id, "0T5342O");
+    assert_eq!(data[0].block_td_id, "439127542058958848");
+}
+
+#[test]
 fn market_get_block_tickers() {
     let req = api::market::GetBlockTickers::new("SPOT".parse().unwrap());
     let v = shape(&req, Method::Get, "/api/v5/market/block-tickers");
@@ -1746,6 +3375,19 @@ fn market_get_block_ticker() {
 }
 
 #[test]
+fn rfq_get_public_trades() {
+    let req = api::rfq::GetPublicTrades::new();
+    let v = shape(&req, Method::Get, "/api/v5/rfq/public-trades");
+    assert!(
+        v.get("beginId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::rfq::GetPublicTrades>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].c_time, Some(1700000000000));
+}
+
+#[test]
 fn market_get_block_trades() {
     let req = api::market::GetBlockTrades::new("BTC-USDT");
     let v = shape(&req, Method::Get, "/api/v5/public/block-trades");
@@ -1756,6 +3398,260 @@ fn market_get_block_trades() {
     assert_eq!(data[0].trade_id, "632960608383700997");
     assert_eq!(data[0].px, Some(dec("0.0026")));
     assert_eq!(data[0].sz, Some(dec("1")));
+}
+
+#[test]
+fn spread_sprd_order() {
+    let req = api::spread::SprdOrder::new(
+        "x1",
+        "buy".parse().unwrap(),
+        "limit".parse().unwrap(),
+        dec("0.01"),
+        dec("43250.5"),
+    );
+    let v = shape(&req, Method::Post, "/api/v5/sprd/order");
+    assert_eq!(v["sprdId"], "x1");
+    assert_eq!(v["side"], "buy");
+    assert_eq!(v["ordType"], "limit");
+    assert_eq!(v["sz"], "0.01");
+    assert_eq!(v["px"], "43250.5");
+    assert!(
+        v.get("clOrdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::SprdOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "312269865356374016");
+    assert_eq!(data[0].cl_ord_id, "b15");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn spread_sprd_cancel_order() {
+    let req = api::spread::SprdCancelOrder::new();
+    let v = shape(&req, Method::Post, "/api/v5/sprd/cancel-order");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::SprdCancelOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "12345689");
+    assert_eq!(data[0].cl_ord_id, "oktswap6");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn spread_sprd_mass_cancel() {
+    let req = api::spread::SprdMassCancel::new();
+    let v = shape(&req, Method::Post, "/api/v5/sprd/mass-cancel");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::SprdMassCancel>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn spread_sprd_amend_order() {
+    let req = api::spread::SprdAmendOrder::new();
+    let v = shape(&req, Method::Post, "/api/v5/sprd/amend-order");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::SprdAmendOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "12344");
+    assert_eq!(data[0].req_id, "b12344");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn spread_get_sprd_order() {
+    let req = api::spread::GetSprdOrder::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/order");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdOrder>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "312269865356374016");
+    assert_eq!(data[0].cl_ord_id, "b1");
+    assert_eq!(data[0].px, Some(dec("999")));
+    assert_eq!(data[0].sz, Some(dec("3")));
+}
+
+#[test]
+fn spread_get_sprd_orders_pending() {
+    let req = api::spread::GetSprdOrdersPending::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/orders-pending");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdOrdersPending>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT_BTC-UST-SWAP");
+    assert_eq!(data[0].ord_id, "312269865356374016");
+    assert_eq!(data[0].cl_ord_id, "b1");
+    assert_eq!(data[0].px, Some(dec("999")));
+}
+
+#[test]
+fn spread_get_sprd_orders_history() {
+    let req = api::spread::GetSprdOrdersHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/orders-history");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdOrdersHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT_BTC-UST-SWAP");
+    assert_eq!(data[0].ord_id, "312269865356374016");
+    assert_eq!(data[0].cl_ord_id, "b1");
+    assert_eq!(data[0].px, Some(dec("999")));
+}
+
+#[test]
+fn spread_get_sprd_orders_history_archive() {
+    let req = api::spread::GetSprdOrdersHistoryArchive::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/orders-history-archive");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdOrdersHistoryArchive>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT_BTC-UST-SWAP");
+    assert_eq!(data[0].ord_id, "312269865356374016");
+    assert_eq!(data[0].cl_ord_id, "b1");
+    assert_eq!(data[0].px, Some(dec("999")));
+}
+
+#[test]
+fn spread_get_sprd_trades() {
+    let req = api::spread::GetSprdTrades::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/trades");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdTrades>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT-SWAP_BTC-USDT-200329");
+    assert_eq!(data[0].trade_id, "123");
+    assert_eq!(data[0].ord_id, "123445");
+    assert_eq!(data[0].cl_ord_id, "b16");
+}
+
+#[test]
+fn spread_get_sprd_spreads() {
+    let req = api::spread::GetSprdSpreads::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/spreads");
+    assert!(
+        v.get("baseCcy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdSpreads>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "ETH-USD-SWAP_ETH-USD-231229");
+    assert_eq!(data[0].sprd_type, "inverse");
+    assert_eq!(data[0].state, "live");
+    assert_eq!(data[0].base_ccy, "ETH");
+}
+
+#[test]
+fn spread_get_sprd_books() {
+    let req = api::spread::GetSprdBooks::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/sprd/books");
+    assert_eq!(v["sprdId"], "x1");
+    assert!(
+        v.get("sz").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdBooks>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1700000000000));
+}
+
+#[test]
+fn spread_get_sprd_ticker() {
+    let req = api::spread::GetSprdTicker::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/market/sprd-ticker");
+    assert_eq!(v["sprdId"], "x1");
+    let data = decode::<api::spread::GetSprdTicker>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT_BTC-USDT-SWAP");
+    assert_eq!(data[0].last, Some(dec("14.5")));
+    assert_eq!(data[0].last_sz, Some(dec("0.5")));
+    assert_eq!(data[0].ask_px, Some(dec("8.5")));
+}
+
+#[test]
+fn spread_get_sprd_public_trades() {
+    let req = api::spread::GetSprdPublicTrades::new();
+    let v = shape(&req, Method::Get, "/api/v5/sprd/public-trades");
+    assert!(
+        v.get("sprdId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdPublicTrades>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sprd_id, "BTC-USDT_BTC-USDC-SWAP");
+    assert_eq!(data[0].trade_id, "242720719");
+    assert_eq!(data[0].px, Some(dec("964.1")));
+    assert_eq!(data[0].sz, Some(dec("0.1")));
+}
+
+#[test]
+fn spread_get_sprd_candles() {
+    let req = api::spread::GetSprdCandles::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/market/sprd-candles");
+    assert_eq!(v["sprdId"], "x1");
+    assert!(
+        v.get("bar").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdCandles>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ts, Some(1597026383085));
+}
+
+#[test]
+fn spread_get_sprd_history_candles() {
+    let req = api::spread::GetSprdHistoryCandles::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/market/sprd-history-candles");
+    assert_eq!(v["sprdId"], "x1");
+    assert!(
+        v.get("after").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::spread::GetSprdHistoryCandles>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ts, Some(1597026383085));
+}
+
+#[test]
+fn spread_sprd_cancel_all_after() {
+    let req = api::spread::SprdCancelAllAfter::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/sprd/cancel-all-after");
+    assert_eq!(v["timeOut"], "x1");
+    let data = decode::<api::spread::SprdCancelAllAfter>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].trigger_time, Some(1587971460));
+    assert_eq!(data[0].ts, Some(1587971400));
 }
 
 #[test]
@@ -2798,6 +4694,10 @@ fn asset_get_convert_currency_pair() {
     let v = shape(&req, Method::Get, "/api/v5/asset/convert/currency-pair");
     assert_eq!(v["fromCcy"], "BTC");
     assert_eq!(v["toCcy"], "USDT");
+    assert!(
+        v.get("convertMode").is_none(),
+        "unset optional parameters are omitted"
+    );
     let data = decode::<api::asset::GetConvertCurrencyPair>();
     assert!(!data.is_empty());
     assert_eq!(data[0].inst_id, "BTC-USDT");
@@ -3345,6 +5245,1595 @@ fn subaccount_get_entrust_subaccount_list() {
     assert_eq!(data[0].sub_acct, "test00001");
 }
 
+#[test]
+fn finance_get_staking_defi_offers() {
+    let req = api::finance::GetStakingDefiOffers::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/staking-defi/offers");
+    assert!(
+        v.get("productId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStakingDefiOffers>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "DOT");
+    assert_eq!(data[0].product_id, "101");
+    assert_eq!(data[0].protocol, "Polkadot");
+    assert_eq!(data[0].protocol_type, "defi");
+}
+
+#[test]
+fn finance_staking_defi_purchase() {
+    let req = api::finance::StakingDefiPurchase::new("x1", vec![]);
+    let v = shape(&req, Method::Post, "/api/v5/finance/staking-defi/purchase");
+    assert_eq!(v["productId"], "x1");
+    assert!(!v["investData"].is_null());
+    assert!(
+        v.get("term").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::StakingDefiPurchase>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "754147");
+}
+
+#[test]
+fn finance_staking_defi_redeem() {
+    let req = api::finance::StakingDefiRedeem::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/finance/staking-defi/redeem");
+    assert_eq!(v["ordId"], "590908157585625111");
+    assert_eq!(v["protocolType"], "x1");
+    assert!(
+        v.get("allowEarlyRedeem").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::StakingDefiRedeem>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "754147");
+}
+
+#[test]
+fn finance_staking_defi_cancel() {
+    let req = api::finance::StakingDefiCancel::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/finance/staking-defi/cancel");
+    assert_eq!(v["ordId"], "590908157585625111");
+    assert_eq!(v["protocolType"], "x1");
+    let data = decode::<api::finance::StakingDefiCancel>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "754147");
+}
+
+#[test]
+fn finance_get_staking_defi_orders_active() {
+    let req = api::finance::GetStakingDefiOrdersActive::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/orders-active",
+    );
+    assert!(
+        v.get("productId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStakingDefiOrdersActive>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "DOT");
+    assert_eq!(data[0].ord_id, "2413499");
+    assert_eq!(data[0].product_id, "101");
+    assert_eq!(data[0].state, "1");
+}
+
+#[test]
+fn finance_get_staking_defi_orders_history() {
+    let req = api::finance::GetStakingDefiOrdersHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/orders-history",
+    );
+    assert!(
+        v.get("productId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStakingDefiOrdersHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ccy, "DOT");
+    assert_eq!(data[0].ord_id, "1579252");
+    assert_eq!(data[0].product_id, "101");
+    assert_eq!(data[0].state, "3");
+}
+
+#[test]
+fn finance_get_staking_defi_eth_product_info() {
+    let req = api::finance::GetStakingDefiEthProductInfo::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/eth/product-info",
+    );
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetStakingDefiEthProductInfo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].fast_redemption_daily_limit, Some(dec("100")));
+}
+
+#[test]
+fn finance_staking_defi_eth_purchase() {
+    let req = api::finance::StakingDefiEthPurchase::new(dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/staking-defi/eth/purchase",
+    );
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::finance::StakingDefiEthPurchase>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_staking_defi_eth_redeem() {
+    let req = api::finance::StakingDefiEthRedeem::new(dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/staking-defi/eth/redeem",
+    );
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::finance::StakingDefiEthRedeem>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_get_staking_defi_eth_balance() {
+    let req = api::finance::GetStakingDefiEthBalance::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/eth/balance",
+    );
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetStakingDefiEthBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "BETH");
+    assert_eq!(data[0].amt, Some(dec("0.63926191")));
+    assert_eq!(data[0].latest_interest_accrual, Some(dec("0.00006549")));
+    assert_eq!(data[0].total_interest_accrual, Some(dec("0.01490596")));
+}
+
+#[test]
+fn finance_get_staking_defi_eth_purchase_redeem_history() {
+    let req = api::finance::GetStakingDefiEthPurchaseRedeemHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/eth/purchase-redeem-history",
+    );
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStakingDefiEthPurchaseRedeemHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].r#type, "purchase");
+    assert_eq!(data[0].amt, Some(dec("0.62666630")));
+    assert_eq!(data[0].status, "success");
+    assert_eq!(data[0].request_time, Some(1683413171000));
+}
+
+#[test]
+fn finance_get_staking_defi_eth_apy_history() {
+    let req = api::finance::GetStakingDefiEthApyHistory::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/eth/apy-history",
+    );
+    assert_eq!(v["days"], "x1");
+    let data = decode::<api::finance::GetStakingDefiEthApyHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].rate, Some(dec("0.02690000")));
+    assert_eq!(data[0].ts, Some(1734195600000));
+}
+
+#[test]
+fn finance_get_staking_defi_sol_product_info() {
+    let req = api::finance::GetStakingDefiSolProductInfo::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/sol/product-info",
+    );
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetStakingDefiSolProductInfo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].fast_redemption_daily_limit, Some(dec("12.5")));
+    assert_eq!(data[0].fast_redemption_avail, Some(dec("12.5")));
+    assert_eq!(data[0].rate, Some(dec("0.0001")));
+    assert_eq!(data[0].min_amt, Some(dec("12.5")));
+}
+
+#[test]
+fn finance_staking_defi_sol_purchase() {
+    let req = api::finance::StakingDefiSolPurchase::new(dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/staking-defi/sol/purchase",
+    );
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::finance::StakingDefiSolPurchase>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_staking_defi_sol_redeem() {
+    let req = api::finance::StakingDefiSolRedeem::new(dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/staking-defi/sol/redeem",
+    );
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::finance::StakingDefiSolRedeem>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_get_staking_defi_sol_balance() {
+    let req = api::finance::GetStakingDefiSolBalance::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/sol/balance",
+    );
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetStakingDefiSolBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "OKSOL");
+    assert_eq!(data[0].amt, Some(dec("0.01100012")));
+    assert_eq!(data[0].latest_interest_accrual, Some(dec("0.00000012")));
+    assert_eq!(data[0].total_interest_accrual, Some(dec("0.00000012")));
+}
+
+#[test]
+fn finance_get_staking_defi_sol_purchase_redeem_history() {
+    let req = api::finance::GetStakingDefiSolPurchaseRedeemHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/sol/purchase-redeem-history",
+    );
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStakingDefiSolPurchaseRedeemHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].r#type, "purchase");
+    assert_eq!(data[0].amt, Some(dec("0.62666630")));
+    assert_eq!(data[0].status, "success");
+    assert_eq!(data[0].request_time, Some(1683413171000));
+}
+
+#[test]
+fn finance_get_staking_defi_sol_apy_history() {
+    let req = api::finance::GetStakingDefiSolApyHistory::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/staking-defi/sol/apy-history",
+    );
+    assert_eq!(v["days"], "x1");
+    let data = decode::<api::finance::GetStakingDefiSolApyHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].rate, Some(dec("0.11280000")));
+    assert_eq!(data[0].ts, Some(1734192000000));
+}
+
+#[test]
+fn finance_get_savings_balance() {
+    let req = api::finance::GetSavingsBalance::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/savings/balance");
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetSavingsBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].amt, Some(dec("11.0010737453457821")));
+    assert_eq!(data[0].earnings, Some(dec("0.0010737388791526")));
+    assert_eq!(data[0].rate, Some(dec("0.0100000000000000")));
+}
+
+#[test]
+fn finance_savings_purchase_redempt() {
+    let req = api::finance::SavingsPurchaseRedempt::new("BTC", dec("12.5"), "buy".parse().unwrap());
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/savings/purchase-redempt",
+    );
+    assert_eq!(v["ccy"], "BTC");
+    assert_eq!(v["amt"], "12.5");
+    assert_eq!(v["side"], "buy");
+    assert!(
+        v.get("rate").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::SavingsPurchaseRedempt>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].amt, Some(dec("1")));
+    assert_eq!(data[0].side.as_ref().map(|v| v.as_str()), Some("purchase"));
+    assert_eq!(data[0].rate, Some(dec("0.01")));
+}
+
+#[test]
+fn finance_savings_set_lending_rate() {
+    let req = api::finance::SavingsSetLendingRate::new("BTC", dec("0.0001"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/savings/set-lending-rate",
+    );
+    assert_eq!(v["ccy"], "BTC");
+    assert_eq!(v["rate"], "0.0001");
+    let data = decode::<api::finance::SavingsSetLendingRate>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].rate, Some(dec("0.02")));
+}
+
+#[test]
+fn finance_get_savings_lending_history() {
+    let req = api::finance::GetSavingsLendingHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/savings/lending-history");
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetSavingsLendingHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].amt, Some(dec("0.01")));
+    assert_eq!(data[0].earnings, Some(dec("0.001")));
+    assert_eq!(data[0].rate, Some(dec("0.01")));
+}
+
+#[test]
+fn finance_get_savings_lending_rate_summary() {
+    let req = api::finance::GetSavingsLendingRateSummary::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/savings/lending-rate-summary",
+    );
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetSavingsLendingRateSummary>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].avg_amt, Some(dec("10000")));
+    assert_eq!(data[0].avg_amt_usd, Some(dec("10000000000")));
+    assert_eq!(data[0].avg_rate, Some(dec("0.03")));
+}
+
+#[test]
+fn finance_get_savings_lending_rate_history() {
+    let req = api::finance::GetSavingsLendingRateHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/savings/lending-rate-history",
+    );
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetSavingsLendingRateHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ccy, "BTC");
+    assert_eq!(data[0].amt, Some(dec("0.01")));
+    assert_eq!(data[0].rate, Some(dec("0.001")));
+    assert_eq!(data[0].ts, Some(1597026383085));
+}
+
+#[test]
+fn finance_get_flexible_loan_borrow_currencies() {
+    let req = api::finance::GetFlexibleLoanBorrowCurrencies::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/flexible-loan/borrow-currencies",
+    );
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetFlexibleLoanBorrowCurrencies>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].borrow_ccy, "USDT");
+}
+
+#[test]
+fn finance_get_flexible_loan_collateral_assets() {
+    let req = api::finance::GetFlexibleLoanCollateralAssets::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/flexible-loan/collateral-assets",
+    );
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetFlexibleLoanCollateralAssets>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_flexible_loan_max_loan() {
+    let req = api::finance::FlexibleLoanMaxLoan::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/finance/flexible-loan/max-loan");
+    assert_eq!(v["borrowCcy"], "x1");
+    assert!(
+        v.get("supCollateral").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::FlexibleLoanMaxLoan>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].borrow_ccy, "USDT");
+    assert_eq!(data[0].max_loan, Some(dec("0.01113")));
+    assert_eq!(data[0].notional_usd, Some(dec("0.01113356")));
+    assert_eq!(data[0].remaining_quota, Some(dec("3395000")));
+}
+
+#[test]
+fn finance_get_flexible_loan_max_collateral_redeem_amount() {
+    let req = api::finance::GetFlexibleLoanMaxCollateralRedeemAmount::new("BTC");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/flexible-loan/max-collateral-redeem-amount",
+    );
+    assert_eq!(v["ccy"], "BTC");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetFlexibleLoanMaxCollateralRedeemAmount>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].max_redeem_amt, Some(dec("1")));
+}
+
+#[test]
+fn finance_flexible_loan_adjust_collateral() {
+    let req = api::finance::FlexibleLoanAdjustCollateral::new("0", "x1", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/flexible-loan/adjust-collateral",
+    );
+    assert_eq!(v["type"], "0");
+    assert_eq!(v["collateralCcy"], "x1");
+    assert_eq!(v["collateralAmt"], "x1");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::FlexibleLoanAdjustCollateral>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn finance_get_flexible_loan_loan_info() {
+    let req = api::finance::GetFlexibleLoanLoanInfo::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/flexible-loan/loan-info");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetFlexibleLoanLoanInfo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].loan_notional_usd, Some(dec("0.8661285")));
+    assert_eq!(data[0].collateral_notional_usd, Some(dec("1.5078763")));
+    assert_eq!(data[0].cur_ltv, Some(dec("0.5742")));
+    assert_eq!(data[0].margin_call_ltv, Some(dec("0.7374")));
+}
+
+#[test]
+fn finance_get_flexible_loan_loan_history() {
+    let req = api::finance::GetFlexibleLoanLoanHistory::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/flexible-loan/loan-history",
+    );
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetFlexibleLoanLoanHistory>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ref_id, "17316594851045086");
+    assert_eq!(data[0].r#type, "collateral_locked");
+    assert_eq!(data[0].ccy, "DOT");
+    assert_eq!(data[0].amt, Some(dec("-0.001")));
+}
+
+#[test]
+fn finance_get_flexible_loan_interest_accrued() {
+    let req = api::finance::GetFlexibleLoanInterestAccrued::new();
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/flexible-loan/interest-accrued",
+    );
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetFlexibleLoanInterestAccrued>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].ref_id, "17319133035195744");
+    assert_eq!(data[0].ccy, "USDC");
+    assert_eq!(data[0].loan, "0.86599309");
+    assert_eq!(data[0].interest, Some(dec("0.00004054")));
+}
+
+#[test]
+fn affiliate_get_invitee_detail() {
+    let req = api::affiliate::GetInviteeDetail::new("590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/invitee/detail");
+    assert_eq!(v["uid"], "590908157585625111");
+    let data = decode::<api::affiliate::GetInviteeDetail>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].join_time, Some(1700000000000));
+    assert_eq!(data[0].invitee_rebate_rate, Some(dec("0.0001")));
+    assert_eq!(data[0].total_commission, Some(dec("12.5")));
+    assert_eq!(data[0].first_trade_time, Some(1700000000000));
+}
+
+#[test]
+fn status_get_status() {
+    let req = api::status::GetStatus::new();
+    let v = shape(&req, Method::Get, "/api/v5/system/status");
+    assert!(
+        v.get("state").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::status::GetStatus>();
+    assert!(!data.is_empty());
+    assert_eq!(
+        data[0].title,
+        "Trading account system upgrade (in batches of accounts)"
+    );
+    assert_eq!(data[0].state, "completed");
+    assert_eq!(data[0].begin, "1672823400000");
+    assert_eq!(data[0].end, "1672823520000");
+}
+
+#[test]
+fn announcement_get_announcements() {
+    let req = api::announcement::GetAnnouncements::new();
+    let v = shape(&req, Method::Get, "/api/v5/support/announcements");
+    assert!(
+        v.get("annType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::announcement::GetAnnouncements>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].total_page, Some(90));
+}
+
+#[test]
+fn announcement_get_announcement_types() {
+    let req = api::announcement::GetAnnouncementTypes::new();
+    let v = shape(&req, Method::Get, "/api/v5/support/announcement-types");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::announcement::GetAnnouncementTypes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ann_type, "announcements-new-listings");
+    assert_eq!(data[0].ann_type_desc, "New listings");
+}
+
+#[test]
+fn affiliate_get_performance_summary() {
+    let req = api::affiliate::GetPerformanceSummary::new();
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/performance/summary");
+    assert!(
+        v.get("periodType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::affiliate::GetPerformanceSummary>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].u_time, Some(1777541513000));
+    assert_eq!(data[0].invitee_cnt, "102");
+    assert_eq!(data[0].dep_amt, Some(dec("1756.287846940199989393")));
+}
+
+#[test]
+fn affiliate_get_invitee_list() {
+    let req = api::affiliate::GetInviteeList::new();
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/invitee/list");
+    assert!(
+        v.get("page").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::affiliate::GetInviteeList>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].uid, "835449167911924693");
+    assert_eq!(data[0].country, "CN");
+    assert_eq!(data[0].join_time, Some(1777448564000));
+    assert_eq!(data[0].channel_name, "X2UWA2T89");
+}
+
+#[test]
+fn affiliate_get_link_list() {
+    let req = api::affiliate::GetLinkList::new();
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/link/list");
+    assert!(
+        v.get("page").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::affiliate::GetLinkList>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].channel_id, "78295211");
+    assert_eq!(data[0].channel_name, "78295211");
+    assert_eq!(data[0].join_link, "https://okx.com/join/78295211");
+    assert_eq!(data[0].link_type, "standard");
+}
+
+#[test]
+fn affiliate_get_co_inviter_list() {
+    let req = api::affiliate::GetCoInviterList::new();
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/co-inviter/list");
+    assert!(
+        v.get("page").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::affiliate::GetCoInviterList>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].channel_id, "31075853");
+    assert_eq!(data[0].channel_name, "MXCUS");
+    assert_eq!(data[0].join_link, "https://okx.com/join/MXCUS");
+    assert_eq!(data[0].inviter_commission_rate, "0.0000");
+}
+
+#[test]
+fn affiliate_get_sub_affiliate_list() {
+    let req = api::affiliate::GetSubAffiliateList::new();
+    let v = shape(&req, Method::Get, "/api/v5/affiliate/sub-affiliate/list");
+    assert!(
+        v.get("page").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::affiliate::GetSubAffiliateList>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].sub_affiliate_uid, "668418489887292061");
+    assert_eq!(data[0].country, "CN");
+    assert_eq!(data[0].join_time, Some(1773739123000));
+    assert_eq!(data[0].sub_affiliate_level, "2");
+}
+
+#[test]
+fn finance_staking_defi_eth_cancel_redeem() {
+    let req = api::finance::StakingDefiEthCancelRedeem::new("590908157585625111");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/finance/staking-defi/eth/cancel-redeem",
+    );
+    assert_eq!(v["ordId"], "590908157585625111");
+    let data = decode::<api::finance::StakingDefiEthCancelRedeem>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "1234567890");
+}
+
+#[test]
+fn finance_get_stable_rewards_product_info() {
+    let req = api::finance::GetStableRewardsProductInfo::new("BTC");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/stable-rewards/product-info",
+    );
+    assert_eq!(v["ccy"], "BTC");
+    let data = decode::<api::finance::GetStableRewardsProductInfo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1718035200000));
+}
+
+#[test]
+fn finance_get_stable_rewards_balance() {
+    let req = api::finance::GetStableRewardsBalance::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/stable-rewards/balance");
+    assert!(
+        v.get("ccy").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStableRewardsBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1718035200000));
+}
+
+#[test]
+fn finance_get_stable_rewards_apy_history() {
+    let req = api::finance::GetStableRewardsApyHistory::new("BTC");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/finance/stable-rewards/apy-history",
+    );
+    assert_eq!(v["ccy"], "BTC");
+    assert!(
+        v.get("days").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetStableRewardsApyHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].rate, Some(dec("0.004")));
+    assert_eq!(data[0].ts, Some(1718035200000));
+}
+
+#[test]
+fn finance_get_okusd_limits() {
+    let req = api::finance::GetOkusdLimits::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/limits");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetOkusdLimits>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1718500000000));
+}
+
+#[test]
+fn finance_okusd_subscribe() {
+    let req = api::finance::OkusdSubscribe::new(dec("12.5"), "b15");
+    let v = shape(&req, Method::Post, "/api/v5/finance/okusd/subscribe");
+    assert_eq!(v["amt"], "12.5");
+    assert_eq!(v["clOrdId"], "b15");
+    let data = decode::<api::finance::OkusdSubscribe>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "680012345678901234");
+    assert_eq!(data[0].cl_ord_id, "my-sub-001");
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].amt, Some(dec("1000.00000000")));
+}
+
+#[test]
+fn finance_okusd_redeem() {
+    let req = api::finance::OkusdRedeem::new(dec("12.5"), "x1", "b15");
+    let v = shape(&req, Method::Post, "/api/v5/finance/okusd/redeem");
+    assert_eq!(v["amt"], "12.5");
+    assert_eq!(v["redeemType"], "x1");
+    assert_eq!(v["clOrdId"], "b15");
+    let data = decode::<api::finance::OkusdRedeem>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "680012345678905678");
+    assert_eq!(data[0].cl_ord_id, "my-redeem-001");
+    assert_eq!(data[0].ccy, "OKUSD");
+    assert_eq!(data[0].amt, Some(dec("1000.00000000")));
+}
+
+#[test]
+fn finance_get_okusd_account() {
+    let req = api::finance::GetOkusdAccount::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/account");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetOkusdAccount>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "OKUSD");
+    assert_eq!(data[0].amt, Some(dec("10000.00000000")));
+    assert_eq!(data[0].total_earn_accrual, "123.45678900");
+    assert_eq!(data[0].ts, Some(1718500000000));
+}
+
+#[test]
+fn finance_get_okusd_subscribe_history() {
+    let req = api::finance::GetOkusdSubscribeHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/subscribe/history");
+    assert!(
+        v.get("limit").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetOkusdSubscribeHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "680012345678901234");
+    assert_eq!(data[0].cl_ord_id, "my-sub-001");
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].amt, Some(dec("1000.00000000")));
+}
+
+#[test]
+fn finance_get_okusd_redeem_history() {
+    let req = api::finance::GetOkusdRedeemHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/redeem/history");
+    assert!(
+        v.get("limit").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetOkusdRedeemHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "680012345678905678");
+    assert_eq!(data[0].cl_ord_id, "my-rdm-fast-001");
+    assert_eq!(data[0].ccy, "OKUSD");
+    assert_eq!(data[0].amt, Some(dec("1000.00000000")));
+}
+
+#[test]
+fn finance_get_okusd_rewards_history() {
+    let req = api::finance::GetOkusdRewardsHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/rewards/history");
+    assert!(
+        v.get("limit").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetOkusdRewardsHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ccy, "USDT");
+    assert_eq!(data[0].earn_amt, "1.14246575");
+    assert_eq!(data[0].amt, Some(dec("10000.00000000")));
+    assert_eq!(data[0].apr, "0.0418");
+}
+
+#[test]
+fn finance_get_okusd_rate_history() {
+    let req = api::finance::GetOkusdRateHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/okusd/rate/history");
+    assert!(
+        v.get("limit").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetOkusdRateHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].apr, "0.0418");
+    assert_eq!(data[0].ts, Some(1718500000000));
+}
+
+#[test]
+fn finance_get_sfp_dcd_currency_pair() {
+    let req = api::finance::GetSfpDcdCurrencyPair::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/sfp/dcd/currency-pair");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::finance::GetSfpDcdCurrencyPair>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].base_ccy, "BTC");
+    assert_eq!(data[0].quote_ccy, "USDT");
+    assert_eq!(data[0].opt_type.as_ref().map(|v| v.as_str()), Some("C"));
+    assert_eq!(data[0].uly, "BTC-USD");
+}
+
+#[test]
+fn finance_get_sfp_dcd_products() {
+    let req = api::finance::GetSfpDcdProducts::new("BTC", "USDT", "C".parse().unwrap());
+    let v = shape(&req, Method::Get, "/api/v5/finance/sfp/dcd/products");
+    assert_eq!(v["baseCcy"], "BTC");
+    assert_eq!(v["quoteCcy"], "USDT");
+    assert_eq!(v["optType"], "C");
+    let data = decode::<api::finance::GetSfpDcdProducts>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].abs_yield, "0.00232413");
+    assert_eq!(data[0].annualized_yield, "0.0541");
+    assert_eq!(data[0].base_ccy, "BTC");
+    assert_eq!(data[0].quote_ccy, "USDT");
+}
+
+#[test]
+fn finance_sfp_dcd_quote() {
+    let req = api::finance::SfpDcdQuote::new("x1", "x1", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/finance/sfp/dcd/quote");
+    assert_eq!(v["productId"], "x1");
+    assert_eq!(v["notionalSz"], "x1");
+    assert_eq!(v["notionalCcy"], "x1");
+    let data = decode::<api::finance::SfpDcdQuote>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].abs_yield, "0.00135182");
+    assert_eq!(data[0].annualized_yield, "69.65");
+    assert_eq!(data[0].interest_accrual_time, "1773241200000");
+    assert_eq!(data[0].notional_sz, "0.001");
+}
+
+#[test]
+fn finance_sfp_dcd_trade() {
+    let req = api::finance::SfpDcdTrade::new("quoterETH-USDT16461885104612381");
+    let v = shape(&req, Method::Post, "/api/v5/finance/sfp/dcd/trade");
+    assert_eq!(v["quoteId"], "quoterETH-USDT16461885104612381");
+    let data = decode::<api::finance::SfpDcdTrade>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].quote_id, "quoterbpDCD-QUOTE17732116652401234");
+    assert_eq!(data[0].ord_id, "987654321");
+    assert_eq!(data[0].state, "live");
+}
+
+#[test]
+fn finance_sfp_dcd_redeem_quote() {
+    let req = api::finance::SfpDcdRedeemQuote::new("590908157585625111");
+    let v = shape(&req, Method::Post, "/api/v5/finance/sfp/dcd/redeem-quote");
+    assert_eq!(v["ordId"], "590908157585625111");
+    let data = decode::<api::finance::SfpDcdRedeemQuote>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "987654321");
+    assert_eq!(data[0].quote_id, "quoterbcDCD-REDEEM17732116652401234");
+    assert_eq!(data[0].redeem_sz, "1.4856");
+    assert_eq!(data[0].redeem_ccy, "BTC");
+}
+
+#[test]
+fn finance_sfp_dcd_redeem() {
+    let req =
+        api::finance::SfpDcdRedeem::new("590908157585625111", "quoterETH-USDT16461885104612381");
+    let v = shape(&req, Method::Post, "/api/v5/finance/sfp/dcd/redeem");
+    assert_eq!(v["ordId"], "590908157585625111");
+    assert_eq!(v["quoteId"], "quoterETH-USDT16461885104612381");
+    let data = decode::<api::finance::SfpDcdRedeem>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "987654321");
+}
+
+#[test]
+fn finance_get_sfp_dcd_order_status() {
+    let req = api::finance::GetSfpDcdOrderStatus::new("590908157585625111");
+    let v = shape(&req, Method::Get, "/api/v5/finance/sfp/dcd/order-status");
+    assert_eq!(v["ordId"], "590908157585625111");
+    let data = decode::<api::finance::GetSfpDcdOrderStatus>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "987654321");
+    assert_eq!(data[0].state, "live");
+}
+
+#[test]
+fn finance_get_sfp_dcd_order_history() {
+    let req = api::finance::GetSfpDcdOrderHistory::new();
+    let v = shape(&req, Method::Get, "/api/v5/finance/sfp/dcd/order-history");
+    assert!(
+        v.get("ordId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::finance::GetSfpDcdOrderHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ord_id, "987654321");
+    assert_eq!(data[0].quote_id, "quoterbpDCD-QUOTE17732116652401234");
+    assert_eq!(data[0].state, "settled");
+    assert_eq!(data[0].product_id, "BTC-USDT-260327-77000-C");
+}
+
+#[test]
+fn bot_grid_amend_algo_basic_param() {
+    let req = api::bot::GridAmendAlgoBasicParam::new(
+        "590908157585625111",
+        dec("12.5"),
+        dec("12.5"),
+        "x1",
+    );
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/amend-algo-basic-param",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["minPx"], "12.5");
+    assert_eq!(v["maxPx"], "12.5");
+    assert_eq!(v["gridNum"], "x1");
+    assert!(
+        v.get("topupAmount").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridAmendAlgoBasicParam>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "590908157585625111");
+}
+
+#[test]
+fn bot_grid_copy_order_algo() {
+    let req = api::bot::GridCopyOrderAlgo::new("BTC-USDT", "x1", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/grid/copy-order-algo",
+    );
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["sourceAlgoId"], "x1");
+    assert!(
+        v.get("quoteSz").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GridCopyOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "581234567890123456");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_create() {
+    let req = api::bot::DcaCreate::new(
+        "BTC-USDT",
+        "x1",
+        dec("12.5"),
+        "x1",
+        dec("12.5"),
+        dec("5"),
+        vec![],
+    );
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/dca/create");
+    assert_eq!(v["instId"], "BTC-USDT");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["initOrdAmt"], "12.5");
+    assert_eq!(v["maxSafetyOrds"], "x1");
+    assert_eq!(v["tpPct"], "12.5");
+    assert_eq!(v["lever"], "5");
+    assert!(!v["triggerParams"].is_null());
+    assert!(
+        v.get("allowReinvest").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::DcaCreate>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "447053782921515008");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_amend_order_algo() {
+    let req = api::bot::DcaAmendOrderAlgo::new(
+        "590908157585625111",
+        dec("12.5"),
+        dec("12.5"),
+        dec("12.5"),
+        dec("12.5"),
+        dec("12.5"),
+        dec("12.5"),
+        dec("12.5"),
+        "x1",
+        false,
+        vec![],
+    );
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/dca/amend-order-algo",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["pxSteps"], "12.5");
+    assert_eq!(v["pxStepsMult"], "12.5");
+    assert_eq!(v["volMult"], "12.5");
+    assert_eq!(v["tpPct"], "12.5");
+    assert_eq!(v["slPct"], "12.5");
+    assert_eq!(v["initOrdAmt"], "12.5");
+    assert_eq!(v["safetyOrdAmt"], "12.5");
+    assert_eq!(v["maxSafetyOrds"], "x1");
+    assert!(!v["reserveFunds"].is_null());
+    assert!(!v["triggerParams"].is_null());
+    let data = decode::<api::bot::DcaAmendOrderAlgo>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "532177187189760000");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_stop() {
+    let req = api::bot::DcaStop::new("590908157585625111", "x1", "x1");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/dca/stop");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["stopType"], "x1");
+    let data = decode::<api::bot::DcaStop>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "448965992920907776");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_get_dca_ongoing_list() {
+    let req = api::bot::GetDcaOngoingList::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/dca/ongoing-list");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetDcaOngoingList>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "565849588675117056");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].copy_type, "0");
+}
+
+#[test]
+fn bot_get_dca_history_list() {
+    let req = api::bot::GetDcaHistoryList::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/dca/history-list");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("algoId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetDcaHistoryList>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "12345689");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].copy_type, "0");
+}
+
+#[test]
+fn bot_get_dca_orders() {
+    let req = api::bot::GetDcaOrders::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/dca/orders");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("cycleId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetDcaOrders>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].cycle_id, "9876543");
+    assert_eq!(data[0].ord_id, "570627699870375936");
+    assert_eq!(data[0].avg_fill_px, "41500");
+    assert_eq!(data[0].direction, "long");
+}
+
+#[test]
+fn bot_dca_orders_manual_buy() {
+    let req = api::bot::DcaOrdersManualBuy::new("590908157585625111", "x1", "x1", dec("12.5"));
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/dca/orders/manual-buy",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["price"], "x1");
+    assert_eq!(v["amt"], "12.5");
+    assert!(
+        v.get("ordType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::DcaOrdersManualBuy>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].diff_amount, "100");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_settings_reinvestment() {
+    let req = api::bot::DcaSettingsReinvestment::new("590908157585625111", "x1", false);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/dca/settings/reinvestment",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(!v["allowReinvest"].is_null());
+    let data = decode::<api::bot::DcaSettingsReinvestment>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_settings_take_profit() {
+    let req = api::bot::DcaSettingsTakeProfit::new("590908157585625111", "x1", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/dca/settings/take-profit",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert_eq!(v["tpPrice"], "x1");
+    let data = decode::<api::bot::DcaSettingsTakeProfit>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_get_dca_position_details() {
+    let req = api::bot::GetDcaPositionDetails::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/dca/position-details");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    let data = decode::<api::bot::GetDcaPositionDetails>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].cur_cycleld, "3");
+}
+
+#[test]
+fn bot_get_dca_cycle_list() {
+    let req = api::bot::GetDcaCycleList::new("590908157585625111", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/tradingBot/dca/cycle-list");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["algoOrdType"], "x1");
+    assert!(
+        v.get("instId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::GetDcaCycleList>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].cycle_id, "9876543");
+    assert_eq!(data[0].realized_pnl, Some(dec("12.5")));
+    assert_eq!(data[0].start_time, "1597026383085");
+}
+
+#[test]
+fn bot_dca_margin_add() {
+    let req = api::bot::DcaMarginAdd::new("590908157585625111", dec("12.5"));
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/dca/margin/add");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::bot::DcaMarginAdd>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_dca_margin_reduce() {
+    let req = api::bot::DcaMarginReduce::new("590908157585625111", dec("12.5"));
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/dca/margin/reduce");
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["amt"], "12.5");
+    let data = decode::<api::bot::DcaMarginReduce>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2833925189933756416");
+    assert_eq!(data[0].algo_ord_type, "contract_dca");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_amend_recurring_time() {
+    let req = api::bot::RecurringAmendRecurringTime::new("590908157585625111", "x1", "x1", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/amend-recurring-time",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["recurringTimeType"], "x1");
+    assert_eq!(v["timeZone"], "x1");
+    assert_eq!(v["period"], "x1");
+    assert!(
+        v.get("recurringHour").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::bot::RecurringAmendRecurringTime>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_amend_recurring_amount() {
+    let req = api::bot::RecurringAmendRecurringAmount::new("590908157585625111", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/amend-recurring-amount",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["amount"], "x1");
+    let data = decode::<api::bot::RecurringAmendRecurringAmount>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2837428373700509696");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_add_investment() {
+    let req = api::bot::RecurringAddInvestment::new("590908157585625111", "x1");
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/add-investment",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert_eq!(v["amount"], "x1");
+    let data = decode::<api::bot::RecurringAddInvestment>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2837428373700509696");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_pause() {
+    let req = api::bot::RecurringPause::new("590908157585625111");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/recurring/pause");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::RecurringPause>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2837428373700509696");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_restart() {
+    let req = api::bot::RecurringRestart::new("590908157585625111");
+    let v = shape(&req, Method::Post, "/api/v5/tradingBot/recurring/restart");
+    assert_eq!(v["algoId"], "590908157585625111");
+    let data = decode::<api::bot::RecurringRestart>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2837428373700509696");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn bot_recurring_amend_price_range() {
+    let req = api::bot::RecurringAmendPriceRange::new("590908157585625111", vec![]);
+    let v = shape(
+        &req,
+        Method::Post,
+        "/api/v5/tradingBot/recurring/amend-price-range",
+    );
+    assert_eq!(v["algoId"], "590908157585625111");
+    assert!(!v["recurringList"].is_null());
+    let data = decode::<api::bot::RecurringAmendPriceRange>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].algo_id, "2837428373700509696");
+    assert_eq!(data[0].s_code, "0");
+}
+
+#[test]
+fn market_get_books_sbe() {
+    let req = api::market::GetBooksSbe::new("x1", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/market/books-sbe");
+    assert_eq!(v["instIdCode"], "x1");
+    assert_eq!(v["source"], "x1");
+    let data = decode::<api::market::GetBooksSbe>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn public_get_event_contract_series() {
+    let req = api::public::GetEventContractSeries::new();
+    let v = shape(&req, Method::Get, "/api/v5/public/event-contract/series");
+    assert!(
+        v.get("seriesId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::public::GetEventContractSeries>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].series_id, "BTC-ABOVE-DAILY");
+    assert_eq!(data[0].freq, "daily");
+    assert_eq!(data[0].title, "BTC price above 15k");
+    assert_eq!(data[0].category, "Crypto");
+}
+
+#[test]
+fn public_get_event_contract_events() {
+    let req = api::public::GetEventContractEvents::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/public/event-contract/events");
+    assert_eq!(v["seriesId"], "x1");
+    assert!(
+        v.get("eventId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::public::GetEventContractEvents>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].series_id, "BTC-ABOVE-DAILY");
+    assert_eq!(data[0].event_id, "BTC-ABOVE-DAILY-260224-1600");
+    assert_eq!(data[0].exp_time, Some(1769697132335));
+    assert_eq!(data[0].state, "live");
+}
+
+#[test]
+fn public_get_event_contract_markets() {
+    let req = api::public::GetEventContractMarkets::new("x1");
+    let v = shape(&req, Method::Get, "/api/v5/public/event-contract/markets");
+    assert_eq!(v["seriesId"], "x1");
+    assert!(
+        v.get("eventId").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::public::GetEventContractMarkets>();
+    assert!(!data.is_empty());
+    assert!(
+        Paginated::cursor(&req, &data[0]).is_some(),
+        "the sample item has a cursor"
+    );
+    assert_eq!(data[0].series_id, "BTC-ABOVE-DAILY");
+    assert_eq!(data[0].event_id, "BTC-ABOVE-DAILY-260224-1600");
+    assert_eq!(data[0].inst_id, "BTC-ABOVE-DAILY-260224-1600-65000");
+    assert_eq!(data[0].list_time, Some(1769697132335));
+}
+
+#[test]
+fn public_get_market_data_history() {
+    let req =
+        api::public::GetMarketDataHistory::new("x1", "SPOT".parse().unwrap(), "x1", "x1", "x1");
+    let v = shape(&req, Method::Get, "/api/v5/public/market-data-history");
+    assert_eq!(v["module"], "x1");
+    assert_eq!(v["instType"], "SPOT");
+    assert_eq!(v["dateAggrType"], "x1");
+    assert_eq!(v["begin"], "x1");
+    assert_eq!(v["end"], "x1");
+    assert!(
+        v.get("instIdList").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::public::GetMarketDataHistory>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].ts, Some(1756882260390));
+    assert_eq!(data[0].total_size_mb, "15.64");
+    assert_eq!(data[0].date_aggr_type, "daily");
+}
+
+#[test]
+fn public_get_mm_instrument_types() {
+    let req = api::public::GetMmInstrumentTypes::new();
+    let v = shape(&req, Method::Get, "/api/v5/public/mm-instrument-types");
+    assert!(
+        v.get("instType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::public::GetMmInstrumentTypes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].inst_id, "BTC-USDT-SWAP");
+    assert_eq!(data[0].inst_type.as_ref().map(|v| v.as_str()), Some("SWAP"));
+    assert_eq!(data[0].pair_type, "A");
+}
+
+#[test]
+fn account_get_subtypes() {
+    let req = api::account::GetSubtypes::new();
+    let v = shape(&req, Method::Get, "/api/v5/account/subtypes");
+    assert!(
+        v.get("type").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::account::GetSubtypes>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].r#type, "1");
+    assert_eq!(data[0].type_desc, "Transfer");
+}
+
+#[test]
+fn account_set_fee_type() {
+    let req = api::account::SetFeeType::new("x1");
+    let v = shape(&req, Method::Post, "/api/v5/account/set-fee-type");
+    assert_eq!(v["feeType"], "x1");
+    let data = decode::<api::account::SetFeeType>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].fee_type, "0");
+}
+
+#[test]
+fn account_set_settle_currency() {
+    let req = api::account::SetSettleCurrency::new("BTC");
+    let v = shape(&req, Method::Post, "/api/v5/account/set-settle-currency");
+    assert_eq!(v["settleCcy"], "BTC");
+    let data = decode::<api::account::SetSettleCurrency>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].settle_ccy, "USDC");
+}
+
+#[test]
+fn account_set_trading_config() {
+    let req = api::account::SetTradingConfig::new("0");
+    let v = shape(&req, Method::Post, "/api/v5/account/set-trading-config");
+    assert_eq!(v["type"], "0");
+    assert!(
+        v.get("stgyType").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::account::SetTradingConfig>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].r#type, "stgyType");
+    assert_eq!(data[0].stgy_type, "1");
+}
+
+#[test]
+fn account_get_precheck_set_delta_neutral() {
+    let req = api::account::GetPrecheckSetDeltaNeutral::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/account/precheck-set-delta-neutral",
+    );
+    assert_eq!(v["stgyType"], "x1");
+    let data = decode::<api::account::GetPrecheckSetDeltaNeutral>();
+    assert!(!data.is_empty());
+}
+
+#[test]
+fn account_demo_adjust_balance() {
+    let req = api::account::DemoAdjustBalance::new("0", vec![]);
+    let v = shape(&req, Method::Post, "/api/v5/account/demo-adjust-balance");
+    assert_eq!(v["type"], "0");
+    assert!(!v["adjustments"].is_null());
+    let data = decode::<api::account::DemoAdjustBalance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].remain_cnt, "2");
+    assert_eq!(data[0].total_cnt, "3");
+}
+
+#[test]
+fn account_get_glp_today_performance() {
+    let req = api::account::GetGlpTodayPerformance::new();
+    let v = shape(&req, Method::Get, "/api/v5/users/glp/today-performance");
+    assert_eq!(v, Value::Object(Default::default()));
+    let data = decode::<api::account::GetGlpTodayPerformance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].data_date, "2026-07-13");
+}
+
+#[test]
+fn account_get_glp_historical_performance() {
+    let req = api::account::GetGlpHistoricalPerformance::new("x1");
+    let v = shape(
+        &req,
+        Method::Get,
+        "/api/v5/users/glp/historical-performance",
+    );
+    assert_eq!(v["program"], "x1");
+    assert!(
+        v.get("begin").is_none(),
+        "unset optional parameters are omitted"
+    );
+    let data = decode::<api::account::GetGlpHistoricalPerformance>();
+    assert!(!data.is_empty());
+    assert_eq!(data[0].date, "2026-07-13");
+}
+
 #[tokio::test]
 async fn every_endpoint_through_the_client() {
     let (okx, client) = loopback().await;
@@ -3353,14 +6842,30 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetInstruments::new("SPOT".parse().unwrap()),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetBalance::new(), false).await;
-    via_client(&okx, &client, &api::account::GetPositions::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetBalance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetPositions::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::GetPositionsHistory::new(),
+        false,
         false,
     )
     .await;
@@ -3369,14 +6874,23 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetAccountPositionRisk::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetBills::new(), false).await;
-    via_client(&okx, &client, &api::account::GetBillsArchive::new(), false).await;
+    via_client(&okx, &client, &api::account::GetBills::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetBillsArchive::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::ApplyBillsHistoryArchive::new("x1", "x1"),
+        false,
         false,
     )
     .await;
@@ -3385,13 +6899,15 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetBillsHistoryArchive::new("x1", "x1"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetConfig::new(), false).await;
+    via_client(&okx, &client, &api::account::GetConfig::new(), false, false).await;
     via_client(
         &okx,
         &client,
         &api::account::SetPositionMode::new("net_mode".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3400,6 +6916,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetLeverage::new(dec("5"), "cross".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3407,12 +6924,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetMaxSize::new("BTC-USDT", "cash".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetMaxAvailSize::new("BTC-USDT", "cash".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3426,12 +6945,14 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
         ),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetLeverageInfo::new("cross".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3444,12 +6965,14 @@ async fn every_endpoint_through_the_client() {
             dec("5"),
         ),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetMaxLoan::new("cross".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3458,6 +6981,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetTradeFee::new("SPOT".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3465,23 +6989,54 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetInterestAccrued::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetInterestRate::new(), false).await;
-    via_client(&okx, &client, &api::account::SetGreeks::new("x1"), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetInterestRate::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::SetGreeks::new("x1"),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::SetIsolatedMode::new("x1", "0"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetMaxWithdrawal::new(), false).await;
-    via_client(&okx, &client, &api::account::GetRiskState::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetMaxWithdrawal::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetRiskState::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::GetInterestLimits::new(),
+        false,
         false,
     )
     .await;
@@ -3490,12 +7045,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SpotManualBorrowRepay::new("BTC", "buy".parse().unwrap(), dec("12.5")),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAutoRepay::new(false),
+        false,
         false,
     )
     .await;
@@ -3504,9 +7061,17 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetSpotBorrowRepayHistory::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::PositionBuilder::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::PositionBuilder::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
@@ -3515,6 +7080,7 @@ async fn every_endpoint_through_the_client() {
             api::account::PositionBuilderGraphMmrConfig::new(),
         ),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3522,22 +7088,39 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetRiskOffsetAmt::new("BTC", dec("12.5")),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetGreeks::new(), false).await;
+    via_client(&okx, &client, &api::account::GetGreeks::new(), false, false).await;
     via_client(
         &okx,
         &client,
         &api::account::GetPositionTiers::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::ActivateOption::new(), false).await;
-    via_client(&okx, &client, &api::account::SetAutoLoan::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::ActivateOption::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::SetAutoLoan::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::AccountLevelSwitchPreset::new("x1"),
+        false,
         false,
     )
     .await;
@@ -3546,12 +7129,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetSetAccountSwitchPrecheck::new("x1"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAccountLevel::new("x1"),
+        false,
         false,
     )
     .await;
@@ -3560,12 +7145,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetCollateralAssets::new("0", false),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetCollateralAssets::new(),
+        false,
         false,
     )
     .await;
@@ -3574,6 +7161,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::MmpReset::new("BTC-USD"),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3581,13 +7169,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetMmpConfig::new("BTC-USD", "x1", "x1", dec("12.5")),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetMmpConfig::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetMmpConfig::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::account::MovePositions::new("x1", "x1", vec![], "x1"),
+        false,
         false,
     )
     .await;
@@ -3596,12 +7193,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetMovePositionsHistory::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAutoEarn::new("BTC", "x1"),
+        false,
         false,
     )
     .await;
@@ -3616,6 +7215,7 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         ),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3629,6 +7229,7 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         )]),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3636,6 +7237,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::CancelOrder::new("BTC-USDT"),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3645,6 +7247,7 @@ async fn every_endpoint_through_the_client() {
             "BTC-USDT",
         )]),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3652,6 +7255,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::AmendOrder::new("BTC-USDT"),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3659,6 +7263,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::AmendBatchOrders::new(vec![api::trade::AmendBatchOrdersItem::new("BTC-USDT")]),
         true,
+        false,
     )
     .await;
     via_client(
@@ -3666,14 +7271,30 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::ClosePosition::new("BTC-USDT", "cross".parse().unwrap()),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::trade::GetOrder::new("BTC-USDT"), true).await;
-    via_client(&okx, &client, &api::trade::GetOrdersPending::new(), true).await;
+    via_client(
+        &okx,
+        &client,
+        &api::trade::GetOrder::new("BTC-USDT"),
+        true,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::trade::GetOrdersPending::new(),
+        true,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOrdersHistory::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3682,13 +7303,15 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOrdersHistoryArchive::new("SPOT".parse().unwrap()),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::trade::GetFills::new(), false).await;
+    via_client(&okx, &client, &api::trade::GetFills::new(), false, false).await;
     via_client(
         &okx,
         &client,
         &api::trade::GetFillsHistory::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3697,12 +7320,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetEasyConvertCurrencyList::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::EasyConvert::new(vec![], "USDT"),
+        false,
         false,
     )
     .await;
@@ -3711,12 +7336,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetEasyConvertHistory::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOneClickRepayCurrencyList::new(),
+        false,
         false,
     )
     .await;
@@ -3725,12 +7352,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::OneClickRepay::new(vec![], "BTC"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOneClickRepayHistory::new(),
+        false,
         false,
     )
     .await;
@@ -3739,12 +7368,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOneClickRepayCurrencyListV2::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::OneClickRepayV2::new("BTC", vec![]),
+        false,
         false,
     )
     .await;
@@ -3753,6 +7384,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOneClickRepayHistoryV2::new(),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3760,13 +7392,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::MassCancel::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::trade::CancelAllAfter::new("x1"), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::trade::CancelAllAfter::new("x1"),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetAccountRateLimit::new(),
+        false,
         false,
     )
     .await;
@@ -3781,6 +7422,7 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         ),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3793,6 +7435,7 @@ async fn every_endpoint_through_the_client() {
             "conditional".parse().unwrap(),
         ),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3803,6 +7446,7 @@ async fn every_endpoint_through_the_client() {
             "BTC-USDT",
         )]),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3810,13 +7454,15 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::algo::AmendAlgos::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::algo::GetAlgoOrder::new(), false).await;
+    via_client(&okx, &client, &api::algo::GetAlgoOrder::new(), false, false).await;
     via_client(
         &okx,
         &client,
         &api::algo::GetOrdersAlgoPending::new("conditional".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3825,12 +7471,590 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::algo::GetOrdersAlgoHistory::new("conditional".parse().unwrap()),
         false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridOrderAlgo::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridAmendOrderAlgo::new("590908157585625111", "BTC-USDT"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridStopOrderAlgo::new(vec![api::bot::GridStopOrderAlgoItem::new(
+            "590908157585625111",
+            "BTC-USDT",
+            "x1",
+            "x1",
+        )]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridClosePosition::new("590908157585625111", false),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridCancelCloseOrder::new("590908157585625111", "590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridOrderInstantTrigger::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridOrdersAlgoPending::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridOrdersAlgoHistory::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridOrdersAlgoDetails::new("x1", "590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridSubOrders::new("x1", "590908157585625111", "0"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridPositions::new("x1", "590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridWithdrawIncome::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridComputeMarginBalance::new("590908157585625111", "0"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridMarginBalance::new("590908157585625111", "0"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridAdjustInvestment::new("590908157585625111", dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridAiParam::new("x1", "BTC-USDT"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridMinInvestment::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1", "x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetPublicRsiBackTesting::new("BTC-USDT", "x1", "x1", "x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetGridGridQuantity::new("BTC-USDT", "x1", "x1", dec("12.5"), dec("12.5")),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalCreateSignal::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalSignals::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalOrderAlgo::new("x1", dec("5"), dec("12.5"), "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalStopOrderAlgo::new(vec![api::bot::SignalStopOrderAlgoItem::new(
+            "590908157585625111",
+        )]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalMarginBalance::new("590908157585625111", "0", dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalAmendTPSL::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalSetInstruments::new("590908157585625111", vec![], false),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalOrdersAlgoDetails::new("x1", "590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalOrdersAlgoPending::new("x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalOrdersAlgoHistory::new("x1", "590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalPositions::new("x1", "590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalPositionsHistory::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalClosePosition::new("590908157585625111", "BTC-USDT"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalSubOrder::new(
+            "BTC-USDT",
+            "590908157585625111",
+            "buy".parse().unwrap(),
+            "limit".parse().unwrap(),
+            dec("0.01"),
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::SignalCancelSubOrder::new("590908157585625111", "BTC-USDT", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalSubOrders::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetSignalEventHistory::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringOrderAlgo::new(
+            "x1",
+            vec![],
+            "x1",
+            "x1",
+            "x1",
+            dec("12.5"),
+            "x1",
+            "cash".parse().unwrap(),
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringAmendOrderAlgo::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringStopOrderAlgo::new(vec![api::bot::RecurringStopOrderAlgoItem::new(
+            "590908157585625111",
+        )]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetRecurringOrdersAlgoPending::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetRecurringOrdersAlgoHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetRecurringOrdersAlgoDetails::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetRecurringSubOrders::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetCurrentSubpositions::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetSubpositionsHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::AlgoOrder::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::CloseSubposition::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetInstruments::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::SetInstruments::new("BTC-USDT"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetProfitSharingDetails::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetTotalProfitSharing::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetUnrealizedProfitSharingDetails::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetTotalUnrealizedProfitSharing::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::AmendProfitSharingRatio::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetConfig::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::FirstCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::AmendCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::StopCopyTrading::new("x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetCopySettings::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetCurrentLeadTraders::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicConfig::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicLeadTraders::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicWeeklyPnl::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicPnl::new("x1", "x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicStats::new("x1", "x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicPreferenceCurrency::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicCurrentSubpositions::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicSubpositionsHistory::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::copytrading::GetPublicCopyTraders::new("x1"),
+        false,
+        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetTickers::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3839,12 +8063,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetTicker::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetBooks::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3853,12 +8079,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetBooksFull::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetCandles::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3867,12 +8095,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryCandles::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetTrades::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3881,6 +8111,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryTrades::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
@@ -3888,13 +8119,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetOptionInstrumentFamilyTrades::new("BTC-USD"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::market::GetOptionTrades::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::market::GetOptionTrades::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::market::GetPlatform24Volume::new(),
+        false,
         false,
     )
     .await;
@@ -3903,12 +8143,113 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetCallAuctionDetails::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
+        &api::rfq::GetCounterparties::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CreateRfq::new(vec![], vec![]),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::CancelRfq::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CancelBatchRfqs::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::CancelAllRfqs::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::ExecuteQuote::new("x1", "quoterETH-USDT16461885104612381"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::GetMakerInstrumentSettings::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::MakerInstrumentSettings::new(vec![api::rfq::MakerInstrumentSettingsItem::new(
+            "SPOT".parse().unwrap(),
+            vec![],
+        )]),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::MmpReset::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::MmpConfig::new("x1", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::GetMmpConfig::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CreateQuote::new("x1", "x1", vec![]),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::CancelQuote::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CancelBatchQuotes::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CancelAllQuotes::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::CancelAllAfter::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::rfq::GetRfqs::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::GetQuotes::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::GetTrades::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
         &api::market::GetBlockTickers::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3917,12 +8258,156 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetBlockTicker::new("BTC-USDT"),
         false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::rfq::GetPublicTrades::new(),
+        false,
+        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetBlockTrades::new("BTC-USDT"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::SprdOrder::new(
+            "x1",
+            "buy".parse().unwrap(),
+            "limit".parse().unwrap(),
+            dec("0.01"),
+            dec("43250.5"),
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::SprdCancelOrder::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::SprdMassCancel::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::SprdAmendOrder::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdOrder::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdOrdersPending::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdOrdersHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdOrdersHistoryArchive::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdTrades::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdSpreads::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdBooks::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdTicker::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdPublicTrades::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdCandles::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::GetSprdHistoryCandles::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::spread::SprdCancelAllAfter::new("x1"),
+        false,
         false,
     )
     .await;
@@ -3931,12 +8416,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetInstruments::new("SPOT".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEstimatedPrice::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3945,12 +8432,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetDeliveryExerciseHistory::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEstimatedSettlementInfo::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3959,12 +8448,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetSettlementHistory::new("BTC-USD"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetFundingRate::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -3973,12 +8464,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetFundingRateHistory::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetOpenInterest::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -3987,12 +8480,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPriceLimit::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetOptSummary::new("BTC-USD"),
+        false,
         false,
     )
     .await;
@@ -4001,13 +8496,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetDiscountRateInterestFreeQuota::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::public::GetSystemTime::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetSystemTime::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::public::GetMarkPrice::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -4016,12 +8520,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPositionTiers::new("SPOT".parse().unwrap(), "cash".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInterestRateLoanQuota::new(),
+        false,
         false,
     )
     .await;
@@ -4030,12 +8536,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetUnderlying::new("SPOT".parse().unwrap()),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInsuranceFund::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -4044,12 +8552,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetConvertContractCoin::new("BTC-USDT", dec("0.01")),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInstrumentTickBands::new("SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -4058,13 +8568,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPremiumHistory::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::market::GetIndexTickers::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::market::GetIndexTickers::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::market::GetIndexCandles::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -4073,12 +8592,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryIndexCandles::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetMarkPriceCandles::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -4087,13 +8608,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryMarkPriceCandles::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::market::GetExchangeRate::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::market::GetExchangeRate::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::market::GetIndexComponents::new("x1"),
+        false,
         false,
     )
     .await;
@@ -4102,12 +8632,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetEconomicCalendar::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetTradingDataSupportCoin::new(),
+        false,
         false,
     )
     .await;
@@ -4116,12 +8648,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsOpenInterestHistory::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetTakerVolume::new("BTC", "SPOT".parse().unwrap()),
+        false,
         false,
     )
     .await;
@@ -4130,12 +8664,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetTakerVolumeContract::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetMarginLoanRatio::new("BTC"),
+        false,
         false,
     )
     .await;
@@ -4144,12 +8680,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsLongShortAccountRatioContractTopTrader::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetContractsLongShortPositionRatioContractTopTrader::new("BTC-USDT"),
+        false,
         false,
     )
     .await;
@@ -4158,12 +8696,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsLongShortAccountRatioContract::new("BTC-USDT"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetContractsLongShortAccountRatio::new("BTC"),
+        false,
         false,
     )
     .await;
@@ -4172,12 +8712,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsOpenInterestVolume::new("BTC"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetOptionOpenInterestVolume::new("BTC"),
+        false,
         false,
     )
     .await;
@@ -4186,12 +8728,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionOpenInterestVolumeRatio::new("BTC"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetOptionOpenInterestVolumeExpiry::new("BTC"),
+        false,
         false,
     )
     .await;
@@ -4200,6 +8744,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionOpenInterestVolumeStrike::new("BTC", "x1"),
         false,
+        false,
     )
     .await;
     via_client(
@@ -4207,36 +8752,82 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionTakerBlockVolume::new("BTC"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetCurrencies::new(), false).await;
-    via_client(&okx, &client, &api::asset::GetFundingBalances::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetCurrencies::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetFundingBalances::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetNonTradableAssets::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetAssetValuation::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetAssetValuation::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::asset::FundsTransfer::new("BTC", dec("12.5"), "6", "6"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetTransferState::new(), false).await;
-    via_client(&okx, &client, &api::asset::GetBills::new(), false).await;
-    via_client(&okx, &client, &api::asset::GetBillsHistory::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetTransferState::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::asset::GetBills::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetBillsHistory::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetDepositAddress::new("BTC"),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetDepositHistory::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetDepositHistory::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
@@ -4247,12 +8838,14 @@ async fn every_endpoint_through_the_client() {
             "TYCoRs3Tck2cdC4k5LUXEBJvpBu7bfsvD7",
         ),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::CancelWithdrawal::new("x1"),
+        false,
         false,
     )
     .await;
@@ -4261,6 +8854,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetWithdrawalHistory::new(),
         false,
+        false,
     )
     .await;
     via_client(
@@ -4268,13 +8862,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetDepositWithdrawStatus::new(),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetExchangeList::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetExchangeList::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::asset::ApplyMonthlyStatement::new(),
+        false,
         false,
     )
     .await;
@@ -4283,6 +8886,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetMonthlyStatement::new("x1"),
         false,
+        false,
     )
     .await;
     via_client(
@@ -4290,12 +8894,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetConvertCurrencies::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetConvertCurrencyPair::new("BTC", "USDT"),
+        false,
         false,
     )
     .await;
@@ -4309,6 +8915,7 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
             "USDT",
         ),
+        false,
         false,
     )
     .await;
@@ -4324,13 +8931,22 @@ async fn every_endpoint_through_the_client() {
             "x1",
         ),
         false,
+        false,
     )
     .await;
-    via_client(&okx, &client, &api::asset::GetConvertHistory::new(), false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::asset::GetConvertHistory::new(),
+        false,
+        false,
+    )
+    .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatDepositPaymentMethods::new("BTC"),
+        false,
         false,
     )
     .await;
@@ -4339,12 +8955,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatWithdrawalPaymentMethods::new("BTC"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::FiatCreateWithdrawal::new("x1", "BTC", dec("12.5"), "x1", "x1"),
+        false,
         false,
     )
     .await;
@@ -4353,12 +8971,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::FiatCancelWithdrawal::new("590908157585625111"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatWithdrawalOrderHistory::new(),
+        false,
         false,
     )
     .await;
@@ -4367,12 +8987,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatWithdrawal::new("590908157585625111"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatDepositOrderHistory::new(),
+        false,
         false,
     )
     .await;
@@ -4381,6 +9003,7 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatDeposit::new("590908157585625111"),
         false,
+        false,
     )
     .await;
     via_client(
@@ -4388,12 +9011,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatBuySellCurrencies::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatBuySellCurrencyPair::new("BTC", "USDT"),
+        false,
         false,
     )
     .await;
@@ -4407,6 +9032,7 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
             "x1",
         ),
+        false,
         false,
     )
     .await;
@@ -4424,12 +9050,14 @@ async fn every_endpoint_through_the_client() {
             "b15",
         ),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatBuySellHistory::new(),
+        false,
         false,
     )
     .await;
@@ -4438,12 +9066,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountList::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::SubaccountCreateSubaccount::new("test00001", "0"),
+        false,
         false,
     )
     .await;
@@ -4452,12 +9082,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::CreateSubaccountApikey::new("test00001", "api-trading", "Passphrase123!"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountApikey::new("test00001"),
+        false,
         false,
     )
     .await;
@@ -4469,6 +9101,7 @@ async fn every_endpoint_through_the_client() {
             "75d7a9f7-3c5b-4a4d-8f4f-1d2c2a8b9e3f",
         ),
         false,
+        false,
     )
     .await;
     via_client(
@@ -4479,12 +9112,14 @@ async fn every_endpoint_through_the_client() {
             "75d7a9f7-3c5b-4a4d-8f4f-1d2c2a8b9e3f",
         ),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountTradingBalances::new("test00001"),
+        false,
         false,
     )
     .await;
@@ -4493,12 +9128,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountFundingBalances::new("test00001"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountMaxWithdrawal::new("test00001"),
+        false,
         false,
     )
     .await;
@@ -4507,12 +9144,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountBills::new(),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountManagedSubaccountBills::new(),
+        false,
         false,
     )
     .await;
@@ -4521,12 +9160,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::SubaccountTransfer::new("BTC", dec("12.5"), "6", "6", "x1", "x1"),
         false,
+        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::SubaccountSetTransferOut::new("test00001"),
+        false,
         false,
     )
     .await;
@@ -4535,7 +9176,794 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetEntrustSubaccountList::new(),
         false,
+        false,
     )
     .await;
-    assert_eq!(okx.requests().len(), 186);
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiOffers::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiPurchase::new("x1", vec![]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiRedeem::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiCancel::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiOrdersActive::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiOrdersHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiEthProductInfo::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiEthPurchase::new(dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiEthRedeem::new(dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiEthBalance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiEthPurchaseRedeemHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiEthApyHistory::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiSolProductInfo::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiSolPurchase::new(dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiSolRedeem::new(dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiSolBalance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiSolPurchaseRedeemHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStakingDefiSolApyHistory::new("x1"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSavingsBalance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SavingsPurchaseRedempt::new("BTC", dec("12.5"), "buy".parse().unwrap()),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SavingsSetLendingRate::new("BTC", dec("0.0001")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSavingsLendingHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSavingsLendingRateSummary::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSavingsLendingRateHistory::new(),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanBorrowCurrencies::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanCollateralAssets::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::FlexibleLoanMaxLoan::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanMaxCollateralRedeemAmount::new("BTC"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::FlexibleLoanAdjustCollateral::new("0", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanLoanInfo::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanLoanHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetFlexibleLoanInterestAccrued::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetInviteeDetail::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(&okx, &client, &api::status::GetStatus::new(), false, false).await;
+    via_client(
+        &okx,
+        &client,
+        &api::announcement::GetAnnouncements::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::announcement::GetAnnouncementTypes::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetPerformanceSummary::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetInviteeList::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetLinkList::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetCoInviterList::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::affiliate::GetSubAffiliateList::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::StakingDefiEthCancelRedeem::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStableRewardsProductInfo::new("BTC"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStableRewardsBalance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetStableRewardsApyHistory::new("BTC"),
+        false,
+        true,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdLimits::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::OkusdSubscribe::new(dec("12.5"), "b15"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::OkusdRedeem::new(dec("12.5"), "x1", "b15"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdAccount::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdSubscribeHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdRedeemHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdRewardsHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetOkusdRateHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSfpDcdCurrencyPair::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSfpDcdProducts::new("BTC", "USDT", "C".parse().unwrap()),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SfpDcdQuote::new("x1", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SfpDcdTrade::new("quoterETH-USDT16461885104612381"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SfpDcdRedeemQuote::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::SfpDcdRedeem::new("590908157585625111", "quoterETH-USDT16461885104612381"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSfpDcdOrderStatus::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::finance::GetSfpDcdOrderHistory::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridAmendAlgoBasicParam::new(
+            "590908157585625111",
+            dec("12.5"),
+            dec("12.5"),
+            "x1",
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GridCopyOrderAlgo::new("BTC-USDT", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaCreate::new(
+            "BTC-USDT",
+            "x1",
+            dec("12.5"),
+            "x1",
+            dec("12.5"),
+            dec("5"),
+            vec![],
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaAmendOrderAlgo::new(
+            "590908157585625111",
+            dec("12.5"),
+            dec("12.5"),
+            dec("12.5"),
+            dec("12.5"),
+            dec("12.5"),
+            dec("12.5"),
+            dec("12.5"),
+            "x1",
+            false,
+            vec![],
+        ),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaStop::new("590908157585625111", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetDcaOngoingList::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetDcaHistoryList::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetDcaOrders::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaOrdersManualBuy::new("590908157585625111", "x1", "x1", dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaSettingsReinvestment::new("590908157585625111", "x1", false),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaSettingsTakeProfit::new("590908157585625111", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetDcaPositionDetails::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::GetDcaCycleList::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaMarginAdd::new("590908157585625111", dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::DcaMarginReduce::new("590908157585625111", dec("12.5")),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringAmendRecurringTime::new("590908157585625111", "x1", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringAmendRecurringAmount::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringAddInvestment::new("590908157585625111", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringPause::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringRestart::new("590908157585625111"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::bot::RecurringAmendPriceRange::new("590908157585625111", vec![]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::market::GetBooksSbe::new("x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetEventContractSeries::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetEventContractEvents::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetEventContractMarkets::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetMarketDataHistory::new("x1", "SPOT".parse().unwrap(), "x1", "x1", "x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::public::GetMmInstrumentTypes::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetSubtypes::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::SetFeeType::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::SetSettleCurrency::new("BTC"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::SetTradingConfig::new("0"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetPrecheckSetDeltaNeutral::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::DemoAdjustBalance::new("0", vec![]),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetGlpTodayPerformance::new(),
+        false,
+        false,
+    )
+    .await;
+    via_client(
+        &okx,
+        &client,
+        &api::account::GetGlpHistoricalPerformance::new("x1"),
+        false,
+        false,
+    )
+    .await;
+    assert_eq!(okx.requests().len(), 387);
 }

@@ -145,6 +145,16 @@ pub fn channel_endpoint(channel: &str) -> Endpoint {
     }
 }
 
+/// The endpoint that takes a WS trading operation: spread orders go to
+/// `/ws/v5/business`, the others to `/ws/v5/private`.
+pub fn op_endpoint(op: &str) -> Endpoint {
+    if op.starts_with("sprd-") {
+        Endpoint::Business
+    } else {
+        Endpoint::Private
+    }
+}
+
 /// Whether a channel needs login on its connection.
 pub fn needs_login(channel: &str) -> bool {
     PRIVATE.contains(&channel)
@@ -174,6 +184,86 @@ mod tests {
         assert_eq!(channel_endpoint("balance_and_position"), Endpoint::Private);
         assert!(needs_login("orders") && needs_login("orders-algo"));
         assert!(!needs_login("candle1m") && !needs_login("tickers"));
+    }
+
+    /// The audit of OKX's WebSocket catalog (`ws_channels.json`): every
+    /// channel routes to the endpoint OKX serves it on, logs in where OKX
+    /// requires it, is never dropped when it is account data, and has typed
+    /// rows (the generated `channels` test decodes each one's documented push).
+    #[test]
+    fn every_catalog_channel_is_routed_and_typed() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/okx-v5/ws_channels.json"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{path} is missing; CI needs ../shared beside the checkout"
+            );
+            eprintln!("skipping: {path} not found");
+            return;
+        };
+        let entries: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+        // VIP-tier books OKX serves on /public only to logged-in connections,
+        // though the catalog marks them public.
+        const LOGIN_ANYWAY: &[&str] = &["books-l2-tbt", "books50-l2-tbt"];
+        let mut checked = 0;
+        for e in entries.iter().filter(|e| e["kind"] == "channel") {
+            let pattern = e["channel"].as_str().unwrap_or_default();
+            let names: Vec<&str> = match e["variants"].as_array() {
+                Some(v) if pattern.contains('{') => v.iter().filter_map(|n| n.as_str()).collect(),
+                _ => vec![pattern],
+            };
+            let url = e["url_path"].as_str().unwrap_or_default();
+            let login = e["login_required"].as_bool().unwrap_or(false);
+            for name in names {
+                checked += 1;
+                assert_eq!(
+                    channel_endpoint(name).path(),
+                    url,
+                    "{name} is served on {url}"
+                );
+                assert_eq!(
+                    needs_login(name),
+                    login || LOGIN_ANYWAY.contains(&name),
+                    "{name}: login"
+                );
+                if login {
+                    assert!(
+                        is_private_data(name),
+                        "{name} is account data, never dropped"
+                    );
+                }
+                let frame = format!(r#"{{"arg":{{"channel":"{name}"}},"data":[]}}"#);
+                match crate::decode::decode_push(&frame) {
+                    crate::WsEvent::Push(_) => {}
+                    other => panic!("{name} has no typed rows: {other:?}"),
+                }
+            }
+        }
+        for e in entries.iter().filter(|e| e["kind"] == "operation") {
+            let op = e["op"].as_str().unwrap_or_default();
+            assert_eq!(
+                op_endpoint(op).path(),
+                e["url_path"],
+                "{op} is taken on its endpoint"
+            );
+            checked += 1;
+        }
+        // 52 channels, the {bar} variants of 4 patterns, 11 operations.
+        assert!(
+            checked > 52 + 4 * 20,
+            "only {checked} channel names checked"
+        );
+        for name in ["books-elp", "books-rpi", "event-contract-markets"] {
+            assert_eq!(channel_endpoint(name), Endpoint::Public);
+            let frame = format!(r#"{{"arg":{{"channel":"{name}"}},"data":[]}}"#);
+            assert!(matches!(
+                crate::decode::decode_push(&frame),
+                crate::WsEvent::Push(_)
+            ));
+        }
     }
 
     #[test]

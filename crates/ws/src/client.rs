@@ -14,7 +14,7 @@ use okx_auth::RestAuth;
 use okx_models::Instrument;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, oneshot};
 
 struct Slot {
@@ -35,7 +35,6 @@ struct Pool {
 pub(crate) struct Inner {
     pub(crate) ctx: Arc<Ctx>,
     pool: Mutex<Pool>,
-    pub(crate) codes: RwLock<HashMap<String, i64>>,
     pub(crate) limiter: Limiter,
 }
 
@@ -71,7 +70,6 @@ impl WsClient {
         let inner = Inner {
             ctx: Arc::new(Ctx::new(cfg, auth, sinks)),
             pool: Mutex::new(Pool::default()),
-            codes: RwLock::new(HashMap::new()),
             limiter: Limiter::default(),
         };
         Ok((
@@ -162,7 +160,9 @@ impl WsClient {
     /// On error the failed args are not subscribed, except after
     /// [`WsError::Disconnected`] / [`WsError::Timeout`]: those stay
     /// registered and are sent again on reconnect. After
-    /// [`WsError::PartlyRefused`] the args OKX acked stay subscribed.
+    /// [`WsError::PartlyRefused`] the args OKX acked stay subscribed, as
+    /// after [`WsError::AccessTier`] (the fee tier may not use a channel;
+    /// the refused args are not asked for again).
     pub async fn subscribe(&self, args: impl IntoIterator<Item = Arg>) -> Result<(), WsError> {
         self.reap_dropped();
         let args: Vec<Arg> = args.into_iter().map(|a| a.key()).collect();
@@ -210,7 +210,8 @@ impl WsClient {
             if let Err(e) = outcome {
                 match &e {
                     WsError::Disconnected | WsError::Timeout => {}
-                    WsError::PartlyRefused { failed, .. } => self.forget(failed),
+                    WsError::PartlyRefused { failed, .. }
+                    | WsError::AccessTier { args: failed, .. } => self.forget(failed),
                     _ => self.forget(&chunk),
                 }
                 if result.is_ok() {
@@ -258,7 +259,9 @@ impl WsClient {
         };
         match &outcome {
             Ok(()) | Err(WsError::Disconnected | WsError::Timeout) => {}
-            Err(WsError::PartlyRefused { failed, .. }) => self.forget(failed),
+            Err(
+                WsError::PartlyRefused { failed, .. } | WsError::AccessTier { args: failed, .. },
+            ) => self.forget(failed),
             Err(_) => self.forget(&args),
         }
         outcome
@@ -325,26 +328,29 @@ impl WsClient {
 
     /// Sets the `instIdCode` of one instrument (WS orders need it).
     pub fn set_inst_id_code(&self, inst_id: impl Into<String>, code: i64) {
-        let mut codes = self.inner.codes.write().unwrap_or_else(|e| e.into_inner());
-        codes.insert(inst_id.into(), code);
+        self.inner.ctx.codes().set(inst_id.into(), code);
     }
 
     /// Sets many `instIdCode`s at once.
     pub fn set_inst_id_codes(&self, codes: impl IntoIterator<Item = (String, i64)>) {
-        let mut map = self.inner.codes.write().unwrap_or_else(|e| e.into_inner());
-        map.extend(codes);
+        let mut book = self.inner.ctx.codes();
+        for (inst_id, code) in codes {
+            book.set(inst_id, code);
+        }
     }
 
-    /// Takes the `instIdCode`s of instruments fetched over REST; returns how
-    /// many had one.
+    /// Takes the `instIdCode`s of instruments fetched over REST (with
+    /// their `listTime`, so a later relisting is noticed); returns how many
+    /// had one. `instruments` pushes the client receives update them too.
     pub fn load_instruments(&self, instruments: &[Instrument]) -> usize {
-        let codes: Vec<(String, i64)> = instruments
+        let mut book = self.inner.ctx.codes();
+        instruments
             .iter()
-            .filter_map(|i| i.inst_id_code.map(|c| (i.inst_id.to_string(), c)))
-            .collect();
-        let n = codes.len();
-        self.set_inst_id_codes(codes);
-        n
+            .filter(|i| {
+                book.learn(i);
+                i.inst_id_code.is_some()
+            })
+            .count()
     }
 
     /// Reads a local book kept for `channel` (`books`, `books5`, ...) and
@@ -361,18 +367,16 @@ impl WsClient {
         books.get(channel).and_then(|set| set.get(inst_id)).map(f)
     }
 
-    /// The private connection's command queue, opening it if needed.
-    pub(crate) fn private_tx(&self) -> Result<mpsc::Sender<Cmd>, WsError> {
-        self.check_login(Endpoint::Private, true, "WS trading")?;
+    /// The command queue of the logged-in connection that takes trading
+    /// operations on `endpoint` (private for orders, business for spread
+    /// orders), opening it if needed.
+    pub(crate) fn trade_tx(&self, endpoint: Endpoint) -> Result<mpsc::Sender<Cmd>, WsError> {
+        self.check_login(endpoint, true, "WS trading")?;
         let mut pool = self.pool();
-        Self::fatal(&pool, Endpoint::Private)?;
-        let slot = match pool
-            .slots
-            .iter()
-            .position(|s| s.endpoint == Endpoint::Private)
-        {
+        Self::fatal(&pool, endpoint)?;
+        let slot = match pool.slots.iter().position(|s| s.endpoint == endpoint) {
             Some(i) => i,
-            None => self.spawn_slot(&mut pool, Endpoint::Private, false),
+            None => self.spawn_slot(&mut pool, endpoint, false),
         };
         Ok(pool.slots[slot].tx.clone())
     }

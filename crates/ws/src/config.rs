@@ -1,12 +1,18 @@
 //! Where to connect and how the client behaves: hosts, timers, queue sizes
 //! and OKX's WebSocket limits.
 
+use crate::codes::InstrumentSource;
 use crate::endpoint::Endpoint;
 use crate::error::WsError;
+use crate::snapshot::SnapshotSource;
 use okx_auth::{ClockOffset, Credentials};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The OKX site an account belongs to; each has its own WebSocket hosts.
+///
+/// The URLs carry no port: OKX retires port 8443 for WebSocket on
+/// 2026-10-31, while the default port 443 works before and after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Host {
@@ -22,12 +28,12 @@ pub enum Host {
 impl Host {
     fn base(self, demo: bool) -> &'static str {
         match (self, demo) {
-            (Host::Global, false) => "wss://ws.okx.com:8443",
-            (Host::Global, true) => "wss://wspap.okx.com:8443",
-            (Host::Eea, false) => "wss://wseea.okx.com:8443",
-            (Host::Eea, true) => "wss://wseeapap.okx.com:8443",
-            (Host::Us, false) => "wss://wsus.okx.com:8443",
-            (Host::Us, true) => "wss://wsuspap.okx.com:8443",
+            (Host::Global, false) => "wss://ws.okx.com",
+            (Host::Global, true) => "wss://wspap.okx.com",
+            (Host::Eea, false) => "wss://wseea.okx.com",
+            (Host::Eea, true) => "wss://wseeapap.okx.com",
+            (Host::Us, false) => "wss://wsus.okx.com",
+            (Host::Us, true) => "wss://wsuspap.okx.com",
         }
     }
 }
@@ -107,6 +113,14 @@ pub struct WsConfig {
     pub connections_per_second: usize,
     /// Keep local order books for the book channels (see [`crate::books`]).
     pub maintain_books: bool,
+    /// How long a new `books`/`books-l2-tbt`/`books50-l2-tbt`/`books-elp`/
+    /// `books-rpi` subscription waits for OKX's snapshot before the book is
+    /// started from a REST snapshot (see [`WsConfig::snapshot_source`]).
+    pub snapshot_wait: Duration,
+    /// Levels a side asked of the REST snapshot (`sz`, OKX's maximum 400).
+    pub rest_snapshot_depth: u32,
+    pub(crate) snapshot_source: Option<Arc<dyn SnapshotSource>>,
+    pub(crate) instrument_source: Option<Arc<dyn InstrumentSource>>,
 }
 
 impl std::fmt::Debug for WsConfig {
@@ -121,6 +135,11 @@ impl std::fmt::Debug for WsConfig {
             .field("ping_after", &self.ping_after)
             .field("pong_timeout", &self.pong_timeout)
             .field("overflow", &self.overflow)
+            .field("snapshot_wait", &self.snapshot_wait)
+            .field(
+                "snapshot_source",
+                &self.snapshot_source.as_ref().map(|_| "<set>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -153,6 +172,10 @@ impl WsConfig {
             max_subscribe_bytes: 64 * 1024,
             connections_per_second: 3,
             maintain_books: true,
+            snapshot_wait: Duration::from_secs(2),
+            rest_snapshot_depth: 400,
+            snapshot_source: None,
+            instrument_source: None,
         }
     }
 
@@ -212,6 +235,30 @@ impl WsConfig {
         self
     }
 
+    /// Where books get a snapshot when subscribing brings none within
+    /// [`WsConfig::snapshot_wait`]: `GET /api/v5/market/books`, typically
+    /// through okx-rest (the facade's `okx::book_snapshots`). Without one,
+    /// such a book is reported out of sync and waits.
+    pub fn snapshot_source(mut self, source: impl SnapshotSource + 'static) -> Self {
+        self.snapshot_source = Some(Arc::new(source));
+        self
+    }
+
+    /// Where a WS order looks an instrument up when its `instIdCode` is
+    /// unknown or stale (the instrument was listed again): `GET
+    /// /api/v5/public/instruments`, typically through okx-rest (the
+    /// facade's `okx::instrument_lookup`). Without one such an order fails
+    /// locally.
+    pub fn instrument_source(mut self, source: impl InstrumentSource + 'static) -> Self {
+        self.instrument_source = Some(Arc::new(source));
+        self
+    }
+
+    /// Whether a [`WsConfig::snapshot_source`] is set.
+    pub fn has_snapshot_source(&self) -> bool {
+        self.snapshot_source.is_some()
+    }
+
     /// Whether this configuration targets demo trading.
     pub fn is_demo(&self) -> bool {
         self.demo
@@ -255,6 +302,9 @@ impl WsConfig {
         if self.max_subscribe_bytes < 256 || self.connections_per_second == 0 {
             return bad("subscribe size or connection rate is too small");
         }
+        if self.snapshot_wait.is_zero() || !(1..=400).contains(&self.rest_snapshot_depth) {
+            return bad("snapshot_wait must be above zero and rest_snapshot_depth 1 to 400");
+        }
         Ok(())
     }
 }
@@ -267,19 +317,19 @@ mod tests {
     fn urls_per_site_and_environment() {
         assert_eq!(
             WsConfig::live().url(Endpoint::Public),
-            "wss://ws.okx.com:8443/ws/v5/public"
+            "wss://ws.okx.com/ws/v5/public"
         );
         assert_eq!(
             WsConfig::demo().url(Endpoint::Private),
-            "wss://wspap.okx.com:8443/ws/v5/private"
+            "wss://wspap.okx.com/ws/v5/private"
         );
         assert_eq!(
             WsConfig::live().host(Host::Eea).url(Endpoint::Business),
-            "wss://wseea.okx.com:8443/ws/v5/business"
+            "wss://wseea.okx.com/ws/v5/business"
         );
         assert_eq!(
             WsConfig::demo().host(Host::Us).url(Endpoint::Public),
-            "wss://wsuspap.okx.com:8443/ws/v5/public"
+            "wss://wsuspap.okx.com/ws/v5/public"
         );
         assert_eq!(
             WsConfig::live()
@@ -287,6 +337,21 @@ mod tests {
                 .url(Endpoint::Business),
             "ws://127.0.0.1:9/ws/v5/business"
         );
+    }
+
+    /// Port 8443 is retired on 2026-10-31: no default URL may name it.
+    #[test]
+    fn no_default_url_names_port_8443() {
+        for host in [Host::Global, Host::Eea, Host::Us] {
+            for cfg in [WsConfig::live(), WsConfig::demo()] {
+                for ep in [Endpoint::Public, Endpoint::Private, Endpoint::Business] {
+                    let url = cfg.clone().host(host).url(ep);
+                    assert!(url.starts_with("wss://"), "{url}");
+                    let authority = url["wss://".len()..].split('/').next().unwrap_or("");
+                    assert!(!authority.contains(':'), "{url} names a port");
+                }
+            }
+        }
     }
 
     #[test]

@@ -21,11 +21,13 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
+mod bootstrap;
 mod dedupe;
 mod handle;
 mod offline;
 mod stale;
 
+use bootstrap::{BookKey, Bootstraps};
 use dedupe::Dedupe;
 use stale::{Freshness, Stale};
 
@@ -83,6 +85,10 @@ pub(crate) struct Conn {
     force_login: bool,
     /// When the current socket's streams last delivered something.
     fresh: Freshness,
+    /// Books waiting for a snapshot (none came with the subscription).
+    boot: Bootstraps,
+    /// Books started from a REST snapshot: a gap fetches a newer one.
+    rest_books: Vec<BookKey>,
 }
 
 enum Wait {
@@ -122,6 +128,8 @@ impl Conn {
             rng: seed | 1,
             force_login,
             fresh: Freshness::new(),
+            boot: Bootstraps::new(),
+            rest_books: Vec::new(),
         };
         tokio::spawn(actor.run());
         (tx, state)
@@ -326,6 +334,10 @@ impl Conn {
         for (args, code, msg) in refused {
             self.drop_subs(&args, code, &msg).await;
         }
+        // Every book was subscribed anew: each waits for its snapshot.
+        for arg in self.subs.clone() {
+            self.await_snapshot(&arg, false);
+        }
         self.publish_state();
         (ws, early)
     }
@@ -525,9 +537,15 @@ impl Conn {
                     overlap_until = None;
                     dedupe = None;
                 }
+                done = self.boot.done_rx.recv() => {
+                    if let Some(done) = done {
+                        self.on_fetched(done).await;
+                    }
+                }
                 _ = tick.tick() => {
                     self.expire();
                     self.answer_late();
+                    self.due_snapshots().await;
                     // A replacement under way brings fresh streams anyway.
                     if upgrade.is_some() || overlap_until.is_some() {
                         continue;

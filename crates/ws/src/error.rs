@@ -104,6 +104,12 @@ pub enum WsError {
     /// A WS order names an instrument with no `instIdCode` in the map; nothing was sent.
     #[error("no instIdCode known for {0}: load instruments first")]
     MissingInstIdCode(String),
+    /// The instrument was listed again (its `instIdCode` changed) or OKX
+    /// refused its code, and no fresh code could be had; nothing was sent.
+    /// Load the instruments again or set an
+    /// [`InstrumentSource`](crate::InstrumentSource).
+    #[error("the instIdCode of {0} is stale (relisted or refused): refresh the instrument")]
+    StaleInstIdCode(String),
     /// A request breaks a local rule (size, item count, per-connection op budget).
     #[error("request rejected locally: {0}")]
     Invalid(String),
@@ -114,6 +120,21 @@ pub enum WsError {
         code: OkxCode,
         /// `sMsg`.
         msg: String,
+        /// `subCode`, a finer reason under `sCode` (empty when none).
+        sub_code: String,
+    },
+    /// OKX refused to subscribe because the account's trading fee tier may
+    /// not use the channel (64003; 60029/60030 before 2026-04-07):
+    /// `books-l2-tbt`, `books50-l2-tbt` and `fills` need VIP4. Nothing of
+    /// `args` is subscribed and the client does not ask again.
+    #[error("the fee tier may not use this channel (code {code}): {msg}")]
+    AccessTier {
+        /// OKX's `code`.
+        code: OkxCode,
+        /// OKX's `msg`.
+        msg: String,
+        /// The args that were refused.
+        args: Vec<Arg>,
     },
     /// A response could not be decoded: what did not fit, and the parser's
     /// error when there was one.
@@ -164,6 +185,43 @@ impl WsError {
             source: Some(Cause::new(e)),
         }
     }
+
+    /// OKX's code, when OKX answered.
+    pub fn okx_code(&self) -> Option<OkxCode> {
+        match self {
+            WsError::Api { code, .. }
+            | WsError::PartlyRefused { code, .. }
+            | WsError::LoginRejected { code, .. }
+            | WsError::Rejected { code, .. }
+            | WsError::AccessTier { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The error for a (un)subscribe request OKX refused with `code`:
+    /// the fee-tier codes get their own variant.
+    pub(crate) fn refused(code: OkxCode, msg: String, failed: Vec<Arg>, acked: usize) -> Self {
+        if is_access_tier(code) {
+            return WsError::AccessTier {
+                code,
+                msg,
+                args: failed,
+            };
+        }
+        if acked > 0 {
+            WsError::PartlyRefused { code, msg, failed }
+        } else {
+            WsError::Api { code, msg }
+        }
+    }
+}
+
+/// The codes that say the account's fee tier may not use a channel.
+pub(crate) fn is_access_tier(code: OkxCode) -> bool {
+    matches!(
+        code,
+        OkxCode::WS_ACCESS_TIER | OkxCode::WS_LEGACY_TIER_VIP6 | OkxCode::WS_LEGACY_TIER_VIP5
+    )
 }
 
 /// Login codes for which retrying cannot help.

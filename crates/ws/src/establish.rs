@@ -256,6 +256,22 @@ pub(crate) fn refused_for_good(code: OkxCode) -> bool {
 mod tests {
     use super::*;
 
+    /// Every subscribe carries an `id` OKX echoes in its answer (optional
+    /// since 2025-05-29, 1-32 letters or digits), which is how acks and
+    /// refusals find their request.
+    #[test]
+    fn subscribe_requests_carry_an_id_okx_accepts() {
+        let text = request(
+            "17",
+            "subscribe",
+            &[Arg::new("tickers").inst_id("BTC-USDT")],
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let id = v["id"].as_str().unwrap();
+        assert!((1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_eq!(v["op"], "subscribe");
+    }
+
     #[test]
     fn subscribe_requests_stay_under_the_size_limit() {
         let args: Vec<Arg> = (0..2000)

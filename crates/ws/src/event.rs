@@ -5,8 +5,15 @@ use crate::arg::Arg;
 use crate::endpoint::Endpoint;
 use crate::error::Cause;
 use okx_models::ws::{
-    AlgoOrderPush, BalanceAndPosition, BookPush, FillPush, FundingRatePush, IndexTicker,
-    LiquidationOrder, LiquidationWarning, MarkPrice, OpenInterestPush, PriceLimit, SystemStatus,
+    AccountGreeksPush, AdlWarningPush, AlgoAdvancePush, AlgoOrderPush, AlgoRecurringBuyPush,
+    BalanceAndPosition, BlockTickersPush, BookPush, CallAuctionDetailsPush,
+    CopytradingLeadNotificationPush, DepositInfoPush, EconomicCalendarPush, EstimatedPricePush,
+    EventContractMarket, FillPush, FundingRatePush, GridOrdersContractPush, GridOrdersSpotPush,
+    GridPositionsPush, GridSubOrdersPush, IndexTicker, LiquidationOrder, LiquidationWarning,
+    MarkPrice, OpenInterestPush, OptSummaryPush, OptionTradesPush, PriceLimit,
+    PublicBlockTradesPush, PublicStrucBlockTradesPush, QuotesPush, RfqsPush, RpiBookPush,
+    SprdCandle, SprdOrdersPush, SprdPublicTradesPush, SprdTickersPush, SprdTradesPush,
+    StrucBlockTradesPush, SystemStatus, WithdrawalInfoPush,
 };
 use okx_models::{
     Balance, BookAction, Candle, Instrument, OkxCode, Order, Position, Ticker, Trade,
@@ -57,7 +64,11 @@ pub struct Push {
     pub last_page: Option<bool>,
 }
 
-/// The rows of a push, by channel.
+/// The rows of a push, by channel: one variant for every channel of OKX's
+/// WebSocket catalog (`ws_channels.json`, audited by the generated
+/// `channels` test and the routing audit), plus the 2026 channels
+/// `books-elp`, `books-rpi` and `event-contract-markets`. A channel OKX adds later arrives as
+/// [`WsEvent::Unknown`] with the frame text until it gets its variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PushData {
@@ -105,6 +116,94 @@ pub enum PushData {
     AlgoOrders(Vec<AlgoOrderPush>),
     /// `liquidation-warning`.
     LiquidationWarning(Vec<LiquidationWarning>),
+    /// `account-greeks`.
+    AccountGreeks(Vec<AccountGreeksPush>),
+    /// `algo-advance` (iceberg, TWAP, trailing stop).
+    AlgoAdvance(Vec<AlgoAdvancePush>),
+    /// `grid-orders-spot`.
+    GridOrdersSpot(Vec<GridOrdersSpotPush>),
+    /// `grid-orders-contract`.
+    GridOrdersContract(Vec<GridOrdersContractPush>),
+    /// `grid-positions`.
+    GridPositions(Vec<GridPositionsPush>),
+    /// `grid-sub-orders`.
+    GridSubOrders(Vec<GridSubOrdersPush>),
+    /// `algo-recurring-buy`.
+    AlgoRecurringBuy(Vec<AlgoRecurringBuyPush>),
+    /// `copytrading-lead-notification`.
+    CopytradingLeadNotification(Vec<CopytradingLeadNotificationPush>),
+    /// `option-trades`.
+    OptionTrades(Vec<OptionTradesPush>),
+    /// `call-auction-details`.
+    CallAuctionDetails(Vec<CallAuctionDetailsPush>),
+    /// `rfqs` (block trading).
+    Rfqs(Vec<RfqsPush>),
+    /// `quotes` (block trading).
+    Quotes(Vec<QuotesPush>),
+    /// `struc-block-trades`.
+    StrucBlockTrades(Vec<StrucBlockTradesPush>),
+    /// `public-struc-block-trades`.
+    PublicStrucBlockTrades(Vec<PublicStrucBlockTradesPush>),
+    /// `public-block-trades`.
+    PublicBlockTrades(Vec<PublicBlockTradesPush>),
+    /// `block-tickers`.
+    BlockTickers(Vec<BlockTickersPush>),
+    /// `sprd-orders`.
+    SprdOrders(Vec<SprdOrdersPush>),
+    /// `sprd-trades`.
+    SprdTrades(Vec<SprdTradesPush>),
+    /// `sprd-public-trades`.
+    SprdPublicTrades(Vec<SprdPublicTradesPush>),
+    /// `sprd-tickers`.
+    SprdTickers(Vec<SprdTickersPush>),
+    /// `sprd-bbo-tbt`, `sprd-books5`, `sprd-books-l2-tbt`: spread books are
+    /// delivered as rows; the client keeps no local spread book (their
+    /// `arg` names a `sprdId`, and OKX sends no checksum for them to verify).
+    SprdBooks {
+        /// `snapshot` or `update`.
+        action: Option<BookAction>,
+        /// The rows.
+        rows: Vec<BookPush>,
+    },
+    /// `sprd-candle{bar}`.
+    SprdCandles(Vec<SprdCandle>),
+    /// `opt-summary`.
+    OptSummary(Vec<OptSummaryPush>),
+    /// `estimated-price`.
+    EstimatedPrice(Vec<EstimatedPricePush>),
+    /// `adl-warning` (since 2026-06-09 pushed only in `warning`/`adl`
+    /// states, with the insurance-fund fields blank).
+    AdlWarning(Vec<AdlWarningPush>),
+    /// `economic-calendar`.
+    EconomicCalendar(Vec<EconomicCalendarPush>),
+    /// `deposit-info`.
+    DepositInfo(Vec<DepositInfoPush>),
+    /// `withdrawal-info`.
+    WithdrawalInfo(Vec<WithdrawalInfoPush>),
+    /// `event-contract-markets` (2026, event contracts).
+    EventContractMarkets(Vec<EventContractMarket>),
+    /// `books-rpi`: levels `[px, totalQty, nonRpiQty, count]`. With
+    /// [`WsConfig::maintain_books`](crate::WsConfig::maintain_books) the
+    /// client also keeps the local book (by total size) and reports it
+    /// with [`WsEvent::Book`].
+    RpiBooks {
+        /// `snapshot` or `update`.
+        action: Option<BookAction>,
+        /// The rows.
+        rows: Vec<RpiBookPush>,
+    },
+}
+
+impl PushData {
+    /// Sets the `action` of book rows (it sits beside `data` in the frame).
+    pub(crate) fn set_action(&mut self, value: Option<BookAction>) {
+        match self {
+            PushData::Books { action, .. }
+            | PushData::SprdBooks { action, .. }
+            | PushData::RpiBooks { action, .. } => *action = value,
+            _ => {}
+        }
+    }
 }
 
 /// A change to a local order book kept by the client.
@@ -119,6 +218,13 @@ pub struct BookUpdate {
     pub snapshot: bool,
     /// The book's sequence id after the frame.
     pub seq_id: Option<i64>,
+    /// What the book's integrity rests on now: since OKX sends `checksum`
+    /// 0 (2026-06-23) it is [`Integrity::Sequenced`](okx_book::Integrity),
+    /// the `seqId` chain alone.
+    pub integrity: okx_book::Integrity,
+    /// Whether this frame carried a non-zero checksum the book matched
+    /// (never claimed for `checksum: 0`).
+    pub checksum_verified: bool,
 }
 
 /// Everything the client reports, in arrival order per queue (see

@@ -6,8 +6,10 @@
 //!
 //! * **login** on the private and business endpoints with `okx-auth`'s
 //!   signer and the clock offset shared with REST;
-//! * **subscribe / unsubscribe** acknowledged per request (matched by `id`),
-//!   OKX's refusal (60012, 60018, 64001, 60011, ...) returned to the caller;
+//! * **subscribe / unsubscribe** acknowledged per request (matched by the
+//!   `id` OKX echoes), OKX's refusal (60012, 60018, 64001, 60011, ...)
+//!   returned to the caller; a fee tier too low for a channel (64003) is
+//!   [`WsError::AccessTier`] and is never asked again;
 //! * **keepalive**: the text `ping` after [`WsConfig::ping_after`] of
 //!   silence; no answer within [`WsConfig::pong_timeout`] means dead;
 //! * **reconnect** with exponential backoff and jitter, login again, then
@@ -26,13 +28,20 @@
 //!   mismatch reports [`WsEvent::BookOutOfSync`] and resubscribes for a new
 //!   snapshot (through a replacement connection, reported as
 //!   [`WsEvent::OpBudgetExhausted`], when the connection's op budget is spent);
+//!   `checksum` 0 (every push since 2026-06-23) is neither an alarm nor a
+//!   claim: [`BookUpdate::integrity`] says the book rests on the sequence;
+//!   a subscription that brings no snapshot within
+//!   [`WsConfig::snapshot_wait`] starts the book from REST
+//!   ([`WsConfig::snapshot_source`]) and the updates buffered meanwhile;
 //! * **bounded queues**: a slow consumer loses the oldest market data and is
 //!   told ([`WsEvent::Lagged`]) under [`Overflow::DropOldest`]; private order
 //!   and account data is never dropped (the connection waits instead);
 //! * **WS trading**: `order`, `batch-orders`, `cancel-order`,
 //!   `batch-cancel-orders`, `amend-order`, `batch-amend-orders`, `mass-cancel`
-//!   awaited per request, one result per batch item, sent with the
-//!   `instIdCode` OKX requires and rate-limited like REST.
+//!   awaited per request, one result per batch item (with `subCode`), sent
+//!   with the `instIdCode` OKX requires (a relisted instrument's code is
+//!   refreshed first) and rate-limited like REST; spread orders
+//!   (`sprd-order`, ...) on the business connection.
 //!
 //! It is not a REST client (that is `okx-rest`; the two never depend on each
 //! other) and not a strategy framework.
@@ -59,6 +68,7 @@
 
 mod arg;
 mod client;
+mod codes;
 mod config;
 mod conn;
 pub mod decode;
@@ -70,11 +80,14 @@ mod limits;
 mod net;
 mod queue;
 mod shared;
+mod snapshot;
+mod spread;
 mod trade;
 mod trading;
 
-pub use arg::{Arg, channel_endpoint, needs_login};
+pub use arg::{Arg, channel_endpoint, needs_login, op_endpoint};
 pub use client::WsClient;
+pub use codes::{InstrumentFuture, InstrumentSource};
 pub use config::{Host, Overflow, WsConfig};
 pub use conn::SLOW_LOGIN_RETRY_AFTER;
 pub use endpoint::Endpoint;
@@ -82,6 +95,8 @@ pub use error::{Cause, WsError};
 pub use event::{BookUpdate, DisconnectReason, Push, PushData, WsEvent};
 pub use okx_tls::Pin;
 pub use queue::WsEvents;
+pub use snapshot::{SnapshotFuture, SnapshotSource};
+pub use spread::{SprdAmendOrder, SprdOrderRef, SprdPlaceOrder};
 pub use trade::{
     AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
 };
@@ -89,7 +104,7 @@ pub use trading::Trading;
 
 /// Local order books (re-exported from `okx-book`).
 pub mod books {
-    pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
+    pub use okx_book::{BookSet, Integrity, OrderBook, OutOfSyncReason, Side};
 }
 
 // The client, its event stream, events and errors cross threads and tasks:

@@ -82,7 +82,9 @@ impl Limiter {
 pub(crate) fn order_rule(op: &str, items: usize) -> (usize, Duration) {
     let two = Duration::from_secs(2);
     match op {
-        "mass-cancel" => (5, two),
+        "mass-cancel" | "sprd-mass-cancel" => (5, two),
+        // Spread orders: 20 per 2 s per user and operation.
+        "sprd-order" | "sprd-amend-order" | "sprd-cancel-order" => (20, two),
         // A batch with one order counts against the single-order rule.
         op if op.starts_with("batch-") && items > 1 => (300, two),
         _ => (60, two),
@@ -98,7 +100,10 @@ pub(crate) fn order_key(op: &str, items: usize, inst_id: &str) -> String {
         "batch-amend-orders" if items == 1 => "amend-order",
         other => other,
     };
-    if single.starts_with("batch-") || single == "mass-cancel" {
+    if single.starts_with("batch-")
+        || single.ends_with("mass-cancel")
+        || single.starts_with("sprd-")
+    {
         single.to_owned()
     } else {
         format!("{single}:{inst_id}")
@@ -148,5 +153,16 @@ mod tests {
         assert_eq!(order_key("batch-orders", 2, "X"), "batch-orders");
         assert_eq!(order_rule("batch-orders", 2).0, 300);
         assert_eq!(order_rule("mass-cancel", 1).0, 5);
+    }
+
+    #[test]
+    fn spread_orders_count_per_user_and_operation() {
+        assert_eq!(order_rule("sprd-order", 1), (20, Duration::from_secs(2)));
+        assert_eq!(order_rule("sprd-mass-cancel", 1).0, 5);
+        assert_eq!(
+            order_key("sprd-order", 1, "BTC-USDT_BTC-USDT-SWAP"),
+            "sprd-order"
+        );
+        assert_eq!(order_key("sprd-cancel-order", 1, ""), "sprd-cancel-order");
     }
 }

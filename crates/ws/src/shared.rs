@@ -1,6 +1,7 @@
 //! State shared by the client handle and its connection tasks.
 
 use crate::arg::Arg;
+use crate::codes::CodeBook;
 use crate::config::WsConfig;
 use crate::error::WsError;
 use crate::limits::Limiter;
@@ -10,7 +11,7 @@ use okx_book::BookSet;
 use okx_models::OkxCode;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use tokio::sync::oneshot;
 
 /// Books kept per channel, then per instrument.
@@ -25,6 +26,8 @@ pub(crate) struct Ctx {
     /// Args a connection gave up on (OKX refused them for good on a
     /// resubscribe); the client forgets their routing before its next call.
     pub(crate) dropped: Mutex<Vec<Arg>>,
+    /// instId → `instIdCode` for WS orders, learned from instrument pushes too.
+    pub(crate) codes: RwLock<CodeBook>,
     next_id: AtomicU64,
 }
 
@@ -37,8 +40,13 @@ impl Ctx {
             connect_limiter: Limiter::default(),
             books: Mutex::new(HashMap::new()),
             dropped: Mutex::new(Vec::new()),
+            codes: RwLock::new(CodeBook::default()),
             next_id: AtomicU64::new(1),
         }
+    }
+
+    pub(crate) fn codes(&self) -> std::sync::RwLockWriteGuard<'_, CodeBook> {
+        self.codes.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A fresh request id (OKX: up to 32 alphanumerics).

@@ -41,6 +41,10 @@ pub struct PlaceOrder {
     pub ccy: Option<String>,
     /// Self-trade prevention mode.
     pub stp_mode: Option<StpMode>,
+    /// Take RPI liquidity (`rpiTakerAccess`).
+    pub rpi_taker_access: Option<bool>,
+    /// Take ELP liquidity (`isElpTakerAccess`, IOC only; ELP gives way to RPI).
+    pub is_elp_taker_access: Option<bool>,
 }
 
 impl PlaceOrder {
@@ -60,7 +64,23 @@ impl PlaceOrder {
             tgt_ccy: None,
             ccy: None,
             stp_mode: None,
+            rpi_taker_access: None,
+            is_elp_taker_access: None,
         }
+    }
+
+    /// A retail-price-improvement maker order (`ordType=rpi`, post-only).
+    pub fn rpi(inst_id: impl Into<String>, side: Side, sz: Decimal, px: Decimal) -> Self {
+        PlaceOrder {
+            ord_type: OrdType::Rpi,
+            ..Self::limit(inst_id, side, sz, px)
+        }
+    }
+
+    /// Opts this order in to taking RPI liquidity (`rpiTakerAccess`).
+    pub fn rpi_taker_access(mut self, on: bool) -> Self {
+        self.rpi_taker_access = Some(on);
+        self
     }
 
     /// A market order in cash mode.
@@ -149,6 +169,12 @@ impl PlaceOrder {
             "stpMode",
             self.stp_mode.as_ref().map(|s| s.wire_str().to_owned()),
         );
+        if let Some(on) = self.rpi_taker_access {
+            m.insert("rpiTakerAccess".into(), json!(on));
+        }
+        if let Some(on) = self.is_elp_taker_access {
+            m.insert("isElpTakerAccess".into(), json!(on));
+        }
         Value::Object(m)
     }
 }
@@ -340,6 +366,8 @@ pub struct OrderAck {
     pub req_id: String,
     /// Processing time, Unix ms.
     pub ts: Option<i64>,
+    /// `subCode` (place and amend, since 2026-03-10); empty when none.
+    pub sub_code: String,
 }
 
 /// A failed item of a trading operation (`sCode` / `sMsg`).
@@ -355,6 +383,8 @@ pub struct ItemError {
     pub ord_id: String,
     /// Client order id, when given.
     pub cl_ord_id: String,
+    /// `subCode`: a finer reason under `sCode` (place and amend); empty when none.
+    pub sub_code: String,
 }
 
 impl ItemError {
@@ -386,6 +416,8 @@ struct WireItem {
     s_code: OkxCode,
     #[serde(default, rename = "sMsg")]
     s_msg: String,
+    #[serde(default, rename = "subCode")]
+    sub_code: String,
 }
 
 /// Reads the per-item results of a response's `data`.
@@ -401,6 +433,7 @@ pub(crate) fn items(data: &str) -> Result<Vec<ItemOutcome>, serde_json::Error> {
                     tag: r.tag,
                     req_id: r.req_id,
                     ts: r.ts,
+                    sub_code: r.sub_code,
                 })
             } else {
                 Err(ItemError {
@@ -408,6 +441,7 @@ pub(crate) fn items(data: &str) -> Result<Vec<ItemOutcome>, serde_json::Error> {
                     msg: r.s_msg,
                     ord_id: r.ord_id,
                     cl_ord_id: r.cl_ord_id,
+                    sub_code: r.sub_code,
                 })
             }
         })
@@ -456,5 +490,27 @@ mod tests {
             timed_out[0].as_ref().map_err(ItemError::outcome_unknown),
             Err(true)
         );
+    }
+
+    #[test]
+    fn rpi_orders_and_taker_access_go_on_the_wire() {
+        let maker = PlaceOrder::rpi("BTC-USDT", Side::Sell, Decimal::ONE, Decimal::new(30001, 0));
+        let wire = maker.to_wire(10459);
+        assert_eq!(
+            (wire["ordType"].as_str(), wire["px"].as_str()),
+            (Some("rpi"), Some("30001"))
+        );
+        assert!(wire.get("rpiTakerAccess").is_none());
+        let taker = PlaceOrder::market("BTC-USDT", Side::Buy, Decimal::ONE).rpi_taker_access(true);
+        assert_eq!(taker.to_wire(10459)["rpiTakerAccess"], true);
+    }
+
+    #[test]
+    fn sub_code_reaches_acks_and_errors() {
+        let data = r#"[{"ordId":"1","sCode":"0","sMsg":"","subCode":""},
+                       {"ordId":"","clOrdId":"c2","sCode":"51008","sMsg":"x","subCode":"3"}]"#;
+        let out = items(data).unwrap();
+        assert_eq!(out[0].as_ref().map(|a| a.sub_code.as_str()), Ok(""));
+        assert_eq!(out[1].as_ref().map_err(|e| e.sub_code.as_str()), Err("3"));
     }
 }

@@ -41,20 +41,63 @@ impl Trading<'_> {
         self
     }
 
-    fn code(&self, inst_id: &str) -> Result<i64, WsError> {
-        let codes = self
-            .client
-            .inner
-            .codes
-            .read()
-            .unwrap_or_else(|e| e.into_inner());
-        codes
-            .get(inst_id)
-            .copied()
-            .ok_or_else(|| WsError::MissingInstIdCode(inst_id.to_owned()))
+    /// The `instIdCode` to send for `inst_id`. A code that is unknown or
+    /// stale (the instrument was listed again) is looked up through the
+    /// configured [`InstrumentSource`](crate::InstrumentSource) first.
+    async fn code(&self, inst_id: &str) -> Result<i64, WsError> {
+        let ctx = &self.client.inner.ctx;
+        let known = ctx.codes().get(inst_id);
+        let Err(why) = known else { return known };
+        let Some(source) = ctx.cfg.instrument_source.clone() else {
+            return Err(why);
+        };
+        tracing::info!(inst_id, reason = %why, "looking the instrument up for its instIdCode");
+        let inst = source.lookup(inst_id).await.map_err(|e| {
+            tracing::warn!(inst_id, error = %e, "instrument lookup failed");
+            why.clone()
+        })?;
+        if inst.inst_id.as_str() != inst_id {
+            return Err(why);
+        }
+        let mut codes = ctx.codes();
+        codes.learn(&inst);
+        codes.get(inst_id)
+    }
+
+    /// The codes of several instruments, each resolved as [`Self::code`].
+    async fn codes<'i>(
+        &self,
+        inst_ids: impl Iterator<Item = &'i str>,
+    ) -> Result<Vec<i64>, WsError> {
+        let mut out = Vec::new();
+        for inst_id in inst_ids {
+            out.push(self.code(inst_id).await?);
+        }
+        Ok(out)
+    }
+
+    /// OKX refused a code as naming no instrument: it is not sent again
+    /// before it is refreshed.
+    fn refused(&self, inst_id: &str, code: okx_models::OkxCode) {
+        if code == okx_models::OkxCode::INSTRUMENT_NOT_FOUND {
+            self.client.inner.ctx.codes().mark_stale(inst_id);
+        }
     }
 
     async fn send(
+        &self,
+        op: &str,
+        args: Vec<Value>,
+        inst_id: &str,
+        expires: bool,
+    ) -> Result<OpReply, WsError> {
+        self.send_on(op, args, inst_id, expires).await
+    }
+
+    /// Sends one operation on the logged-in connection of its endpoint
+    /// ([`op_endpoint`](crate::op_endpoint)) and waits for the response
+    /// carrying its `id`.
+    pub(crate) async fn send_on(
         &self,
         op: &str,
         args: Vec<Value>,
@@ -67,7 +110,7 @@ impl Trading<'_> {
                 args.len()
             )));
         }
-        let tx = self.client.private_tx()?;
+        let tx = self.client.trade_tx(crate::arg::op_endpoint(op))?;
         let (limit, period) = order_rule(op, args.len());
         let key = order_key(op, args.len(), inst_id);
         self.client
@@ -137,33 +180,50 @@ impl Trading<'_> {
             Some(Err(e)) => Err(WsError::Rejected {
                 code: e.code,
                 msg: e.msg,
+                sub_code: e.sub_code,
             }),
             None => Err(WsError::decode(format!("{op}: empty response"))),
         }
     }
 
-    /// Places one order.
+    /// Places one order, sent with its `instIdCode` (OKX ignores `instId`
+    /// in WS orders).
     pub async fn place_order(&self, order: &PlaceOrder) -> Result<OrderAck, WsError> {
-        let arg = order.to_wire(self.code(&order.inst_id)?);
-        self.single("order", arg, &order.inst_id, true).await
+        let arg = order.to_wire(self.code(&order.inst_id).await?);
+        let out = self.single("order", arg, &order.inst_id, true).await;
+        if let Err(WsError::Rejected { code, .. }) = &out {
+            self.refused(&order.inst_id, *code);
+        }
+        out
     }
 
     /// Places up to 20 orders; one result per order, in order. A missing
     /// `instIdCode` fails the whole call before anything is sent.
     pub async fn place_orders(&self, orders: &[PlaceOrder]) -> Result<Vec<ItemOutcome>, WsError> {
+        let codes = self
+            .codes(orders.iter().map(|o| o.inst_id.as_str()))
+            .await?;
         let args = orders
             .iter()
-            .map(|o| Ok(o.to_wire(self.code(&o.inst_id)?)))
-            .collect::<Result<Vec<_>, WsError>>()?;
+            .zip(codes)
+            .map(|(o, c)| o.to_wire(c))
+            .collect();
         let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        self.batch("batch-orders", args, first, true).await
+        let out = self.batch("batch-orders", args, first, true).await?;
+        self.refused_items(orders.iter().map(|o| o.inst_id.as_str()), &out);
+        Ok(out)
     }
 
     /// Cancels one order.
     pub async fn cancel_order(&self, cancel: &CancelOrder) -> Result<OrderAck, WsError> {
-        let arg = cancel.to_wire(self.code(&cancel.inst_id)?);
-        self.single("cancel-order", arg, &cancel.inst_id, false)
-            .await
+        let arg = cancel.to_wire(self.code(&cancel.inst_id).await?);
+        let out = self
+            .single("cancel-order", arg, &cancel.inst_id, false)
+            .await;
+        if let Err(WsError::Rejected { code, .. }) = &out {
+            self.refused(&cancel.inst_id, *code);
+        }
+        out
     }
 
     /// Cancels up to 20 orders; one result per order.
@@ -171,28 +231,54 @@ impl Trading<'_> {
         &self,
         cancels: &[CancelOrder],
     ) -> Result<Vec<ItemOutcome>, WsError> {
+        let codes = self
+            .codes(cancels.iter().map(|c| c.inst_id.as_str()))
+            .await?;
         let args = cancels
             .iter()
-            .map(|c| Ok(c.to_wire(self.code(&c.inst_id)?)))
-            .collect::<Result<Vec<_>, WsError>>()?;
+            .zip(codes)
+            .map(|(c, code)| c.to_wire(code))
+            .collect();
         let first = cancels.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        self.batch("batch-cancel-orders", args, first, false).await
+        let out = self
+            .batch("batch-cancel-orders", args, first, false)
+            .await?;
+        self.refused_items(cancels.iter().map(|c| c.inst_id.as_str()), &out);
+        Ok(out)
     }
 
     /// Amends one order.
     pub async fn amend_order(&self, amend: &AmendOrder) -> Result<OrderAck, WsError> {
-        let arg = amend.to_wire(self.code(&amend.inst_id)?);
-        self.single("amend-order", arg, &amend.inst_id, true).await
+        let arg = amend.to_wire(self.code(&amend.inst_id).await?);
+        let out = self.single("amend-order", arg, &amend.inst_id, true).await;
+        if let Err(WsError::Rejected { code, .. }) = &out {
+            self.refused(&amend.inst_id, *code);
+        }
+        out
     }
 
     /// Amends up to 20 orders; one result per order.
     pub async fn amend_orders(&self, amends: &[AmendOrder]) -> Result<Vec<ItemOutcome>, WsError> {
+        let codes = self
+            .codes(amends.iter().map(|a| a.inst_id.as_str()))
+            .await?;
         let args = amends
             .iter()
-            .map(|a| Ok(a.to_wire(self.code(&a.inst_id)?)))
-            .collect::<Result<Vec<_>, WsError>>()?;
+            .zip(codes)
+            .map(|(a, c)| a.to_wire(c))
+            .collect();
         let first = amends.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        self.batch("batch-amend-orders", args, first, true).await
+        let out = self.batch("batch-amend-orders", args, first, true).await?;
+        self.refused_items(amends.iter().map(|a| a.inst_id.as_str()), &out);
+        Ok(out)
+    }
+
+    fn refused_items<'i>(&self, inst_ids: impl Iterator<Item = &'i str>, out: &[ItemOutcome]) {
+        for (inst_id, item) in inst_ids.zip(out) {
+            if let Err(e) = item {
+                self.refused(inst_id, e.code);
+            }
+        }
     }
 
     /// Cancels all pending orders of an option family; true when OKX accepted.
@@ -239,8 +325,9 @@ impl Trading<'_> {
         order: &okx_models::trade::OrderRequest,
     ) -> Result<okx_models::trade::OrderAck, WsError> {
         let inst = order.inst_id.as_str();
-        let arg = order.to_ws_arg(self.code(inst)?);
-        self.single("order", arg, inst, true).await.map(shared_ack)
+        let arg = order.to_ws_arg(self.code(inst).await?);
+        let out = self.single("order", arg, inst, true).await;
+        self.check(inst, out).map(shared_ack)
     }
 
     /// Places up to 20 orders; one result per order, in order.
@@ -248,12 +335,17 @@ impl Trading<'_> {
         &self,
         orders: &[okx_models::trade::OrderRequest],
     ) -> Result<Vec<Result<okx_models::trade::OrderAck, crate::ItemError>>, WsError> {
+        let codes = self
+            .codes(orders.iter().map(|o| o.inst_id.as_str()))
+            .await?;
         let args = orders
             .iter()
-            .map(|o| Ok(o.to_ws_arg(self.code(o.inst_id.as_str())?)))
-            .collect::<Result<Vec<_>, WsError>>()?;
+            .zip(codes)
+            .map(|(o, code)| o.to_ws_arg(code))
+            .collect();
         let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
         let items = self.batch("batch-orders", args, first, true).await?;
+        self.refused_items(orders.iter().map(|o| o.inst_id.as_str()), &items);
         Ok(items.into_iter().map(|r| r.map(shared_ack)).collect())
     }
 
@@ -263,10 +355,9 @@ impl Trading<'_> {
         amend: &okx_models::trade::AmendRequest,
     ) -> Result<okx_models::trade::OrderAck, WsError> {
         let inst = amend.inst_id.as_str();
-        let arg = amend.to_ws_arg(self.code(inst)?);
-        self.single("amend-order", arg, inst, true)
-            .await
-            .map(shared_ack)
+        let arg = amend.to_ws_arg(self.code(inst).await?);
+        let out = self.single("amend-order", arg, inst, true).await;
+        self.check(inst, out).map(shared_ack)
     }
 
     /// Cancels one order.
@@ -275,9 +366,16 @@ impl Trading<'_> {
         cancel: &okx_models::trade::CancelRequest,
     ) -> Result<okx_models::trade::OrderAck, WsError> {
         let inst = cancel.inst_id.as_str();
-        let arg = cancel.to_ws_arg(self.code(inst)?);
-        self.single("cancel-order", arg, inst, false)
-            .await
-            .map(shared_ack)
+        let arg = cancel.to_ws_arg(self.code(inst).await?);
+        let out = self.single("cancel-order", arg, inst, false).await;
+        self.check(inst, out).map(shared_ack)
+    }
+
+    /// Marks the instrument's code stale when OKX said it names nothing.
+    fn check(&self, inst_id: &str, out: Result<OrderAck, WsError>) -> Result<OrderAck, WsError> {
+        if let Err(WsError::Rejected { code, .. }) = &out {
+            self.refused(inst_id, *code);
+        }
+        out
     }
 }

@@ -11,6 +11,8 @@ mod rules;
 mod samples;
 mod spec;
 mod testgen;
+mod ws;
+mod zh2026;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,12 @@ pub fn run(check: bool) -> ExitCode {
             "codegen: {} endpoints, {} samples from the docs' examples, the rest synthesized",
             eps.len(),
             samples::from_docs(&docs, &eps)
+        );
+    }
+    if let Ok(documented) = zh2026::documented(&shared_dir(&root).join("okx-v5/docs/zh-2026")) {
+        println!(
+            "codegen: the 2026 docs document {} endpoints",
+            documented.len()
         );
     }
     if check {
@@ -94,8 +102,11 @@ pub fn generate(root: &Path, shared: &Path) -> Result<Vec<(PathBuf, String)>, St
     let docs = shared.join("okx-v5/docs/en-2025");
     check_names(&eps)?;
     let mut files = Vec::new();
-    for (group, module) in rules::GROUPS {
-        let group_eps: Vec<&Endpoint> = eps.iter().filter(|e| e.group == *group).collect();
+    for (group, module, _) in rules::MODULES {
+        let group_eps: Vec<&Endpoint> = eps
+            .iter()
+            .filter(|e| rules::module_of(e) == Some(*module))
+            .collect();
         files.push((
             PathBuf::from(format!("crates/rest/src/api/{module}.rs")),
             requests::module_file(group, module, &group_eps)?,
@@ -120,6 +131,15 @@ pub fn generate(root: &Path, shared: &Path) -> Result<Vec<(PathBuf, String)>, St
         PathBuf::from("crates/rest/tests/endpoints.rs"),
         testgen::test_file(&with_samples),
     ));
+    let channels = ws::load(shared)?;
+    files.push((
+        PathBuf::from("crates/models/src/ws/channels.rs"),
+        ws::models_file(&channels),
+    ));
+    files.push((
+        PathBuf::from("crates/ws/tests/channels.rs"),
+        ws::test_file(&docs, &channels),
+    ));
     let config = root.join("rustfmt.toml");
     files
         .into_iter()
@@ -131,7 +151,7 @@ pub fn generate(root: &Path, shared: &Path) -> Result<Vec<(PathBuf, String)>, St
 fn check_names(eps: &[Endpoint]) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for ep in eps {
-        let key = (rules::module_of(&ep.group), rules::type_name(ep));
+        let key = (rules::module_of(ep), rules::type_name(ep));
         if !seen.insert(key.clone()) {
             return Err(format!("two endpoints are named {} ({})", key.1, ep.path));
         }
@@ -147,7 +167,7 @@ fn models_mod() -> String {
          //! do not edit by hand. Numbers are `Decimal` or `i64`, `\"\"` is `None`,\n\
          //! enums keep unknown values, unknown fields are ignored.\n\n",
     );
-    for (_, module) in rules::GROUPS {
+    for (_, module, _) in rules::MODULES {
         out.push_str(&format!("pub mod {module};\n"));
     }
     out.push_str(
@@ -246,6 +266,82 @@ mod tests {
             stale.is_empty(),
             "generated files are stale, run `cargo xtask codegen`: {stale:?}"
         );
+    }
+
+    /// The extraction from the 2026 docs finds every endpoint they give a
+    /// request line for that `endpoints.json` lacks, with its tables read.
+    #[test]
+    fn the_2026_docs_extraction_is_complete() {
+        let shared = shared_dir(&workspace_root());
+        let zh = shared.join("okx-v5/docs/zh-2026");
+        if !zh.exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} missing",
+                zh.display()
+            );
+            eprintln!("skipping: {} not found", zh.display());
+            return;
+        }
+        let json: Vec<Endpoint> = serde_json::from_str(
+            &std::fs::read_to_string(shared.join("okx-v5/endpoints.json")).unwrap(),
+        )
+        .unwrap();
+        let known: std::collections::HashSet<(String, String)> = json
+            .iter()
+            .map(|e| (e.method.clone(), e.path.clone()))
+            .collect();
+        let extra = zh2026::extra_endpoints(&zh, &known).unwrap();
+        for (m, p) in zh2026::documented(&zh).unwrap() {
+            assert!(
+                known.contains(&(m.clone(), p.clone()))
+                    || extra.iter().any(|e| e.method == m && e.path == p),
+                "{m} {p} documented but not extracted"
+            );
+        }
+        assert!(extra.len() >= 60, "{} extracted", extra.len());
+        for ep in &extra {
+            assert!(rules::module_of(ep).is_some(), "{} has no module", ep.path);
+            assert!(ep.rate_limit.is_some(), "{} has no rate limit", ep.path);
+        }
+        let with_fields = extra.iter().filter(|e| !e.response.is_empty()).count();
+        assert!(
+            with_fields * 10 >= extra.len() * 9,
+            "response tables missed: {with_fields}"
+        );
+        let dca = extra
+            .iter()
+            .find(|e| e.path == "/api/v5/tradingBot/dca/ongoing-list")
+            .unwrap();
+        let trigger = dca
+            .response
+            .iter()
+            .find(|f| f.name == "triggerParams")
+            .unwrap();
+        assert!(trigger.children.iter().any(|c| c.name == "triggerStrategy"));
+        assert!(
+            dca.request
+                .iter()
+                .any(|f| f.name == "algoOrdType" && f.required)
+        );
+        // Fields the 2026 docs add to endpoints the 2025 catalog has.
+        let eps = spec::load(&shared).unwrap();
+        let find = |m: &str, p: &str| eps.iter().find(|e| e.method == m && e.path == p).unwrap();
+        let place = find("POST", "/api/v5/trade/order");
+        assert!(place.data_fields().iter().any(|f| f.name == "subCode"));
+        assert!(
+            place
+                .request_fields()
+                .iter()
+                .any(|f| f.name == "isElpTakerAccess" && !f.required)
+        );
+        let fees = find("GET", "/api/v5/account/trade-fee");
+        let group = fees
+            .data_fields()
+            .iter()
+            .find(|f| f.name == "feeGroup")
+            .unwrap();
+        assert!(group.children.iter().any(|c| c.name == "elpMaker"));
     }
 
     #[test]

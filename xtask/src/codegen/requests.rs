@@ -227,7 +227,7 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         .rate_limit
         .as_ref()
         .ok_or_else(|| format!("{} has no rate limit", ep.path))?;
-    let rule = rl.rule.as_deref().unwrap_or("IP");
+    let rule = rl.rule.as_deref().unwrap_or("");
     let (scope, key) = rules::scope_of(rule)?;
     let window = window_ms(ep)?;
     let unit = if rl.unit == "orders" {
@@ -235,7 +235,7 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
     } else {
         "Requests"
     };
-    let signed = !matches!(module, "market" | "public" | "rubik");
+    let signed = rules::signed(ep);
     let fields = ep.request_fields();
     let batch = ep.is_batch();
     let per = if window % 86_400_000 == 0 {
@@ -244,18 +244,30 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
         format!("{} s", window as f64 / 1000.0)
     };
     let doc = format!(
-        "`{} {}`: {}.\n///\n/// Rate limit: {} {} per {per}, counted by {rule}. {}",
+        "`{} {}`: {}.\n///\n/// Rate limit: {} {} per {per}, counted by {}. {}",
         ep.method,
         ep.path,
         ep.clean_title(),
         rl.count,
         rl.unit,
+        if rule.is_empty() {
+            "IP (the docs name no rule)"
+        } else {
+            rule
+        },
         if signed {
             "Signed (private)."
         } else {
             "Public, unsigned."
         }
     );
+    let doc = if rules::binary(ep) {
+        format!(
+            "{doc}\n///\n/// OKX answers with an SBE message (schema template 1006), not\n/// JSON: send it with `RestClient::send_raw`."
+        )
+    } else {
+        doc
+    };
     if batch {
         let item = format!("{name}Item");
         let _ = writeln!(
@@ -311,6 +323,10 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
                     ));
                     ("Everyone", "UidInstId")
                 }
+                // A second window on the same key (create-rfq: 80 per 12 h).
+                (false, Some(rule)) if rules::scope_of(rule).is_ok_and(|(_, k)| k.is_none()) => {
+                    ("Everyone", rules::scope_of(rule)?.0)
+                }
                 _ => return Err(format!("{}: unmapped extra rate limit {a:?}", ep.path)),
             };
             let unit = if a.unit == "orders" {
@@ -358,10 +374,15 @@ fn emit_endpoint(out: &mut String, module: &str, ep: &Endpoint) -> Result<(), St
             "\n    fn cost(&self) -> u32 {{\n        u32::try_from(self.0.len()).unwrap_or(u32::MAX)\n    }}"
         );
     }
-    if rules::is_candles(ep) && rules::core_response(ep) == Some("Candle") {
+    if rules::is_candles(ep) {
+        let ts = if rules::core_response(ep) == Some("Candle") {
+            "c.ts"
+        } else {
+            "c.ts.unwrap_or(0)"
+        };
         let _ = writeln!(
             out,
-            "\n    fn finish(data: &mut Vec<Self::Response>) {{\n        crate::request::oldest_first(data, |c| c.ts);\n    }}"
+            "\n    fn finish(data: &mut Vec<Self::Response>) {{\n        crate::request::oldest_first(data, |c| {ts});\n    }}"
         );
     }
     out.push_str("}\n\n");
@@ -515,8 +536,15 @@ fn paginated_impl(ep: &Endpoint, fields: &[Field]) -> Result<Option<String>, Str
         );
     }
     if rule.confirm {
-        out.push_str(
-            "\n    fn is_final(&self, item: &Self::Response) -> bool {\n        item.confirm\n    }\n",
+        // Core candles hold `confirm` as a flag; generated rows as an option.
+        let read = if rules::core_response(ep).is_some() {
+            "item.confirm"
+        } else {
+            "item.confirm == Some(true)"
+        };
+        let _ = write!(
+            out,
+            "\n    fn is_final(&self, item: &Self::Response) -> bool {{\n        {read}\n    }}\n"
         );
     }
     if let Some((p, v)) = rule.no_before {
@@ -586,7 +614,7 @@ pub fn mod_file(eps: &[Endpoint]) -> String {
          //! ```\n\n\
          use crate::request::Method;\n\n",
     );
-    for (_, module) in rules::GROUPS {
+    for (_, module, _) in rules::MODULES {
         let _ = writeln!(out, "pub mod {module};");
     }
     out.push_str(
@@ -610,8 +638,8 @@ pub fn mod_file(eps: &[Endpoint]) -> String {
          pub const CATALOG: &[EndpointInfo] = &[\n",
     );
     for ep in eps {
-        let module = rules::module_of(&ep.group).unwrap_or("");
-        let signed = !matches!(module, "market" | "public" | "rubik");
+        let module = rules::module_of(ep).unwrap_or("");
+        let signed = rules::signed(ep);
         let _ = writeln!(
             out,
             "    EndpointInfo {{ group: \"{}\", method: Method::{}, path: \"{}\", type_name: \"{module}::{}\", signed: {signed}, paginated: {} }},",

@@ -80,7 +80,13 @@ fn emit_endpoint(out: &mut String, ep: &Endpoint) {
     emit_struct(out, ep, &name, &head, fields);
 }
 
-fn emit_positional(out: &mut String, ep: &Endpoint, name: &str, head: &str, fields: &[Field]) {
+pub(super) fn emit_positional(
+    out: &mut String,
+    ep: &Endpoint,
+    name: &str,
+    head: &str,
+    fields: &[Field],
+) {
     let _ = writeln!(
         out,
         "/// {head}\n///\n/// OKX sends each item as an array of strings, in this field order."
@@ -119,7 +125,13 @@ fn emit_positional(out: &mut String, ep: &Endpoint, name: &str, head: &str, fiel
 }
 
 /// Emits a struct and, first, the structs of its nested fields.
-fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &[Field]) {
+pub(super) fn emit_struct(
+    out: &mut String,
+    ep: &Endpoint,
+    name: &str,
+    doc: &str,
+    fields: &[Field],
+) {
     let mut nested = String::new();
     let mut body = String::new();
     let mut seen = Vec::new();
@@ -137,7 +149,7 @@ fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &
             Kind::ArrayOfObjects | Kind::Object if !f.children.is_empty() => {
                 let child = format!(
                     "{}{}",
-                    name.trim_end_matches("Response"),
+                    name.trim_end_matches("Response").trim_end_matches("Push"),
                     rules::pascal(&f.name)
                 );
                 emit_struct(
@@ -152,6 +164,9 @@ fn emit_struct(out: &mut String, ep: &Endpoint, name: &str, doc: &str, fields: &
                 } else {
                     ("default".to_owned(), format!("Vec<{child}>"))
                 }
+            }
+            Kind::Object if rules::raw_json(&f.name, ep) => {
+                ("default".to_owned(), "Option<serde_json::Value>".to_owned())
             }
             Kind::Object => (
                 "default".to_owned(),

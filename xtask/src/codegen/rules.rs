@@ -4,20 +4,87 @@
 
 use super::spec::{Endpoint, Kind};
 
-/// Catalog group → Rust module (the same name in okx-rest and okx-models).
-pub const GROUPS: &[(&str, &str)] = &[
-    ("Market data", "market"),
-    ("Public data", "public"),
-    ("Trading account", "account"),
-    ("Trade", "trade"),
-    ("Algo orders", "algo"),
-    ("Funding / asset", "asset"),
-    ("Sub-account", "subaccount"),
-    ("Trading statistics", "rubik"),
+/// Catalog group → Rust module (the same name in okx-rest and okx-models),
+/// in catalog order. A group may split into several modules by path prefix
+/// (affiliate, status and announcements share one catalog group).
+pub const MODULES: &[(&str, &str, Option<&str>)] = &[
+    ("Market data", "market", None),
+    ("Public data", "public", None),
+    ("Trading account", "account", None),
+    ("Trade", "trade", None),
+    ("Algo orders", "algo", None),
+    ("Funding / asset", "asset", None),
+    ("Sub-account", "subaccount", None),
+    ("Trading statistics", "rubik", None),
+    ("Trading bots", "bot", None),
+    ("Copy trading", "copytrading", None),
+    ("Spread trading", "spread", None),
+    ("Block trading / RFQ", "rfq", None),
+    ("Financial products", "finance", None),
+    (AFFILIATE_GROUP, "affiliate", Some("/api/v5/affiliate/")),
+    (AFFILIATE_GROUP, "status", Some("/api/v5/system/")),
+    (AFFILIATE_GROUP, "announcement", Some("/api/v5/support/")),
 ];
 
-pub fn module_of(group: &str) -> Option<&'static str> {
-    GROUPS.iter().find(|(g, _)| *g == group).map(|(_, m)| *m)
+/// The group `endpoints.json` gives the endpoints outside the tsv catalog.
+pub const AFFILIATE_GROUP: &str = "Affiliate / status / announcements";
+
+/// The module of an endpoint, if its group is covered.
+pub fn module_of(ep: &Endpoint) -> Option<&'static str> {
+    MODULES
+        .iter()
+        .find(|(g, _, prefix)| *g == ep.group && prefix.is_none_or(|p| ep.path.starts_with(p)))
+        .map(|(_, m, _)| *m)
+}
+
+/// The catalog group of an endpoint only the 2026 docs list, by its path.
+pub fn group_of_path(path: &str) -> Option<&'static str> {
+    let rest = path.strip_prefix("/api/v5/")?;
+    let first = rest.split('/').next()?;
+    Some(match first {
+        "market" if rest.starts_with("market/sprd-") => "Spread trading",
+        "market" => "Market data",
+        "public" => "Public data",
+        "account" | "users" if !rest.starts_with("users/subaccount") => "Trading account",
+        "users" => "Sub-account",
+        "trade" => "Trade",
+        "asset" | "fiat" => "Funding / asset",
+        "rubik" => "Trading statistics",
+        "tradingBot" => "Trading bots",
+        "copytrading" => "Copy trading",
+        "sprd" => "Spread trading",
+        "rfq" => "Block trading / RFQ",
+        "finance" => "Financial products",
+        "affiliate" | "system" | "support" => AFFILIATE_GROUP,
+        _ => return None,
+    })
+}
+
+/// Endpoints whose success is not JSON: the SBE book snapshot.
+pub fn binary(ep: &Endpoint) -> bool {
+    ep.path == "/api/v5/market/books-sbe"
+}
+
+/// Whether requests are signed: the public market, public-data and
+/// statistics groups never are; elsewhere the endpoints OKX counts by IP
+/// (the "(public)" ones of bots, copy trading, spreads, RFQ, earn) are
+/// public too. Announcements sign only to get the residence-based list, so
+/// they are sent unsigned.
+pub fn signed(ep: &Endpoint) -> bool {
+    let module = module_of(ep).unwrap_or("");
+    if matches!(
+        module,
+        "market" | "public" | "rubik" | "status" | "announcement"
+    ) {
+        return false;
+    }
+    let original = MODULES[..8].iter().any(|(g, _, _)| *g == ep.group);
+    let rule = ep
+        .rate_limit
+        .as_ref()
+        .and_then(|r| r.rule.as_deref())
+        .unwrap_or("");
+    original || !rule.starts_with("IP")
 }
 
 /// Text of numbers that are money, prices, sizes, rates, ratios or greeks:
@@ -78,6 +145,24 @@ const DECIMAL: &[&str] = &[
     "vegaPA", "vol", "vol24h", "volCcy", "volCcy24h", "volCcyQuote", "volCny", "volRatio",
     "volUsd", "wdQuota", "wdTickSz", "weeklyLimit", "weeklyLimitRemaining", "wgt",
     "orderPx", "newOrdPx", "newTriggerPx",
+    // trading bots, copy trading, spreads, RFQ, earn, loans, affiliate
+    "accFee", "adlBal", "adlRate", "adlRecBal", "adlRecRate", "annualizedRate", "apy",
+    "arbitragePnL", "aum", "avgAmt", "avgAmtUsd",
+    "avgSubPosNotional", "canceledSz", "collateralNotionalUsd", "copyAmt", "copyRatio",
+    "copyTotalAmt", "copyTotalPnl", "copyTraderNumChgRatio", "curBaseSz", "curCopyTraderPnl",
+    "curLTV", "curQuoteSz", "depAmt", "earnings", "estRate", "fastRedemptionAvail",
+    "fastRedemptionDailyLimit", "floatProfit", "gridProfit", "initOrdAmt", "investAmt",
+    "investment", "investmentAmt", "inviteeRebateRate", "latestInterestAccrual", "liqLTV",
+    "loanAmt", "loanNotionalUsd", "marginCallLTV", "maxBlockSz", "maxCopyAmt", "maxCopyRatio",
+    "maxCopyTotalAmt", "maxRedeemAmt", "maxSlRatio", "maxTpRatio", "minCopyAmt", "minCopyRatio",
+    "minInvestment", "pendingAmt", "pendingFillSz", "pendingSettleSz", "perGridProfitRatio",
+    "perMaxProfitRate", "perMinProfitRate", "preRate", "profitSharingAmt", "pxSteps",
+    "pxStepsMult", "realizedEarnings", "redeemingAmt", "remainingQuota", "runPx",
+    "safetyOrdAmt", "singleAmt", "slPct", "slRatio", "slTotalAmt", "szCont", "todayPnl",
+    "totalAnnRate", "totalAnnualizedRate", "totalCommission", "totalFundingFee",
+    "totalInterestAccrual", "totalProfitSharingAmt", "totalUnrealizedProfitSharingAmt", "tpPct",
+    "tpRatio", "transferInMargin", "unrealizedProfitSharingAmt", "volMonth", "volMult",
+    "winRatio",
 ];
 
 /// Millisecond timestamps and plain counters: `i64` (responses only; request
@@ -89,10 +174,17 @@ const INT: &[&str] = &[
     "outTime", "depEstOpenTime", "wdEstOpenTime", "nextDiscountTime", "nextInterestTime",
     "maxBalTs", "mmpFrozenUntil", "ttlMs", "accRateLimit", "nextAccRateLimit", "instIdCode",
     "timeInterval", "frozenInterval", "date", "refDate",
+    // trading bots, copy trading, spreads, RFQ, earn, loans, affiliate
+    "accCopyTraderNum", "activeOrdNum", "beginCopyTime", "beginTs", "closeTime", "completedTime",
+    "copyTraderNum", "eventCtime", "eventUtime", "firstTradeTime", "joinTime", "kycTime",
+    "leadDays", "lossDays", "maxCopyTraderNum", "maxGridQty", "nextInvestTime", "openTime",
+    "pTime", "profitDays", "profitSharingTs", "purchasedTime", "redeemedTime", "requestTime",
+    "totalPage", "tradeNum", "triggerNum", "validUntil",
 ];
 
-/// Flags that OKX sends as `"true"`/`"false"` text although the docs say String.
-const BOOL_TEXT: &[&str] = &["reduceOnly", "isTpLimit"];
+/// Flags the docs type as String that OKX sends as `"true"`/`"false"` text
+/// or as JSON bools (`nonTradableAsset` of the withdrawal-info push).
+const BOOL_TEXT: &[&str] = &["reduceOnly", "isTpLimit", "nonTradableAsset"];
 
 /// A leaf field's Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,19 +238,48 @@ fn state_enum(ep: &Endpoint) -> Option<&'static str> {
     }
 }
 
-/// Per-endpoint corrections where the docs' type column is wrong.
+/// Per-endpoint corrections where a name-wide rule does not fit; a path
+/// ending in `*` covers every path it starts.
 const FIELD_OVERRIDES: &[(&str, &str, Scalar)] = &[
     // Documented as Boolean; OKX sends "turn_on" / "turn_off".
     ("/api/v5/account/set-auto-earn", "action", Scalar::Str),
+    // Dual investment names a currency here, not a notional amount.
+    ("/api/v5/finance/sfp/dcd/*", "notionalCcy", Scalar::Str),
+    // A `yyyy-MM-dd` day, not the Unix-ms `date` of other pages.
+    ("/api/v5/users/glp/*", "date", Scalar::Str),
 ];
+
+fn field_override(name: &str, ep: &Endpoint) -> Option<Scalar> {
+    FIELD_OVERRIDES
+        .iter()
+        .find(|(p, n, _)| {
+            *n == name
+                && match p.strip_suffix('*') {
+                    Some(prefix) => ep.path.starts_with(prefix),
+                    None => *p == ep.path,
+                }
+        })
+        .map(|(_, _, s)| *s)
+}
+
+/// Objects the docs type as `Object` without listing their fields, whose
+/// values nest further than a map of strings: kept as JSON.
+const RAW_JSON: &[(&str, &str)] = &[
+    ("/api/v5/users/glp/today-performance", "daily"),
+    ("/api/v5/users/glp/today-performance", "mtd"),
+    ("/api/v5/users/glp/historical-performance", "volume"),
+    ("/api/v5/users/glp/historical-performance", "share"),
+];
+
+/// Whether a field without documented children is kept as raw JSON.
+pub fn raw_json(name: &str, ep: &Endpoint) -> bool {
+    RAW_JSON.iter().any(|(p, n)| *p == ep.path && *n == name)
+}
 
 /// The type of a response leaf.
 pub fn response_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
-    if let Some((_, _, s)) = FIELD_OVERRIDES
-        .iter()
-        .find(|(p, n, _)| *p == ep.path && *n == name)
-    {
-        return *s;
+    if let Some(s) = field_override(name, ep) {
+        return s;
     }
     if kind == Kind::Bool || BOOL_TEXT.contains(&name) {
         return Scalar::Bool;
@@ -177,6 +298,9 @@ pub fn response_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
 
 /// The type of a request leaf.
 pub fn request_scalar(name: &str, kind: Kind, ep: &Endpoint) -> Scalar {
+    if let Some(s @ (Scalar::Str | Scalar::Bool)) = field_override(name, ep) {
+        return s;
+    }
     if kind == Kind::Bool {
         return Scalar::Bool;
     }
@@ -248,7 +372,9 @@ fn core_candidate(ep: &Endpoint) -> Option<&'static str> {
 /// that keys the bucket.
 pub fn scope_of(rule: &str) -> Result<(&'static str, Option<&'static str>), String> {
     Ok(match rule {
-        "IP" => ("Ip", None),
+        // Status gives no rule; announcements are sent unsigned, so by IP.
+        "IP" | "" | "User ID(Private) or IP(Public)" => ("Ip", None),
+        "IP + instIdCode" => ("IpInstId", Some("instIdCode")),
         "IP + Instrument ID" => ("IpInstId", Some("instId")),
         "IP + Instrument Type" => ("IpInstType", Some("instType")),
         "IP + (Instrument Type + instFamily)" => ("IpInstTypeFamily", Some("instFamily")),
@@ -370,6 +496,42 @@ pub fn cursor_rule(ep: &Endpoint) -> Option<CursorRule> {
         | "/api/v5/asset/withdrawal-history"
         | "/api/v5/asset/convert/history"
         | "/api/v5/users/subaccount/list" => plain("ts"),
+        // Trading bots: the docs name the id each list pages by.
+        "/api/v5/tradingBot/grid/orders-algo-pending"
+        | "/api/v5/tradingBot/grid/orders-algo-history"
+        | "/api/v5/tradingBot/recurring/orders-algo-pending"
+        | "/api/v5/tradingBot/recurring/orders-algo-history" => plain("algoId"),
+        "/api/v5/tradingBot/grid/sub-orders" | "/api/v5/tradingBot/signal/sub-orders" => {
+            plain("ordId")
+        }
+        // The docs say `algoId` here, but every sub-order of a bot shares
+        // it, so such a cursor could never move: the sub-order's own id is
+        // what pages, as on the grid and signal sub-order lists.
+        "/api/v5/tradingBot/recurring/sub-orders" => plain("ordId"),
+        "/api/v5/tradingBot/signal/signals" => plain("signalChanId"),
+        "/api/v5/tradingBot/signal/positions-history" => plain("uTime"),
+        "/api/v5/tradingBot/signal/event-history" => plain("eventCtime"),
+        "/api/v5/copytrading/current-subpositions"
+        | "/api/v5/copytrading/subpositions-history"
+        | "/api/v5/copytrading/public-current-subpositions"
+        | "/api/v5/copytrading/public-subpositions-history" => plain("subPosId"),
+        "/api/v5/copytrading/profit-sharing-details" => plain("profitSharingId"),
+        "/api/v5/finance/staking-defi/orders-history" => plain("ordId"),
+        "/api/v5/finance/staking-defi/eth/purchase-redeem-history"
+        | "/api/v5/finance/staking-defi/sol/purchase-redeem-history" => plain("requestTime"),
+        "/api/v5/finance/savings/lending-history"
+        | "/api/v5/finance/savings/lending-rate-history" => plain("ts"),
+        "/api/v5/finance/flexible-loan/loan-history"
+        | "/api/v5/finance/flexible-loan/interest-accrued" => plain("refId"),
+        // Only in the 2026 docs.
+        "/api/v5/public/event-contract/events" | "/api/v5/public/event-contract/markets" => {
+            plain("expTime")
+        }
+        "/api/v5/tradingBot/dca/ongoing-list" | "/api/v5/tradingBot/dca/history-list" => {
+            plain("algoId")
+        }
+        "/api/v5/tradingBot/dca/orders" => plain("ordId"),
+        "/api/v5/tradingBot/dca/cycle-list" => plain("cycleId"),
         _ if is_candles(ep) => CursorRule {
             confirm: true,
             ..plain("ts")
@@ -444,7 +606,10 @@ pub fn type_name(ep: &Endpoint) -> String {
     let mut segs: Vec<&str> = rest.split('/').collect();
     let drop = match segs.first().copied() {
         Some("rubik") => 2,
-        Some("market" | "public" | "account" | "trade" | "asset" | "users") => 1,
+        Some(
+            "market" | "public" | "account" | "trade" | "asset" | "users" | "tradingBot"
+            | "copytrading" | "rfq" | "finance" | "affiliate" | "system" | "support",
+        ) => 1,
         _ => 0,
     };
     segs.drain(..drop);
@@ -647,4 +812,86 @@ pub fn sample_value(name: &str, scalar: Scalar) -> String {
         }
         .to_owned(),
     }
+}
+
+/// What the rows of a WebSocket channel decode into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WsRows {
+    /// A type generated into `okx_models::ws` (its name); the `PushData`
+    /// variant is the name without `Push`.
+    Generated(&'static str),
+    /// A hand-written model, under this `PushData` variant.
+    Model(&'static str),
+    /// Book rows (`BookPush`) with the push's `action`, under this variant.
+    Book(&'static str),
+}
+
+impl WsRows {
+    /// The `okx_ws::PushData` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            WsRows::Generated(ty) => ty.strip_suffix("Push").unwrap_or(ty),
+            WsRows::Model(v) | WsRows::Book(v) => v,
+        }
+    }
+
+    pub fn is_book(self) -> bool {
+        matches!(self, WsRows::Book(_))
+    }
+}
+
+/// Every channel of `ws_channels.json` (patterns as written there) and its
+/// rows. The codegen refuses a channel missing here.
+pub fn ws_rows(channel: &str) -> Option<WsRows> {
+    use WsRows::{Book, Generated, Model};
+    Some(match channel {
+        "tickers" => Model("Tickers"),
+        "trades" | "trades-all" => Model("Trades"),
+        "candle{bar}" | "mark-price-candle{bar}" | "index-candle{bar}" => Model("Candles"),
+        "mark-price" => Model("MarkPrice"),
+        "index-tickers" => Model("IndexTickers"),
+        "funding-rate" => Model("FundingRate"),
+        "open-interest" => Model("OpenInterest"),
+        "price-limit" => Model("PriceLimit"),
+        "instruments" => Model("Instruments"),
+        "liquidation-orders" => Model("LiquidationOrders"),
+        "status" => Model("Status"),
+        "orders" => Model("Orders"),
+        "account" => Model("Account"),
+        "positions" => Model("Positions"),
+        "balance_and_position" => Model("BalanceAndPosition"),
+        "fills" => Model("Fills"),
+        "orders-algo" => Model("AlgoOrders"),
+        "liquidation-warning" => Model("LiquidationWarning"),
+        "sprd-candle{bar}" => Model("SprdCandles"),
+        "books" | "books5" | "bbo-tbt" | "books50-l2-tbt" | "books-l2-tbt" => Book("Books"),
+        "sprd-bbo-tbt" | "sprd-books5" | "sprd-books-l2-tbt" => Book("SprdBooks"),
+        "account-greeks" => Generated("AccountGreeksPush"),
+        "algo-advance" => Generated("AlgoAdvancePush"),
+        "grid-orders-spot" => Generated("GridOrdersSpotPush"),
+        "grid-orders-contract" => Generated("GridOrdersContractPush"),
+        "grid-positions" => Generated("GridPositionsPush"),
+        "grid-sub-orders" => Generated("GridSubOrdersPush"),
+        "algo-recurring-buy" => Generated("AlgoRecurringBuyPush"),
+        "copytrading-lead-notification" => Generated("CopytradingLeadNotificationPush"),
+        "option-trades" => Generated("OptionTradesPush"),
+        "call-auction-details" => Generated("CallAuctionDetailsPush"),
+        "rfqs" => Generated("RfqsPush"),
+        "quotes" => Generated("QuotesPush"),
+        "struc-block-trades" => Generated("StrucBlockTradesPush"),
+        "public-struc-block-trades" => Generated("PublicStrucBlockTradesPush"),
+        "public-block-trades" => Generated("PublicBlockTradesPush"),
+        "block-tickers" => Generated("BlockTickersPush"),
+        "sprd-orders" => Generated("SprdOrdersPush"),
+        "sprd-trades" => Generated("SprdTradesPush"),
+        "sprd-public-trades" => Generated("SprdPublicTradesPush"),
+        "sprd-tickers" => Generated("SprdTickersPush"),
+        "opt-summary" => Generated("OptSummaryPush"),
+        "estimated-price" => Generated("EstimatedPricePush"),
+        "adl-warning" => Generated("AdlWarningPush"),
+        "economic-calendar" => Generated("EconomicCalendarPush"),
+        "deposit-info" => Generated("DepositInfoPush"),
+        "withdrawal-info" => Generated("WithdrawalInfoPush"),
+        _ => return None,
+    })
 }

@@ -37,19 +37,38 @@ pub fn sample(docs: &Path, ep: &Endpoint) -> Value {
     synthesize(ep)
 }
 
-/// Reads the first JSON object after "Response Example" in the endpoint's
-/// section of its doc page. Only a `{code, data: [non-empty]}` envelope counts.
+/// Reads the first JSON object after "Response Example" (the zh pages and
+/// a few English ones say "返回结果" or "返回示例") in the endpoint's section of its doc
+/// page. Only a `{code, data: [non-empty]}` envelope counts.
 fn doc_example(docs: &Path, ep: &Endpoint) -> Option<Value> {
     let text = std::fs::read_to_string(docs.join(&ep.doc)).ok()?;
     let anchor = format!("`{} {}", ep.method, ep.path);
     let start = text.find(&anchor).unwrap_or(0);
     let rest = &text[start..];
-    // Pages spell it "Response Example" or "Response example".
-    let ex = rest.to_ascii_lowercase().find("response example")?;
+    // The section ends where the next endpoint's request line starts.
+    let end = ["\n`GET /api/v5/", "\n`POST /api/v5/"]
+        .iter()
+        .filter_map(|m| rest[1..].find(m).map(|i| i + 1))
+        .min()
+        .unwrap_or(rest.len());
+    let rest = &rest[..end];
+    let lower = rest.to_ascii_lowercase();
+    let ex = [
+        lower.find("response example"),
+        rest.find("返回结果"),
+        rest.find("返回示例"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()?;
     let rest = &rest[ex..];
     let open = rest.find('{')?;
     let mut stream = serde_json::Deserializer::from_str(&rest[open..]).into_iter::<Value>();
-    let v = stream.next()?.ok()?;
+    let mut v = stream.next()?.ok()?;
+    // One page (create-quote) shows `"code": ""` for success.
+    if v.get("code").and_then(Value::as_str) == Some("") {
+        v["code"] = Value::String("0".into());
+    }
     let data = v.get("data")?.as_array()?;
     let first = data.first()?;
     let shape_ok = if ep.response_positional {
@@ -57,7 +76,9 @@ fn doc_example(docs: &Path, ep: &Endpoint) -> Option<Value> {
     } else {
         first.is_object()
     };
-    (v.get("code").is_some() && shape_ok).then_some(v)
+    // An example of a refusal (grid amend-algo-basic-param shows 55186)
+    // says nothing about the success shape.
+    (v.get("code").and_then(Value::as_str) == Some("0") && shape_ok).then_some(v)
 }
 
 fn synthesize(ep: &Endpoint) -> Value {
@@ -89,7 +110,7 @@ fn synthesize(ep: &Endpoint) -> Value {
     json!({"code": "0", "msg": "", "data": [item]})
 }
 
-fn object(ep: &Endpoint, fields: &[Field]) -> Value {
+pub(super) fn object(ep: &Endpoint, fields: &[Field]) -> Value {
     let mut m = Map::new();
     for f in fields {
         let v = match f.kind() {

@@ -13,7 +13,6 @@ pub struct Endpoint {
     pub path: String,
     pub title: String,
     pub doc: String,
-    pub in_tsv: bool,
     pub rate_limit: Option<RateLimit>,
     pub request_body: Option<String>,
     #[serde(default)]
@@ -146,16 +145,24 @@ impl Endpoint {
     }
 }
 
-/// Reads the catalog and keeps the tsv endpoints of the covered groups, in
-/// catalog order.
+/// Reads the catalog, adds the fields and the endpoints only the 2026 docs
+/// document, and keeps those of the covered groups, in catalog order (the
+/// 2026 ones last).
 pub fn load(shared: &Path) -> Result<Vec<Endpoint>, String> {
     let path = shared.join("okx-v5/endpoints.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let all: Vec<Endpoint> =
+    let mut all: Vec<Endpoint> =
         serde_json::from_str(&text).map_err(|e| format!("bad {}: {e}", path.display()))?;
+    let known = all
+        .iter()
+        .map(|e| (e.method.clone(), e.path.clone()))
+        .collect();
+    let zh = shared.join("okx-v5/docs/zh-2026");
+    super::zh2026::enrich(&mut all, &zh)?;
+    all.extend(super::zh2026::extra_endpoints(&zh, &known)?);
     Ok(all
         .into_iter()
-        .filter(|e| e.in_tsv && super::rules::module_of(&e.group).is_some())
+        .filter(|e| super::rules::module_of(e).is_some())
         .collect())
 }

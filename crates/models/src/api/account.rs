@@ -115,6 +115,66 @@ pub struct GetInstrumentsResponse {
     /// Instrument ID code (`instIdCode`).
     #[serde(rename = "instIdCode", default, with = "crate::num::opt_int")]
     pub inst_id_code: Option<i64>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", default)]
+    pub series_id: String,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Pre market sw time (`preMktSwTime`).
+    #[serde(rename = "preMktSwTime", default)]
+    pub pre_mkt_sw_time: String,
+    /// Elp (`elp`).
+    #[serde(default)]
+    pub elp: String,
+    /// Position limit amount (`posLmtAmt`).
+    #[serde(rename = "posLmtAmt", default)]
+    pub pos_lmt_amt: String,
+    /// Position limit pct (`posLmtPct`).
+    #[serde(rename = "posLmtPct", default)]
+    pub pos_lmt_pct: String,
+    /// Maximum plat open interest limit (`maxPlatOILmt`).
+    #[serde(rename = "maxPlatOILmt", default)]
+    pub max_plat_oi_lmt: String,
+    /// Maximum plat open interest coin limit (`maxPlatOICoinLmt`).
+    #[serde(rename = "maxPlatOICoinLmt", default)]
+    pub max_plat_oi_coin_lmt: String,
+    /// Long position remaining quota (`longPosRemainingQuota`).
+    #[serde(rename = "longPosRemainingQuota", default)]
+    pub long_pos_remaining_quota: String,
+    /// Short position remaining quota (`shortPosRemainingQuota`).
+    #[serde(rename = "shortPosRemainingQuota", default)]
+    pub short_pos_remaining_quota: String,
+    /// Instrument category (`instCategory`).
+    #[serde(rename = "instCategory", default)]
+    pub inst_category: String,
+    /// Init price limit pct (`initPxLmtPct`).
+    #[serde(rename = "initPxLmtPct", default)]
+    pub init_px_lmt_pct: String,
+    /// Float price limit pct (`floatPxLmtPct`).
+    #[serde(rename = "floatPxLmtPct", default)]
+    pub float_px_lmt_pct: String,
+    /// Maximum price limit pct (`maxPxLmtPct`).
+    #[serde(rename = "maxPxLmtPct", default)]
+    pub max_px_lmt_pct: String,
+    /// Upc change (`upcChg`).
+    #[serde(rename = "upcChg", default)]
+    pub upc_chg: Vec<GetInstrumentsUpcChg>,
+}
+
+/// An item of `upcChg` in [`GetInstrumentsResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetInstrumentsUpcChg {
+    /// Param (`param`).
+    #[serde(default)]
+    pub param: String,
+    /// New value (`newValue`).
+    #[serde(rename = "newValue", default)]
+    pub new_value: String,
+    /// Eff time (`effTime`).
+    #[serde(rename = "effTime", default)]
+    pub eff_time: String,
 }
 
 /// One `data` item of `GET /api/v5/account/balance` (Get balance).
@@ -383,6 +443,12 @@ pub struct GetBillsResponse {
     /// Fill forward price (`fillFwdPx`).
     #[serde(rename = "fillFwdPx", default, with = "crate::num::opt_decimal")]
     pub fill_fwd_px: Option<Decimal>,
+    /// Earn amount (`earnAmt`).
+    #[serde(rename = "earnAmt", default)]
+    pub earn_amt: String,
+    /// Earn apr (`earnApr`).
+    #[serde(rename = "earnApr", default)]
+    pub earn_apr: String,
 }
 
 /// One `data` item of `GET /api/v5/account/bills-archive` (Get bills details (last 3 months)).
@@ -485,6 +551,12 @@ pub struct GetBillsArchiveResponse {
     /// Fill forward price (`fillFwdPx`).
     #[serde(rename = "fillFwdPx", default, with = "crate::num::opt_decimal")]
     pub fill_fwd_px: Option<Decimal>,
+    /// Earn amount (`earnAmt`).
+    #[serde(rename = "earnAmt", default)]
+    pub earn_amt: String,
+    /// Earn apr (`earnApr`).
+    #[serde(rename = "earnApr", default)]
+    pub earn_apr: String,
 }
 
 /// One `data` item of `POST /api/v5/account/bills-history-archive` (Apply bills details (since 2021)).
@@ -593,6 +665,18 @@ pub struct GetConfigResponse {
     /// Type (`type`).
     #[serde(default)]
     pub r#type: String,
+    /// Fee type (`feeType`).
+    #[serde(rename = "feeType", default)]
+    pub fee_type: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", default)]
+    pub stgy_type: String,
+    /// Settle currency (`settleCcy`).
+    #[serde(rename = "settleCcy", default)]
+    pub settle_ccy: String,
+    /// Settle currency list (`settleCcyList`).
+    #[serde(rename = "settleCcyList", default)]
+    pub settle_ccy_list: String,
 }
 
 /// One `data` item of `POST /api/v5/account/set-position-mode` (Set position mode).
@@ -810,6 +894,12 @@ pub struct GetTradeFeeResponse {
     /// Fiat (`fiat`).
     #[serde(default)]
     pub fiat: Vec<GetTradeFeeFiat>,
+    /// Fee group (`feeGroup`).
+    #[serde(rename = "feeGroup", default)]
+    pub fee_group: Vec<GetTradeFeeFeeGroup>,
+    /// Settle (`settle`).
+    #[serde(default)]
+    pub settle: String,
 }
 
 /// An item of `fiat` in [`GetTradeFeeResponse`].
@@ -825,6 +915,24 @@ pub struct GetTradeFeeFiat {
     /// Maker (`maker`).
     #[serde(default, with = "crate::num::opt_decimal")]
     pub maker: Option<Decimal>,
+}
+
+/// An item of `feeGroup` in [`GetTradeFeeResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetTradeFeeFeeGroup {
+    /// Taker (`taker`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub taker: Option<Decimal>,
+    /// Maker (`maker`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub maker: Option<Decimal>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
+    /// Elp maker (`elpMaker`).
+    #[serde(rename = "elpMaker", default)]
+    pub elp_maker: String,
 }
 
 /// One `data` item of `GET /api/v5/account/interest-accrued` (Get interest accrued data).
@@ -1916,4 +2024,211 @@ pub struct SetAutoEarnResponse {
     /// Apr (`apr`).
     #[serde(default)]
     pub apr: String,
+    /// Earn type (`earnType`).
+    #[serde(rename = "earnType", default)]
+    pub earn_type: String,
+}
+
+/// One `data` item of `GET /api/v5/account/subtypes` (获取账单类型).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetSubtypesResponse {
+    /// Type (`type`).
+    #[serde(default)]
+    pub r#type: String,
+    /// Type desc (`typeDesc`).
+    #[serde(rename = "typeDesc", default)]
+    pub type_desc: String,
+    /// Sub type details (`subTypeDetails`).
+    #[serde(rename = "subTypeDetails", default)]
+    pub sub_type_details: Vec<GetSubtypesSubTypeDetails>,
+}
+
+/// An item of `subTypeDetails` in [`GetSubtypesResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetSubtypesSubTypeDetails {
+    /// Sub type (`subType`).
+    #[serde(rename = "subType", default)]
+    pub sub_type: String,
+    /// Sub type desc (`subTypeDesc`).
+    #[serde(rename = "subTypeDesc", default)]
+    pub sub_type_desc: String,
+}
+
+/// One `data` item of `POST /api/v5/account/set-fee-type` (设置手续费计价方式).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SetFeeTypeResponse {
+    /// Fee type (`feeType`).
+    #[serde(rename = "feeType", default)]
+    pub fee_type: String,
+}
+
+/// One `data` item of `POST /api/v5/account/set-settle-currency` (设置结算币种).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SetSettleCurrencyResponse {
+    /// Settle currency (`settleCcy`).
+    #[serde(rename = "settleCcy", default)]
+    pub settle_ccy: String,
+}
+
+/// One `data` item of `POST /api/v5/account/set-trading-config` (设置交易配置).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SetTradingConfigResponse {
+    /// Type (`type`).
+    #[serde(default)]
+    pub r#type: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", default)]
+    pub stgy_type: String,
+}
+
+/// One `data` item of `GET /api/v5/account/precheck-set-delta-neutral` (设置Delta中性预检查).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetPrecheckSetDeltaNeutralResponse {
+    /// Unmatched info check (`unmatchedInfoCheck`).
+    #[serde(rename = "unmatchedInfoCheck", default)]
+    pub unmatched_info_check: Vec<GetPrecheckSetDeltaNeutralUnmatchedInfoCheck>,
+}
+
+/// An item of `unmatchedInfoCheck` in [`GetPrecheckSetDeltaNeutralResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetPrecheckSetDeltaNeutralUnmatchedInfoCheck {
+    /// Type (`type`).
+    #[serde(default)]
+    pub r#type: String,
+    /// Delta leverage (`deltaLever`).
+    #[serde(rename = "deltaLever", default)]
+    pub delta_lever: String,
+    /// Order list (`ordList`).
+    #[serde(rename = "ordList", default)]
+    pub ord_list: Vec<String>,
+    /// Position list (`posList`).
+    #[serde(rename = "posList", default)]
+    pub pos_list: Vec<String>,
+}
+
+/// One `data` item of `POST /api/v5/account/demo-adjust-balance` (调整模拟盘余额).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DemoAdjustBalanceResponse {
+    /// Remain count (`remainCnt`).
+    #[serde(rename = "remainCnt", default)]
+    pub remain_cnt: String,
+    /// Total count (`totalCnt`).
+    #[serde(rename = "totalCnt", default)]
+    pub total_cnt: String,
+    /// Details (`details`).
+    #[serde(default)]
+    pub details: Vec<DemoAdjustBalanceDetails>,
+}
+
+/// An item of `details` in [`DemoAdjustBalanceResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DemoAdjustBalanceDetails {
+    /// Currency (`ccy`).
+    #[serde(default)]
+    pub ccy: String,
+    /// Amount (`amt`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub amt: Option<Decimal>,
+    /// Balance (`bal`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub bal: Option<Decimal>,
+}
+
+/// One `data` item of `GET /api/v5/users/glp/today-performance` (获取 GLP 当日表现).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetGlpTodayPerformanceResponse {
+    /// Data ready (`dataReady`).
+    #[serde(rename = "dataReady", default, with = "crate::num::opt_bool")]
+    pub data_ready: Option<bool>,
+    /// Data date (`dataDate`).
+    #[serde(rename = "dataDate", default)]
+    pub data_date: String,
+    /// Account (`account`).
+    #[serde(default)]
+    pub account: Option<GetGlpTodayPerformanceAccount>,
+    /// Programs (`programs`).
+    #[serde(default)]
+    pub programs: Vec<GetGlpTodayPerformancePrograms>,
+}
+
+/// An item of `account` in [`GetGlpTodayPerformanceResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetGlpTodayPerformanceAccount {
+    /// Master account ID (`masterAccountId`).
+    #[serde(rename = "masterAccountId", default)]
+    pub master_account_id: String,
+    /// Combined account ids (`combinedAccountIds`).
+    #[serde(rename = "combinedAccountIds", default)]
+    pub combined_account_ids: Vec<String>,
+}
+
+/// An item of `programs` in [`GetGlpTodayPerformanceResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetGlpTodayPerformancePrograms {
+    /// Program (`program`).
+    #[serde(default)]
+    pub program: String,
+    /// Market maker business ID (`marketMakerBusinessId`).
+    #[serde(rename = "marketMakerBusinessId", default)]
+    pub market_maker_business_id: String,
+    /// Enrollment status (`enrollmentStatus`).
+    #[serde(rename = "enrollmentStatus", default)]
+    pub enrollment_status: String,
+    /// Market maker level ID (`marketMakerLevelId`).
+    #[serde(rename = "marketMakerLevelId", default)]
+    pub market_maker_level_id: String,
+    /// Enrolled tier display (`enrolledTierDisplay`).
+    #[serde(rename = "enrolledTierDisplay", default)]
+    pub enrolled_tier_display: String,
+    /// Qualifying pool (`qualifyingPool`).
+    #[serde(rename = "qualifyingPool", default)]
+    pub qualifying_pool: String,
+    /// Qualifying rows (`qualifyingRows`).
+    #[serde(rename = "qualifyingRows", default)]
+    pub qualifying_rows: Vec<String>,
+    /// Daily (`daily`).
+    #[serde(default)]
+    pub daily: Option<serde_json::Value>,
+    /// Mtd (`mtd`).
+    #[serde(default)]
+    pub mtd: Option<GetGlpTodayPerformanceProgramsMtd>,
+}
+
+/// An item of `mtd` in [`GetGlpTodayPerformancePrograms`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetGlpTodayPerformanceProgramsMtd {
+    /// Mtd status (`mtdStatus`).
+    #[serde(rename = "mtdStatus", default)]
+    pub mtd_status: String,
+    /// Qualifying share (`qualifyingShare`).
+    #[serde(rename = "qualifyingShare", default)]
+    pub qualifying_share: Option<BTreeMap<String, String>>,
+}
+
+/// One `data` item of `GET /api/v5/users/glp/historical-performance` (获取 GLP 历史表现).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetGlpHistoricalPerformanceResponse {
+    /// Date (`date`).
+    #[serde(default)]
+    pub date: String,
+    /// Volume (`volume`).
+    #[serde(default)]
+    pub volume: Option<serde_json::Value>,
+    /// Share (`share`).
+    #[serde(default)]
+    pub share: Option<serde_json::Value>,
 }

@@ -243,6 +243,15 @@ pub struct GetAlgoOrderResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Sub algo ID list (`subAlgoIdList`).
+    #[serde(rename = "subAlgoIdList", default)]
+    pub sub_algo_id_list: Vec<String>,
+    /// Advance order type (`advanceOrdType`).
+    #[serde(rename = "advanceOrdType", default)]
+    pub advance_ord_type: String,
+    /// Adv chase params (`advChaseParams`).
+    #[serde(rename = "advChaseParams", default)]
+    pub adv_chase_params: Vec<GetAlgoOrderAdvChaseParams>,
 }
 
 /// An item of `attachAlgoOrds` in [`GetAlgoOrderResponse`].
@@ -270,6 +279,21 @@ pub struct GetAlgoOrderAttachAlgoOrds {
     /// Stop-loss order price (`slOrdPx`).
     #[serde(rename = "slOrdPx", default, with = "crate::num::opt_decimal")]
     pub sl_ord_px: Option<Decimal>,
+    /// Take-profit trigger ratio (`tpTriggerRatio`).
+    #[serde(rename = "tpTriggerRatio", default)]
+    pub tp_trigger_ratio: String,
+    /// Stop-loss trigger ratio (`slTriggerRatio`).
+    #[serde(rename = "slTriggerRatio", default)]
+    pub sl_trigger_ratio: String,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(rename = "callbackRatio", default, with = "crate::num::opt_decimal")]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(rename = "callbackSpread", default, with = "crate::num::opt_decimal")]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(rename = "activePx", default, with = "crate::num::opt_decimal")]
+    pub active_px: Option<Decimal>,
 }
 
 /// An item of `linkedOrd` in [`GetAlgoOrderResponse`].
@@ -279,6 +303,24 @@ pub struct GetAlgoOrderLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
     pub ord_id: String,
+}
+
+/// An item of `advChaseParams` in [`GetAlgoOrderResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetAlgoOrderAdvChaseParams {
+    /// Chase type (`chaseType`).
+    #[serde(rename = "chaseType", default)]
+    pub chase_type: String,
+    /// Chase value (`chaseVal`).
+    #[serde(rename = "chaseVal", default, with = "crate::num::opt_decimal")]
+    pub chase_val: Option<Decimal>,
+    /// Maximum chase type (`maxChaseType`).
+    #[serde(rename = "maxChaseType", default)]
+    pub max_chase_type: String,
+    /// Maximum chase value (`maxChaseVal`).
+    #[serde(rename = "maxChaseVal", default, with = "crate::num::opt_decimal")]
+    pub max_chase_val: Option<Decimal>,
 }
 
 /// One `data` item of `GET /api/v5/trade/orders-algo-pending` (Algo order list).
@@ -450,6 +492,24 @@ pub struct GetOrdersAlgoPendingResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Sub algo ID list (`subAlgoIdList`).
+    #[serde(rename = "subAlgoIdList", default)]
+    pub sub_algo_id_list: Vec<String>,
+    /// Advance order type (`advanceOrdType`).
+    #[serde(rename = "advanceOrdType", default)]
+    pub advance_ord_type: String,
+    /// Adv chase params (`advChaseParams`).
+    #[serde(rename = "advChaseParams", default)]
+    pub adv_chase_params: Vec<GetOrdersAlgoPendingAdvChaseParams>,
+    /// Limit order number (`lmtOrderNumber`).
+    #[serde(rename = "lmtOrderNumber", default)]
+    pub lmt_order_number: String,
+    /// Aggressiveness (`aggressiveness`).
+    #[serde(default)]
+    pub aggressiveness: String,
+    /// Trigger params (`triggerParams`).
+    #[serde(rename = "triggerParams", default)]
+    pub trigger_params: Vec<GetOrdersAlgoPendingTriggerParams>,
 }
 
 /// An item of `attachAlgoOrds` in [`GetOrdersAlgoPendingResponse`].
@@ -477,6 +537,21 @@ pub struct GetOrdersAlgoPendingAttachAlgoOrds {
     /// Stop-loss order price (`slOrdPx`).
     #[serde(rename = "slOrdPx", default, with = "crate::num::opt_decimal")]
     pub sl_ord_px: Option<Decimal>,
+    /// Take-profit trigger ratio (`tpTriggerRatio`).
+    #[serde(rename = "tpTriggerRatio", default)]
+    pub tp_trigger_ratio: String,
+    /// Stop-loss trigger ratio (`slTriggerRatio`).
+    #[serde(rename = "slTriggerRatio", default)]
+    pub sl_trigger_ratio: String,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(rename = "callbackRatio", default, with = "crate::num::opt_decimal")]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(rename = "callbackSpread", default, with = "crate::num::opt_decimal")]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(rename = "activePx", default, with = "crate::num::opt_decimal")]
+    pub active_px: Option<Decimal>,
 }
 
 /// An item of `linkedOrd` in [`GetOrdersAlgoPendingResponse`].
@@ -486,6 +561,51 @@ pub struct GetOrdersAlgoPendingLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
     pub ord_id: String,
+}
+
+/// An item of `advChaseParams` in [`GetOrdersAlgoPendingResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetOrdersAlgoPendingAdvChaseParams {
+    /// Chase type (`chaseType`).
+    #[serde(rename = "chaseType", default)]
+    pub chase_type: String,
+    /// Chase value (`chaseVal`).
+    #[serde(rename = "chaseVal", default, with = "crate::num::opt_decimal")]
+    pub chase_val: Option<Decimal>,
+    /// Maximum chase type (`maxChaseType`).
+    #[serde(rename = "maxChaseType", default)]
+    pub max_chase_type: String,
+    /// Maximum chase value (`maxChaseVal`).
+    #[serde(rename = "maxChaseVal", default, with = "crate::num::opt_decimal")]
+    pub max_chase_val: Option<Decimal>,
+}
+
+/// An item of `triggerParams` in [`GetOrdersAlgoPendingResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetOrdersAlgoPendingTriggerParams {
+    /// Trigger action (`triggerAction`).
+    #[serde(rename = "triggerAction", default)]
+    pub trigger_action: String,
+    /// Trigger strategy (`triggerStrategy`).
+    #[serde(rename = "triggerStrategy", default)]
+    pub trigger_strategy: String,
+    /// Trigger price (`triggerPx`).
+    #[serde(rename = "triggerPx", default, with = "crate::num::opt_decimal")]
+    pub trigger_px: Option<Decimal>,
+    /// Trigger cond (`triggerCond`).
+    #[serde(rename = "triggerCond", default)]
+    pub trigger_cond: String,
+    /// Timeframe (`timeframe`).
+    #[serde(default)]
+    pub timeframe: String,
+    /// Thold (`thold`).
+    #[serde(default)]
+    pub thold: String,
+    /// Time period (`timePeriod`).
+    #[serde(rename = "timePeriod", default)]
+    pub time_period: String,
 }
 
 /// One `data` item of `GET /api/v5/trade/orders-algo-history` (Algo order history).
@@ -657,6 +777,24 @@ pub struct GetOrdersAlgoHistoryResponse {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", default)]
     pub trade_quote_ccy: String,
+    /// Sub algo ID list (`subAlgoIdList`).
+    #[serde(rename = "subAlgoIdList", default)]
+    pub sub_algo_id_list: Vec<String>,
+    /// Advance order type (`advanceOrdType`).
+    #[serde(rename = "advanceOrdType", default)]
+    pub advance_ord_type: String,
+    /// Adv chase params (`advChaseParams`).
+    #[serde(rename = "advChaseParams", default)]
+    pub adv_chase_params: Vec<GetOrdersAlgoHistoryAdvChaseParams>,
+    /// Limit order number (`lmtOrderNumber`).
+    #[serde(rename = "lmtOrderNumber", default)]
+    pub lmt_order_number: String,
+    /// Aggressiveness (`aggressiveness`).
+    #[serde(default)]
+    pub aggressiveness: String,
+    /// Trigger params (`triggerParams`).
+    #[serde(rename = "triggerParams", default)]
+    pub trigger_params: Vec<GetOrdersAlgoHistoryTriggerParams>,
 }
 
 /// An item of `attachAlgoOrds` in [`GetOrdersAlgoHistoryResponse`].
@@ -684,6 +822,21 @@ pub struct GetOrdersAlgoHistoryAttachAlgoOrds {
     /// Stop-loss order price (`slOrdPx`).
     #[serde(rename = "slOrdPx", default, with = "crate::num::opt_decimal")]
     pub sl_ord_px: Option<Decimal>,
+    /// Take-profit trigger ratio (`tpTriggerRatio`).
+    #[serde(rename = "tpTriggerRatio", default)]
+    pub tp_trigger_ratio: String,
+    /// Stop-loss trigger ratio (`slTriggerRatio`).
+    #[serde(rename = "slTriggerRatio", default)]
+    pub sl_trigger_ratio: String,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(rename = "callbackRatio", default, with = "crate::num::opt_decimal")]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(rename = "callbackSpread", default, with = "crate::num::opt_decimal")]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(rename = "activePx", default, with = "crate::num::opt_decimal")]
+    pub active_px: Option<Decimal>,
 }
 
 /// An item of `linkedOrd` in [`GetOrdersAlgoHistoryResponse`].
@@ -693,4 +846,49 @@ pub struct GetOrdersAlgoHistoryLinkedOrd {
     /// Order ID (`ordId`).
     #[serde(rename = "ordId", default)]
     pub ord_id: String,
+}
+
+/// An item of `advChaseParams` in [`GetOrdersAlgoHistoryResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetOrdersAlgoHistoryAdvChaseParams {
+    /// Chase type (`chaseType`).
+    #[serde(rename = "chaseType", default)]
+    pub chase_type: String,
+    /// Chase value (`chaseVal`).
+    #[serde(rename = "chaseVal", default, with = "crate::num::opt_decimal")]
+    pub chase_val: Option<Decimal>,
+    /// Maximum chase type (`maxChaseType`).
+    #[serde(rename = "maxChaseType", default)]
+    pub max_chase_type: String,
+    /// Maximum chase value (`maxChaseVal`).
+    #[serde(rename = "maxChaseVal", default, with = "crate::num::opt_decimal")]
+    pub max_chase_val: Option<Decimal>,
+}
+
+/// An item of `triggerParams` in [`GetOrdersAlgoHistoryResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetOrdersAlgoHistoryTriggerParams {
+    /// Trigger action (`triggerAction`).
+    #[serde(rename = "triggerAction", default)]
+    pub trigger_action: String,
+    /// Trigger strategy (`triggerStrategy`).
+    #[serde(rename = "triggerStrategy", default)]
+    pub trigger_strategy: String,
+    /// Trigger price (`triggerPx`).
+    #[serde(rename = "triggerPx", default, with = "crate::num::opt_decimal")]
+    pub trigger_px: Option<Decimal>,
+    /// Trigger cond (`triggerCond`).
+    #[serde(rename = "triggerCond", default)]
+    pub trigger_cond: String,
+    /// Timeframe (`timeframe`).
+    #[serde(default)]
+    pub timeframe: String,
+    /// Thold (`thold`).
+    #[serde(default)]
+    pub thold: String,
+    /// Time period (`timePeriod`).
+    #[serde(rename = "timePeriod", default)]
+    pub time_period: String,
 }

@@ -244,6 +244,9 @@ pub struct GetBlockTradesResponse {
     /// Timestamp (Unix ms) (`ts`).
     #[serde(default, with = "crate::num::opt_int")]
     pub ts: Option<i64>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", default)]
+    pub group_id: String,
 }
 
 /// One `data` item of `GET /api/v5/market/index-tickers` (Get index tickers).
@@ -343,3 +346,10 @@ pub struct GetIndexComponentsComponents {
     #[serde(rename = "cnvPx", default, with = "crate::num::opt_decimal")]
     pub cnv_px: Option<Decimal>,
 }
+
+/// One `data` item of `GET /api/v5/market/books-sbe` (SBE 订单簿).
+///
+/// OKX documents no fields for this item; unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetBooksSbeResponse {}

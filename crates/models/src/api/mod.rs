@@ -6,11 +6,19 @@
 //! enums keep unknown values, unknown fields are ignored.
 
 pub mod account;
+pub mod affiliate;
 pub mod algo;
+pub mod announcement;
 pub mod asset;
+pub mod bot;
+pub mod copytrading;
+pub mod finance;
 pub mod market;
 pub mod public;
+pub mod rfq;
 pub mod rubik;
+pub mod spread;
+pub mod status;
 pub mod subaccount;
 pub mod trade;
 

@@ -422,6 +422,12 @@ pub struct GetInterestRateLoanQuotaResponse {
     /// Regular (`regular`).
     #[serde(default)]
     pub regular: Vec<GetInterestRateLoanQuotaRegular>,
+    /// Config currency list (`configCcyList`).
+    #[serde(rename = "configCcyList", default)]
+    pub config_ccy_list: Vec<String>,
+    /// Config (`config`).
+    #[serde(default)]
+    pub config: Vec<GetInterestRateLoanQuotaConfig>,
 }
 
 /// An item of `basic` in [`GetInterestRateLoanQuotaResponse`].
@@ -467,6 +473,24 @@ pub struct GetInterestRateLoanQuotaRegular {
     /// Ir discount (`irDiscount`). Deprecated by OKX.
     #[serde(rename = "irDiscount", default, with = "crate::num::opt_decimal")]
     pub ir_discount: Option<Decimal>,
+}
+
+/// An item of `config` in [`GetInterestRateLoanQuotaResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetInterestRateLoanQuotaConfig {
+    /// Currency (`ccy`).
+    #[serde(default)]
+    pub ccy: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", default)]
+    pub stgy_type: String,
+    /// Quota (`quota`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub quota: Option<Decimal>,
+    /// Level (`level`).
+    #[serde(default)]
+    pub level: String,
 }
 
 /// One `data` item of `GET /api/v5/public/underlying` (Get underlying).
@@ -640,4 +664,184 @@ pub struct GetEconomicCalendarResponse {
     /// Unit (`unit`).
     #[serde(default)]
     pub unit: String,
+}
+
+/// One `data` item of `GET /api/v5/public/event-contract/series` (获取系列).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetEventContractSeriesResponse {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", default)]
+    pub series_id: String,
+    /// Freq (`freq`).
+    #[serde(default)]
+    pub freq: String,
+    /// Title (`title`).
+    #[serde(default)]
+    pub title: String,
+    /// Category (`category`).
+    #[serde(default)]
+    pub category: String,
+    /// Settlement (`settlement`).
+    #[serde(default)]
+    pub settlement: Option<GetEventContractSeriesSettlement>,
+}
+
+/// An item of `settlement` in [`GetEventContractSeriesResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetEventContractSeriesSettlement {
+    /// Method (`method`).
+    #[serde(default)]
+    pub method: String,
+    /// Close early (`closeEarly`).
+    #[serde(rename = "closeEarly", default, with = "crate::num::opt_bool")]
+    pub close_early: Option<bool>,
+    /// Src name (`srcName`).
+    #[serde(rename = "srcName", default)]
+    pub src_name: String,
+    /// Underlying (`underlying`).
+    #[serde(default)]
+    pub underlying: String,
+}
+
+/// One `data` item of `GET /api/v5/public/event-contract/events` (获取事件).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetEventContractEventsResponse {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", default)]
+    pub series_id: String,
+    /// Event ID (`eventId`).
+    #[serde(rename = "eventId", default)]
+    pub event_id: String,
+    /// Fix time (`fixTime`).
+    #[serde(rename = "fixTime", default)]
+    pub fix_time: String,
+    /// Expiry time (`expTime`).
+    #[serde(rename = "expTime", default, with = "crate::num::opt_int")]
+    pub exp_time: Option<i64>,
+    /// State (`state`).
+    #[serde(default)]
+    pub state: String,
+}
+
+/// One `data` item of `GET /api/v5/public/event-contract/markets` (获取市场).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetEventContractMarketsResponse {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", default)]
+    pub series_id: String,
+    /// Event ID (`eventId`).
+    #[serde(rename = "eventId", default)]
+    pub event_id: String,
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// List time (`listTime`).
+    #[serde(rename = "listTime", default, with = "crate::num::opt_int")]
+    pub list_time: Option<i64>,
+    /// Fix time (`fixTime`).
+    #[serde(rename = "fixTime", default)]
+    pub fix_time: String,
+    /// Expiry time (`expTime`).
+    #[serde(rename = "expTime", default, with = "crate::num::opt_int")]
+    pub exp_time: Option<i64>,
+    /// State (`state`).
+    #[serde(default)]
+    pub state: String,
+    /// Disputed (`disputed`).
+    #[serde(default, with = "crate::num::opt_bool")]
+    pub disputed: Option<bool>,
+    /// Outcome (`outcome`).
+    #[serde(default)]
+    pub outcome: String,
+    /// Floor strike (`floorStrike`).
+    #[serde(rename = "floorStrike", default)]
+    pub floor_strike: String,
+    /// Cap strike (`capStrike`).
+    #[serde(rename = "capStrike", default)]
+    pub cap_strike: String,
+    /// Settle value (`settleValue`).
+    #[serde(rename = "settleValue", default)]
+    pub settle_value: String,
+    /// Hit dir (`hitDir`).
+    #[serde(rename = "hitDir", default)]
+    pub hit_dir: String,
+}
+
+/// One `data` item of `GET /api/v5/public/market-data-history` (获取历史市场数据).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetMarketDataHistoryResponse {
+    /// Timestamp (Unix ms) (`ts`).
+    #[serde(default, with = "crate::num::opt_int")]
+    pub ts: Option<i64>,
+    /// Total size mb (`totalSizeMB`).
+    #[serde(rename = "totalSizeMB", default)]
+    pub total_size_mb: String,
+    /// Date aggr type (`dateAggrType`).
+    #[serde(rename = "dateAggrType", default)]
+    pub date_aggr_type: String,
+    /// Details (`details`).
+    #[serde(default)]
+    pub details: Vec<GetMarketDataHistoryDetails>,
+}
+
+/// An item of `details` in [`GetMarketDataHistoryResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetMarketDataHistoryDetails {
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// Instrument family (`instFamily`).
+    #[serde(rename = "instFamily", default)]
+    pub inst_family: String,
+    /// Date range start (`dateRangeStart`).
+    #[serde(rename = "dateRangeStart", default)]
+    pub date_range_start: String,
+    /// Date range end (`dateRangeEnd`).
+    #[serde(rename = "dateRangeEnd", default)]
+    pub date_range_end: String,
+    /// Group size mb (`groupSizeMB`).
+    #[serde(rename = "groupSizeMB", default)]
+    pub group_size_mb: String,
+    /// Group details (`groupDetails`).
+    #[serde(rename = "groupDetails", default)]
+    pub group_details: Vec<GetMarketDataHistoryDetailsGroupDetails>,
+}
+
+/// An item of `groupDetails` in [`GetMarketDataHistoryDetails`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetMarketDataHistoryDetailsGroupDetails {
+    /// Filename (`filename`).
+    #[serde(default)]
+    pub filename: String,
+    /// Data timestamp (Unix ms) (`dataTs`).
+    #[serde(rename = "dataTs", default)]
+    pub data_ts: String,
+    /// Size mb (`sizeMB`).
+    #[serde(rename = "sizeMB", default)]
+    pub size_mb: String,
+    /// Url (`url`).
+    #[serde(default)]
+    pub url: String,
+}
+
+/// One `data` item of `GET /api/v5/public/mm-instrument-types` (获取 MM 币对分类类型).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetMmInstrumentTypesResponse {
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", default)]
+    pub inst_id: String,
+    /// Instrument type (`instType`).
+    #[serde(rename = "instType", default, with = "crate::wire::opt")]
+    pub inst_type: Option<crate::enums::InstType>,
+    /// Pair type (`pairType`).
+    #[serde(rename = "pairType", default)]
+    pub pair_type: String,
 }

@@ -223,6 +223,15 @@ pub struct GetSubaccountTradingBalancesResponse {
     /// Details (`details`).
     #[serde(default)]
     pub details: Vec<GetSubaccountTradingBalancesDetails>,
+    /// Delta (`delta`).
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub delta: Option<Decimal>,
+    /// Delta leverage (`deltaLever`).
+    #[serde(rename = "deltaLever", default)]
+    pub delta_lever: String,
+    /// Delta neutral status (`deltaNeutralStatus`).
+    #[serde(rename = "deltaNeutralStatus", default)]
+    pub delta_neutral_status: String,
 }
 
 /// An item of `details` in [`GetSubaccountTradingBalancesResponse`].
@@ -374,6 +383,9 @@ pub struct GetSubaccountTradingBalancesDetails {
     /// Auto lend mt amount (`autoLendMtAmt`).
     #[serde(rename = "autoLendMtAmt", default, with = "crate::num::opt_decimal")]
     pub auto_lend_mt_amt: Option<Decimal>,
+    /// Frp type (`frpType`).
+    #[serde(rename = "frpType", default)]
+    pub frp_type: String,
 }
 
 /// One `data` item of `GET /api/v5/asset/subaccount/balances` (Get sub-account funding balance).

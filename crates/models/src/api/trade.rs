@@ -27,6 +27,9 @@ pub struct PlaceOrderResponse {
     /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
+    /// Sub code (`subCode`).
+    #[serde(rename = "subCode", default)]
+    pub sub_code: String,
 }
 
 /// One `data` item of `POST /api/v5/trade/batch-orders` (Place multiple orders).
@@ -51,6 +54,9 @@ pub struct PlaceBatchOrdersResponse {
     /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
+    /// Sub code (`subCode`).
+    #[serde(rename = "subCode", default)]
+    pub sub_code: String,
 }
 
 /// One `data` item of `POST /api/v5/trade/cancel-order` (Cancel order).
@@ -117,6 +123,9 @@ pub struct AmendOrderResponse {
     /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
+    /// Sub code (`subCode`).
+    #[serde(rename = "subCode", default)]
+    pub sub_code: String,
 }
 
 /// One `data` item of `POST /api/v5/trade/amend-batch-orders` (Amend multiple orders).
@@ -141,6 +150,9 @@ pub struct AmendBatchOrdersResponse {
     /// Per-item result message (`sMsg`).
     #[serde(rename = "sMsg", default)]
     pub s_msg: String,
+    /// Sub code (`subCode`).
+    #[serde(rename = "subCode", default)]
+    pub sub_code: String,
 }
 
 /// One `data` item of `POST /api/v5/trade/close-position` (Close positions).

@@ -1,6 +1,8 @@
 //! Push types of the WebSocket channels that have no REST twin, or whose
 //! push differs from the REST row (the `fills` push, book pushes with
-//! sequence numbers, `balance_and_position`).
+//! sequence numbers, `balance_and_position`). The rows of the other
+//! channels of OKX's catalog (bots, copy trading, RFQ, spreads, earn,
+//! funding, ...) are generated from the docs' field tables (`channels`).
 //!
 //! Channels whose push has the REST shape use the core types: `tickers` →
 //! [`Ticker`](crate::Ticker), `trades`/`trades-all` → [`Trade`](crate::Trade),
@@ -19,16 +21,25 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+mod channels;
 mod private;
 mod public;
+mod rpi;
+
+pub use channels::*;
+pub use rpi::{RpiBookPush, RpiLevel};
+
+/// A `sprd-candle{bar}` push row: `[ts, o, h, l, c, vol, confirm]`, the
+/// shape of the spread candles REST returns.
+pub type SprdCandle = crate::api::spread::GetSprdCandlesResponse;
 
 pub use private::{
     AlgoOrderPush, BalPosBalance, BalPosPosition, BalPosTrade, BalanceAndPosition, FillPush,
     LiquidationWarning,
 };
 pub use public::{
-    BookPush, FundingRatePush, IndexTicker, LiquidationDetail, LiquidationOrder, MarkPrice,
-    OpenInterestPush, PriceLimit, SystemStatus,
+    BookPush, EventContractMarket, FundingRatePush, IndexTicker, LiquidationDetail,
+    LiquidationOrder, MarkPrice, OpenInterestPush, PriceLimit, SystemStatus,
 };
 
 #[cfg(test)]
@@ -71,6 +82,23 @@ mod tests {
             r#"[{"asks":[["8476.98","415","0","13"]],"bids":[["8476.97","256","0","12"]],"ts":"1597026383085","checksum":-855196043,"prevSeqId":-1,"seqId":123456}]"#,
         ).unwrap();
         assert_eq!((r[0].prev_seq_id, r[0].seq_id), (Some(-1), Some(123456)));
+    }
+
+    #[test]
+    fn event_contract_markets_decode() {
+        let r: Vec<EventContractMarket> = serde_json::from_str(
+            r#"[{"seriesId":"BTC-ABOVE-DAILY","eventId":"BTC-ABOVE-DAILY-260224-1600","instId":"BTC-ABOVE-DAILY-260224-1600-65000","listTime":"1771900800000","fixTime":"","expTime":"1771920000000","state":"expired","outcome":"1","floorStrike":"65000","capStrike":"INF","settleValue":"65321.5","disputed":false,"hitDir":""}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (r[0].outcome.as_str(), r[0].cap_strike.as_str()),
+            ("1", "INF")
+        );
+        assert_eq!(
+            (r[0].settle_value, r[0].fix_time),
+            (Some(dec("65321.5")), None)
+        );
+        assert_eq!(r[0].disputed, Some(false));
     }
 
     #[test]

@@ -288,3 +288,57 @@ pub struct BookPush {
     #[serde(default)]
     pub inst_id: Option<String>,
 }
+
+/// An `event-contract-markets` push row (2026; `instType` `EVENTS`): one
+/// market of an event contract and its state.
+///
+/// ```json
+/// {"seriesId":"BTC-ABOVE-DAILY","eventId":"BTC-ABOVE-DAILY-260224-1600",
+///  "instId":"BTC-ABOVE-DAILY-260224-1600-65000","listTime":"1771900800000",
+///  "fixTime":"","expTime":"1771920000000","state":"live","outcome":"0",
+///  "floorStrike":"65000","capStrike":"INF","settleValue":"","disputed":false,"hitDir":""}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EventContractMarket {
+    /// Series id, e.g. `BTC-ABOVE-DAILY`.
+    #[serde(default)]
+    pub series_id: String,
+    /// Event id.
+    #[serde(default)]
+    pub event_id: String,
+    /// Instrument id of the market.
+    #[serde(default)]
+    pub inst_id: String,
+    /// Listing time, Unix ms.
+    #[serde(default, with = "crate::num::opt_int")]
+    pub list_time: Option<i64>,
+    /// When the strike was fixed, Unix ms.
+    #[serde(default, with = "crate::num::opt_int")]
+    pub fix_time: Option<i64>,
+    /// Expiry, Unix ms (updated at settlement).
+    #[serde(default, with = "crate::num::opt_int")]
+    pub exp_time: Option<i64>,
+    /// `preopen`, `live`, `settling` or `expired`.
+    #[serde(default)]
+    pub state: String,
+    /// `0` undecided, `1` YES, `2` NO (decided once `expired`).
+    #[serde(default)]
+    pub outcome: String,
+    /// Lowest expiry value that resolves YES.
+    #[serde(default)]
+    pub floor_strike: String,
+    /// Highest expiry value that resolves YES (`INF`: no cap).
+    #[serde(default)]
+    pub cap_strike: String,
+    /// Settlement value, once expired.
+    #[serde(default, with = "crate::num::opt_decimal")]
+    pub settle_value: Option<Decimal>,
+    /// Whether the outcome is disputed.
+    #[serde(default, with = "crate::num::opt_bool")]
+    pub disputed: Option<bool>,
+    /// `up` or `dn` for markets settled on a touch.
+    #[serde(default)]
+    pub hit_dir: String,
+}

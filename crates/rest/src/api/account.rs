@@ -23,6 +23,9 @@ pub struct GetInstruments {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
     pub inst_id: Option<String>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
 }
 
 impl GetInstruments {
@@ -32,6 +35,7 @@ impl GetInstruments {
             inst_type,
             inst_family: None,
             inst_id: None,
+            series_id: None,
         }
     }
 
@@ -44,6 +48,12 @@ impl GetInstruments {
     /// Sets `instId`.
     pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
         self.inst_id = Some(inst_id.into());
+        self
+    }
+
+    /// Sets `seriesId`.
+    pub fn series_id(mut self, series_id: impl Into<String>) -> Self {
+        self.series_id = Some(series_id.into());
         self
     }
 }
@@ -676,6 +686,9 @@ pub struct ApplyBillsHistoryArchive {
     pub year: String,
     /// Quarter (`quarter`).
     pub quarter: String,
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 impl ApplyBillsHistoryArchive {
@@ -684,7 +697,14 @@ impl ApplyBillsHistoryArchive {
         Self {
             year: year.into(),
             quarter: quarter.into(),
+            r#type: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
     }
 }
 
@@ -712,6 +732,9 @@ pub struct GetBillsHistoryArchive {
     pub year: String,
     /// Quarter (`quarter`).
     pub quarter: String,
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 impl GetBillsHistoryArchive {
@@ -720,7 +743,14 @@ impl GetBillsHistoryArchive {
         Self {
             year: year.into(),
             quarter: quarter.into(),
+            r#type: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
     }
 }
 
@@ -896,6 +926,9 @@ pub struct GetMaxSize {
     /// Trade quote currency (`tradeQuoteCcy`).
     #[serde(rename = "tradeQuoteCcy", skip_serializing_if = "Option::is_none")]
     pub trade_quote_ccy: Option<String>,
+    /// Outcome (`outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 impl GetMaxSize {
@@ -908,6 +941,7 @@ impl GetMaxSize {
             px: None,
             leverage: None,
             trade_quote_ccy: None,
+            outcome: None,
         }
     }
 
@@ -932,6 +966,12 @@ impl GetMaxSize {
     /// Sets `tradeQuoteCcy`.
     pub fn trade_quote_ccy(mut self, trade_quote_ccy: impl Into<String>) -> Self {
         self.trade_quote_ccy = Some(trade_quote_ccy.into());
+        self
+    }
+
+    /// Sets `outcome`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome = Some(outcome.into());
         self
     }
 }
@@ -1313,6 +1353,9 @@ pub struct GetTradeFee {
     /// Rule type (`ruleType`).
     #[serde(rename = "ruleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<okx_models::enums::RuleType>,
+    /// Group ID (`groupId`).
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
 }
 
 impl GetTradeFee {
@@ -1323,6 +1366,7 @@ impl GetTradeFee {
             inst_id: None,
             inst_family: None,
             rule_type: None,
+            group_id: None,
         }
     }
 
@@ -1341,6 +1385,12 @@ impl GetTradeFee {
     /// Sets `ruleType`.
     pub fn rule_type(mut self, rule_type: okx_models::enums::RuleType) -> Self {
         self.rule_type = Some(rule_type);
+        self
+    }
+
+    /// Sets `groupId`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
         self
     }
 }
@@ -2986,6 +3036,9 @@ pub struct SetAutoEarn {
     /// Apr (`apr`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apr: Option<String>,
+    /// Earn type (`earnType`).
+    #[serde(rename = "earnType", skip_serializing_if = "Option::is_none")]
+    pub earn_type: Option<String>,
 }
 
 impl SetAutoEarn {
@@ -2995,12 +3048,19 @@ impl SetAutoEarn {
             ccy: ccy.into(),
             action: action.into(),
             apr: None,
+            earn_type: None,
         }
     }
 
     /// Sets `apr`.
     pub fn apr(mut self, apr: impl Into<String>) -> Self {
         self.apr = Some(apr.into());
+        self
+    }
+
+    /// Sets `earnType`.
+    pub fn earn_type(mut self, earn_type: impl Into<String>) -> Self {
+        self.earn_type = Some(earn_type.into());
         self
     }
 }
@@ -3016,4 +3076,336 @@ impl Request for SetAutoEarn {
         scope: LimitScope::Uid,
     };
     type Response = okx_models::api::account::SetAutoEarnResponse;
+}
+
+/// `GET /api/v5/account/subtypes`: 获取账单类型.
+///
+/// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetSubtypes {
+    /// Type (`type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+impl GetSubtypes {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self { r#type: None }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+}
+
+impl Request for GetSubtypes {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/account/subtypes";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 20,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetSubtypesResponse;
+}
+
+/// `POST /api/v5/account/set-fee-type`: 设置手续费计价方式.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetFeeType {
+    /// Fee type (`feeType`).
+    #[serde(rename = "feeType")]
+    pub fee_type: String,
+}
+
+impl SetFeeType {
+    /// A request with its required parameters.
+    pub fn new(fee_type: impl Into<String>) -> Self {
+        Self {
+            fee_type: fee_type.into(),
+        }
+    }
+}
+
+impl Request for SetFeeType {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-fee-type";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetFeeTypeResponse;
+}
+
+/// `POST /api/v5/account/set-settle-currency`: 设置结算币种.
+///
+/// Rate limit: 20 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetSettleCurrency {
+    /// Settle currency (`settleCcy`).
+    #[serde(rename = "settleCcy")]
+    pub settle_ccy: String,
+}
+
+impl SetSettleCurrency {
+    /// A request with its required parameters.
+    pub fn new(settle_ccy: impl Into<String>) -> Self {
+        Self {
+            settle_ccy: settle_ccy.into(),
+        }
+    }
+}
+
+impl Request for SetSettleCurrency {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-settle-currency";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 20,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetSettleCurrencyResponse;
+}
+
+/// `POST /api/v5/account/set-trading-config`: 设置交易配置.
+///
+/// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetTradingConfig {
+    /// Type (`type`).
+    pub r#type: String,
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType", skip_serializing_if = "Option::is_none")]
+    pub stgy_type: Option<String>,
+}
+
+impl SetTradingConfig {
+    /// A request with its required parameters.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            stgy_type: None,
+        }
+    }
+
+    /// Sets `stgyType`.
+    pub fn stgy_type(mut self, stgy_type: impl Into<String>) -> Self {
+        self.stgy_type = Some(stgy_type.into());
+        self
+    }
+}
+
+impl Request for SetTradingConfig {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/set-trading-config";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 1,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::SetTradingConfigResponse;
+}
+
+/// `GET /api/v5/account/precheck-set-delta-neutral`: 设置Delta中性预检查.
+///
+/// Rate limit: 1 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPrecheckSetDeltaNeutral {
+    /// Stgy type (`stgyType`).
+    #[serde(rename = "stgyType")]
+    pub stgy_type: String,
+}
+
+impl GetPrecheckSetDeltaNeutral {
+    /// A request with its required parameters.
+    pub fn new(stgy_type: impl Into<String>) -> Self {
+        Self {
+            stgy_type: stgy_type.into(),
+        }
+    }
+}
+
+impl Request for GetPrecheckSetDeltaNeutral {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/account/precheck-set-delta-neutral";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 1,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetPrecheckSetDeltaNeutralResponse;
+}
+
+/// `POST /api/v5/account/demo-adjust-balance`: 调整模拟盘余额.
+///
+/// Rate limit: 3 requests per 1 days, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DemoAdjustBalance {
+    /// Type (`type`).
+    pub r#type: String,
+    /// Adjustments (`adjustments`).
+    pub adjustments: Vec<DemoAdjustBalanceAdjustments>,
+}
+
+impl DemoAdjustBalance {
+    /// A request with its required parameters.
+    pub fn new(r#type: impl Into<String>, adjustments: Vec<DemoAdjustBalanceAdjustments>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            adjustments,
+        }
+    }
+}
+
+/// An item of `adjustments` in [`DemoAdjustBalance`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DemoAdjustBalanceAdjustments {
+    /// Currency (`ccy`).
+    pub ccy: String,
+    /// Amount (`amt`).
+    #[serde(with = "okx_models::num::decimal")]
+    pub amt: Decimal,
+}
+
+impl DemoAdjustBalanceAdjustments {
+    /// A request with its required parameters.
+    pub fn new(ccy: impl Into<String>, amt: Decimal) -> Self {
+        Self {
+            ccy: ccy.into(),
+            amt,
+        }
+    }
+}
+
+impl Request for DemoAdjustBalance {
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/v5/account/demo-adjust-balance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 3,
+        window_ms: 86400000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::DemoAdjustBalanceResponse;
+}
+
+/// `GET /api/v5/users/glp/today-performance`: 获取 GLP 当日表现.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetGlpTodayPerformance {}
+
+impl GetGlpTodayPerformance {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Request for GetGlpTodayPerformance {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/users/glp/today-performance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetGlpTodayPerformanceResponse;
+}
+
+/// `GET /api/v5/users/glp/historical-performance`: 获取 GLP 历史表现.
+///
+/// Rate limit: 5 requests per 2 s, counted by User ID. Signed (private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetGlpHistoricalPerformance {
+    /// Program (`program`).
+    pub program: String,
+    /// Begin (`begin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin: Option<String>,
+    /// End (`end`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Limit (`limit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+}
+
+impl GetGlpHistoricalPerformance {
+    /// A request with its required parameters.
+    pub fn new(program: impl Into<String>) -> Self {
+        Self {
+            program: program.into(),
+            begin: None,
+            end: None,
+            limit: None,
+        }
+    }
+
+    /// Sets `begin`.
+    pub fn begin(mut self, begin: impl Into<String>) -> Self {
+        self.begin = Some(begin.into());
+        self
+    }
+
+    /// Sets `end`.
+    pub fn end(mut self, end: impl Into<String>) -> Self {
+        self.end = Some(end.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: impl Into<String>) -> Self {
+        self.limit = Some(limit.into());
+        self
+    }
+}
+
+impl Request for GetGlpHistoricalPerformance {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/users/glp/historical-performance";
+    const SIGNED: bool = true;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Uid,
+    };
+    type Response = okx_models::api::account::GetGlpHistoricalPerformanceResponse;
 }

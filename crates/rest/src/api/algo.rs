@@ -613,6 +613,9 @@ pub struct CancelAlgosItem {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId")]
     pub inst_id: String,
+    /// Algo client order ID (`algoClOrdId`).
+    #[serde(rename = "algoClOrdId", skip_serializing_if = "Option::is_none")]
+    pub algo_cl_ord_id: Option<String>,
 }
 
 impl CancelAlgosItem {
@@ -621,7 +624,14 @@ impl CancelAlgosItem {
         Self {
             algo_id: algo_id.into(),
             inst_id: inst_id.into(),
+            algo_cl_ord_id: None,
         }
+    }
+
+    /// Sets `algoClOrdId`.
+    pub fn algo_cl_ord_id(mut self, algo_cl_ord_id: impl Into<String>) -> Self {
+        self.algo_cl_ord_id = Some(algo_cl_ord_id.into());
+        self
     }
 }
 

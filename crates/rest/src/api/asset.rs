@@ -349,6 +349,9 @@ pub struct GetBills {
     /// Paging type (`pagingType`).
     #[serde(rename = "pagingType", skip_serializing_if = "Option::is_none")]
     pub paging_type: Option<String>,
+    /// Third party type (`thirdPartyType`).
+    #[serde(rename = "thirdPartyType", skip_serializing_if = "Option::is_none")]
+    pub third_party_type: Option<String>,
 }
 
 impl GetBills {
@@ -362,6 +365,7 @@ impl GetBills {
             before: None,
             limit: None,
             paging_type: None,
+            third_party_type: None,
         }
     }
 
@@ -404,6 +408,12 @@ impl GetBills {
     /// Sets `pagingType`.
     pub fn paging_type(mut self, paging_type: impl Into<String>) -> Self {
         self.paging_type = Some(paging_type.into());
+        self
+    }
+
+    /// Sets `thirdPartyType`.
+    pub fn third_party_type(mut self, third_party_type: impl Into<String>) -> Self {
+        self.third_party_type = Some(third_party_type.into());
         self
     }
 }
@@ -471,6 +481,9 @@ pub struct GetBillsHistory {
     /// Paging type (`pagingType`).
     #[serde(rename = "pagingType", skip_serializing_if = "Option::is_none")]
     pub paging_type: Option<String>,
+    /// Third party type (`thirdPartyType`).
+    #[serde(rename = "thirdPartyType", skip_serializing_if = "Option::is_none")]
+    pub third_party_type: Option<String>,
 }
 
 impl GetBillsHistory {
@@ -484,6 +497,7 @@ impl GetBillsHistory {
             before: None,
             limit: None,
             paging_type: None,
+            third_party_type: None,
         }
     }
 
@@ -526,6 +540,12 @@ impl GetBillsHistory {
     /// Sets `pagingType`.
     pub fn paging_type(mut self, paging_type: impl Into<String>) -> Self {
         self.paging_type = Some(paging_type.into());
+        self
+    }
+
+    /// Sets `thirdPartyType`.
+    pub fn third_party_type(mut self, third_party_type: impl Into<String>) -> Self {
+        self.third_party_type = Some(third_party_type.into());
         self
     }
 }
@@ -1320,6 +1340,9 @@ pub struct GetConvertCurrencyPair {
     /// To currency (`toCcy`).
     #[serde(rename = "toCcy")]
     pub to_ccy: String,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl GetConvertCurrencyPair {
@@ -1328,7 +1351,14 @@ impl GetConvertCurrencyPair {
         Self {
             from_ccy: from_ccy.into(),
             to_ccy: to_ccy.into(),
+            convert_mode: None,
         }
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
+        self
     }
 }
 
@@ -1372,6 +1402,9 @@ pub struct ConvertEstimateQuote {
     /// Tag (`tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl ConvertEstimateQuote {
@@ -1391,6 +1424,7 @@ impl ConvertEstimateQuote {
             rfq_sz_ccy: rfq_sz_ccy.into(),
             cl_q_req_id: None,
             tag: None,
+            convert_mode: None,
         }
     }
 
@@ -1403,6 +1437,12 @@ impl ConvertEstimateQuote {
     /// Sets `tag`.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
         self
     }
 }
@@ -1466,6 +1506,9 @@ pub struct ConvertTrade {
     /// Tag (`tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Convert mode (`convertMode`).
+    #[serde(rename = "convertMode", skip_serializing_if = "Option::is_none")]
+    pub convert_mode: Option<String>,
 }
 
 impl ConvertTrade {
@@ -1487,6 +1530,7 @@ impl ConvertTrade {
             sz_ccy: sz_ccy.into(),
             cl_t_req_id: None,
             tag: None,
+            convert_mode: None,
         }
     }
 
@@ -1499,6 +1543,12 @@ impl ConvertTrade {
     /// Sets `tag`.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sets `convertMode`.
+    pub fn convert_mode(mut self, convert_mode: impl Into<String>) -> Self {
+        self.convert_mode = Some(convert_mode.into());
         self
     }
 }

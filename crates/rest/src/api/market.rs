@@ -194,6 +194,9 @@ pub struct GetCandles {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Adjust (`adjust`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<String>,
 }
 
 impl GetCandles {
@@ -205,6 +208,7 @@ impl GetCandles {
             after: None,
             before: None,
             limit: None,
+            adjust: None,
         }
     }
 
@@ -229,6 +233,12 @@ impl GetCandles {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `adjust`.
+    pub fn adjust(mut self, adjust: impl Into<String>) -> Self {
+        self.adjust = Some(adjust.into());
         self
     }
 }
@@ -294,6 +304,9 @@ pub struct GetHistoryCandles {
     /// Limit (`limit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+    /// Adjust (`adjust`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<String>,
 }
 
 impl GetHistoryCandles {
@@ -305,6 +318,7 @@ impl GetHistoryCandles {
             before: None,
             bar: None,
             limit: None,
+            adjust: None,
         }
     }
 
@@ -329,6 +343,12 @@ impl GetHistoryCandles {
     /// Sets `limit`.
     pub fn limit(mut self, limit: impl Into<String>) -> Self {
         self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `adjust`.
+    pub fn adjust(mut self, adjust: impl Into<String>) -> Self {
+        self.adjust = Some(adjust.into());
         self
     }
 }
@@ -1298,4 +1318,48 @@ impl Request for GetIndexComponents {
         scope: LimitScope::Ip,
     };
     type Response = okx_models::api::market::GetIndexComponentsResponse;
+}
+
+/// `GET /api/v5/market/books-sbe`: SBE 订单簿.
+///
+/// Rate limit: 10 requests per 10 s, counted by IP + instIdCode. Public, unsigned.
+///
+/// OKX answers with an SBE message (schema template 1006), not
+/// JSON: send it with `RestClient::send_raw`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetBooksSbe {
+    /// Instrument ID code (`instIdCode`).
+    #[serde(rename = "instIdCode")]
+    pub inst_id_code: String,
+    /// Source (`source`).
+    pub source: String,
+}
+
+impl GetBooksSbe {
+    /// A request with its required parameters.
+    pub fn new(inst_id_code: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            inst_id_code: inst_id_code.into(),
+            source: source.into(),
+        }
+    }
+}
+
+impl Request for GetBooksSbe {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/market/books-sbe";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 10000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::IpInstId,
+    };
+    type Response = okx_models::api::market::GetBooksSbeResponse;
+
+    fn limit_key(&self) -> Option<&str> {
+        Some(self.inst_id_code.as_str())
+    }
 }

@@ -23,6 +23,9 @@ pub struct GetInstruments {
     /// Instrument ID (`instId`).
     #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
     pub inst_id: Option<String>,
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
 }
 
 impl GetInstruments {
@@ -32,6 +35,7 @@ impl GetInstruments {
             inst_type,
             inst_family: None,
             inst_id: None,
+            series_id: None,
         }
     }
 
@@ -44,6 +48,12 @@ impl GetInstruments {
     /// Sets `instId`.
     pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
         self.inst_id = Some(inst_id.into());
+        self
+    }
+
+    /// Sets `seriesId`.
+    pub fn series_id(mut self, series_id: impl Into<String>) -> Self {
+        self.series_id = Some(series_id.into());
         self
     }
 }
@@ -1278,4 +1288,379 @@ impl Paginated for GetEconomicCalendar {
     fn cursor(&self, item: &Self::Response) -> Option<String> {
         item.date.map(|v| v.to_string())
     }
+}
+
+/// `GET /api/v5/public/event-contract/series`: 获取系列.
+///
+/// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetEventContractSeries {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId", skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
+}
+
+impl GetEventContractSeries {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self { series_id: None }
+    }
+
+    /// Sets `seriesId`.
+    pub fn series_id(mut self, series_id: impl Into<String>) -> Self {
+        self.series_id = Some(series_id.into());
+        self
+    }
+}
+
+impl Request for GetEventContractSeries {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/event-contract/series";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = okx_models::api::public::GetEventContractSeriesResponse;
+}
+
+/// `GET /api/v5/public/event-contract/events`: 获取事件.
+///
+/// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetEventContractEvents {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId")]
+    pub series_id: String,
+    /// Event ID (`eventId`).
+    #[serde(rename = "eventId", skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// State (`state`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Limit (`limit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Before (`before`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// After (`after`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+impl GetEventContractEvents {
+    /// A request with its required parameters.
+    pub fn new(series_id: impl Into<String>) -> Self {
+        Self {
+            series_id: series_id.into(),
+            event_id: None,
+            state: None,
+            limit: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// Sets `eventId`.
+    pub fn event_id(mut self, event_id: impl Into<String>) -> Self {
+        self.event_id = Some(event_id.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: impl Into<String>) -> Self {
+        self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `before`.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
+
+    /// Sets `after`.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+}
+
+impl Request for GetEventContractEvents {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/event-contract/events";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = okx_models::api::public::GetEventContractEventsResponse;
+}
+
+impl Paginated for GetEventContractEvents {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.exp_time.map(|v| v.to_string())
+    }
+}
+
+/// `GET /api/v5/public/event-contract/markets`: 获取市场.
+///
+/// Rate limit: 10 requests per 2 s, counted by IP. Public, unsigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetEventContractMarkets {
+    /// Series ID (`seriesId`).
+    #[serde(rename = "seriesId")]
+    pub series_id: String,
+    /// Event ID (`eventId`).
+    #[serde(rename = "eventId", skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
+    pub inst_id: Option<String>,
+    /// State (`state`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Limit (`limit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Before (`before`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// After (`after`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+impl GetEventContractMarkets {
+    /// A request with its required parameters.
+    pub fn new(series_id: impl Into<String>) -> Self {
+        Self {
+            series_id: series_id.into(),
+            event_id: None,
+            inst_id: None,
+            state: None,
+            limit: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// Sets `eventId`.
+    pub fn event_id(mut self, event_id: impl Into<String>) -> Self {
+        self.event_id = Some(event_id.into());
+        self
+    }
+
+    /// Sets `instId`.
+    pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
+        self.inst_id = Some(inst_id.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: impl Into<String>) -> Self {
+        self.limit = Some(limit.into());
+        self
+    }
+
+    /// Sets `before`.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
+
+    /// Sets `after`.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+}
+
+impl Request for GetEventContractMarkets {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/event-contract/markets";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 10,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = okx_models::api::public::GetEventContractMarketsResponse;
+}
+
+impl Paginated for GetEventContractMarkets {
+    fn set_after(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn set_before(&mut self, cursor: Option<String>) {
+        self.before = cursor;
+    }
+
+    fn page_limit(&self) -> Option<usize> {
+        self.limit.as_deref().and_then(|l| l.parse().ok())
+    }
+
+    fn cursor(&self, item: &Self::Response) -> Option<String> {
+        item.exp_time.map(|v| v.to_string())
+    }
+}
+
+/// `GET /api/v5/public/market-data-history`: 获取历史市场数据.
+///
+/// Rate limit: 2 requests per 5 s, counted by IP. Public, unsigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetMarketDataHistory {
+    /// Module (`module`).
+    pub module: String,
+    /// Instrument type (`instType`).
+    #[serde(rename = "instType")]
+    pub inst_type: okx_models::enums::InstType,
+    /// Instrument ID list (`instIdList`).
+    #[serde(rename = "instIdList", skip_serializing_if = "Option::is_none")]
+    pub inst_id_list: Option<String>,
+    /// Instrument family list (`instFamilyList`).
+    #[serde(rename = "instFamilyList", skip_serializing_if = "Option::is_none")]
+    pub inst_family_list: Option<String>,
+    /// Date aggr type (`dateAggrType`).
+    #[serde(rename = "dateAggrType")]
+    pub date_aggr_type: String,
+    /// Begin (`begin`).
+    pub begin: String,
+    /// End (`end`).
+    pub end: String,
+}
+
+impl GetMarketDataHistory {
+    /// A request with its required parameters.
+    pub fn new(
+        module: impl Into<String>,
+        inst_type: okx_models::enums::InstType,
+        date_aggr_type: impl Into<String>,
+        begin: impl Into<String>,
+        end: impl Into<String>,
+    ) -> Self {
+        Self {
+            module: module.into(),
+            inst_type,
+            inst_id_list: None,
+            inst_family_list: None,
+            date_aggr_type: date_aggr_type.into(),
+            begin: begin.into(),
+            end: end.into(),
+        }
+    }
+
+    /// Sets `instIdList`.
+    pub fn inst_id_list(mut self, inst_id_list: impl Into<String>) -> Self {
+        self.inst_id_list = Some(inst_id_list.into());
+        self
+    }
+
+    /// Sets `instFamilyList`.
+    pub fn inst_family_list(mut self, inst_family_list: impl Into<String>) -> Self {
+        self.inst_family_list = Some(inst_family_list.into());
+        self
+    }
+}
+
+impl Request for GetMarketDataHistory {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/market-data-history";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 2,
+        window_ms: 5000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = okx_models::api::public::GetMarketDataHistoryResponse;
+}
+
+/// `GET /api/v5/public/mm-instrument-types`: 获取 MM 币对分类类型.
+///
+/// Rate limit: 5 requests per 2 s, counted by IP. Public, unsigned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetMmInstrumentTypes {
+    /// Instrument type (`instType`).
+    #[serde(rename = "instType", skip_serializing_if = "Option::is_none")]
+    pub inst_type: Option<okx_models::enums::InstType>,
+    /// Instrument ID (`instId`).
+    #[serde(rename = "instId", skip_serializing_if = "Option::is_none")]
+    pub inst_id: Option<String>,
+}
+
+impl GetMmInstrumentTypes {
+    /// A request with no parameters set.
+    pub fn new() -> Self {
+        Self {
+            inst_type: None,
+            inst_id: None,
+        }
+    }
+
+    /// Sets `instType`.
+    pub fn inst_type(mut self, inst_type: okx_models::enums::InstType) -> Self {
+        self.inst_type = Some(inst_type);
+        self
+    }
+
+    /// Sets `instId`.
+    pub fn inst_id(mut self, inst_id: impl Into<String>) -> Self {
+        self.inst_id = Some(inst_id.into());
+        self
+    }
+}
+
+impl Request for GetMmInstrumentTypes {
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v5/public/mm-instrument-types";
+    const SIGNED: bool = false;
+    const RATE_LIMIT: RateLimit = RateLimit {
+        count: 5,
+        window_ms: 2000,
+        unit: LimitUnit::Requests,
+        scope: LimitScope::Ip,
+    };
+    type Response = okx_models::api::public::GetMmInstrumentTypesResponse;
 }

@@ -83,6 +83,15 @@ pub struct PlaceOrder {
     /// Attach algo orders (`attachAlgoOrds`).
     #[serde(rename = "attachAlgoOrds", skip_serializing_if = "Option::is_none")]
     pub attach_algo_ords: Option<Vec<PlaceOrderAttachAlgoOrds>>,
+    /// Outcome (`outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Slippage pct (`slippagePct`).
+    #[serde(rename = "slippagePct", skip_serializing_if = "Option::is_none")]
+    pub slippage_pct: Option<String>,
+    /// Is elp taker access (`isElpTakerAccess`).
+    #[serde(rename = "isElpTakerAccess", skip_serializing_if = "Option::is_none")]
+    pub is_elp_taker_access: Option<bool>,
 }
 
 impl PlaceOrder {
@@ -114,6 +123,9 @@ impl PlaceOrder {
             trade_quote_ccy: None,
             stp_mode: None,
             attach_algo_ords: None,
+            outcome: None,
+            slippage_pct: None,
+            is_elp_taker_access: None,
         }
     }
 
@@ -200,6 +212,24 @@ impl PlaceOrder {
         self.attach_algo_ords = Some(attach_algo_ords);
         self
     }
+
+    /// Sets `outcome`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome = Some(outcome.into());
+        self
+    }
+
+    /// Sets `slippagePct`.
+    pub fn slippage_pct(mut self, slippage_pct: impl Into<String>) -> Self {
+        self.slippage_pct = Some(slippage_pct.into());
+        self
+    }
+
+    /// Sets `isElpTakerAccess`.
+    pub fn is_elp_taker_access(mut self, is_elp_taker_access: bool) -> Self {
+        self.is_elp_taker_access = Some(is_elp_taker_access);
+        self
+    }
 }
 
 /// An item of `attachAlgoOrds` in [`PlaceOrder`].
@@ -259,6 +289,33 @@ pub struct PlaceOrderAttachAlgoOrds {
         skip_serializing_if = "Option::is_none"
     )]
     pub amend_px_on_trigger_type: Option<String>,
+    /// Take-profit trigger ratio (`tpTriggerRatio`).
+    #[serde(rename = "tpTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub tp_trigger_ratio: Option<String>,
+    /// Stop-loss trigger ratio (`slTriggerRatio`).
+    #[serde(rename = "slTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub sl_trigger_ratio: Option<String>,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(
+        rename = "callbackRatio",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(
+        rename = "callbackSpread",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(
+        rename = "activePx",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub active_px: Option<Decimal>,
 }
 
 impl PlaceOrderAttachAlgoOrds {
@@ -275,6 +332,11 @@ impl PlaceOrderAttachAlgoOrds {
             sl_trigger_px_type: None,
             sz: None,
             amend_px_on_trigger_type: None,
+            tp_trigger_ratio: None,
+            sl_trigger_ratio: None,
+            callback_ratio: None,
+            callback_spread: None,
+            active_px: None,
         }
     }
 
@@ -341,6 +403,36 @@ impl PlaceOrderAttachAlgoOrds {
     /// Sets `amendPxOnTriggerType`.
     pub fn amend_px_on_trigger_type(mut self, amend_px_on_trigger_type: impl Into<String>) -> Self {
         self.amend_px_on_trigger_type = Some(amend_px_on_trigger_type.into());
+        self
+    }
+
+    /// Sets `tpTriggerRatio`.
+    pub fn tp_trigger_ratio(mut self, tp_trigger_ratio: impl Into<String>) -> Self {
+        self.tp_trigger_ratio = Some(tp_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `slTriggerRatio`.
+    pub fn sl_trigger_ratio(mut self, sl_trigger_ratio: impl Into<String>) -> Self {
+        self.sl_trigger_ratio = Some(sl_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `callbackRatio`.
+    pub fn callback_ratio(mut self, callback_ratio: Decimal) -> Self {
+        self.callback_ratio = Some(callback_ratio);
+        self
+    }
+
+    /// Sets `callbackSpread`.
+    pub fn callback_spread(mut self, callback_spread: Decimal) -> Self {
+        self.callback_spread = Some(callback_spread);
+        self
+    }
+
+    /// Sets `activePx`.
+    pub fn active_px(mut self, active_px: Decimal) -> Self {
+        self.active_px = Some(active_px);
         self
     }
 }
@@ -463,6 +555,18 @@ pub struct PlaceBatchOrdersItem {
     /// Attach algo orders (`attachAlgoOrds`).
     #[serde(rename = "attachAlgoOrds", skip_serializing_if = "Option::is_none")]
     pub attach_algo_ords: Option<Vec<PlaceBatchOrdersItemAttachAlgoOrds>>,
+    /// Speed bump (`speedBump`).
+    #[serde(rename = "speedBump", skip_serializing_if = "Option::is_none")]
+    pub speed_bump: Option<String>,
+    /// Outcome (`outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Slippage pct (`slippagePct`).
+    #[serde(rename = "slippagePct", skip_serializing_if = "Option::is_none")]
+    pub slippage_pct: Option<String>,
+    /// Is elp taker access (`isElpTakerAccess`).
+    #[serde(rename = "isElpTakerAccess", skip_serializing_if = "Option::is_none")]
+    pub is_elp_taker_access: Option<bool>,
 }
 
 impl PlaceBatchOrdersItem {
@@ -494,6 +598,10 @@ impl PlaceBatchOrdersItem {
             trade_quote_ccy: None,
             stp_mode: None,
             attach_algo_ords: None,
+            speed_bump: None,
+            outcome: None,
+            slippage_pct: None,
+            is_elp_taker_access: None,
         }
     }
 
@@ -583,6 +691,30 @@ impl PlaceBatchOrdersItem {
         self.attach_algo_ords = Some(attach_algo_ords);
         self
     }
+
+    /// Sets `speedBump`.
+    pub fn speed_bump(mut self, speed_bump: impl Into<String>) -> Self {
+        self.speed_bump = Some(speed_bump.into());
+        self
+    }
+
+    /// Sets `outcome`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome = Some(outcome.into());
+        self
+    }
+
+    /// Sets `slippagePct`.
+    pub fn slippage_pct(mut self, slippage_pct: impl Into<String>) -> Self {
+        self.slippage_pct = Some(slippage_pct.into());
+        self
+    }
+
+    /// Sets `isElpTakerAccess`.
+    pub fn is_elp_taker_access(mut self, is_elp_taker_access: bool) -> Self {
+        self.is_elp_taker_access = Some(is_elp_taker_access);
+        self
+    }
 }
 
 /// An item of `attachAlgoOrds` in [`PlaceBatchOrdersItem`].
@@ -642,6 +774,33 @@ pub struct PlaceBatchOrdersItemAttachAlgoOrds {
         skip_serializing_if = "Option::is_none"
     )]
     pub amend_px_on_trigger_type: Option<String>,
+    /// Take-profit trigger ratio (`tpTriggerRatio`).
+    #[serde(rename = "tpTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub tp_trigger_ratio: Option<String>,
+    /// Stop-loss trigger ratio (`slTriggerRatio`).
+    #[serde(rename = "slTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub sl_trigger_ratio: Option<String>,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(
+        rename = "callbackRatio",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(
+        rename = "callbackSpread",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(
+        rename = "activePx",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub active_px: Option<Decimal>,
 }
 
 impl PlaceBatchOrdersItemAttachAlgoOrds {
@@ -658,6 +817,11 @@ impl PlaceBatchOrdersItemAttachAlgoOrds {
             sl_trigger_px_type: None,
             sz: None,
             amend_px_on_trigger_type: None,
+            tp_trigger_ratio: None,
+            sl_trigger_ratio: None,
+            callback_ratio: None,
+            callback_spread: None,
+            active_px: None,
         }
     }
 
@@ -724,6 +888,36 @@ impl PlaceBatchOrdersItemAttachAlgoOrds {
     /// Sets `amendPxOnTriggerType`.
     pub fn amend_px_on_trigger_type(mut self, amend_px_on_trigger_type: impl Into<String>) -> Self {
         self.amend_px_on_trigger_type = Some(amend_px_on_trigger_type.into());
+        self
+    }
+
+    /// Sets `tpTriggerRatio`.
+    pub fn tp_trigger_ratio(mut self, tp_trigger_ratio: impl Into<String>) -> Self {
+        self.tp_trigger_ratio = Some(tp_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `slTriggerRatio`.
+    pub fn sl_trigger_ratio(mut self, sl_trigger_ratio: impl Into<String>) -> Self {
+        self.sl_trigger_ratio = Some(sl_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `callbackRatio`.
+    pub fn callback_ratio(mut self, callback_ratio: Decimal) -> Self {
+        self.callback_ratio = Some(callback_ratio);
+        self
+    }
+
+    /// Sets `callbackSpread`.
+    pub fn callback_spread(mut self, callback_spread: Decimal) -> Self {
+        self.callback_spread = Some(callback_spread);
+        self
+    }
+
+    /// Sets `activePx`.
+    pub fn active_px(mut self, active_px: Decimal) -> Self {
+        self.active_px = Some(active_px);
         self
     }
 }
@@ -962,6 +1156,9 @@ pub struct AmendOrder {
     /// Attach algo orders (`attachAlgoOrds`).
     #[serde(rename = "attachAlgoOrds", skip_serializing_if = "Option::is_none")]
     pub attach_algo_ords: Option<Vec<AmendOrderAttachAlgoOrds>>,
+    /// Speed bump (`speedBump`).
+    #[serde(rename = "speedBump", skip_serializing_if = "Option::is_none")]
+    pub speed_bump: Option<String>,
 }
 
 impl AmendOrder {
@@ -979,6 +1176,7 @@ impl AmendOrder {
             new_px_vol: None,
             px_amend_type: None,
             attach_algo_ords: None,
+            speed_bump: None,
         }
     }
 
@@ -1039,6 +1237,12 @@ impl AmendOrder {
     /// Sets `attachAlgoOrds`.
     pub fn attach_algo_ords(mut self, attach_algo_ords: Vec<AmendOrderAttachAlgoOrds>) -> Self {
         self.attach_algo_ords = Some(attach_algo_ords);
+        self
+    }
+
+    /// Sets `speedBump`.
+    pub fn speed_bump(mut self, speed_bump: impl Into<String>) -> Self {
+        self.speed_bump = Some(speed_bump.into());
         self
     }
 }
@@ -1103,6 +1307,21 @@ pub struct AmendOrderAttachAlgoOrds {
         skip_serializing_if = "Option::is_none"
     )]
     pub amend_px_on_trigger_type: Option<String>,
+    /// New take-profit trigger ratio (`newTpTriggerRatio`).
+    #[serde(rename = "newTpTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub new_tp_trigger_ratio: Option<String>,
+    /// New stop-loss trigger ratio (`newSlTriggerRatio`).
+    #[serde(rename = "newSlTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub new_sl_trigger_ratio: Option<String>,
+    /// New callback ratio (`newCallbackRatio`).
+    #[serde(rename = "newCallbackRatio", skip_serializing_if = "Option::is_none")]
+    pub new_callback_ratio: Option<String>,
+    /// New callback spread (`newCallbackSpread`).
+    #[serde(rename = "newCallbackSpread", skip_serializing_if = "Option::is_none")]
+    pub new_callback_spread: Option<String>,
+    /// New active price (`newActivePx`).
+    #[serde(rename = "newActivePx", skip_serializing_if = "Option::is_none")]
+    pub new_active_px: Option<String>,
 }
 
 impl AmendOrderAttachAlgoOrds {
@@ -1120,6 +1339,11 @@ impl AmendOrderAttachAlgoOrds {
             new_sl_trigger_px_type: None,
             sz: None,
             amend_px_on_trigger_type: None,
+            new_tp_trigger_ratio: None,
+            new_sl_trigger_ratio: None,
+            new_callback_ratio: None,
+            new_callback_spread: None,
+            new_active_px: None,
         }
     }
 
@@ -1192,6 +1416,36 @@ impl AmendOrderAttachAlgoOrds {
     /// Sets `amendPxOnTriggerType`.
     pub fn amend_px_on_trigger_type(mut self, amend_px_on_trigger_type: impl Into<String>) -> Self {
         self.amend_px_on_trigger_type = Some(amend_px_on_trigger_type.into());
+        self
+    }
+
+    /// Sets `newTpTriggerRatio`.
+    pub fn new_tp_trigger_ratio(mut self, new_tp_trigger_ratio: impl Into<String>) -> Self {
+        self.new_tp_trigger_ratio = Some(new_tp_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `newSlTriggerRatio`.
+    pub fn new_sl_trigger_ratio(mut self, new_sl_trigger_ratio: impl Into<String>) -> Self {
+        self.new_sl_trigger_ratio = Some(new_sl_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `newCallbackRatio`.
+    pub fn new_callback_ratio(mut self, new_callback_ratio: impl Into<String>) -> Self {
+        self.new_callback_ratio = Some(new_callback_ratio.into());
+        self
+    }
+
+    /// Sets `newCallbackSpread`.
+    pub fn new_callback_spread(mut self, new_callback_spread: impl Into<String>) -> Self {
+        self.new_callback_spread = Some(new_callback_spread.into());
+        self
+    }
+
+    /// Sets `newActivePx`.
+    pub fn new_active_px(mut self, new_active_px: impl Into<String>) -> Self {
+        self.new_active_px = Some(new_active_px.into());
         self
     }
 }
@@ -1296,6 +1550,9 @@ pub struct AmendBatchOrdersItem {
     /// Attach algo orders (`attachAlgoOrds`).
     #[serde(rename = "attachAlgoOrds", skip_serializing_if = "Option::is_none")]
     pub attach_algo_ords: Option<Vec<AmendBatchOrdersItemAttachAlgoOrds>>,
+    /// Speed bump (`speedBump`).
+    #[serde(rename = "speedBump", skip_serializing_if = "Option::is_none")]
+    pub speed_bump: Option<String>,
 }
 
 impl AmendBatchOrdersItem {
@@ -1313,6 +1570,7 @@ impl AmendBatchOrdersItem {
             new_px_vol: None,
             px_amend_type: None,
             attach_algo_ords: None,
+            speed_bump: None,
         }
     }
 
@@ -1378,6 +1636,12 @@ impl AmendBatchOrdersItem {
         self.attach_algo_ords = Some(attach_algo_ords);
         self
     }
+
+    /// Sets `speedBump`.
+    pub fn speed_bump(mut self, speed_bump: impl Into<String>) -> Self {
+        self.speed_bump = Some(speed_bump.into());
+        self
+    }
 }
 
 /// An item of `attachAlgoOrds` in [`AmendBatchOrdersItem`].
@@ -1440,6 +1704,21 @@ pub struct AmendBatchOrdersItemAttachAlgoOrds {
         skip_serializing_if = "Option::is_none"
     )]
     pub amend_px_on_trigger_type: Option<String>,
+    /// New take-profit trigger ratio (`newTpTriggerRatio`).
+    #[serde(rename = "newTpTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub new_tp_trigger_ratio: Option<String>,
+    /// New stop-loss trigger ratio (`newSlTriggerRatio`).
+    #[serde(rename = "newSlTriggerRatio", skip_serializing_if = "Option::is_none")]
+    pub new_sl_trigger_ratio: Option<String>,
+    /// New callback ratio (`newCallbackRatio`).
+    #[serde(rename = "newCallbackRatio", skip_serializing_if = "Option::is_none")]
+    pub new_callback_ratio: Option<String>,
+    /// New callback spread (`newCallbackSpread`).
+    #[serde(rename = "newCallbackSpread", skip_serializing_if = "Option::is_none")]
+    pub new_callback_spread: Option<String>,
+    /// New active price (`newActivePx`).
+    #[serde(rename = "newActivePx", skip_serializing_if = "Option::is_none")]
+    pub new_active_px: Option<String>,
 }
 
 impl AmendBatchOrdersItemAttachAlgoOrds {
@@ -1457,6 +1736,11 @@ impl AmendBatchOrdersItemAttachAlgoOrds {
             new_sl_trigger_px_type: None,
             sz: None,
             amend_px_on_trigger_type: None,
+            new_tp_trigger_ratio: None,
+            new_sl_trigger_ratio: None,
+            new_callback_ratio: None,
+            new_callback_spread: None,
+            new_active_px: None,
         }
     }
 
@@ -1529,6 +1813,36 @@ impl AmendBatchOrdersItemAttachAlgoOrds {
     /// Sets `amendPxOnTriggerType`.
     pub fn amend_px_on_trigger_type(mut self, amend_px_on_trigger_type: impl Into<String>) -> Self {
         self.amend_px_on_trigger_type = Some(amend_px_on_trigger_type.into());
+        self
+    }
+
+    /// Sets `newTpTriggerRatio`.
+    pub fn new_tp_trigger_ratio(mut self, new_tp_trigger_ratio: impl Into<String>) -> Self {
+        self.new_tp_trigger_ratio = Some(new_tp_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `newSlTriggerRatio`.
+    pub fn new_sl_trigger_ratio(mut self, new_sl_trigger_ratio: impl Into<String>) -> Self {
+        self.new_sl_trigger_ratio = Some(new_sl_trigger_ratio.into());
+        self
+    }
+
+    /// Sets `newCallbackRatio`.
+    pub fn new_callback_ratio(mut self, new_callback_ratio: impl Into<String>) -> Self {
+        self.new_callback_ratio = Some(new_callback_ratio.into());
+        self
+    }
+
+    /// Sets `newCallbackSpread`.
+    pub fn new_callback_spread(mut self, new_callback_spread: impl Into<String>) -> Self {
+        self.new_callback_spread = Some(new_callback_spread.into());
+        self
+    }
+
+    /// Sets `newActivePx`.
+    pub fn new_active_px(mut self, new_active_px: impl Into<String>) -> Self {
+        self.new_active_px = Some(new_active_px.into());
         self
     }
 }
@@ -3067,6 +3381,9 @@ pub struct OrderPrecheck {
     /// Attach algo orders (`attachAlgoOrds`).
     #[serde(rename = "attachAlgoOrds", skip_serializing_if = "Option::is_none")]
     pub attach_algo_ords: Option<Vec<OrderPrecheckAttachAlgoOrds>>,
+    /// Outcome (`outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 impl OrderPrecheck {
@@ -3089,6 +3406,7 @@ impl OrderPrecheck {
             reduce_only: None,
             tgt_ccy: None,
             attach_algo_ords: None,
+            outcome: None,
         }
     }
 
@@ -3119,6 +3437,12 @@ impl OrderPrecheck {
     /// Sets `attachAlgoOrds`.
     pub fn attach_algo_ords(mut self, attach_algo_ords: Vec<OrderPrecheckAttachAlgoOrds>) -> Self {
         self.attach_algo_ords = Some(attach_algo_ords);
+        self
+    }
+
+    /// Sets `outcome`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.outcome = Some(outcome.into());
         self
     }
 }
@@ -3174,6 +3498,27 @@ pub struct OrderPrecheckAttachAlgoOrds {
         skip_serializing_if = "Option::is_none"
     )]
     pub sz: Option<Decimal>,
+    /// Callback ratio (`callbackRatio`).
+    #[serde(
+        rename = "callbackRatio",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_ratio: Option<Decimal>,
+    /// Callback spread (`callbackSpread`).
+    #[serde(
+        rename = "callbackSpread",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_spread: Option<Decimal>,
+    /// Active price (`activePx`).
+    #[serde(
+        rename = "activePx",
+        with = "okx_models::num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub active_px: Option<Decimal>,
 }
 
 impl OrderPrecheckAttachAlgoOrds {
@@ -3189,6 +3534,9 @@ impl OrderPrecheckAttachAlgoOrds {
             tp_trigger_px_type: None,
             sl_trigger_px_type: None,
             sz: None,
+            callback_ratio: None,
+            callback_spread: None,
+            active_px: None,
         }
     }
 
@@ -3249,6 +3597,24 @@ impl OrderPrecheckAttachAlgoOrds {
     /// Sets `sz`.
     pub fn sz(mut self, sz: Decimal) -> Self {
         self.sz = Some(sz);
+        self
+    }
+
+    /// Sets `callbackRatio`.
+    pub fn callback_ratio(mut self, callback_ratio: Decimal) -> Self {
+        self.callback_ratio = Some(callback_ratio);
+        self
+    }
+
+    /// Sets `callbackSpread`.
+    pub fn callback_spread(mut self, callback_spread: Decimal) -> Self {
+        self.callback_spread = Some(callback_spread);
+        self
+    }
+
+    /// Sets `activePx`.
+    pub fn active_px(mut self, active_px: Decimal) -> Self {
+        self.active_px = Some(active_px);
         self
     }
 }

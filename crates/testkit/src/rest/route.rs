@@ -281,7 +281,10 @@ fn public(world: &mut World, inc: &Incoming<'_>) -> Option<(u16, String)> {
             let sz = p("sz").parse::<usize>().unwrap_or(1).clamp(1, 400);
             let view = m.book.view(sz);
             let side = crate::exchange::book::View::side_json;
-            ok(json!([{"asks": side(&view.asks), "bids": side(&view.bids), "ts": now.to_string()}]))
+            // `seqId` is the book's place in the WS chain, so a client
+            // subscribed without a snapshot can stitch its updates onto it.
+            ok(json!([{"asks": side(&view.asks), "bids": side(&view.bids),
+                "ts": now.to_string(), "seqId": m.seq}]))
         }
         ("GET", "/api/v5/market/trades") => {
             let Some(m) = world.markets.get(&p("instId")) else {

@@ -6,10 +6,12 @@ use crate::decode::{Inbound, inbound_with, is_book_channel};
 use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
-use crate::event::{BookUpdate, WsEvent};
+use crate::event::{BookUpdate, PushData, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::{Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason};
+use okx_book::{
+    Action as FrameAction, AppliedKind, BookError, BookFrame, Integrity, OutOfSyncReason,
+};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -63,15 +65,7 @@ impl Conn {
                         self.publish_state();
                     }
                     if let Some(reply) = p.reply {
-                        let err = if p.acked > 0 {
-                            WsError::PartlyRefused {
-                                code,
-                                msg,
-                                failed: p.args,
-                            }
-                        } else {
-                            WsError::Api { code, msg }
-                        };
+                        let err = WsError::refused(code, msg, p.args, p.acked);
                         let _ = reply.send(Err(err));
                     }
                 }
@@ -176,6 +170,15 @@ impl Conn {
                 if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
                     return Action::None;
                 }
+                if let WsEvent::Push(p) = &ev
+                    && let PushData::Instruments(rows) = &p.data
+                {
+                    // A relisting changes the instIdCode WS orders must send.
+                    let mut codes = self.ctx.codes();
+                    for row in rows {
+                        codes.learn(row);
+                    }
+                }
                 let lossless = match &ev {
                     WsEvent::Push(p) => is_private_data(&p.arg.channel),
                     WsEvent::DecodeError { channel, .. } => is_private_data(channel),
@@ -229,17 +232,26 @@ impl Conn {
                 return Action::None;
             }
         }
+        if let Ok(f) = &frame {
+            let key = (arg.channel.clone(), f.inst_id.to_owned());
+            if self.buffered(&key, f.action == FrameAction::Snapshot, text) {
+                self.fresh.saw_book(&arg.channel, f.inst_id);
+                return Action::None;
+            }
+        }
         let outcome = {
             let mut books = self.ctx.books();
             let set = books.entry(arg.channel.clone()).or_default();
             match frame {
                 Ok(frame) => {
                     let result = set.apply(&frame);
-                    let seq = set.get(frame.inst_id).and_then(|b| b.seq_id());
+                    let book = set.get(frame.inst_id);
+                    let seq = book.and_then(|b| b.seq_id());
+                    let integrity = book.map_or(Integrity::Unchecked, |b| b.integrity());
                     Ok((
                         frame.inst_id.to_owned(),
                         result.map_err(|e| e.to_string()),
-                        seq,
+                        (seq, integrity),
                     ))
                 }
                 Err(e) => {
@@ -253,7 +265,7 @@ impl Conn {
                 }
             }
         };
-        let (inst_id, result, seq_id) = match outcome {
+        let (inst_id, result, (seq_id, integrity)) = match outcome {
             Ok(v) => v,
             Err((error, inst)) => {
                 let channel = arg.channel.clone();
@@ -267,7 +279,7 @@ impl Conn {
                     })
                     .await;
                 match inst {
-                    Some(inst) => (inst, Err(error), None),
+                    Some(inst) => (inst, Err(error), (None, Integrity::Unchecked)),
                     None => return Action::None,
                 }
             }
@@ -280,12 +292,21 @@ impl Conn {
                 if snapshot {
                     self.resyncing.retain(|k| k != &key);
                 }
+                if arg.channel == "books-rpi" {
+                    // The local book keeps the total size; the rows carry
+                    // the non-RPI size too.
+                    if let Inbound::Event(ev @ WsEvent::Push(_)) = inbound_with(text, false) {
+                        self.ctx.sinks.market(ev).await;
+                    }
+                }
                 let channel = arg.channel;
                 let ev = WsEvent::Book(BookUpdate {
                     channel,
                     inst_id,
                     snapshot,
                     seq_id,
+                    integrity,
+                    checksum_verified: applied.checksum_verified,
                 });
                 self.ctx.sinks.market(ev).await;
                 Action::None
@@ -294,6 +315,7 @@ impl Conn {
                 if self.resyncing.contains(&key) {
                     return Action::None;
                 }
+                let from_rest = self.rest_books.contains(&key);
                 self.resyncing.push(key);
                 let ev = WsEvent::BookOutOfSync {
                     channel: arg.channel.clone(),
@@ -301,6 +323,12 @@ impl Conn {
                     reason: e,
                 };
                 self.emit(ev).await;
+                if from_rest {
+                    // Resubscribing would bring no snapshot either: a newer
+                    // REST one, with the updates from now on, heals it.
+                    self.await_snapshot(&arg, true);
+                    return Action::None;
+                }
                 Action::Resubscribe(arg.key())
             }
         }
@@ -395,6 +423,9 @@ impl Conn {
                     }
                 }
                 for arg in &present {
+                    let key = (arg.channel.clone(), arg.inst_id.clone().unwrap_or_default());
+                    self.boot.forget(&key);
+                    self.rest_books.retain(|k| k != &key);
                     self.fresh
                         .forget_book(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
                     self.release_resync(arg);
@@ -454,6 +485,7 @@ impl Conn {
                     self.fresh
                         .restart_book(&arg.channel, arg.inst_id.as_deref().unwrap_or_default());
                 }
+                self.await_snapshot(arg, false);
             }
         }
         self.publish_state();

@@ -307,9 +307,7 @@ fn push_data(
     let mut de = serde_json::Deserializer::from_str(data.get());
     match single_pass::decode_rows(channel, &mut de) {
         Ok(Some(mut rows)) => {
-            if let PushData::Books { action: slot, .. } = &mut rows {
-                *slot = action.map(okx_models::BookAction::from_wire);
-            }
+            rows.set_action(action.map(okx_models::BookAction::from_wire));
             Some(Ok(rows))
         }
         Ok(None) => None,

@@ -24,10 +24,20 @@ pub(crate) fn decode_rows<'de, D: Deserializer<'de>>(
     let data = match channel {
         "tickers" => PushData::Tickers(v(d)?),
         "trades" | "trades-all" => PushData::Trades(v(d)?),
+        // Its third level element is a size, not the deprecated "0".
+        "books-rpi" => PushData::RpiBooks {
+            action: None,
+            rows: v(d)?,
+        },
         c if is_book_channel(c) => PushData::Books {
             action: None,
             rows: v(d)?,
         },
+        "sprd-bbo-tbt" | "sprd-books5" | "sprd-books-l2-tbt" => PushData::SprdBooks {
+            action: None,
+            rows: v(d)?,
+        },
+        c if c.starts_with("sprd-candle") => PushData::SprdCandles(v(d)?),
         c if c.starts_with("candle")
             || c.starts_with("mark-price-candle")
             || c.starts_with("index-candle") =>
@@ -49,6 +59,33 @@ pub(crate) fn decode_rows<'de, D: Deserializer<'de>>(
         "fills" => PushData::Fills(v(d)?),
         "orders-algo" => PushData::AlgoOrders(v(d)?),
         "liquidation-warning" => PushData::LiquidationWarning(v(d)?),
+        "account-greeks" => PushData::AccountGreeks(v(d)?),
+        "algo-advance" => PushData::AlgoAdvance(v(d)?),
+        "grid-orders-spot" => PushData::GridOrdersSpot(v(d)?),
+        "grid-orders-contract" => PushData::GridOrdersContract(v(d)?),
+        "grid-positions" => PushData::GridPositions(v(d)?),
+        "grid-sub-orders" => PushData::GridSubOrders(v(d)?),
+        "algo-recurring-buy" => PushData::AlgoRecurringBuy(v(d)?),
+        "copytrading-lead-notification" => PushData::CopytradingLeadNotification(v(d)?),
+        "option-trades" => PushData::OptionTrades(v(d)?),
+        "call-auction-details" => PushData::CallAuctionDetails(v(d)?),
+        "rfqs" => PushData::Rfqs(v(d)?),
+        "quotes" => PushData::Quotes(v(d)?),
+        "struc-block-trades" => PushData::StrucBlockTrades(v(d)?),
+        "public-struc-block-trades" => PushData::PublicStrucBlockTrades(v(d)?),
+        "public-block-trades" => PushData::PublicBlockTrades(v(d)?),
+        "block-tickers" => PushData::BlockTickers(v(d)?),
+        "sprd-orders" => PushData::SprdOrders(v(d)?),
+        "sprd-trades" => PushData::SprdTrades(v(d)?),
+        "sprd-public-trades" => PushData::SprdPublicTrades(v(d)?),
+        "sprd-tickers" => PushData::SprdTickers(v(d)?),
+        "opt-summary" => PushData::OptSummary(v(d)?),
+        "estimated-price" => PushData::EstimatedPrice(v(d)?),
+        "adl-warning" => PushData::AdlWarning(v(d)?),
+        "economic-calendar" => PushData::EconomicCalendar(v(d)?),
+        "deposit-info" => PushData::DepositInfo(v(d)?),
+        "withdrawal-info" => PushData::WithdrawalInfo(v(d)?),
+        "event-contract-markets" => PushData::EventContractMarkets(v(d)?),
         _ => {
             IgnoredAny::deserialize(d)?;
             return Ok(None);
@@ -153,9 +190,7 @@ impl<'de> Visitor<'de> for PushVisitor {
         let Some(mut data) = data else {
             return Ok(Found::Unknown(arg));
         };
-        if let PushData::Books { action: slot, .. } = &mut data {
-            *slot = action;
-        }
+        data.set_action(action);
         Ok(Found::Push(Push {
             arg,
             data,

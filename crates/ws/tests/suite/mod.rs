@@ -1,5 +1,6 @@
 mod backpressure;
 mod books;
+mod bootstrap;
 mod common;
 mod connect;
 mod fixtures;
@@ -8,7 +9,9 @@ mod login;
 mod pinning;
 mod proxy;
 mod reconnect;
+mod relist;
 mod scripted;
 mod stale;
+mod tier;
 mod trading;
 mod upgrade;

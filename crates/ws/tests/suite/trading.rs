@@ -116,7 +116,8 @@ async fn cancel_and_amend_resolve_by_id() {
             code: OkxCode::CANCEL_FAILED,
             msg:
                 "Order cancellation failed as the order has been filled, canceled or does not exist."
-                    .into()
+                    .into(),
+            sub_code: String::new(),
         }
     );
 }
@@ -269,4 +270,45 @@ async fn an_error_event_carrying_the_order_id_goes_to_that_caller() {
         !seen.iter().any(|e| matches!(e, WsEvent::Error { .. })),
         "{seen:?}"
     );
+}
+
+#[tokio::test]
+async fn spread_orders_go_on_a_logged_in_business_connection() {
+    let server = WsServer::start().await.unwrap();
+    let (client, mut events) = trading_client(&server).await;
+    assert_eq!(client.connections(), 1);
+    let logins = server.stats().logins;
+    // Like every WS order, a spread order needs its connection up.
+    client.connect(okx_ws::Endpoint::Business).unwrap();
+    wait_for(&mut events, Duration::from_secs(5), |e| {
+        matches!(
+            e,
+            WsEvent::Connected {
+                endpoint: okx_ws::Endpoint::Business,
+                ..
+            }
+        )
+    })
+    .await;
+    assert_eq!(
+        server.stats().logins,
+        logins + 1,
+        "the business connection logged in"
+    );
+    let out = client
+        .trading()
+        .sprd_place_order(&okx_ws::SprdPlaceOrder::limit(
+            "BTC-USDT_BTC-USDT-SWAP",
+            Side::Buy,
+            dec("1"),
+            dec("10"),
+        ))
+        .await;
+    assert_eq!(client.connections(), 2, "sent on the business connection");
+    match out {
+        Ok(ack) => assert!(!ack.ord_id.is_empty()),
+        // The look-alike has no spread trading yet and refuses the op.
+        Err(WsError::Api { code, .. }) => assert_eq!(code, OkxCode::WS_ILLEGAL_REQUEST),
+        Err(e) => panic!("{e:?}"),
+    }
 }

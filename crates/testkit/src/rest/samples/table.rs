@@ -7,7 +7,7 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
             r#"{"code":"0","data":[{"auctionEndTime":"","baseCcy":"BTC","contTdSwTime":"1704876947000","ctMult":"","ctType":"","ctVal":"","ctValCcy":"","expTime":"","futureSettlement":false,"instFamily":"","instId":"BTC-EUR","instIdCode":1000000000,"instType":"SPOT","lever":"","listTime":"1704876947000","lotSz":"0.00000001","maxIcebergSz":"9999999999.0000000000000000","maxLmtAmt":"1000000","maxLmtSz":"9999999999","maxMktAmt":"1000000","maxMktSz":"1000000","maxStopSz":"1000000","maxTriggerSz":"9999999999.0000000000000000","maxTwapSz":"9999999999.0000000000000000","minSz":"0.00001","openType":"call_auction","optType":"","quoteCcy":"EUR","ruleType":"normal","settleCcy":"","state":"live","stk":"","tickSz":"1","tradeQuoteCcyList":["EUR"],"uly":""}],"msg":""}"#
         }
         ("GET", "/api/v5/account/balance") => {
-            r#"{"code":"0","data":[{"adjEq":"12.5","availEq":"12.5","borrowFroz":"12.5","details":[{"accAvgPx":"12.5","autoLendMtAmt":"12.5","autoLendStatus":"","availBal":"12.5","availEq":"12.5","borrowFroz":"12.5","cashBal":"12.5","ccy":"BTC","clSpotInUseAmt":"12.5","colBorrAutoConversion":"","colRes":"","collateralEnabled":false,"collateralRestrict":false,"crossLiab":"12.5","disEq":"12.5","eq":"12.5","eqUsd":"12.5","fixedBal":"12.5","frozenBal":"12.5","imr":"12.5","interest":"12.5","isoEq":"12.5","isoLiab":"12.5","isoUpl":"12.5","liab":"12.5","maxLoan":"12.5","maxSpotInUse":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalLever":"12.5","openAvgPx":"12.5","ordFrozen":"12.5","rewardBal":"12.5","smtSyncEq":"12.5","spotBal":"12.5","spotCopyTradingEq":"12.5","spotInUseAmt":"12.5","spotIsoBal":"12.5","spotUpl":"12.5","spotUplRatio":"0.0001","stgyEq":"12.5","totalPnl":"12.5","totalPnlRatio":"0.0001","twap":"","uTime":"1700000000000","upl":"12.5","uplLiab":"12.5"}],"imr":"12.5","isoEq":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalUsd":"12.5","notionalUsdForBorrow":"12.5","notionalUsdForFutures":"12.5","notionalUsdForOption":"12.5","notionalUsdForSwap":"12.5","ordFroz":"12.5","totalEq":"12.5","uTime":"1700000000000","upl":"12.5"}],"msg":""}"#
+            r#"{"code":"0","data":[{"adjEq":"12.5","availEq":"12.5","borrowFroz":"12.5","delta":"12.5","deltaLever":"","deltaNeutralStatus":"","details":[{"accAvgPx":"12.5","autoLendMtAmt":"12.5","autoLendStatus":"","availBal":"12.5","availEq":"12.5","borrowFroz":"12.5","cashBal":"12.5","ccy":"BTC","clSpotInUseAmt":"12.5","colBorrAutoConversion":"","colRes":"","collateralEnabled":false,"collateralRestrict":false,"crossLiab":"12.5","disEq":"12.5","eq":"12.5","eqUsd":"12.5","fixedBal":"12.5","frozenBal":"12.5","frpType":"","imr":"12.5","interest":"12.5","isoEq":"12.5","isoLiab":"12.5","isoUpl":"12.5","liab":"12.5","maxLoan":"12.5","maxSpotInUse":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalLever":"12.5","openAvgPx":"12.5","ordFrozen":"12.5","rewardBal":"12.5","smtSyncEq":"12.5","spotBal":"12.5","spotCopyTradingEq":"12.5","spotInUseAmt":"12.5","spotIsoBal":"12.5","spotUpl":"12.5","spotUplRatio":"0.0001","stgyEq":"12.5","totalPnl":"12.5","totalPnlRatio":"0.0001","twap":"","uTime":"1700000000000","upl":"12.5","uplLiab":"12.5"}],"imr":"12.5","isoEq":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalUsd":"12.5","notionalUsdForBorrow":"12.5","notionalUsdForFutures":"12.5","notionalUsdForOption":"12.5","notionalUsdForSwap":"12.5","ordFroz":"12.5","totalEq":"12.5","uTime":"1700000000000","upl":"12.5"}],"msg":""}"#
         }
         ("GET", "/api/v5/account/positions") => {
             r#"{"code":"0","data":[{"adl":"1","availPos":"0.00190433573","avgPx":"62961.4","baseBal":"","baseBorrowed":"","baseInterest":"","bePx":"","bizRefId":"","bizRefType":"","cTime":"1724740225685","ccy":"BTC","clSpotInUseAmt":"","closeOrderAlgo":[],"deltaBS":"","deltaPA":"","fee":"","fundingFee":"","gammaBS":"","gammaPA":"","idxPx":"62890.5","imr":"","instId":"BTC-USDT","instType":"MARGIN","interest":"0","last":"62892.9","lever":"5","liab":"-99.9998177776581948","liabCcy":"USDT","liqPenalty":"","liqPx":"53615.448336593756","margin":"0.000317654","markPx":"62891.9","maxSpotInUseAmt":"","mgnMode":"isolated","mgnRatio":"9.404143929947395","mmr":"0.0000318005395854","nonSettleAvgPx":"","notionalUsd":"119.756628017499","optVal":"","pendingCloseOrdLiabVal":"0","pnl":"","pos":"0.00190433573","posCcy":"BTC","posId":"1752810569801498626","posSide":"net","quoteBal":"","quoteBorrowed":"","quoteInterest":"","realizedPnl":"","settledPnl":"","spotInUseAmt":"","spotInUseCcy":"","thetaBS":"","thetaPA":"","tradeId":"785524470","uTime":"1724742632153","upl":"-0.0000033452492717","uplLastPx":"-0.0000033199677697","uplRatio":"-0.0105311101755551","uplRatioLastPx":"-0.0104515220008934","usdPx":"","vegaBS":"","vegaPA":""}],"msg":""}"#
@@ -58,7 +58,7 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
             r#"{"code":"0","data":[{"ccy":"BTC","instId":"BTC-USDT","maxLoan":"0.1","mgnCcy":"","mgnMode":"isolated","side":"sell"},{"ccy":"USDT","instId":"BTC-USDT","maxLoan":"0.2","mgnCcy":"","mgnMode":"isolated","side":"buy"}],"msg":""}"#
         }
         ("GET", "/api/v5/account/trade-fee") => {
-            r#"{"code":"0","data":[{"category":"","delivery":"","exercise":"","fiat":[{"ccy":"BTC","maker":"12.5","taker":"12.5"}],"instType":"SPOT","level":"","maker":"12.5","makerU":"12.5","makerUSDC":"12.5","ruleType":"normal","taker":"12.5","takerU":"12.5","takerUSDC":"12.5","ts":"1700000000000"}],"msg":""}"#
+            r#"{"code":"0","data":[{"category":"","delivery":"","exercise":"","feeGroup":[{"elpMaker":"","groupId":"","maker":"12.5","taker":"12.5"}],"fiat":[{"ccy":"BTC","maker":"12.5","taker":"12.5"}],"instType":"SPOT","level":"","maker":"12.5","makerU":"12.5","makerUSDC":"12.5","ruleType":"normal","settle":"","taker":"12.5","takerU":"12.5","takerUSDC":"12.5","ts":"1700000000000"}],"msg":""}"#
         }
         ("GET", "/api/v5/account/interest-accrued") => {
             r#"{"code":"0","data":[{"ccy":"USDT","instId":"","interest":"0.0003960833333334","interestFreeLiab":"","interestRate":"0.0000040833333333","liab":"97","mgnMode":"","totalLiab":"","ts":"1637312400000","type":"1"},{"ccy":"USDT","instId":"","interest":"0.0004083333333334","interestRate":"0.0000040833333333","liab":"100","mgnMode":"","ts":"1637049600000","type":"1"}],"msg":""}"#
@@ -240,6 +240,211 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
         ("GET", "/api/v5/trade/orders-algo-history") => {
             r#"{"code":"0","data":[{"activePx":"","actualPx":"","actualSide":"tp","actualSz":"100","algoClOrdId":"","algoId":"1880721064716505088","amendPxOnTriggerType":"0","attachAlgoOrds":[],"cTime":"1728552255493","callbackRatio":"","callbackSpread":"","ccy":"","chaseType":"","chaseVal":"","clOrdId":"","closeFraction":"1","failCode":"1","instId":"BTC-USDT-SWAP","instType":"SWAP","isTradeBorrowMode":"","last":"60777.5","lever":"10","linkedOrd":{"ordId":""},"maxChaseType":"","maxChaseVal":"","moveTriggerPx":"","ordId":"1884789786215137280","ordIdList":["1884789786215137280"],"ordPx":"","ordType":"oco","posSide":"long","pxLimit":"","pxSpread":"","pxVar":"","quickMgnType":"","reduceOnly":"true","side":"sell","slOrdPx":"-1","slTriggerPx":"57000","slTriggerPxType":"mark","state":"effective","sz":"100","szLimit":"","tag":"","tdMode":"isolated","tgtCcy":"","timeInterval":"","tpOrdPx":"-1","tpTriggerPx":"63000","tpTriggerPxType":"last","tradeQuoteCcy":"USDT","triggerPx":"","triggerPxType":"","triggerTime":"1728673513447","uTime":"1728673513447"}],"msg":""}"#
         }
+        ("POST", "/api/v5/tradingBot/grid/order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"447053782921515008","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/amend-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/stop-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/close-position") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","ordId":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/cancel-close-order") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","ordId":"570627699870375936","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/order-instant-trigger") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"561564133246894080"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/orders-algo-pending") => {
+            r#"{"code":"0","data":[{"actualLever":"","algoClOrdId":"","algoId":"56802********64032","algoOrdType":"grid","arbitrageNum":"0","availEq":"","basePos":false,"baseSz":"0","cTime":"1681700496249","cancelType":"0","copyType":"0","direction":"","fee":"","floatProfit":"0","fundingFee":"","gridNum":"10","gridProfit":"0","instFamily":"","instId":"BTC-USDT","instType":"SPOT","investment":"25","lever":"","liqPx":"","maxPx":"5000","minPx":"400","ordFrozen":"","pnlRatio":"0","profitSharingRatio":"","quoteSz":"25","rebateTrans":[{"rebate":"0","rebateCcy":"BTC"},{"rebate":"0","rebateCcy":"USDT"}],"runType":"1","slTriggerPx":"","state":"running","stopType":"","sz":"","tag":"","totalPnl":"0","tpTriggerPx":"","tradeQuoteCcy":"USDT","triggerParams":[{"delaySeconds":"0","triggerAction":"start","triggerStrategy":"instant","triggerTime":"","triggerType":"auto"},{"delaySeconds":"0","stopType":"1","triggerAction":"stop","triggerPx":"1000","triggerStrategy":"instant","triggerTime":"","triggerType":"manual"}],"uTime":"1682062564350","uly":"BTC-USDT"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/orders-algo-history") => {
+            r#"{"code":"0","data":[{"actualLever":"","algoClOrdId":"","algoId":"565849588675117056","algoOrdType":"grid","arbitrageNum":"0","availEq":"","basePos":false,"baseSz":"0","cTime":"1681181054927","cancelType":"1","copyType":"0","direction":"","fee":"","floatProfit":"0","fundingFee":"","gridNum":"10","gridProfit":"0","instFamily":"","instId":"BTC-USDT","instType":"SPOT","investment":"25","lever":"0","liqPx":"","maxPx":"5000","minPx":"400","ordFrozen":"","pnlRatio":"0","profitSharingRatio":"","quoteSz":"25","rebateTrans":[{"rebate":"0","rebateCcy":"BTC"},{"rebate":"0","rebateCcy":"USDT"}],"runType":"1","slTriggerPx":"0","state":"stopped","stopResult":"0","stopType":"1","sz":"","tag":"","totalPnl":"0","tpTriggerPx":"0","tradeQuoteCcy":"USDT","triggerParams":[{"delaySeconds":"0","triggerAction":"start","triggerStrategy":"instant","triggerTime":"","triggerType":"auto"},{"delaySeconds":"0","stopType":"1","triggerAction":"stop","triggerPx":"1000","triggerStrategy":"instant","triggerTime":"1681181186484","triggerType":"manual"}],"uTime":"1681181186496","uly":"BTC-USDT"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/orders-algo-details") => {
+            r#"{"code":"0","data":[{"activeOrdNum":"0","actualLever":"","algoClOrdId":"","algoId":"448965992920907776","algoOrdType":"grid","annualizedRate":"0","arbitrageNum":"0","availEq":"","basePos":false,"baseSz":"0","cTime":"1681181054927","cancelType":"1","copyType":"0","curBaseSz":"0","curQuoteSz":"0","direction":"","eq":"","fee":"","floatProfit":"0","fundingFee":"","gridNum":"10","gridProfit":"0","instFamily":"","instId":"BTC-USDT","instType":"SPOT","investment":"25","lever":"0","liqPx":"","maxPx":"5000","minPx":"400","ordFrozen":"","perMaxProfitRate":"1.14570215","perMinProfitRate":"0.0991200440528634356837","pnlRatio":"0","profit":"0.00000000","profitSharingRatio":"","quoteSz":"25","rebateTrans":[{"rebate":"0","rebateCcy":"BTC"},{"rebate":"0","rebateCcy":"USDT"}],"runPx":"30089.7","runType":"1","singleAmt":"0.00101214","slRatio":"","slTriggerPx":"0","state":"stopped","stopResult":"0","stopType":"1","sz":"","tag":"","totalAnnualizedRate":"0","totalPnl":"0","tpRatio":"","tpTriggerPx":"0","tradeNum":"0","tradeQuoteCcy":"USDT","triggerParams":[{"delaySeconds":"0","triggerAction":"start","triggerStrategy":"instant","triggerTime":"","triggerType":"auto"},{"delaySeconds":"0","stopType":"1","triggerAction":"stop","triggerStrategy":"instant","triggerTime":"1681181186484","triggerType":"manual"}],"uTime":"1681181186496","uly":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/sub-orders") => {
+            r#"{"code":"0","data":[{"accFillSz":"0","algoClOrdId":"","algoId":"448965992920907776","algoOrdType":"grid","avgPx":"0","cTime":"1653347949771","ccy":"","ctVal":"","fee":"0","feeCcy":"USDC","groupId":"3","instId":"BTC-USDC","instType":"SPOT","lever":"0","ordId":"449109084439187456","ordType":"limit","pnl":"0","posSide":"net","px":"30404.3","rebate":"0","rebateCcy":"USDT","side":"sell","state":"live","sz":"0.00059213","tag":"","tdMode":"cash","uTime":"1653347949831"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/positions") => {
+            r#"{"code":"0","data":[{"adl":"1","algoClOrdId":"","algoId":"449327675342323712","avgPx":"29215.0142857142857149","cTime":"1653400065917","ccy":"USDT","imr":"2045.386","instId":"BTC-USDT-SWAP","instType":"SWAP","last":"29206.7","lever":"5","liqPx":"661.1684795867162","markPx":"29213.9","mgnMode":"cross","mgnRatio":"217.19370606167573","mmr":"40.907720000000005","notionalUsd":"10216.70307","pos":"35","posSide":"net","uTime":"1653400066938","upl":"1.674999999999818","uplRatio":"0.0008190504784478"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/withdraw-income") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","profit":"100"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/compute-margin-balance") => {
+            r#"{"code":"0","data":[{"lever":"0.3877200981166066","maxAmt":"1.8309562403342999"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/margin-balance") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"123456"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/adjust-investment") => {
+            r#"{"code":"0","data":[{"algoId":"448965992920907776"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/ai-param") => {
+            r#"{"code":"0","data":[{"algoOrdType":"grid","annualizedRate":"1.5849","ccy":"USDT","direction":"","duration":"7D","gridNum":"5","instId":"BTC-USDT","lever":"0","maxPx":"21373.3","minInvestment":"0.89557758","minPx":"15544.2","perGridProfitRatio":"4.566226200302574","perMaxProfitRate":"0.0733865364573281","perMinProfitRate":"0.0561101403446263","runType":"1","sourceCcy":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/min-investment") => {
+            r#"{"code":"0","data":[{"minInvestmentData":[{"amt":"0.1","ccy":"ETH"},{"amt":"100","ccy":"USDT"}],"singleAmt":"10"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/public/rsi-back-testing") => {
+            r#"{"code":"0","data":[{"triggerNum":"164"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/grid/grid-quantity") => {
+            r#"{"code":"0","data":[{"maxGridQty":"285"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/create-signal") => {
+            r#"{"code":"0","data":[{"signalChanId":"572112109","signalChanToken":"dojuckew331lkx"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/signals") => {
+            r#"{"code":"0","data":[{"signalChanDesc":"test","signalChanId":"623833708424069120","signalChanName":"test","signalChanToken":"test","signalSourceType":"1"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"447053782921515008","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/stop-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/margin-balance") => {
+            r#"{"code":"0","data":[{"algoId":"123456"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/amendTPSL") => {
+            r#"{"code":"0","data":[{"algoId":"637039348240277504"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/set-instruments") => {
+            r#"{"code":"0","data":[{"algoId":"637039348240277504"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/orders-algo-details") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"623833708424069120","algoOrdType":"contract","availBal":"1.6561369013122267","cTime":"1695005546360","cancelType":"0","entrySettingParam":{"allowMultipleEntry":true,"amt":"0","entryType":"1","ratio":""},"exitSettingParam":{"slPct":"","tpPct":"","tpSlType":"price"},"floatPnl":"0.1279999999999927","frozenBal":"25.16816","instIds":["BTC-USDT-SWAP","ETH-USDT-SWAP"],"instType":"SWAP","investAmt":"100","lever":"10","ratio":"","realizedPnl":"-73.303703098687766","signalChanId":"623827579484770304","signalChanName":"testing","signalSourceType":"1","state":"running","subOrdType":"9","totalEq":"26.824296901312227","totalPnl":"-73.1757030986877733","totalPnlRatio":"-0.7317570309868777","uTime":"1697029422313"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/orders-algo-pending") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"623833708424069120","algoOrdType":"contract","availBal":"1.6561369013122267","cTime":"1695005546360","cancelType":"0","entrySettingParam":{"allowMultipleEntry":true,"amt":"0","entryType":"1","ratio":""},"exitSettingParam":{"slPct":"","tpPct":"","tpSlType":"price"},"floatPnl":"0.1279999999999927","frozenBal":"25.16816","instIds":["BTC-USDT-SWAP","ETH-USDT-SWAP"],"instType":"SWAP","investAmt":"100","lever":"10","ratio":"","realizedPnl":"-73.303703098687766","signalChanId":"623827579484770304","signalChanName":"my signal","signalSourceType":"1","state":"running","subOrdType":"9","totalEq":"26.824296901312227","totalPnl":"-73.1757030986877733","totalPnlRatio":"-0.7317570309868777","uTime":"1697029422313"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/orders-algo-history") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"623833708424069120","algoOrdType":"contract","availBal":"1.6561369013122267","cTime":"1695005546360","cancelType":"1","entrySettingParam":{"allowMultipleEntry":true,"amt":"0","entryType":"1","ratio":""},"exitSettingParam":{"slPct":"","tpPct":"","tpSlType":"price"},"floatPnl":"0.1279999999999927","frozenBal":"25.16816","instIds":["BTC-USDT-SWAP","ETH-USDT-SWAP"],"instType":"SWAP","investAmt":"100","lever":"10","ratio":"","realizedPnl":"-73.303703098687766","signalChanId":"623827579484770304","signalChanName":"my signal","signalSourceType":"1","state":"stopped","subOrdType":"9","totalEq":"26.824296901312227","totalPnl":"-73.1757030986877733","totalPnlRatio":"-0.7317570309868777","uTime":"1697029422313"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/positions") => {
+            r#"{"code":"0","data":[{"adl":"1","algoClOrdId":"","algoId":"623833708424069120","avgPx":"1597.74","cTime":"1697502301460","ccy":"USDT","imr":"23.76495","instId":"ETH-USDT-SWAP","instType":"SWAP","last":"1584.34","lever":"10","liqPx":"1438.7380360728976","markPx":"1584.33","mgnMode":"cross","mgnRatio":"11.719278420807477","mmr":"1.9011959999999997","notionalUsd":"237.75168928499997","pos":"15","posSide":"net","uTime":"1697502301460","upl":"-2.0115000000000123","uplRatio":"-0.0839310526118142"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/positions-history") => {
+            r#"{"code":"0","data":[{"cTime":"1704724451471","closeAvgPx":"200","direction":"net","instId":"ETH-USDT-SWAP","lever":"5.0","mgnMode":"cross","openAvgPx":"220","pnl":"-2.021","pnlRatio":"-0.4593181818181818","uTime":"1704724456322","uly":"ETH-USDT"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/close-position") => {
+            r#"{"code":"0","data":[{"algoId":"448965992920907776"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/signal/sub-order") => r#"{"code":"0","data":[{}],"msg":""}"#,
+        ("POST", "/api/v5/tradingBot/signal/cancel-sub-order") => {
+            r#"{"code":"0","data":[{"sCode":"0","sMsg":"","signalOrdId":"590908157585625111"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/sub-orders") => {
+            r#"{"code":"0","data":[{"accFillSz":"18","algoClOrdId":"","algoId":"623833708424069120","algoOrdType":"contract","avgPx":"1572.81","cTime":"1697024702320","ccy":"","clOrdId":"O632302662327996418","ctVal":"0.01","fee":"-0.1415529","feeCcy":"USDT","instId":"ETH-USDT-SWAP","instType":"SWAP","lever":"10","ordId":"632302662351958016","ordType":"market","pnl":"-2.6784","posSide":"net","px":"","side":"buy","state":"filled","sz":"18","tag":"","tdMode":"cross","uTime":"1697024702322"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/signal/event-history") => {
+            r#"{"code":"0","data":[{"alertMsg":"{\"marketPosition\":\"short\",\"prevMarketPosition\":\"long\",\"action\":\"sell\",\"instrument\":\"ETHUSDT.P\",\"timestamp\":\"2023-10-16T10:50:00.000Z\",\"maxLag\":\"60\",\"investmentType\":\"base\",\"amount\":\"2\"}","algoId":"623833708424069120","eventCtime":"1697453400959","eventProcessMsg":"Processed reverse entry signal and placed ETH-USDT-SWAP order with all available balance","eventStatus":"success","eventType":"signal_processing","eventUtime":"","triggeredOrdData":[{"clOrdId":"O634100754731765763"},{"clOrdId":"O634100754752737282"}]}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"560472804207104000","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/amend-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"448965992920907776","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/stop-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"1839309556514557952","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/recurring/orders-algo-pending") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"644497312047435776","algoOrdType":"recurring","amt":"100","cTime":"1699932133373","cycles":"6","instType":"SPOT","investmentAmt":"0","investmentCcy":"USDC","mktCap":"0","period":"hourly","pnlRatio":"0","recurringDay":"","recurringHour":"1","recurringList":[{"ccy":"BTC","ratio":"0.2"},{"ccy":"ETH","ratio":"0.8"}],"recurringTime":"12","state":"running","stgyName":"stg1","tag":"","timeZone":"8","totalAnnRate":"0","totalPnl":"0","tradeQuoteCcy":"USDT","uTime":"1699952473152"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/recurring/orders-algo-history") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"644496098429767680","algoOrdType":"recurring","amt":"100","cTime":"1699931844050","cycles":"0","instType":"SPOT","investmentAmt":"0","investmentCcy":"USDC","mktCap":"0","period":"hourly","pnlRatio":"0","recurringDay":"","recurringHour":"1","recurringList":[{"ccy":"BTC","ratio":"0.2"},{"ccy":"ETH","ratio":"0.8"}],"recurringTime":"0","state":"stopped","stgyName":"stg1","tag":"","timeZone":"8","totalAnnRate":"0","totalPnl":"0","tradeQuoteCcy":"USDT","uTime":"1699932177659"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/recurring/orders-algo-details") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"644497312047435776","algoOrdType":"recurring","amt":"100","cTime":"1699932133373","cycles":"6","instType":"SPOT","investmentAmt":"0","investmentCcy":"USDC","mktCap":"0","nextInvestTime":"1699956005500","period":"hourly","pnlRatio":"0","recurringDay":"","recurringHour":"1","recurringList":[{"avgPx":"0","ccy":"BTC","profit":"0","px":"36683.2","ratio":"0.2","totalAmt":"0"},{"avgPx":"0","ccy":"ETH","profit":"0","px":"2058.36","ratio":"0.8","totalAmt":"0"}],"recurringTime":"12","state":"running","stgyName":"stg1","tag":"","timeZone":"8","totalAnnRate":"0","totalPnl":"0","tradeQuoteCcy":"USDT","uTime":"1699952485451"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/recurring/sub-orders") => {
+            r#"{"code":"0","data":[{"accFillSz":"0.045315","algoClOrdId":"","algoId":"560516615079727104","algoOrdType":"recurring","avgPx":"1765.4","cTime":"1679911222200","fee":"-0.0000317205","feeCcy":"ETH","instId":"ETH-USDC","instType":"SPOT","ordId":"560523524230717440","ordType":"market","px":"-1","side":"buy","state":"filled","sz":"80","tag":"","tdMode":"","uTime":"1679911222207"},{"accFillSz":"0.00071526","algoClOrdId":"","algoId":"560516615079727104","algoOrdType":"recurring","avgPx":"27961.6","cTime":"1679911222189","fee":"-0.000000500682","feeCcy":"BTC","instId":"BTC-USDC","instType":"SPOT","ordId":"560523524184580096","ordType":"market","px":"-1","side":"buy","state":"filled","sz":"20","tag":"","tdMode":"","uTime":"1679911222194"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/current-subpositions") => {
+            r#"{"code":"0","data":[{"algoId":"","availSubPos":"1","ccy":"USDT","instId":"BTC-USDT-SWAP","instType":"SWAP","lever":"3","margin":"12.6417","markPx":"38205.8","mgnMode":"isolated","openAvgPx":"37925.1","openOrdId":"","openTime":"1701231120479","posSide":"net","slOrdPx":"","slTriggerPx":"","subPos":"1","subPosId":"649945658862370816","tpOrdPx":"","tpTriggerPx":"","uniqueCode":"25CD5A80241D6FE6","upl":"0.2807","uplRatio":"0.0222042921442527"},{"algoId":"","availSubPos":"1","ccy":"USDT","instId":"BTC-USDT-SWAP","instType":"SWAP","lever":"3","margin":"12.6263333333333333","markPx":"38205.8","mgnMode":"isolated","openAvgPx":"37879","openOrdId":"","openTime":"1701225074786","posSide":"net","slOrdPx":"","slTriggerPx":"","subPos":"1","subPosId":"649920301388038144","tpOrdPx":"","tpTriggerPx":"","uniqueCode":"25CD5A80241D6FE6","upl":"0.3268","uplRatio":"0.0258824150584758"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/subpositions-history") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","closeAvgPx":"37617.5","closeSubPos":"2","closeTime":"1701188587950","instId":"BTC-USDT-SWAP","instType":"SWAP","lever":"3","margin":"37.41","markPx":"38203.4","mgnMode":"isolated","openAvgPx":"37410","openOrdId":"","openTime":"1701184638702","pnl":"0.6225","pnlRatio":"0.0166399358460306","posSide":"net","profitSharingAmt":"0.0407967","subPos":"3","subPosId":"649750700213698561","type":"1","uniqueCode":"25CD5A80241D6FE6"},{"ccy":"USDT","closeAvgPx":"37617.5","closeSubPos":"2","closeTime":"1701188587950","instId":"BTC-USDT-SWAP","instType":"SWAP","lever":"3","margin":"24.94","markPx":"38203.4","mgnMode":"isolated","openAvgPx":"37410","openOrdId":"","openTime":"1701184635381","pnl":"0.415","pnlRatio":"0.0166399358460306","posSide":"net","profitSharingAmt":"0.0271978","subPos":"2","subPosId":"649750686292803585","type":"2","uniqueCode":"25CD5A80241D6FE6"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/algo-order") => {
+            r#"{"code":"0","data":[{"subPosId":"518560559046594560","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/close-subposition") => {
+            r#"{"code":"0","data":[{"subPosId":"518560559046594560","tag":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/instruments") => {
+            r#"{"code":"0","data":[{"enabled":true,"instId":"BTC-USDT-SWAP"},{"enabled":true,"instId":"ETH-USDT-SWAP"},{"enabled":false,"instId":"ADA-USDT-SWAP"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/set-instruments") => {
+            r#"{"code":"0","data":[{"enabled":true,"instId":"BTC-USDT-SWAP"},{"enabled":true,"instId":"ETH-USDT-SWAP"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/profit-sharing-details") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","instType":"SWAP","nickName":"Potato","portLink":"","profitSharingAmt":"0.00536","profitSharingId":"148","ts":"1723392000000"},{"ccy":"USDT","instType":"SWAP","nickName":"Apple","portLink":"","profitSharingAmt":"0.00336","profitSharingId":"20","ts":"1723392000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/total-profit-sharing") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","instType":"SWAP","totalProfitSharingAmt":"0.6584928"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/unrealized-profit-sharing-details") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","instType":"SWAP","nickName":"Potato","portLink":"","ts":"1669901824779","unrealizedProfitSharingAmt":"0.455472"},{"ccy":"USDT","instType":"SWAP","nickName":"Apple","portLink":"","ts":"1669460210113","unrealizedProfitSharingAmt":"0.033608"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/total-unrealized-profit-sharing") => {
+            r#"{"code":"0","data":[{"profitSharingTs":"1705852800000","totalUnrealizedProfitSharingAmt":"0.114402985553185"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/amend-profit-sharing-ratio") => {
+            r#"{"code":"0","data":[{"result":true}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/config") => {
+            r#"{"code":"0","data":[{"details":[{"copyTraderNum":"1","instType":"SWAP","maxCopyTraderNum":"100","profitSharingRatio":"0","roleType":"1"},{"copyTraderNum":"","instType":"SPOT","maxCopyTraderNum":"","profitSharingRatio":"","roleType":"0"}],"nickName":"155***9957","portLink":"","uniqueCode":"5506D3681454A304"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/first-copy-settings") => {
+            r#"{"code":"0","data":[{"result":true}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/amend-copy-settings") => {
+            r#"{"code":"0","data":[{"result":true}],"msg":""}"#
+        }
+        ("POST", "/api/v5/copytrading/stop-copy-trading") => {
+            r#"{"code":"0","data":[{"result":true}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/copy-settings") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","copyAmt":"","copyInstIdType":"copy","copyMgnMode":"isolated","copyMode":"ratio_copy","copyRatio":"1","copyState":"1","copyTotalAmt":"500","instIds":[{"enabled":"1","instId":"ADA-USDT-SWAP"},{"enabled":"1","instId":"YFII-USDT-SWAP"}],"slRatio":"","slTotalAmt":"","subPosCloseType":"copy_close","tag":"","tpRatio":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/current-lead-traders") => {
+            r#"{"code":"0","data":[{"beginCopyTime":"1701224821936","ccy":"USDT","copyTotalAmt":"500","copyTotalPnl":"0","leadMode":"public","margin":"1.89395","nickName":"Trader9527","portLink":"","profitSharingRatio":"0.08","todayPnl":"0","uniqueCode":"25CD5A80241D6FE6","upl":"0"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-config") => {
+            r#"{"code":"0","data":[{"maxCopyAmt":"1000","maxCopyRatio":"100","maxCopyTotalAmt":"30000","maxSlRatio":"0.75","maxTpRatio":"1.5","minCopyAmt":"20","minCopyRatio":"0.01"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-lead-traders") => {
+            r#"{"code":"0","data":[{"dataVer":"20231129213200","ranks":[{"accCopyTraderNum":"3536","aum":"1509265.3238761567721365","ccy":"USDT","copyState":"0","copyTraderNum":"999","leadDays":"156","maxCopyTraderNum":"1000","nickName":"Crypto to the moon","pnl":"48805.1105999999972258","pnlRatio":"1.6898","pnlRatios":[{"beginTs":"1701187200000","pnlRatio":"1.6744"},{"beginTs":"1700755200000","pnlRatio":"1.649"}],"portLink":"https://static.okx.com/cdn/okex/users/headimages/20230624/f49a683aaf5949ea88b01bbc771fb9fc","traderInsts":["ICP-USDT-SWAP","MINA-USDT-SWAP"],"uniqueCode":"540D011FDACCB47A","winRatio":"0.6957"}],"totalPage":"1"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-weekly-pnl") => {
+            r#"{"code":"0","data":[{"beginTs":"1701014400000","pnl":"-2.8428","pnlRatio":"-0.0106"},{"beginTs":"1700409600000","pnl":"81.8446","pnlRatio":"0.3036"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-pnl") => {
+            r#"{"code":"0","data":[{"beginTs":"1701100800000","pnl":"97.3309","pnlRatio":"0.3672"},{"beginTs":"1701014400000","pnl":"96.7755","pnlRatio":"0.3651"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-stats") => {
+            r#"{"code":"0","data":[{"avgSubPosNotional":"213.1038","ccy":"USDT","curCopyTraderPnl":"96.8071","investAmt":"265.095252476476294","lossDays":"1","profitDays":"2","winRatio":"0.6667"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-preference-currency") => {
+            r#"{"code":"0","data":[{"ccy":"ETH","ratio":"0.8881"},{"ccy":"BTC","ratio":"0.0666"},{"ccy":"YFII","ratio":"0.0453"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-current-subpositions") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","instId":"ETH-USDT-SWAP","instType":"SWAP","lever":"5","margin":"16.23304","markPx":"2027.31","mgnMode":"isolated","openAvgPx":"2029.13","openTime":"1701144639417","posSide":"short","subPos":"4","subPosId":"649582930998104064","uniqueCode":"D9ADEAB33AE9EABD","upl":"0.0728","uplRatio":"0.0044846806266725"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-subpositions-history") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","closeAvgPx":"28385.9","closeTime":"1697709137162","instId":"BTC-USDT-SWAP","instType":"SWAP","lever":"20","margin":"4.245285","mgnMode":"isolated","openAvgPx":"28301.9","openTime":"1697698048031","pnl":"0.252","pnlRatio":"0.05935997229868","posSide":"long","subPos":"3","subPosId":"635126416883355648","uniqueCode":"9A8534AB09862774"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/copytrading/public-copy-traders") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","copyTotalPnl":"2060.12242","copyTraderNumChg":"1","copyTraderNumChgRatio":"0.5","copyTraders":[{"beginCopyTime":"1686125051000","nickName":"bre***@gmail.com","pnl":"1076.77388","portLink":""},{"beginCopyTime":"1698133811000","nickName":"MrYanDao505","pnl":"983.34854","portLink":"https://static.okx.com/cdn/okex/users/headimages/20231010/fd31f45e99fe41f7bb219c0b53ae0ada"}]}],"msg":""}"#
+        }
         ("GET", "/api/v5/market/tickers") => {
             r#"{"code":"0","data":[{"askPx":"9999.99","askSz":"11","bidPx":"8888.88","bidSz":"5","high24h":"10000","instId":"LTC-USD-SWAP","instType":"SWAP","last":"9999.99","lastSz":"1","low24h":"8888.88","open24h":"9000","sodUtc0":"0.1","sodUtc8":"0.1","ts":"1597026383085","vol24h":"2222","volCcy24h":"2222"},{"askPx":"9999.99","askSz":"11","bidPx":"8888.88","bidSz":"5","high24h":"10000","instId":"BTC-USD-SWAP","instType":"SWAP","last":"9999.99","lastSz":"1","low24h":"8888.88","open24h":"9000","sodUtc0":"0.1","sodUtc8":"0.1","ts":"1597026383085","vol24h":"2222","volCcy24h":"2222"}],"msg":""}"#
         }
@@ -276,14 +481,120 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
         ("GET", "/api/v5/market/call-auction-details") => {
             r#"{"code":"0","data":[{"auctionEndTime":"1726542000000","eqPx":"0.6","instId":"ONDO-USDC","matchedSz":"44978","state":"continuous_trading","ts":"1726542000007","unmatchedSz":"9988764"}],"msg":""}"#
         }
+        ("GET", "/api/v5/rfq/counterparties") => {
+            r#"{"code":"0","data":[{"traderCode":"SATOSHI","traderName":"Satoshi Nakamoto","type":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/create-rfq") => {
+            r#"{"code":"0","data":[{"allowPartialExecution":false,"cTime":"1611033737572","clRfqId":"rfq01","counterparties":["Trader1","Trader2"],"legs":[{"ccy":"USDT","instId":"BTC-USD-221208-100000-C","posSide":"long","side":"buy","sz":"25","tdMode":"cross","tgtCcy":""},{"ccy":"USDT","instId":"ETH-USDT","posSide":"long","side":"buy","sz":"150","tdMode":"cross","tgtCcy":"base_ccy","tradeQuoteCcy":"USDT"}],"rfqId":"22534","state":"active","tag":"123456","traderCode":"SATOSHI","uTime":"1611033737572","validUntil":"1611033857557"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-rfq") => {
+            r#"{"code":"0","data":[{"clRfqId":"rfq001","rfqId":"22535","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-batch-rfqs") => {
+            r#"{"code":"0","data":[{"clRfqId":"","rfqId":"","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-all-rfqs") => {
+            r#"{"code":"0","data":[{"ts":"1697026383085"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/execute-quote") => {
+            r#"{"code":"0","data":[{"blockTdId":"180184","cTime":"1649670009","clQuoteId":"q0001","clRfqId":"r0001","legs":[{"fee":"-1.001","feeCcy":"BTC","instId":"BTC-USD-20220114-13250-C","px":"0.1","side":"sell","sz":"25","tradeId":"10211"},{"fee":"-1.001","feeCcy":"BTC","instId":"BTC-USDT","px":"0.2","side":"buy","sz":"25","tradeId":"10212"}],"mTraderCode":"Trader2","quoteId":"1046","rfqId":"1419","tTraderCode":"Trader1","tag":"123456"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/rfq/maker-instrument-settings") => {
+            r#"{"code":"0","data":[{"data":[{"instFamily":"BTC-USD","makerPxBand":"5","maxBlockSz":"10000"},{"instFamily":"SOL-USD","makerPxBand":"15","maxBlockSz":"100000"}],"includeAll":true,"instType":"OPTION"},{"data":[{"instFamily":"BTC-USD","makerPxBand":"5","maxBlockSz":"10000"},{"instFamily":"ETH-USDT","makerPxBand":"15","maxBlockSz":"100000"}],"includeAll":false,"instType":"FUTURES"},{"data":[{"instFamily":"BTC-USD","makerPxBand":"5","maxBlockSz":"10000"},{"instFamily":"ETH-USDT"}],"includeAll":false,"instType:":"SWAP"},{"data":[{"instId":"BTC-USDT"},{"instId":"TRX-USDT"}],"includeAll":false,"instType:":"SPOT"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/maker-instrument-settings") => {
+            r#"{"code":"0","data":[{"result":true}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/mmp-reset") => {
+            r#"{"code":"0","data":[{"ts":"1597026383085"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/mmp-config") => {
+            r#"{"code":"0","data":[{"countLimit":"100","frozenInterval":"2000","timeInterval":"5000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/rfq/mmp-config") => {
+            r#"{"code":"0","data":[{"countLimit":"10","frozenInterval":"2000","mmpFrozen":true,"mmpFrozenUntil":"1000","timeInterval":"5000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/create-quote") => {
+            r#"{"code":"0","data":[{"cTime":"1608267227834","clQuoteId":"","clRfqId":"","legs":[{"ccy":"USDT","instId":"BTC-USD-220114-25000-C","posSide":"long","px":"46000","side":"sell","sz":"25","tdMode":"cross","tgtCcy":""},{"ccy":"USDT","instId":"ETH-USD-220114-25000-C","posSide":"long","px":"4000","side":"buy","sz":"25","tdMode":"cross","tgtCcy":""}],"quoteId":"25092","quoteSide":"sell","reason":"mmp_canceled","rfqId":"18753","state":"active","tag":"123456","traderCode":"Aksha","uTime":"1608267227834","validUntil":"1608997227834"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-quote") => {
+            r#"{"code":"0","data":[{"clQuoteId":"Bond007","quoteId":"007","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-batch-quotes") => {
+            r#"{"code":"0","data":[{"clQuoteId":"","quoteId":"quoterETH-USDT16461885104612381","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-all-quotes") => {
+            r#"{"code":"0","data":[{"ts":"1697026383085"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/rfq/cancel-all-after") => {
+            r#"{"code":"0","data":[{"triggerTime":"1587971460","ts":"1587971400"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/rfq/rfqs") => {
+            r#"{"code":"0","data":[{"allowPartialExecution":false,"cTime":"1650968131817","clRfqId":"","counterparties":["SATOSHI"],"flowType":"","legs":[{"ccy":"USDT","instId":"BTC-USDT","posSide":"long","side":"buy","sz":"25","tdMode":"cross","tgtCcy":"base_ccy","tradeQuoteCcy":"USDT"}],"rfqId":"123456","state":"filled","tag":"123456","traderCode":"VITALIK","uTime":"1650968164944","validUntil":"1650969031817"},{"cTime":"1650966723729","clRfqId":"","counterparties":["SATOSHI"],"flowType":"","legs":[{"ccy":"USDT","instId":"BTC-USDT","posSide":"long","side":"buy","sz":"1500000","tdMode":"cross","tgtCcy":"quote_ccy","tradeQuoteCcy":"USDT"}],"rfqId":"1234567","state":"filled","tag":"1234567","traderCode":"VITALIK","uTime":"1650966816577","validUntil":"1650967623729"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/rfq/quotes") => {
+            r#"{"code":"0","data":[{"cTime":"1608267227834","clQuoteId":"cq001","clRfqId":"cr001","legs":[{"ccy":"USDT","instId":"BTC-USD-220114-25000-C","posSide":"long","px":"46000","side":"sell","sz":"25","tdMode":"cross","tgtCcy":""},{"ccy":"USDT","instId":"BTC-USDT","posSide":"long","px":"45000","side":"buy","sz":"25","tdMode":"cross","tgtCcy":"base_ccy","tradeQuoteCcy":"USDT"}],"quoteId":"25092","quoteSide":"sell","reason":"mmp_canceled","rfqId":"18753","state":"canceled","tag":"123456","traderCode":"Trader1","uTime":"1608267227834","validUntil":"1608997227834"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/rfq/trades") => {
+            r#"{"code":"0","data":[{"blockTdId":"439127542058958848","cTime":"1650968164900","clQuoteId":"","clRfqId":"","errorCode":"","isSuccessful":true,"legs":[{"fee":"-0.0333","feeCcy":"USDT","instId":"BTC-USDT","px":"100","side":"sell","sz":"0.666","tradeId":"439127542058958850","tradeQuoteCcy":"USDT"}],"mTraderCode":"MIKE","quoteId":"0T5342O","rfqId":"123456","tTraderCode":"SATS","tag":"123456"},{"blockTdId":"439121886014849024","cTime":"1650966816550","clQuoteId":"","clRfqId":"","errorCode":"","isSuccessful":true,"legs":[{"fee":"-0.0266","feeCcy":"USDT","instId":"BTC-USDT","px":"100","side":"sell","sz":"0.532","tradeId":"439121886014849026","tradeQuoteCcy":"USDT"}],"mTraderCode":"MIKE","quoteId":"0T533T0","rfqId":"1234567","tTraderCode":"SATS","tag":"123456"}],"msg":""}"#
+        }
         ("GET", "/api/v5/market/block-tickers") => {
             r#"{"code":"0","data":[{"instId":"LTC-USD-SWAP","instType":"SWAP","ts":"1597026383085","vol24h":"2222","volCcy24h":"2222"},{"instId":"BTC-USD-SWAP","instType":"SWAP","ts":"1597026383085","vol24h":"2222","volCcy24h":"2222"}],"msg":""}"#
         }
         ("GET", "/api/v5/market/block-ticker") => {
             r#"{"code":"0","data":[{"instId":"LTC-USD-SWAP","instType":"SWAP","ts":"1597026383085","vol24h":"2222","volCcy24h":"2222"}],"msg":""}"#
         }
+        ("GET", "/api/v5/rfq/public-trades") => {
+            r#"{"code":"0","data":[{"blockTdId":"","cTime":"1700000000000","groupId":"","legs":[{"instId":"BTC-USDT","px":"43250.5","side":"buy","sz":"0.01","tradeId":"590908157585625111"}],"strategy":""}],"msg":""}"#
+        }
         ("GET", "/api/v5/public/block-trades") => {
             r#"{"code":"0","data":[{"fillVol":"5","fwdPx":"26857.86591585","idxPx":"26889.7","instId":"BTC-USD-231013-22000-P","markPx":"0.0000000000000001","px":"0.0026","side":"buy","sz":"1","tradeId":"632960608383700997","ts":"1697181568974"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/sprd/order") => {
+            r#"{"code":"0","data":[{"clOrdId":"b15","ordId":"312269865356374016","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/sprd/cancel-order") => {
+            r#"{"code":"0","data":[{"clOrdId":"oktswap6","ordId":"12345689","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/sprd/mass-cancel") => r#"{"code":"0","data":[{"result":true}],"msg":""}"#,
+        ("POST", "/api/v5/sprd/amend-order") => {
+            r#"{"code":"0","data":[{"clOrdId":"","ordId":"12344","reqId":"b12344","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/order") => {
+            r#"{"code":"0","data":[{"accFillSz":"0","avgPx":"0","cTime":"1597026383085","cancelSource":"","canceledSz":"1","clOrdId":"b1","fillPx":"","fillSz":"0","instId":"BTC-USD-200329","ordId":"312269865356374016","ordType":"limit","pendingFillSz":"2","pendingSettleSz":"1","px":"999","side":"buy","state":"live","sz":"3","tag":"","tradeId":"","uTime":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/orders-pending") => {
+            r#"{"code":"0","data":[{"accFillSz":"0","avgPx":"0","cTime":"1597026383085","cancelSource":"","canceledSz":"1","clOrdId":"b1","fillPx":"","fillSz":"0","ordId":"312269865356374016","ordType":"limit","pendingFillSz":"2","pendingSettleSz":"1","px":"999","side":"buy","sprdId":"BTC-USDT_BTC-UST-SWAP","state":"live","sz":"3","tag":"","tradeId":"","uTime":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/orders-history") => {
+            r#"{"code":"0","data":[{"accFillSz":"0","avgPx":"0","cTime":"1597026383085","cancelSource":"","canceledSz":"1","clOrdId":"b1","fillPx":"","fillSz":"0","ordId":"312269865356374016","ordType":"limit","pendingFillSz":"2","pendingSettleSz":"1","px":"999","side":"buy","sprdId":"BTC-USDT_BTC-UST-SWAP","state":"live","sz":"3","tag":"","tradeId":"","uTime":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/orders-history-archive") => {
+            r#"{"code":"0","data":[{"accFillSz":"0","avgPx":"0","cTime":"1597026383085","cancelSource":"","canceledSz":"1","clOrdId":"b1","fillPx":"","fillSz":"0","ordId":"312269865356374016","ordType":"limit","pendingFillSz":"2","pendingSettleSz":"1","px":"999","side":"buy","sprdId":"BTC-USDT_BTC-UST-SWAP","state":"canceled","sz":"3","tag":"","tradeId":"","uTime":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/trades") => {
+            r#"{"code":"0","data":[{"clOrdId":"b16","code":"","execType":"M","fillPx":"999","fillSz":"3","legs":[{"fee":"","feeCcy":"","fillPnl":"","instId":"BTC-USDT-SWAP","px":"20000","side":"buy","sz":"3","szCont":"0.03","tradeId":"1232342342"},{"fee":"","feeCcy":"","fillPnl":"","instId":"BTC-USDT-200329","px":"21000","side":"sell","sz":"3","szCont":"0.03","tradeId":"5345646634"}],"msg":"","ordId":"123445","side":"buy","sprdId":"BTC-USDT-SWAP_BTC-USDT-200329","state":"filled","tag":"","tradeId":"123","ts":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/spreads") => {
+            r#"{"code":"0","data":[{"baseCcy":"ETH","expTime":"1703836800000","legs":[{"instId":"ETH-USD-SWAP","side":"sell"},{"instId":"ETH-USD-231229","side":"buy"}],"listTime":"1686903000159","lotSz":"10","minSz":"10","quoteCcy":"USD","sprdId":"ETH-USD-SWAP_ETH-USD-231229","sprdType":"inverse","state":"live","szCcy":"USD","tickSz":"0.01","uTime":"1691376905595"},{"baseCcy":"BTC","expTime":"1597029999085","legs":[{"instId":"BTC-USDT","side":"sell"},{"instId":"BTC-USDT-SWAP","side":"buy"}],"listTime":"1597026383085","lotSz":"1","minSz":"0.001","quoteCcy":"USDT","sprdId":"BTC-USDT_BTC-USDT-SWAP","sprdType":"linear","state":"live","szCcy":"BTC","tickSz":"0.0001","uTime":"1597028888085"},{"baseCcy":"BTC","expTime":"1597029999085","legs":[{"instId":"BTC-USDT","side":"sell"},{"instId":"BTC-USDT-230317","side":"buy"}],"listTime":"1597026383085","lotSz":"1","minSz":"0.001","quoteCcy":"USDT","sprdId":"BTC-USDT_BTC-USDT-230317","sprdType":"linear","state":"live","szCcy":"BTC","tickSz":"0.0001","uTime":"1597028888085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/books") => {
+            r#"{"code":"0","data":[{"asks":[["43250.5","0.5","0","3"]],"bids":[["43250.5","0.5","0","3"]],"ts":"1700000000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/market/sprd-ticker") => {
+            r#"{"code":"0","data":[{"askPx":"8.5","askSz":"12.0","bidPx":"0.5","bidSz":"12.0","high24h":"14.5","last":"14.5","lastSz":"0.5","low24h":"-2.2","open24h":"4","sprdId":"BTC-USDT_BTC-USDT-SWAP","ts":"1715331406485","vol24h":"6.67"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/sprd/public-trades") => {
+            r#"{"code":"0","data":[{"px":"964.1","side":"sell","sprdId":"BTC-USDT_BTC-USDC-SWAP","sz":"0.1","tradeId":"242720719","ts":"1654161641568"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/market/sprd-candles") => {
+            r#"{"code":"0","data":[["1597026383085","3.721","3.743","3.677","3.708","8422410","0"],["1597026383085","3.731","3.799","3.494","3.72","24912403","1"]],"msg":""}"#
+        }
+        ("GET", "/api/v5/market/sprd-history-candles") => {
+            r#"{"code":"0","data":[["1597026383085","3.721","3.743","3.677","3.708","8422410","1"],["1597026383085","3.731","3.799","3.494","3.72","24912403","1"]],"msg":""}"#
+        }
+        ("POST", "/api/v5/sprd/cancel-all-after") => {
+            r#"{"code":"0","data":[{"triggerTime":"1587971460","ts":"1587971400"}],"msg":""}"#
         }
         ("GET", "/api/v5/public/instruments") => {
             r#"{"code":"0","data":[{"alias":"","auctionEndTime":"","baseCcy":"BTC","category":"1","contTdSwTime":"1704876947000","ctMult":"","ctType":"","ctVal":"","ctValCcy":"","expTime":"","futureSettlement":false,"instFamily":"","instId":"BTC-USDT","instIdCode":1000000000,"instType":"SPOT","lever":"10","listTime":"1606468572000","lotSz":"0.00000001","maxIcebergSz":"9999999999.0000000000000000","maxLmtAmt":"1000000","maxLmtSz":"9999999999","maxMktAmt":"1000000","maxMktSz":"","maxStopSz":"","maxTriggerSz":"9999999999.0000000000000000","maxTwapSz":"9999999999.0000000000000000","minSz":"0.00001","openType":"call_auction","optType":"","quoteCcy":"USDT","ruleType":"normal","settleCcy":"","state":"live","stk":"","tickSz":"0.1","tradeQuoteCcyList":["USDT"],"uly":""}],"msg":""}"#
@@ -538,7 +849,7 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
             r#"{"code":"0","data":[{"subAcct":"test00001"}],"msg":""}"#
         }
         ("GET", "/api/v5/account/subaccount/balances") => {
-            r#"{"code":"0","data":[{"adjEq":"12.5","availEq":"12.5","borrowFroz":"12.5","details":[{"accAvgPx":"12.5","autoLendMtAmt":"12.5","autoLendStatus":"","availBal":"12.5","availEq":"12.5","borrowFroz":"12.5","cashBal":"12.5","ccy":"BTC","clSpotInUseAmt":"12.5","colBorrAutoConversion":"","colRes":"","collateralEnabled":false,"collateralRestrict":false,"crossLiab":"12.5","disEq":"12.5","eq":"12.5","eqUsd":"12.5","fixedBal":"12.5","frozenBal":"12.5","imr":"12.5","interest":"12.5","isoEq":"12.5","isoLiab":"12.5","isoUpl":"12.5","liab":"12.5","maxLoan":"12.5","maxSpotInUse":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalLever":"12.5","openAvgPx":"12.5","ordFrozen":"12.5","rewardBal":"12.5","smtSyncEq":"12.5","spotBal":"12.5","spotCopyTradingEq":"12.5","spotInUseAmt":"12.5","spotIsoBal":"12.5","spotUpl":"12.5","spotUplRatio":"0.0001","stgyEq":"12.5","totalPnl":"12.5","totalPnlRatio":"0.0001","twap":"","uTime":"1700000000000","upl":"12.5","uplLiab":"12.5"}],"imr":"12.5","isoEq":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalUsd":"12.5","notionalUsdForBorrow":"12.5","notionalUsdForFutures":"12.5","notionalUsdForOption":"12.5","notionalUsdForSwap":"12.5","ordFroz":"12.5","totalEq":"12.5","uTime":"1700000000000","upl":"12.5"}],"msg":""}"#
+            r#"{"code":"0","data":[{"adjEq":"12.5","availEq":"12.5","borrowFroz":"12.5","delta":"12.5","deltaLever":"","deltaNeutralStatus":"","details":[{"accAvgPx":"12.5","autoLendMtAmt":"12.5","autoLendStatus":"","availBal":"12.5","availEq":"12.5","borrowFroz":"12.5","cashBal":"12.5","ccy":"BTC","clSpotInUseAmt":"12.5","colBorrAutoConversion":"","colRes":"","collateralEnabled":false,"collateralRestrict":false,"crossLiab":"12.5","disEq":"12.5","eq":"12.5","eqUsd":"12.5","fixedBal":"12.5","frozenBal":"12.5","frpType":"","imr":"12.5","interest":"12.5","isoEq":"12.5","isoLiab":"12.5","isoUpl":"12.5","liab":"12.5","maxLoan":"12.5","maxSpotInUse":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalLever":"12.5","openAvgPx":"12.5","ordFrozen":"12.5","rewardBal":"12.5","smtSyncEq":"12.5","spotBal":"12.5","spotCopyTradingEq":"12.5","spotInUseAmt":"12.5","spotIsoBal":"12.5","spotUpl":"12.5","spotUplRatio":"0.0001","stgyEq":"12.5","totalPnl":"12.5","totalPnlRatio":"0.0001","twap":"","uTime":"1700000000000","upl":"12.5","uplLiab":"12.5"}],"imr":"12.5","isoEq":"12.5","mgnRatio":"0.0001","mmr":"12.5","notionalUsd":"12.5","notionalUsdForBorrow":"12.5","notionalUsdForFutures":"12.5","notionalUsdForOption":"12.5","notionalUsdForSwap":"12.5","ordFroz":"12.5","totalEq":"12.5","uTime":"1700000000000","upl":"12.5"}],"msg":""}"#
         }
         ("GET", "/api/v5/asset/subaccount/balances") => {
             r#"{"code":"0","data":[{"availBal":"12.5","bal":"12.5","ccy":"BTC","frozenBal":"12.5"}],"msg":""}"#
@@ -560,6 +871,292 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
         }
         ("GET", "/api/v5/users/entrust-subaccount-list") => {
             r#"{"code":"0","data":[{"subAcct":"test00001"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/offers") => {
+            r#"{"code":"0","data":[{"apy":"0.1767","ccy":"DOT","earlyRedeem":false,"earningData":[{"ccy":"DOT","earningType":"0"}],"fastRedemptionDailyLimit":"","investData":[{"bal":"0","ccy":"DOT","maxAmt":"0","minAmt":"2"}],"productId":"101","protocol":"Polkadot","protocolType":"defi","redeemPeriod":["28D","28D"],"state":"purchasable","term":"0"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/purchase") => {
+            r#"{"code":"0","data":[{"ordId":"754147","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/redeem") => {
+            r#"{"code":"0","data":[{"ordId":"754147","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/cancel") => {
+            r#"{"code":"0","data":[{"ordId":"754147","tag":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/orders-active") => {
+            r#"{"code":"0","data":[{"apy":"0.1014","cancelRedemptionDeadline":"","ccy":"DOT","earningData":[{"ccy":"DOT","earningType":"0","earnings":"0.10615025"}],"estSettlementTime":"","fastRedemptionData":[],"investData":[{"amt":"2","ccy":"DOT"}],"ordId":"2413499","productId":"101","protocol":"Polkadot","protocolType":"defi","purchasedTime":"1729839328000","state":"1","tag":"","term":"0"},{"apy":"0.0323","cancelRedemptionDeadline":"","ccy":"USDT","earningData":[{"ccy":"USDT","earningType":"0","earnings":"0.02886582"},{"ccy":"COMP","earningType":"1","earnings":"0.0000627"}],"estSettlementTime":"","fastRedemptionData":[],"investData":[{"amt":"1","ccy":"USDT"}],"ordId":"2213257","productId":"4005","protocol":"On-Chain Defi","protocolType":"defi","purchasedTime":"1725345790000","state":"1","tag":"","term":"0"},{"apy":"0.0323","cancelRedemptionDeadline":"","ccy":"USDT","earningData":[{"ccy":"USDT","earningType":"0","earnings":"0.02891823"},{"ccy":"COMP","earningType":"1","earnings":"0.0000632"}],"estSettlementTime":"","fastRedemptionData":[],"investData":[{"amt":"1","ccy":"USDT"}],"ordId":"2210943","productId":"4005","protocol":"On-Chain Defi","protocolType":"defi","purchasedTime":"1725280801000","state":"1","tag":"","term":"0"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/orders-history") => {
+            r#"{"code":"0","data":[{"apy":"0.1704","ccy":"DOT","earningData":[{"ccy":"DOT","earningType":"0","realizedEarnings":"0"}],"investData":[{"amt":"2","ccy":"DOT"}],"ordId":"1579252","productId":"101","protocol":"Polkadot","protocolType":"defi","purchasedTime":"1712908001000","redeemedTime":"1712914294000","state":"3","tag":"","term":"0"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/eth/product-info") => {
+            r#"{"code":"0","data":[{"fastRedemptionDailyLimit":"100"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/eth/purchase") => {
+            r#"{"code":"0","data":[{}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/eth/redeem") => {
+            r#"{"code":"0","data":[{}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/eth/balance") => {
+            r#"{"code":"0","data":[{"amt":"0.63926191","ccy":"BETH","latestInterestAccrual":"0.00006549","totalInterestAccrual":"0.01490596","ts":"1699257600000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/eth/purchase-redeem-history") => {
+            r#"{"code":"0","data":[{"amt":"0.62666630","completedTime":"1683413171000","estCompletedTime":"","redeemingAmt":"","requestTime":"1683413171000","status":"success","type":"purchase"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/eth/apy-history") => {
+            r#"{"code":"0","data":[{"rate":"0.02690000","ts":"1734195600000"},{"rate":"0.02840000","ts":"1734109200000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/sol/product-info") => {
+            r#"{"code":"0","data":[{"fastRedemptionAvail":"12.5","fastRedemptionDailyLimit":"12.5","minAmt":"12.5","rate":"0.0001","redemptDays":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/sol/purchase") => {
+            r#"{"code":"0","data":[{}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/sol/redeem") => {
+            r#"{"code":"0","data":[{}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/sol/balance") => {
+            r#"{"code":"0","data":[{"amt":"0.01100012","ccy":"OKSOL","latestInterestAccrual":"0.00000012","totalInterestAccrual":"0.00000012"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/sol/purchase-redeem-history") => {
+            r#"{"code":"0","data":[{"amt":"0.62666630","completedTime":"1683413171000","estCompletedTime":"","redeemingAmt":"","requestTime":"1683413171000","status":"success","type":"purchase"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/staking-defi/sol/apy-history") => {
+            r#"{"code":"0","data":[{"rate":"0.11280000","ts":"1734192000000"},{"rate":"0.11270000","ts":"1734105600000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/savings/balance") => {
+            r#"{"code":"0","data":[{"amt":"11.0010737453457821","ccy":"USDT","earnings":"0.0010737388791526","loanAmt":"11.0010630707982819","pendingAmt":"0.0000106745475002","rate":"0.0100000000000000","redemptAmt":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/savings/purchase-redempt") => {
+            r#"{"code":"0","data":[{"amt":"1","ccy":"BTC","rate":"0.01","side":"purchase"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/savings/set-lending-rate") => {
+            r#"{"code":"0","data":[{"ccy":"BTC","rate":"0.02"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/savings/lending-history") => {
+            r#"{"code":"0","data":[{"amt":"0.01","ccy":"BTC","earnings":"0.001","rate":"0.01","ts":"1597026383085"},{"amt":"0.2","ccy":"ETH","earnings":"0.001","rate":"0.01","ts":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/savings/lending-rate-summary") => {
+            r#"{"code":"0","data":[{"avgAmt":"10000","avgAmtUsd":"10000000000","avgRate":"0.03","ccy":"BTC","estRate":"0.01","preRate":"0.02"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/savings/lending-rate-history") => {
+            r#"{"code":"0","data":[{"amt":"0.01","ccy":"BTC","rate":"0.001","ts":"1597026383085"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/borrow-currencies") => {
+            r#"{"code":"0","data":[{"borrowCcy":"USDT"},{"borrowCcy":"USDC"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/collateral-assets") => {
+            r#"{"code":"0","data":[{"assets":[{"amt":"1.7921483143067599","ccy":"BTC","notionalUsd":"158292.621793314105231"},{"amt":"1.9400755578876945","ccy":"ETH","notionalUsd":"6325.6652712507628946"},{"amt":"63.9795959720319628","ccy":"USDT","notionalUsd":"64.3650372635940345"}]}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/flexible-loan/max-loan") => {
+            r#"{"code":"0","data":[{"borrowCcy":"USDT","maxLoan":"0.01113","notionalUsd":"0.01113356","remainingQuota":"3395000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/max-collateral-redeem-amount") => {
+            r#"{"code":"0","data":[{"ccy":"USDT","maxRedeemAmt":"1"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/flexible-loan/adjust-collateral") => {
+            r#"{"code":"0","data":[{}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/loan-info") => {
+            r#"{"code":"0","data":[{"collateralData":[{"amt":"0.0000097","ccy":"COMP"},{"amt":"0.78","ccy":"STX"},{"amt":"0.001","ccy":"DOT"},{"amt":"0.05357864","ccy":"LUNA"}],"collateralNotionalUsd":"1.5078763","curLTV":"0.5742","liqLTV":"0.8374","loanData":[{"amt":"0.86590608","ccy":"USDC"}],"loanNotionalUsd":"0.8661285","marginCallLTV":"0.7374","riskWarningData":{"instId":"","liqPx":""}}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/loan-history") => {
+            r#"{"code":"0","data":[{"amt":"-0.001","ccy":"DOT","refId":"17316594851045086","ts":"1731659485000","type":"collateral_locked"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/flexible-loan/interest-accrued") => {
+            r#"{"code":"0","data":[{"ccy":"USDC","interest":"0.00004054","interestRate":"0.41","loan":"0.86599309","refId":"17319133035195744","ts":"1731913200000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/affiliate/invitee/detail") => {
+            r#"{"code":"0","data":[{"accFee":"-0.002","affiliateCode":"","depAmt":"12.5","firstTradeTime":"1700000000000","inviteeLevel":"","inviteeRebateRate":"0.0001","joinTime":"1700000000000","kycTime":"1700000000000","level":"","region":"","totalCommission":"12.5","totalVol":"","volMonth":"12.5","wdAmt":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/system/status") => {
+            r#"{"code":"0","data":[{"begin":"1672823400000","end":"1672823520000","env":"1","href":"","maintType":"1","preOpenBegin":"","scheDesc":"","serviceType":"8","state":"completed","system":"unified","title":"Trading account system upgrade (in batches of accounts)"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/support/announcements") => {
+            r#"{"code":"0","data":[{"details":[{"annType":"announcements-latest-announcements","pTime":"1726128000000","title":"OKX to delist KISHU margin trading pairs","url":"https://www.okx.com/help/okx-to-delist-kishu-margin-trading-pairs"},{"annType":"announcements-latest-announcements","pTime":"1725967800000","title":"OKX completed MATIC token migration","url":"https://www.okx.com/help/okx-completed-matic-token-migration"}],"totalPage":"90"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/support/announcement-types") => {
+            r#"{"code":"0","data":[{"annType":"announcements-new-listings","annTypeDesc":"New listings"},{"annType":"announcements-delistings","annTypeDesc":"Delistings"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/affiliate/performance/summary") => {
+            r#"{"code":"0","data":[{"depAmt":"1756.287846940199989393","details":[{"commission":"3.322319946747010328","commissionCategory":"SPOT","firstTraderCnt":"17","traderCnt":"17","vol":"21548.6417826825604"},{"commission":"3.25142568535855","commissionCategory":"DERIVATIVE","firstTraderCnt":"9","traderCnt":"9","vol":"94531.94802"},{"commission":"0","commissionCategory":"BSC","firstTraderCnt":"0","traderCnt":"0","vol":"0"}],"inviteeCnt":"102","uTime":"1777541513000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/affiliate/invitee/list") => {
+            r#"{"code":"0","data":[{"channelName":"X2UWA2T89","country":"CN","depAmt":"0.0000000000","feeTierRank":"0","firstTradeTime":"","isCompliant":true,"joinTime":"1777448564000","kycStatus":"verified","kycTime":"1777448563000","rebateRate":"0.1600","totalCommission":"0.0000000000","totalFee":"0.0000000000","totalVol":"0.0000000000","uid":"835449167911924693"}],"msg":"","totalPage":"5"}"#
+        }
+        ("GET", "/api/v5/affiliate/link/list") => {
+            r#"{"code":"0","data":[{"cTime":"1773739123000","channelId":"78295211","channelName":"78295211","coInviterCommissionRate":"","commission24h":"0.5","inviteeCnt":"1","inviteeDiscountRate":"0.0100","inviterCommissionRate":"0.2900","isDefault":true,"joinLink":"https://okx.com/join/78295211","linkStatus":"normal","linkType":"standard","totalCommission":"2.656307","traderCnt":"1"}],"msg":"","totalPage":"1"}"#
+        }
+        ("GET", "/api/v5/affiliate/co-inviter/list") => {
+            r#"{"code":"0","data":[{"cTime":"1773739123000","channelAssessmentStatus":"valid","channelId":"31075853","channelName":"MXCUS","clickCnt":"1","coInviterChannelStatus":"valid","coInviterCommissionRate":"0.1400","coUserName":"***","commission24h":"0","inviteeCnt":"1","inviteeDiscountRate":"0.1600","inviterChannelStatus":"valid","inviterCommissionRate":"0.0000","isCompliant":true,"isDefault":false,"joinLink":"https://okx.com/join/MXCUS","linkStatus":"normal","parUserName":"12****23","totalCommission":"0.032111","totalFee":"0","traderCnt":"1"}],"msg":"","totalPage":"1"}"#
+        }
+        ("GET", "/api/v5/affiliate/sub-affiliate/list") => {
+            r#"{"code":"0","data":[{"commissionRate":"0.3000","country":"CN","depAmt":"37.281133","inviteeCnt":"8","isCompliant":true,"joinTime":"1773739123000","subAffiliateLevel":"2","subAffiliateUid":"668418489887292061","totalCommission":"0.289847","totalFee":"1.628353","totalVol":"3618.561430","traderCnt":"3"}],"msg":"","totalPage":"1"}"#
+        }
+        ("POST", "/api/v5/finance/staking-defi/eth/cancel-redeem") => {
+            r#"{"code":"0","data":[{"ordId":"1234567890"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/stable-rewards/product-info") => {
+            r#"{"code":"0","data":[{"details":[{"canRedeem":true,"ccy":"USDG","minRedeemAmt":"0.0000001","minSubAmt":"1","redemptFeeRate":"0","remainingRedemptQuota":"500000","remainingSubQuota":"1000000","settleCcy":"USDC","subFeeRate":"0.0003"},{"canRedeem":false,"ccy":"USDG","minRedeemAmt":"","minSubAmt":"1","redemptFeeRate":"","remainingRedemptQuota":"","remainingSubQuota":"1000000","settleCcy":"USDT","subFeeRate":"0.0003"}],"ts":"1718035200000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/stable-rewards/balance") => {
+            r#"{"code":"0","data":[{"details":[{"amt":"100","ccy":"USDG","state":"earning","totalEarnAccrual":"0.0003"}],"ts":"1718035200000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/stable-rewards/apy-history") => {
+            r#"{"code":"0","data":[{"rate":"0.004","ts":"1718035200000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/limits") => {
+            r#"{"code":"0","data":[{"fastRedeemLimit":{"feeRate":"0.001","personalDailyLimit":"10000","personalUsedAmt":"0","platformDailyLimit":"5000000","platformUsedAmt":"1000000"},"stdRedeemLimit":{"feeRate":"0.00025","personalDailyLimit":"1000000","personalUsedAmt":"0","platformDailyLimit":"40000000","platformUsedAmt":"0"},"subLimit":{"maxSubAmt":"45000000","personalDailyLimit":"5000000","personalUsedAmt":"500000","platformDailyLimit":"50000000","platformUsedAmt":"5000000"},"ts":"1718500000000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/okusd/subscribe") => {
+            r#"{"code":"0","data":[{"amt":"1000.00000000","ccy":"USDT","clOrdId":"my-sub-001","okusdAmt":"1000.00000000","ordId":"680012345678901234","state":"success","ts":"1718500000000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/okusd/redeem") => {
+            r#"{"code":"0","data":[{"amt":"1000.00000000","ccy":"OKUSD","clOrdId":"my-redeem-001","estSettlementTime":"1718500010000","fee":"1.00000000","ordId":"680012345678905678","redeemType":"1","state":"success","ts":"1718500000000","usdtAmt":"999.00000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/account") => {
+            r#"{"code":"0","data":[{"amt":"10000.00000000","ccy":"OKUSD","totalEarnAccrual":"123.45678900","ts":"1718500000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/subscribe/history") => {
+            r#"{"code":"0","data":[{"amt":"1000.00000000","ccy":"USDT","clOrdId":"my-sub-001","ordId":"680012345678901234","settleCcy":"OKUSD","settleCcyAmt":"1000.00000000","status":"success","ts":"1718500000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/redeem/history") => {
+            r#"{"code":"0","data":[{"amt":"1000.00000000","ccy":"OKUSD","clOrdId":"my-rdm-fast-001","estSettlementTime":"1718500010000","fee":"1.00000000","ordId":"680012345678905678","settleCcy":"USDT","settleCcyAmt":"999.00000000","status":"success","ts":"1718500000000","type":"fast"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/rewards/history") => {
+            r#"{"code":"0","data":[{"amt":"10000.00000000","apr":"0.0418","ccy":"USDT","earnAmt":"1.14246575","ts":"1718500000000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/okusd/rate/history") => {
+            r#"{"code":"0","data":[{"apr":"0.0418","ts":"1718500000000"},{"apr":"0.0395","ts":"1718413600000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/sfp/dcd/currency-pair") => {
+            r#"{"code":"0","data":[{"baseCcy":"BTC","optType":"C","quoteCcy":"USDT","uly":"BTC-USD"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/sfp/dcd/products") => {
+            r#"{"code":"0","data":[{"absYield":"0.00232413","annualizedYield":"0.0541","baseCcy":"BTC","expTime":"1774598400000","interestAccrualTime":"1773244800000","listTime":"1743150759000","maxSize":"6000000","minSize":"10","notionalCcy":"USDT","optType":"P","productId":"BTC-USDT-260327-54500-P","quoteCcy":"USDT","quoteTime":"1773243808703","redeemEndTime":"1774594800000","redeemStartTime":"1773244800000","stepSz":"1","strike":"54500","tradeEndTime":"1774584000000","uly":"BTC-USD"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/sfp/dcd/quote") => {
+            r#"{"code":"0","data":[{"absYield":"0.00135182","annualizedYield":"69.65","idxPx":"69000","interestAccrualTime":"1773241200000","notionalCcy":"BTC","notionalSz":"0.001","productId":"BTC-USDT-260312-72000-C","quoteId":"qtbcDCD-QUOTE17732395560537636","validUntil":"1774584000000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/sfp/dcd/trade") => {
+            r#"{"code":"0","data":[{"ordId":"987654321","quoteId":"quoterbpDCD-QUOTE17732116652401234","state":"live"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/sfp/dcd/redeem-quote") => {
+            r#"{"code":"0","data":[{"ordId":"987654321","quoteId":"quoterbcDCD-REDEEM17732116652401234","redeemCcy":"BTC","redeemSz":"1.4856","termRate":"-0.50","validUntil":"1774598400000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/finance/sfp/dcd/redeem") => {
+            r#"{"code":"0","data":[{"ordId":"987654321","quoteId":"quoterbcDCD-REDEEM17732116652401234","redeemCcy":"BTC","redeemSz":"1.4856","termRate":"-0.50","validUntil":"1774598400000"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/sfp/dcd/order-status") => {
+            r#"{"code":"0","data":[{"ordId":"987654321","state":"live"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/finance/sfp/dcd/order-history") => {
+            r#"{"code":"0","data":[{"absYield":"0.00806038","annualizedYield":"0.1834","baseCcy":"BTC","cTime":"1773212400000","expTime":"1774598400000","notionalCcy":"BTC","notionalSz":"1.5","ordId":"987654321","productId":"BTC-USDT-260327-77000-C","quoteCcy":"USDT","quoteId":"quoterbpDCD-QUOTE17732116652401234","redeemEndime":"1774598400000","redeemStartTime":"1774598400000","settleCcy":"BTC","settlePx":"76500","settleSz":"1.51209057","settleTime":"1774598400000","state":"settled","strike":"77000","uTime":"1773212400000","uly":"BTC-USD","yieldCcy":"BTC","yieldSz":"0.01209057"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/amend-algo-basic-param") => {
+            r#"{"code":"0","data":[{"algoId":"590908157585625111","maxTopupAmount":"","requiredTopupAmount":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/grid/copy-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"581234567890123456","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/create") => {
+            r#"{"code":"0","data":[{"algoId":"447053782921515008","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/amend-order-algo") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"532177187189760000","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/stop") => {
+            r#"{"code":"0","data":[{"algoId":"448965992920907776","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/dca/ongoing-list") => {
+            r#"{"code":"0","data":[{"algoId":"565849588675117056","algoOrdType":"contract_dca","allowReinvest":true,"arbitragePnL":"2.1","cTime":"1597026383085","copyType":"0","direction":"long","initOrdAmt":"100","instId":"BTC-USDT-SWAP","investmentAmt":"500","investmentCcy":"USDT","lever":"3","maxSafetyOrds":"5","pnlRatio":"0.05","profitSharingRatio":"","pxSteps":"0.02","pxStepsMult":"1","safetyOrdAmt":"200","slMode":"","slPct":"","state":"running","totalFundingFee":"-0.5","totalPnl":"12.5","tpPxRange":"","trackingMode":"","triggerParams":[{"triggerAction":"start","triggerStrategy":"instant"}],"uTime":"1597026383085","volMult":"1"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/dca/history-list") => {
+            r#"{"code":"0","data":[{"algoId":"12345689","algoOrdType":"contract_dca","allowReinvest":true,"arbitragePnL":"2.1","cTime":"1597026383085","cancelType":"1","copyType":"0","ctVal":"0.01","direction":"long","fundingFee":"-0.5","initOrdAmt":"100","instId":"BTC-USDT-SWAP","investmentAmt":"500","investmentCcy":"USDT","lever":"3","maxSafetyOrds":"5","pnlRatio":"0.05","profitSharingRatio":"","pxSteps":"0.02","pxStepsMult":"1","safetyOrdAmt":"200","slMode":"","slPct":"","state":"stopped","totalPnl":"12.5","trackingMode":"","transferInMargin":"500","triggerParams":[{"triggerAction":"start","triggerStrategy":"instant"}],"uTime":"1597026383085","volMult":"1"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/dca/orders") => {
+            r#"{"code":"0","data":[{"avgFillPx":"41500","cTime":"1597026383085","ctVal":"0.01","cycleId":"9876543","direction":"long","fee":"-0.2","fillTime":"1597026383085","filledSz":"10","instId":"BTC-USDT-SWAP","lever":"3","ordId":"570627699870375936","ordType":"init_order","px":"41000","rebate":"0","rebateCcy":"USDT","side":"buy","state":"filled","sz":"10","tradeQuoteCcy":"","uTime":"1597026383085"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/orders/manual-buy") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"2833925189933756416","algoOrdType":"contract_dca","diffAmount":"100","sCode":"0","sMsg":"","tag":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/settings/reinvestment") => {
+            r#"{"code":"0","data":[{"algoId":"2833925189933756416","algoOrdType":"contract_dca","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/settings/take-profit") => {
+            r#"{"code":"0","data":[{"algoId":"2833925189933756416","algoOrdType":"contract_dca","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/dca/position-details") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"2833925189933756416","algoOrdType":"contract_dca","avgPx":"43000","baseSz":"","curCycleld":"3","fee":"-0.2","fillManualOrds":"0","fillSafetyOrds":"2","fundingFee":"-0.05","initPx":"43200","instId":"BTC-USDT-SWAP","liqPx":"38000","notionalUsd":"5000","quoteSz":"","slPx":"40000","startTime":"1597026383085","sz":"2","tpPx":"45000","tradeQuoteCcy":"","upl":"12.5"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/tradingBot/dca/cycle-list") => {
+            r#"{"code":"0","data":[{"algoClOrdId":"","algoId":"2833925189933756416","avgPx":"41500","currentCycle":true,"cycleId":"9876543","endTime":"","fee":"-0.3","realizedPnl":"12.5","startTime":"1597026383085","tpPx":"43000"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/margin/add") => {
+            r#"{"code":"0","data":[{"algoId":"2833925189933756416","algoOrdType":"contract_dca","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/dca/margin/reduce") => {
+            r#"{"code":"0","data":[{"algoId":"2833925189933756416","algoOrdType":"contract_dca","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/amend-recurring-time") => {
+            r#"{"code":"0","data":[{"sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/amend-recurring-amount") => {
+            r#"{"code":"0","data":[{"algoId":"2837428373700509696","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/add-investment") => {
+            r#"{"code":"0","data":[{"algoId":"2837428373700509696","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/pause") => {
+            r#"{"code":"0","data":[{"algoId":"2837428373700509696","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/restart") => {
+            r#"{"code":"0","data":[{"algoId":"2837428373700509696","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("POST", "/api/v5/tradingBot/recurring/amend-price-range") => {
+            r#"{"code":"0","data":[{"algoId":"2837428373700509696","sCode":"0","sMsg":""}],"msg":""}"#
+        }
+        ("GET", "/api/v5/market/books-sbe") => r#"{"code":"0","data":[{}],"msg":""}"#,
+        ("GET", "/api/v5/public/event-contract/series") => {
+            r#"{"code":"0","data":[{"category":"Crypto","freq":"daily","seriesId":"BTC-ABOVE-DAILY","settlement":{"closeEarly":false,"method":"price_above","srcName":"okx_index","underlying":"BTC-USDT"},"title":"BTC price above 15k"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/public/event-contract/events") => {
+            r#"{"code":"0","data":[{"eventId":"BTC-ABOVE-DAILY-260224-1600","expTime":"1769697132335","seriesId":"BTC-ABOVE-DAILY","state":"live"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/public/event-contract/markets") => {
+            r#"{"code":"0","data":[{"capStrike":"","disputed":false,"eventId":"BTC-ABOVE-DAILY-260224-1600","expTime":"1769697132335","fixTime":"","floorStrike":"120000","hitDir":"","instId":"BTC-ABOVE-DAILY-260224-1600-65000","listTime":"1769697132335","outcome":"0","seriesId":"BTC-ABOVE-DAILY","settleValue":"","state":"live"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/public/market-data-history") => {
+            r#"{"code":"0","data":[{"dateAggrType":"daily","details":[{"dateRangeEnd":"1756656000000","dateRangeStart":"1756569600000","groupDetails":[{"dateTs":"1756656000000","filename":"BTC-USDT-SWAP-trades-2025-09-01.zip","sizeMB":"10.82","url":"https://static.okx.com/cdn/okex/traderecords/trades/daily/20250901/BTC-USDT-SWAP-trades-2025-09-01.zip"},{"dateTs":"1756569600000","filename":"BTC-USDT-SWAP-trades-2025-08-31.zip","sizeMB":"4.82","url":"https://static.okx.com/cdn/okex/traderecords/trades/daily/20250831/BTC-USDT-SWAP-trades-2025-08-31.zip"}],"groupSizeMB":"15.64","instFamily":"BTC-USDT","instId":"","instType":"SWAP"}],"totalSizeMB":"15.64","ts":"1756882260390"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/public/mm-instrument-types") => {
+            r#"{"code":"0","data":[{"instId":"BTC-USDT-SWAP","instType":"SWAP","pairType":"A"},{"instId":"ETH-USDT-SWAP","instType":"SWAP","pairType":"A"},{"instId":"XAU-USDT-SWAP","instType":"SWAP","pairType":"B-TradFi"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/account/subtypes") => {
+            r#"{"code":"0","data":[{"subTypeDetails":[{"subType":"11","subTypeDesc":"Transfer in"},{"subType":"12","subTypeDesc":"Transfer out"}],"type":"1","typeDesc":"Transfer"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/account/set-fee-type") => {
+            r#"{"code":"0","data":[{"feeType":"0"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/account/set-settle-currency") => {
+            r#"{"code":"0","data":[{"settleCcy":"USDC"}],"msg":""}"#
+        }
+        ("POST", "/api/v5/account/set-trading-config") => {
+            r#"{"code":"0","data":[{"stgyType":"1","type":"stgyType"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/account/precheck-set-delta-neutral") => {
+            r#"{"code":"0","data":[{"unmatchedInfoCheck":[{"deltaLever":"","ordList":[],"posList":[],"type":"spot_mode"},{"deltaLever":"","ordList":[],"posList":["123","123","123"],"type":"isolated_margin"}]}],"msg":""}"#
+        }
+        ("POST", "/api/v5/account/demo-adjust-balance") => {
+            r#"{"code":"0","data":[{"details":[{"amt":"0.5","bal":"1.5","ccy":"BTC"},{"amt":"3000","bal":"13000","ccy":"USDT"}],"remainCnt":"2","totalCnt":"3"}],"msg":""}"#
+        }
+        ("GET", "/api/v5/users/glp/today-performance") => {
+            r#"{"code":"0","data":[{"account":{"combinedAccountIds":["832545488879789798"],"masterAccountId":"832545488879789797"},"dataDate":"2026-07-13","dataReady":true,"programs":[{"daily":{"share":{"total":{"maker":"0.0000","taker":"0.0000"},"typeA":{"maker":"0.0000","taker":"0.0000"},"typeBAdj":{"maker":"0.0000","taker":"0.0000"}},"volume":{"total":{"maker":"2000000.00","taker":"2000000.00"},"tradfiX2":{"maker":"1000000.00","taker":"1000000.00"},"typeA":{"maker":"1000000.00","taker":"1000000.00"},"typeBTotal":{"maker":"1000000.00","taker":"1000000.00"}}},"enrolledTierDisplay":"Tier 1 Class A","enrollmentStatus":"ENROLLED","marketMakerBusinessId":"1","marketMakerLevelId":"42","mtd":{"mtdStatus":"QUALIFIED","qualifyingShare":{"maker":"0.0000","taker":"0.0000"},"share":{"total":{"maker":"0.0000","taker":"0.0000"},"typeA":{"maker":"0.0000","taker":"0.0000"},"typeBAdj":{"maker":"0.0000","taker":"0.0000"}},"volume":{"total":{"maker":"60000000.00","taker":"60000000.00"},"tradfiX2":{"maker":"30000000.00","taker":"30000000.00"},"typeA":{"maker":"30000000.00","taker":"30000000.00"},"typeBTotal":{"maker":"30000000.00","taker":"30000000.00"}}},"program":"SPOT","qualifyingPool":"TYPE_A","qualifyingRows":["TOTAL"]}]}],"msg":""}"#
+        }
+        ("GET", "/api/v5/users/glp/historical-performance") => {
+            r#"{"code":"0","data":[{"date":"2026-07-13","share":{"total":{"maker":"0.0010","taker":"0.0009"},"typeA":{"maker":"0.0012","taker":"0.0010"},"typeBAdj":{"maker":"0.0008","taker":"0.0007"}},"volume":{"total":{"maker":"2000000.00","taker":"2000000.00"},"tradfiX2":{"maker":"1000000.00","taker":"1000000.00"},"typeA":{"maker":"1000000.00","taker":"1000000.00"},"typeBTotal":{"maker":"1000000.00","taker":"1000000.00"}}},{"date":"2026-07-12","share":{"total":{"maker":"0.0009","taker":"0.0008"},"typeA":{"maker":"0.0011","taker":"0.0009"},"typeBAdj":{"maker":"0.0007","taker":"0.0006"}},"volume":{"total":{"maker":"1800000.00","taker":"1880000.00"},"tradfiX2":{"maker":"800000.00","taker":"820000.00"},"typeA":{"maker":"950000.00","taker":"980000.00"},"typeBTotal":{"maker":"850000.00","taker":"900000.00"}}}],"msg":""}"#
         }
         _ => return None,
     })
