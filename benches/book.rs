@@ -96,9 +96,9 @@ struct Frames {
 
 /// The snapshot, and two 10-level updates where B undoes A: A changes five
 /// sizes, deletes two levels and inserts three between existing prices.
-fn frames() -> Frames {
-    let bids: Vec<(String, String)> = (0..DEPTH).map(|i| (px('b', i), sz(i))).collect();
-    let asks: Vec<(String, String)> = (0..DEPTH).map(|i| (px('a', i), sz(i + 1))).collect();
+fn frames(depth: u32) -> Frames {
+    let bids: Vec<(String, String)> = (0..depth).map(|i| (px('b', i), sz(i))).collect();
+    let asks: Vec<(String, String)> = (0..depth).map(|i| (px('a', i), sz(i + 1))).collect();
     let mut model = Model::new();
     model_apply(&mut model, 'b', &bids);
     model_apply(&mut model, 'a', &asks);
@@ -134,7 +134,7 @@ fn frames() -> Frames {
         (asks[2].0.clone(), "0".to_owned()),
         (between('a', 5), "0.7".to_owned()),
         (asks[12].0.clone(), "4.2".to_owned()),
-        (asks[300].0.clone(), "9".to_owned()),
+        (asks[depth as usize * 3 / 4].0.clone(), "9".to_owned()),
     ];
     let undo = |changes: &[(String, String)], orig: &[(String, String)]| -> Vec<(String, String)> {
         changes
@@ -214,7 +214,7 @@ impl Baseline {
 }
 
 fn bench(c: &mut Criterion) {
-    let f = frames();
+    let f = frames(DEPTH);
 
     let mut g = c.benchmark_group("snapshot_parse");
     g.throughput(Throughput::Bytes(f.snapshot.len() as u64));
@@ -231,6 +231,29 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // A whole snapshot applied: parse, load both sides, checksum. Linear in
+    // levels means the time per byte stays flat from 100 to 400 a side.
+    for depth in [100, 200, 400] {
+        let snapshot = frames(depth).snapshot;
+        let mut g = c.benchmark_group(format!("snapshot_apply/{depth}"));
+        g.throughput(Throughput::Bytes(snapshot.len() as u64));
+        let mut book = OrderBook::new();
+        g.bench_function("ours", |b| {
+            b.iter(|| {
+                let applied = book
+                    .apply_bytes(black_box(snapshot.as_bytes()))
+                    .expect("snapshot");
+                assert!(applied.checksum_verified);
+                black_box(applied)
+            })
+        });
+        let mut base = Baseline::default();
+        g.bench_function("baseline", |b| {
+            b.iter(|| black_box(base.apply(black_box(snapshot.as_bytes()))))
+        });
+        g.finish();
+    }
 
     let mut g = c.benchmark_group("update");
     let mut book = OrderBook::new();

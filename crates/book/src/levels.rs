@@ -230,6 +230,10 @@ impl<'a> Iterator for SpanIter<'a> {
             orders: orders(fields[3]),
         })
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
 }
 
 impl<'a> SpanIter<'a> {

@@ -158,4 +158,11 @@ impl<'a> Iterator for ParsedIter<'a, '_> {
             Self::Walk(spans) => spans.next_parsed(),
         }
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::Recorded(_, levels) => levels.size_hint(),
+            Self::Walk(spans) => spans.size_hint(),
+        }
+    }
 }

@@ -77,16 +77,48 @@ fn msg(snapshot: bool) -> impl Strategy<Value = Msg> {
         )
 }
 
+/// A snapshot's levels in one of the orders the engine must take: as OKX
+/// sends them (best first, each price once, no zero size), the same with
+/// one level out of place (a delete, a repeated price or a price out of
+/// order) at any position, or in any order.
+fn snapshot_order(m: &mut Msg, shape: u8, at: usize, stray: &GenLevel) {
+    if shape == 0 {
+        return;
+    }
+    for (levels, best_first_desc) in [(&mut m.bids, true), (&mut m.asks, false)] {
+        levels.retain(|l| !l.sz.bytes().all(|b| b == b'0' || b == b'.'));
+        levels.sort_by_key(|l| l.tick);
+        levels.dedup_by_key(|l| l.tick);
+        if best_first_desc {
+            levels.reverse();
+        }
+        if shape == 3 {
+            let at = at % (levels.len() + 1);
+            levels.insert(at, stray.clone());
+        }
+    }
+}
+
 fn stream() -> impl Strategy<Value = Vec<Msg>> {
     (
         msg(true),
-        prop::collection::vec((any::<u8>(), msg(false)), 0..30),
+        prop::collection::vec(
+            (any::<u8>(), msg(false), 0u8..4, any::<usize>(), level()),
+            0..30,
+        ),
+        0u8..4,
+        any::<usize>(),
+        level(),
     )
-        .prop_map(|(first, rest)| {
+        .prop_map(|(mut first, rest, shape, at, stray)| {
+            snapshot_order(&mut first, shape, at, &stray);
             let mut out = vec![first];
-            for (roll, mut m) in rest {
+            for (roll, mut m, shape, at, stray) in rest {
                 // Now and then a fresh snapshot replaces the book.
                 m.snapshot = roll < 20;
+                if m.snapshot {
+                    snapshot_order(&mut m, shape, at, &stray);
+                }
                 out.push(m);
             }
             out
