@@ -26,6 +26,8 @@ use std::hint::black_box;
 use std::str::FromStr;
 
 use criterion::{Criterion, Throughput};
+
+mod common;
 use okx::book::{BookFrame, OrderBook, checksum_levels};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -283,10 +285,71 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// The same measures, contenders interleaved (see `common`).
+fn side_by_side() {
+    for depth in [100u32, 200, 400] {
+        let name = format!("snapshot_apply/{depth}");
+        if !common::measuring(&name) {
+            continue;
+        }
+        let snapshot = frames(depth).snapshot;
+        let mut book = OrderBook::new();
+        let mut base = Baseline::default();
+        let medians = common::interleaved(
+            &name,
+            200,
+            200_000.0,
+            &mut [
+                ("baseline", &mut || {
+                    black_box(base.apply(black_box(snapshot.as_bytes())));
+                }),
+                ("ours", &mut || {
+                    let applied = book.apply_bytes(black_box(snapshot.as_bytes()));
+                    assert!(applied.is_ok_and(|a| a.checksum_verified));
+                }),
+            ],
+        );
+        let ns = medians[1];
+        println!(
+            "  {} bytes, {:.2} ns per level, {:.0} MB/s of frame",
+            snapshot.len(),
+            ns / f64::from(2 * depth),
+            snapshot.len() as f64 / ns * 1e3
+        );
+    }
+    if common::measuring("update") {
+        let f = frames(DEPTH);
+        let mut book = OrderBook::new();
+        book.apply_bytes(f.snapshot.as_bytes()).expect("snapshot");
+        let mut base = Baseline::default();
+        base.apply(f.snapshot.as_bytes());
+        let (mut flip, mut flip_base) = (false, false);
+        common::interleaved(
+            "update",
+            300,
+            100_000.0,
+            &mut [
+                ("baseline", &mut || {
+                    flip_base = !flip_base;
+                    let bytes = if flip_base { &f.update_a } else { &f.update_b };
+                    black_box(base.apply(black_box(bytes.as_bytes())));
+                }),
+                ("ours", &mut || {
+                    flip = !flip;
+                    let bytes = if flip { &f.update_a } else { &f.update_b };
+                    let applied = book.apply_bytes(black_box(bytes.as_bytes()));
+                    assert!(applied.is_ok_and(|a| a.checksum_verified));
+                }),
+            ],
+        );
+    }
+}
+
 // A plain main instead of criterion_group!/criterion_main!, whose generated
 // public function has no doc comment for the workspace's missing_docs lint.
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     bench(&mut criterion);
+    side_by_side();
     criterion.final_summary();
 }
