@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod books;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -16,14 +18,46 @@ pub type Contender<'a> = (&'static str, &'a mut dyn FnMut());
 
 /// Whether this is a measuring run (`cargo bench`), not a smoke test
 /// (`cargo test --benches`) or criterion's `--profile-time`, and the filter
-/// given on the command line (if any) lets `name` through.
+/// given on the command line (if any) lets `name` through. Criterion reads
+/// the filter as a regex; alternatives (`a|b`) and substrings are honoured
+/// here, which is what these benches' names need.
 pub fn measuring(name: &str) -> bool {
+    // Criterion options that take a value (the value is not a filter).
+    const WITH_VALUE: [&str; 12] = [
+        "--warm-up-time",
+        "--measurement-time",
+        "--sample-size",
+        "--save-baseline",
+        "--baseline",
+        "--baseline-lenient",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+        "--nresamples",
+        "--output-format",
+        "--color",
+    ];
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--profile-time") {
         return false;
     }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+    let mut filters = Vec::new();
+    let mut skip = false;
+    for arg in &args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if arg.starts_with('-') {
+            skip = WITH_VALUE.contains(&arg.as_str());
+        } else {
+            filters.push(arg.as_str());
+        }
+    }
+    filters.is_empty()
+        || filters
+            .iter()
+            .flat_map(|f| f.split('|'))
+            .any(|f| name.contains(f))
 }
 
 /// Runs the contenders in turn for `rounds` rounds of about `batch_ns`

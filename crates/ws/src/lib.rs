@@ -83,7 +83,10 @@ pub use trade::{
 };
 pub use trading::Trading;
 
+#[doc(hidden)]
+pub use conn::bench as __bench;
+
 /// Local order books (re-exported from `okx-book`).
 pub mod books {
-    pub use okx_book::{BookSet, OrderBook, OutOfSyncReason, Side};
+    pub use okx_book::{BookSet, Channel, OrderBook, OutOfSyncReason, Side};
 }

@@ -102,36 +102,37 @@ impl Sinks {
 
     /// Sends a market data event under the overflow policy.
     pub(crate) async fn market(&self, ev: WsEvent) {
-        let mut ev = Some(ev);
+        let mut ev = ev;
         loop {
-            {
-                let mut ring = self.market.lock();
-                if ring.consumer_gone {
-                    return;
-                }
-                // Numbered under the ring's lock, so the ring stays in order
-                // and a lossless event numbered later finds this one queued.
-                let numbered = |ev: &mut Option<WsEvent>| {
-                    let n = self.next.fetch_add(1, Ordering::Relaxed);
-                    ev.take().map(|ev| (n, ev))
-                };
-                if ring.buf.len() < ring.cap {
-                    ring.buf.extend(numbered(&mut ev));
-                    drop(ring);
-                    self.market.readable.notify_one();
-                    return;
-                }
-                if self.policy == Overflow::DropOldest {
-                    ring.buf.pop_front();
-                    ring.dropped += 1;
-                    ring.buf.extend(numbered(&mut ev));
-                    drop(ring);
-                    self.market.readable.notify_one();
-                    return;
-                }
+            match self.try_market(ev) {
+                Ok(()) => return,
+                Err(back) => ev = back,
             }
             self.market.writable.notified().await;
         }
+    }
+
+    /// Queues a market data event unless that means waiting for room
+    /// (a full queue under [`Overflow::Block`]): then the event comes back.
+    pub(crate) fn try_market(&self, ev: WsEvent) -> Result<(), WsEvent> {
+        let mut ring = self.market.lock();
+        if ring.consumer_gone {
+            return Ok(());
+        }
+        if ring.buf.len() >= ring.cap {
+            if self.policy != Overflow::DropOldest {
+                return Err(ev);
+            }
+            ring.buf.pop_front();
+            ring.dropped += 1;
+        }
+        // Numbered under the ring's lock, so the ring stays in order and a
+        // lossless event numbered later finds this one queued.
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        ring.buf.push_back((n, ev));
+        drop(ring);
+        self.market.readable.notify_one();
+        Ok(())
     }
 }
 

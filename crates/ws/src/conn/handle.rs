@@ -3,20 +3,70 @@
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
 use crate::config::Endpoint;
-use crate::decode::{Inbound, inbound_with, is_book_channel};
+use crate::decode::{Inbound, book_push, inbound_with, is_book_channel};
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::{Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason};
+use okx_book::{
+    Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason,
+};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::dedupe::Dedupe;
 
+/// What is left to do after a book push was applied.
+pub(super) enum BookStep {
+    /// Nothing: the frame was dropped (not subscribed, or a duplicate).
+    Done,
+    /// Tell the user the book changed.
+    Update(BookUpdate),
+    /// Queue this event, waiting for room.
+    Queue(WsEvent),
+    /// The book lost sync: report it and resubscribe this arg.
+    OutOfSync(Arg, String),
+}
+
+/// What [`Conn::on_text_now`] left to do.
+pub(super) enum Later {
+    /// The rest of a book push ([`Conn::book_step`]).
+    Step(BookStep),
+    /// The whole frame ([`Conn::on_text`]).
+    Frame,
+}
+
 impl Conn {
+    /// The part of handling a frame that needs no waiting: a book push in
+    /// OKX's own shape goes straight to the book engine, which reads the
+    /// frame once, and its event is queued at once when there is room.
+    /// What is left is for [`Conn::book_step`], or (everything else, and a
+    /// book push the engine cannot read) for [`Conn::on_text`]. Not async,
+    /// so the busiest path does not build `on_text`'s large future.
+    pub(super) fn on_text_now(
+        &mut self,
+        text: &str,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Result<Action, Later> {
+        if !(self.ctx.cfg.maintain_books && book_push(text)) {
+            return Err(Later::Frame);
+        }
+        match self.on_book(text, socket, dedupe) {
+            None => Err(Later::Frame),
+            Some(BookStep::Done) => Ok(Action::None),
+            Some(BookStep::Update(update)) => match self.ctx.sinks.try_market(WsEvent::Book(update)) {
+                Ok(()) => Ok(Action::None),
+                Err(ev) => Err(Later::Step(BookStep::Queue(ev))),
+            },
+            Some(step) => Err(Later::Step(step)),
+        }
+    }
+
+    /// Handles a frame (see [`Conn::on_text_now`] for the part that needs
+    /// no waiting).
     pub(super) async fn on_text(
         &mut self,
         text: &str,
@@ -141,10 +191,10 @@ impl Conn {
                 }
                 Action::None
             }
-            Inbound::RawBook(arg) => {
-                self.fresh.saw_data();
-                self.on_book(text, arg, socket, dedupe).await
-            }
+            Inbound::RawBook(arg) => match self.on_book(text, socket, dedupe) {
+                Some(step) => self.book_step(step).await,
+                None => self.unreadable_book(text, arg, socket, dedupe).await,
+            },
             Inbound::Event(ev) => {
                 self.fresh.saw_data();
                 if let WsEvent::Push(p) = &ev
@@ -179,111 +229,143 @@ impl Conn {
         }
     }
 
-    /// Applies a raw book frame to the local book; a gap, a checksum
-    /// mismatch or an unreadable push asks for a resubscription (once, until
-    /// a snapshot heals it).
-    async fn on_book(
+    /// Applies a book push to its local book, reading the frame once.
+    /// `None` if the frame cannot be read as a book push (see
+    /// [`Conn::unreadable_book`]).
+    pub(super) fn on_book(
+        &mut self,
+        text: &str,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Option<BookStep> {
+        self.fresh.saw_data();
+        // Fields are used one by one below, so that the parsed frame can
+        // borrow the reader while the rest of `self` is used.
+        let parsed = self.book_reader.parse(text.as_bytes()).ok()?;
+        let frame = parsed.frame();
+        let (channel, inst) = (frame.channel.name(), frame.inst_id);
+        // Frames still in flight after an unsubscribe (or from the old
+        // socket of an overlap) must not bring the book back.
+        let Some(sub) = self
+            .subs
+            .iter()
+            .position(|s| s.channel == channel && s.inst_id.as_deref() == Some(inst))
+        else {
+            return Some(BookStep::Done);
+        };
+        if let Some(d) = dedupe.as_mut()
+            && !d.book_frame(frame.channel, inst, frame.action == FrameAction::Snapshot, socket)
+        {
+            return Some(BookStep::Done);
+        }
+        let (result, seq_id) = {
+            let mut books = self.ctx.books();
+            let book = books.entry(frame.channel).book_mut(inst);
+            (book.apply_parsed(&parsed), book.seq_id())
+        };
+        Some(match result {
+            Ok(applied) => {
+                self.fresh.saw_book(channel, inst);
+                let snapshot = applied.kind == AppliedKind::Snapshot;
+                if snapshot {
+                    self.resyncing.retain(|(c, i)| !(c == channel && i == inst));
+                }
+                BookStep::Update(BookUpdate {
+                    channel: frame.channel,
+                    inst_id: inst.into(),
+                    snapshot,
+                    seq_id,
+                })
+            }
+            Err(e) => {
+                let arg = self.subs.get(sub).map(Arg::key).unwrap_or_default();
+                BookStep::OutOfSync(arg, e.to_string())
+            }
+        })
+    }
+
+    /// Does what [`Conn::on_book`] left to do.
+    pub(super) async fn book_step(&mut self, step: BookStep) -> Action {
+        match step {
+            BookStep::Done => Action::None,
+            BookStep::Update(update) => {
+                self.ctx.sinks.market(WsEvent::Book(update)).await;
+                Action::None
+            }
+            BookStep::Queue(ev) => {
+                self.ctx.sinks.market(ev).await;
+                Action::None
+            }
+            BookStep::OutOfSync(arg, reason) => self.out_of_sync(arg, reason).await,
+        }
+    }
+
+    /// A push of a kept book that the book engine cannot read: the lost
+    /// push may have changed the book, so it cannot be trusted until a new
+    /// snapshot, like after a gap.
+    async fn unreadable_book(
         &mut self,
         text: &str,
         arg: Arg,
         socket: u64,
         dedupe: &mut Option<Dedupe>,
     ) -> Action {
-        // Frames still in flight after an unsubscribe (or from the old
-        // socket of an overlap) must not bring the book back.
         if !self.subscribed(&arg) {
             return Action::None;
         }
-        let frame = BookFrame::parse(text.as_bytes());
-        if let Some(d) = dedupe.as_mut() {
-            let keep = match &frame {
-                Ok(f) => d.book_frame(
-                    f.channel,
-                    f.inst_id,
-                    f.action == FrameAction::Snapshot,
-                    socket,
-                ),
-                Err(_) => d.fresh(text, socket),
-            };
-            if !keep {
-                return Action::None;
-            }
+        if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
+            return Action::None;
         }
-        let outcome = {
+        let error = match BookFrame::parse(text.as_bytes()) {
+            Err(e) => BookError::from(e).to_string(),
+            // Read after all (cannot happen: the same parse failed).
+            Ok(_) => "unreadable book push".to_owned(),
+        };
+        let inst = {
             let mut books = self.ctx.books();
-            let set = books.entry(arg.channel.clone()).or_default();
-            match frame {
-                Ok(frame) => {
-                    let result = set.apply(&frame);
-                    let seq = set.get(frame.inst_id).and_then(|b| b.seq_id());
-                    Ok((
-                        frame.inst_id.to_owned(),
-                        result.map_err(|e| e.to_string()),
-                        seq,
-                    ))
-                }
-                Err(e) => {
-                    // The lost push may have changed the book: it cannot be
-                    // trusted until a new snapshot, like after a gap.
-                    let inst = okx_book::peek_arg(text.as_bytes()).map(|(_, inst)| {
-                        set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
-                        inst.to_owned()
-                    });
-                    Err((BookError::from(e).to_string(), inst))
-                }
-            }
+            okx_book::peek_arg(text.as_bytes()).map(|(channel, inst)| {
+                let set = books.entry(channel);
+                set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
+                inst.to_owned()
+            })
         };
-        let (inst_id, result, seq_id) = match outcome {
-            Ok(v) => v,
-            Err((error, inst)) => {
-                let channel = arg.channel.clone();
-                let raw = text.to_owned();
-                self.ctx
-                    .sinks
-                    .market(WsEvent::DecodeError {
-                        channel,
-                        error: error.clone(),
-                        raw,
-                    })
-                    .await;
-                match inst {
-                    Some(inst) => (inst, Err(error), None),
-                    None => return Action::None,
-                }
-            }
+        let ev = WsEvent::DecodeError {
+            channel: arg.channel.clone(),
+            error: error.clone(),
+            raw: text.to_owned(),
         };
-        let key = (arg.channel.clone(), inst_id.clone());
-        match result {
-            Ok(applied) => {
-                self.fresh.saw_book(&arg.channel, &inst_id);
-                let snapshot = applied.kind == AppliedKind::Snapshot;
-                if snapshot {
-                    self.resyncing.retain(|k| k != &key);
-                }
-                let channel = arg.channel;
-                let ev = WsEvent::Book(BookUpdate {
-                    channel,
-                    inst_id,
-                    snapshot,
-                    seq_id,
-                });
-                self.ctx.sinks.market(ev).await;
-                Action::None
-            }
-            Err(e) => {
-                if self.resyncing.contains(&key) {
-                    return Action::None;
-                }
-                self.resyncing.push(key);
-                let ev = WsEvent::BookOutOfSync {
-                    channel: arg.channel.clone(),
-                    inst_id,
-                    reason: e,
+        self.ctx.sinks.market(ev).await;
+        match inst {
+            Some(inst) => {
+                let arg = Arg {
+                    inst_id: Some(inst),
+                    ..arg.key()
                 };
-                self.emit(ev).await;
-                Action::Resubscribe(arg.key())
+                self.out_of_sync(arg, error).await
             }
+            None => Action::None,
         }
+    }
+
+    /// Tells the user a book lost sync and asks for its resubscription,
+    /// once until a snapshot heals it.
+    async fn out_of_sync(&mut self, arg: Arg, reason: String) -> Action {
+        let inst_id = arg.inst_id.clone().unwrap_or_default();
+        if self
+            .resyncing
+            .iter()
+            .any(|(c, i)| c == &arg.channel && i == &inst_id)
+        {
+            return Action::None;
+        }
+        self.resyncing.push((arg.channel.clone(), inst_id.clone()));
+        let ev = WsEvent::BookOutOfSync {
+            channel: arg.channel.clone(),
+            inst_id,
+            reason,
+        };
+        self.emit(ev).await;
+        Action::Resubscribe(arg)
     }
 
     /// Unsubscribes and subscribes again so OKX sends a fresh snapshot.
@@ -311,7 +393,9 @@ impl Conn {
     pub(super) async fn book_went_quiet(&mut self, arg: Arg) -> Action {
         let inst_id = arg.inst_id.clone().unwrap_or_default();
         let key = (arg.channel.clone(), inst_id.clone());
-        if let Some(set) = self.ctx.books().get_mut(&arg.channel) {
+        if let Some(channel) = okx_book::Channel::from_name(&arg.channel)
+            && let Some(set) = self.ctx.books().get_mut(channel)
+        {
             set.book_mut(&inst_id).invalidate(OutOfSyncReason::Stale);
         }
         if !self.resyncing.contains(&key) {
@@ -368,7 +452,9 @@ impl Conn {
                 {
                     let mut books = self.ctx.books();
                     for arg in &present {
-                        if let (Some(set), Some(inst)) = (books.get_mut(&arg.channel), &arg.inst_id)
+                        let channel = okx_book::Channel::from_name(&arg.channel);
+                        if let (Some(set), Some(inst)) =
+                            (channel.and_then(|c| books.get_mut(c)), &arg.inst_id)
                         {
                             set.remove(inst);
                         }

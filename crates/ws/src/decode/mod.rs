@@ -217,6 +217,19 @@ struct Extra<'a> {
     last_page: Option<bool>,
 }
 
+/// Whether `text` starts like a push of a book channel `okx-book` keeps,
+/// in the shape OKX sends (`{"arg":{"channel":"books",...`): such a frame
+/// goes straight to the book engine, which reads it once. Anything else,
+/// including a book push in another shape, takes the general path.
+pub(crate) fn book_push(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(r#"{"arg":{"channel":""#) else {
+        return false;
+    };
+    ["books", "books-l2-tbt", "books50-l2-tbt", "books5", "bbo-tbt"]
+        .iter()
+        .any(|name| rest.strip_prefix(name).is_some_and(|r| r.starts_with('"')))
+}
+
 /// Whether `channel` carries order book levels.
 pub fn is_book_channel(channel: &str) -> bool {
     matches!(
