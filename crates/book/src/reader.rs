@@ -39,6 +39,7 @@ impl FrameReader {
 
     /// Parses a book push, like [`BookFrame::parse`], keeping what it read
     /// of the levels for the apply.
+    #[inline]
     pub fn parse<'a>(&mut self, bytes: &'a [u8]) -> Result<ParsedFrame<'a, '_>, ParseError> {
         let frame = BookFrame::parse_recorded(bytes, &mut self.record)?;
         Ok(ParsedFrame {
@@ -59,6 +60,7 @@ pub struct ParsedFrame<'a, 'r> {
 
 impl<'a> ParsedFrame<'a, '_> {
     /// The frame: channel, instrument, action, sequence numbers, levels.
+    #[inline]
     pub fn frame(&self) -> &BookFrame<'a> {
         &self.frame
     }
@@ -68,6 +70,7 @@ impl OrderBook {
     /// Applies a frame read by a [`FrameReader`], exactly as
     /// [`OrderBook::apply`] would, taking the levels from what the parse
     /// read instead of reading them again.
+    #[inline]
     pub fn apply_parsed(&mut self, parsed: &ParsedFrame<'_, '_>) -> Result<Applied, BookError> {
         self.apply_with(&parsed.frame, Some(parsed.record))
     }

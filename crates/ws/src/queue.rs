@@ -113,7 +113,8 @@ impl Sinks {
     }
 
     /// Queues a market data event unless that means waiting for room
-    /// (a full queue under [`Overflow::Block`]): then the event comes back.
+    /// (a full queue under [`Overflow::Backpressure`]): then the event
+    /// comes back.
     pub(crate) fn try_market(&self, ev: WsEvent) -> Result<(), WsEvent> {
         let mut ring = self.market.lock();
         if ring.consumer_gone {
@@ -129,9 +130,14 @@ impl Sinks {
         // Numbered under the ring's lock, so the ring stays in order and a
         // lossless event numbered later finds this one queued.
         let n = self.next.fetch_add(1, Ordering::Relaxed);
+        // The consumer waits only after finding the ring empty, and then
+        // the first event pushed wakes it (or leaves it a permit).
+        let wake = ring.buf.is_empty();
         ring.buf.push_back((n, ev));
         drop(ring);
-        self.market.readable.notify_one();
+        if wake {
+            self.market.readable.notify_one();
+        }
         Ok(())
     }
 }
@@ -155,6 +161,8 @@ pub struct WsEvents {
     held: VecDeque<Numbered>,
     held_cap: usize,
     market: Arc<Market>,
+    /// The overflow policy makes producers wait for room.
+    producers_wait: bool,
 }
 
 impl std::fmt::Debug for WsEvents {
@@ -235,7 +243,10 @@ impl WsEvents {
         }
         let (_, ev) = ring.buf.pop_front()?;
         drop(ring);
-        self.market.writable.notify_one();
+        // Only under backpressure does a producer wait for room.
+        if self.producers_wait {
+            self.market.writable.notify_one();
+        }
         Some(ev)
     }
 
@@ -282,6 +293,7 @@ pub(crate) fn channel(
         held: VecDeque::new(),
         held_cap: lossless_cap,
         market,
+        producers_wait: policy == Overflow::Backpressure,
     };
     (sinks, events)
 }

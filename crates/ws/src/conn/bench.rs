@@ -47,8 +47,8 @@ impl FramePath {
     /// # Panics
     ///
     /// If handling the frame waits (a full queue under
-    /// [`Overflow::Block`](crate::Overflow::Block), which the default
-    /// configuration does not use).
+    /// [`Overflow::Backpressure`](crate::Overflow::Backpressure), which the
+    /// default configuration does not use).
     pub fn frame(&mut self, text: &str) -> Option<WsEvent> {
         let mut dedupe = None;
         // What the connection's `handle_text!` does, with the part that
