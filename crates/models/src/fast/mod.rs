@@ -97,6 +97,47 @@ pub fn read_rows<T: FastRow>(c: &mut Cursor<'_>) -> Result<Vec<T>, Fallback> {
     }
 }
 
+/// The rows of a successful OKX REST answer, `{"code":"0","msg":"",
+/// "data":[...]}`, read like a serde-derived envelope that has a required
+/// `code` and a `data` list and ignores other members: `code` must be the
+/// string `"0"`, `data` must be there, and `msg` or any member OKX adds is
+/// skipped. Anything else (an error code, a numeric code, a missing or
+/// repeated member, a row that does not fit) is a [`Fallback`], for the
+/// general decoder and its error reporting.
+///
+/// ```
+/// use okx_models::Ticker;
+/// use okx_models::fast::read_envelope;
+///
+/// let text = r#"{"code":"0","msg":"","data":[{"instType":"SPOT","instId":"BTC-USDT","last":"73384.8","ts":"1710328243709"}]}"#;
+/// let rows: Vec<Ticker> = read_envelope(text).expect("a plain answer takes the fast path");
+/// assert_eq!(rows[0].inst_id, "BTC-USDT");
+/// assert!(read_envelope::<Ticker>(r#"{"code":"50011","msg":"Too Many Requests","data":[]}"#).is_err());
+/// ```
+pub fn read_envelope<T: FastRow>(text: &str) -> Result<Vec<T>, Fallback> {
+    let mut c = Cursor::new(text);
+    let (mut code, mut rows) = (false, None);
+    let mut open = c.begin_object()?;
+    while open {
+        match c.key()? {
+            "code" if !code => match c.value()?.kind {
+                Kind::Str("0") => code = true,
+                _ => return Err(Fallback),
+            },
+            "data" if rows.is_none() => rows = Some(read_rows(&mut c)?),
+            // A repeated field, which serde's derive refuses.
+            "code" | "data" => return Err(Fallback),
+            _ => c.skip_value()?,
+        }
+        open = c.next_member()?;
+    }
+    c.end()?;
+    match (code, rows) {
+        (true, Some(rows)) => Ok(rows),
+        _ => Err(Fallback),
+    }
+}
+
 /// Nesting deeper than this inside one value is left to serde_json, whose
 /// recursion limit counts from the top of the whole input.
 const MAX_DEPTH: usize = 64;

@@ -131,6 +131,20 @@ pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
     inbound_serde(text, raw_books)
 }
 
+/// [`decode_push`] without the fast row reader: the single-pass serde
+/// decode (and the general path behind it). Not part of the API: the
+/// benchmarks measure each fast path against the path it saves.
+#[doc(hidden)]
+pub fn decode_push_serde(text: &str) -> WsEvent {
+    match inbound_serde(text, false) {
+        Inbound::Event(ev) => ev,
+        _ => WsEvent::Unknown {
+            channel: String::new(),
+            raw: text.to_owned(),
+        },
+    }
+}
+
 /// [`inbound_with`] without the fast path: the serde paths alone.
 fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
     match single_pass::decode(text, raw_books) {
