@@ -158,7 +158,9 @@ fn ws_contenders(name: &str) -> [(&'static str, Decode); 5] {
         ("derive_raw", derive_raw),
         ("fast", |f| Some(rows(&decode_push(f)))),
         ("single_pass", |f| Some(rows(&decode_push_serde(f)))),
-        ("value", |f| serde_json::from_str::<Value>(f).ok().map(|_| 1)),
+        ("value", |f| {
+            serde_json::from_str::<Value>(f).ok().map(|_| 1)
+        }),
     ]
 }
 
@@ -197,9 +199,7 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("decode_rest/{rest_name}"));
         group.throughput(Throughput::Elements(1));
         for (name, decode) in rest_contenders(rest_name) {
-            group.bench_function(name, |b| {
-                b.iter(|| decode(black_box(body.as_bytes())))
-            });
+            group.bench_function(name, |b| b.iter(|| decode(black_box(body.as_bytes()))));
         }
         group.finish();
     }

@@ -139,7 +139,12 @@ fn bench(c: &mut Criterion) {
         // Sanity: the three signers agree.
         let want = naive(SECRET, input);
         assert_eq!(ours(&signer, input).as_str(), want, "{}", input.name);
-        assert_eq!(fair(&mac, input).as_slice(), want.as_bytes(), "{}", input.name);
+        assert_eq!(
+            fair(&mac, input).as_slice(),
+            want.as_bytes(),
+            "{}",
+            input.name
+        );
 
         let mut group = c.benchmark_group(format!("sign/{}", input.name));
         group.throughput(Throughput::Elements(1));

@@ -104,7 +104,11 @@ fn side_by_side() {
                 }),
                 ("client", &mut || {
                     flip_client = !flip_client;
-                    let frame = if flip_client { &f.update_a } else { &f.update_b };
+                    let frame = if flip_client {
+                        &f.update_a
+                    } else {
+                        &f.update_b
+                    };
                     through_client(&mut path, frame);
                 }),
             ],

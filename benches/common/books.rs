@@ -149,4 +149,3 @@ pub fn frames(depth: u32) -> Frames {
         update_b,
     }
 }
-

@@ -63,7 +63,12 @@ pub fn measuring(name: &str) -> bool {
 /// Runs the contenders in turn for `rounds` rounds of about `batch_ns`
 /// each, prints their medians (ns per call) and ratios to the first, and
 /// returns the medians.
-pub fn interleaved(title: &str, rounds: usize, batch_ns: f64, contenders: &mut [Contender<'_>]) -> Vec<f64> {
+pub fn interleaved(
+    title: &str,
+    rounds: usize,
+    batch_ns: f64,
+    contenders: &mut [Contender<'_>],
+) -> Vec<f64> {
     // Calls per batch from a first timing, so a batch lasts about batch_ns.
     let iters: Vec<u32> = contenders
         .iter_mut()
@@ -74,7 +79,10 @@ pub fn interleaved(title: &str, rounds: usize, batch_ns: f64, contenders: &mut [
         .collect();
     let mut times = vec![Vec::with_capacity(rounds); contenders.len()];
     for _ in 0..rounds {
-        for ((_, f), (n, t)) in contenders.iter_mut().zip(iters.iter().zip(times.iter_mut())) {
+        for ((_, f), (n, t)) in contenders
+            .iter_mut()
+            .zip(iters.iter().zip(times.iter_mut()))
+        {
             t.push(ns_per_call(*n, f));
         }
     }

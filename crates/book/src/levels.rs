@@ -490,7 +490,11 @@ fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
     // The order count: 1 to 9 digits.
     let (digits, count) = digits_from(body, 0, 0);
     let body = body.get(digits..)?;
-    if price.digits == 0 || size.digits == 0 || !(1..=9).contains(&digits) || !body.starts_with(b"\"]") {
+    if price.digits == 0
+        || size.digits == 0
+        || !(1..=9).contains(&digits)
+        || !body.starts_with(b"\"]")
+    {
         return None;
     }
     let recorded = Recorded::from_parts(

@@ -99,10 +99,7 @@ fn slot<'b>(
             books.len() - 1
         }
     };
-    &mut books
-        .get_mut(i)
-        .expect("the index points into the books")
-        .1
+    &mut books.get_mut(i).expect("the index points into the books").1
 }
 
 #[cfg(test)]

@@ -135,8 +135,14 @@ fn recorded_sequences_verify_every_checksum_through_apply_bytes() {
             let applied = applied.unwrap_or_else(|e| panic!("{name} #{i} read: {e}"));
             verified_read += usize::from(applied.checksum_verified);
         }
-        assert_eq!(side_text(&read_book, Side::Ask), side_text(&book, Side::Ask));
-        assert_eq!(side_text(&read_book, Side::Bid), side_text(&book, Side::Bid));
+        assert_eq!(
+            side_text(&read_book, Side::Ask),
+            side_text(&book, Side::Ask)
+        );
+        assert_eq!(
+            side_text(&read_book, Side::Bid),
+            side_text(&book, Side::Bid)
+        );
         let (bids, asks) = rebuild(&frames);
         let want_bids: Vec<_> = bids.into_values().rev().collect();
         let want_asks: Vec<_> = asks.into_values().collect();

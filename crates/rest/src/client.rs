@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::error::{Error, ItemResult, OkxCode};
 use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::transport::Transport;
 use crate::wire::{Encoded, decode, decode_items, encode};
 
 /// Which OKX site the client talks to.
@@ -56,6 +57,7 @@ pub(crate) enum Repeat {
 /// Configures a [`RestClient`].
 #[derive(Debug, Clone)]
 pub struct RestClientBuilder {
+    transport: Option<Arc<dyn Transport>>,
     base_url: String,
     demo: bool,
     credentials: Option<Credentials>,
@@ -74,6 +76,7 @@ pub struct RestClientBuilder {
 impl Default for RestClientBuilder {
     fn default() -> Self {
         RestClientBuilder {
+            transport: None,
             base_url: Host::Global.base_url().to_owned(),
             demo: false,
             credentials: None,
@@ -178,6 +181,27 @@ impl RestClientBuilder {
         self
     }
 
+    /// What sends the requests: your own `reqwest::Client` (a proxy, TLS
+    /// or pool settings of your choice), or any [`Transport`] (a test or
+    /// benchmark can answer in memory). The client still encodes, limits,
+    /// signs and decodes every call; [`timeout`](Self::timeout),
+    /// [`connect_timeout`](Self::connect_timeout) and
+    /// [`user_agent`](Self::user_agent) then do not apply, the transport's
+    /// own settings do.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::all("http://proxy.local:3128")?)
+    ///     .build()?;
+    /// let client = okx_rest::RestClient::builder().transport(http).build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<RestClient, Error> {
         let http = reqwest::Client::builder()
@@ -193,9 +217,14 @@ impl RestClientBuilder {
         let auth = self
             .credentials
             .map(|c| RestAuth::new(c, self.clock.clone(), self.demo));
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(http.clone()),
+        };
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,
+                transport,
                 base_url: self.base_url,
                 demo: self.demo,
                 auth,
@@ -215,7 +244,9 @@ pub const SUB_ACCOUNT_BUCKET: &str = Limiter::SUB_ACCOUNT;
 
 #[derive(Debug)]
 struct Inner {
+    /// Builds the requests (whatever sends them).
     http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     base_url: String,
     demo: bool,
     auth: Option<RestAuth>,
@@ -394,7 +425,12 @@ impl RestClient {
         if let Some(exp) = exp_time {
             builder = builder.header("expTime", exp.to_string());
         }
-        let response = builder.send().await.map_err(|e| transport(R::PATH, e))?;
+        let request = builder.build().map_err(|e| transport(R::PATH, e))?;
+        let response = inner
+            .transport
+            .execute(request)
+            .await
+            .map_err(|e| transport(R::PATH, e))?;
         let status = response.status().as_u16();
         let bytes = response.bytes().await.map_err(|e| transport(R::PATH, e))?;
         decode(status, &bytes)

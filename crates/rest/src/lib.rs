@@ -61,11 +61,13 @@
 pub mod api;
 mod client;
 pub mod error;
+mod fast;
 mod limiter;
 pub mod orders;
 mod paginate;
 mod place;
 pub mod request;
+mod transport;
 mod wire;
 
 pub use client::{Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
@@ -80,3 +82,4 @@ pub use request::{
     Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
     oldest_first,
 };
+pub use transport::Transport;

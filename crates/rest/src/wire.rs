@@ -5,6 +5,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
 use crate::error::{ApiError, Error, Invalid, ItemResult, OkxCode};
+use crate::fast::fast_rows;
 use crate::request::{Method, Request};
 
 /// The path with its query string (exactly what is signed and sent) and the
@@ -209,12 +210,15 @@ fn failure(status: u16, path: &'static str, bytes: &[u8]) -> Error {
 }
 
 /// Decodes a whole answer into `data`, or the error it carries.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned + 'static>(
     status: u16,
     path: &'static str,
     bytes: &[u8],
 ) -> Result<Vec<T>, Error> {
     if (200..300).contains(&status) {
+        if let Some(rows) = fast_rows(bytes) {
+            return Ok(rows);
+        }
         match serde_json::from_slice::<Envelope<T>>(bytes) {
             Ok(env) if env.code == 0 => return Ok(env.data),
             Ok(_) => {}
@@ -236,7 +240,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 
 /// Decodes an order-type answer into one result per item, so a partly
 /// failed batch keeps its successes.
-pub(crate) fn decode_items<T: DeserializeOwned>(
+pub(crate) fn decode_items<T: DeserializeOwned + 'static>(
     status: u16,
     path: &'static str,
     bytes: &[u8],

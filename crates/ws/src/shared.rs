@@ -22,7 +22,10 @@ pub(crate) struct BookSets(Vec<(Channel, BookSet)>);
 
 impl BookSets {
     pub(crate) fn get(&self, channel: Channel) -> Option<&BookSet> {
-        self.0.iter().find(|(c, _)| *c == channel).map(|(_, set)| set)
+        self.0
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, set)| set)
     }
 
     pub(crate) fn get_mut(&mut self, channel: Channel) -> Option<&mut BookSet> {

@@ -61,7 +61,10 @@ impl FramePath {
                     handle::Later::Frame => conn.on_text(text, 1, &mut dedupe).await,
                 }
             });
-            if rest.poll(&mut Context::from_waker(Waker::noop())).is_pending() {
+            if rest
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .is_pending()
+            {
                 panic!("handling a frame waited");
             }
         }

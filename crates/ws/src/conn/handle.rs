@@ -9,9 +9,7 @@ use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::{
-    Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason,
-};
+use okx_book::{Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -57,10 +55,12 @@ impl Conn {
         match self.on_book(text, socket, dedupe) {
             None => Err(Later::Frame),
             Some(BookStep::Done) => Ok(Action::None),
-            Some(BookStep::Update(update)) => match self.ctx.sinks.try_market(WsEvent::Book(update)) {
-                Ok(()) => Ok(Action::None),
-                Err(ev) => Err(Later::Step(BookStep::Queue(ev))),
-            },
+            Some(BookStep::Update(update)) => {
+                match self.ctx.sinks.try_market(WsEvent::Book(update)) {
+                    Ok(()) => Ok(Action::None),
+                    Err(ev) => Err(Later::Step(BookStep::Queue(ev))),
+                }
+            }
             Some(step) => Err(Later::Step(step)),
         }
     }
@@ -254,7 +254,12 @@ impl Conn {
             return Some(BookStep::Done);
         };
         if let Some(d) = dedupe.as_mut()
-            && !d.book_frame(frame.channel, inst, frame.action == FrameAction::Snapshot, socket)
+            && !d.book_frame(
+                frame.channel,
+                inst,
+                frame.action == FrameAction::Snapshot,
+                socket,
+            )
         {
             return Some(BookStep::Done);
         }

@@ -239,9 +239,15 @@ pub(crate) fn book_push(text: &str) -> bool {
     let Some(rest) = text.strip_prefix(r#"{"arg":{"channel":""#) else {
         return false;
     };
-    ["books", "books-l2-tbt", "books50-l2-tbt", "books5", "bbo-tbt"]
-        .iter()
-        .any(|name| rest.strip_prefix(name).is_some_and(|r| r.starts_with('"')))
+    [
+        "books",
+        "books-l2-tbt",
+        "books50-l2-tbt",
+        "books5",
+        "bbo-tbt",
+    ]
+    .iter()
+    .any(|name| rest.strip_prefix(name).is_some_and(|r| r.starts_with('"')))
 }
 
 /// Whether `channel` carries order book levels.
