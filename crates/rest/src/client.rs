@@ -10,9 +10,11 @@ use serde::Deserialize;
 
 use crate::error::{Error, ItemResult, OkxCode};
 use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
+use crate::outgoing::{known_header, request_url};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
 use crate::transport::Transport;
 use crate::wire::{Encoded, decode, decode_items, encode};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 /// Which OKX site the client talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -221,10 +223,16 @@ impl RestClientBuilder {
             Some(transport) => transport,
             None => Arc::new(http.clone()),
         };
+        // Parsed once; each request only sets its path and query. A base
+        // the URL parser cannot take as one is joined as text per request.
+        let base = reqwest::Url::parse(&self.base_url)
+            .ok()
+            .filter(|u| !u.cannot_be_a_base() && u.query().is_none() && u.fragment().is_none());
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,
                 transport,
+                base,
                 base_url: self.base_url,
                 demo: self.demo,
                 auth,
@@ -247,6 +255,8 @@ struct Inner {
     /// Builds the requests (whatever sends them).
     http: reqwest::Client,
     transport: Arc<dyn Transport>,
+    /// `base_url` parsed, when it parses as a base.
+    base: Option<reqwest::Url>,
     base_url: String,
     demo: bool,
     auth: Option<RestAuth>,
@@ -327,7 +337,7 @@ impl RestClient {
     }
 
     fn exp_time_for<R: Request>(&self) -> Option<i64> {
-        crate::limiter::places_or_amends(R::PATH).then(|| self.new_exp_time())
+        const { crate::limiter::places_or_amends(R::PATH) }.then(|| self.new_exp_time())
     }
 
     pub(crate) fn new_exp_time(&self) -> i64 {
@@ -336,8 +346,10 @@ impl RestClient {
     }
 
     /// The common path: check, encode, limit, sign, send, decode, and
-    /// repeat when that is safe. `exp_time` is the `expTime` header; it is
-    /// renewed after a clock resync, and holds the deadline last sent.
+    /// repeat when that is safe. `exp_time` is `Some` when the request
+    /// carries an `expTime` header; each send sets it afresh (from the
+    /// clock reading it signs with, so also after a clock resync), and it
+    /// holds the deadline last sent.
     pub(crate) async fn send_with<R, T, F>(
         &self,
         req: &R,
@@ -359,7 +371,7 @@ impl RestClient {
         loop {
             self.inner.limiter.acquire(R::PATH, &draws).await?;
             let err = match self
-                .round_trip::<R, T, F>(&encoded, *exp_time, &decode)
+                .round_trip::<R, T, F>(&encoded, exp_time, &decode)
                 .await
             {
                 Ok(v) => return Ok(v),
@@ -369,11 +381,8 @@ impl RestClient {
                 // The gateway refused it before acting, so sending it again is safe.
                 resynced = true;
                 tracing::info!(path = R::PATH, "timestamp expired; resyncing the clock");
+                // The next send computes its deadline from the new clock.
                 self.sync_clock().await?;
-                // A deadline computed from the wrong clock would expire at once.
-                if exp_time.is_some() {
-                    *exp_time = Some(self.new_exp_time());
-                }
                 continue;
             }
             if attempt < self.inner.retries && may_repeat(&err, repeat) {
@@ -388,11 +397,12 @@ impl RestClient {
     }
 
     /// One HTTP exchange. Signs at the last moment so the timestamp is fresh
-    /// even after a wait for the rate limiter.
+    /// even after a wait for the rate limiter; an `expTime` deadline is
+    /// counted from the same clock reading (and stored in `exp_time`).
     async fn round_trip<R, T, F>(
         &self,
         encoded: &Encoded,
-        exp_time: Option<i64>,
+        exp_time: &mut Option<i64>,
         decode: &F,
     ) -> Result<T, Error>
     where
@@ -400,30 +410,42 @@ impl RestClient {
         F: Fn(u16, &[u8]) -> Result<T, Error>,
     {
         let inner = &*self.inner;
-        let mut url = String::with_capacity(inner.base_url.len() + encoded.path_and_query.len());
-        url.push_str(&inner.base_url);
-        url.push_str(&encoded.path_and_query);
-        let mut builder = match R::METHOD {
-            Method::Get => inner.http.get(url),
-            Method::Post => inner
-                .http
-                .post(url)
-                .header("Content-Type", "application/json")
-                .body(encoded.body.clone()),
+        let method = match R::METHOD {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
         };
+        let mut builder = match request_url(inner.base.as_ref(), &encoded.path_and_query) {
+            Some(url) => inner.http.request(method, url),
+            None => {
+                let mut url = inner.base_url.clone();
+                url.push_str(&encoded.path_and_query);
+                inner.http.request(method, url)
+            }
+        };
+        if R::METHOD == Method::Post {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(encoded.body.clone());
+        }
+        let now = (R::SIGNED || exp_time.is_some()).then(|| inner.clock.now_millis());
         if R::SIGNED {
-            if let Some(auth) = &inner.auth {
-                let headers =
-                    auth.headers(R::METHOD.as_str(), &encoded.path_and_query, &encoded.body);
+            if let (Some(auth), Some(now)) = (&inner.auth, now) {
+                let method = R::METHOD.as_str();
+                let headers = auth.headers_at(now, method, &encoded.path_and_query, &encoded.body);
                 for (name, value) in headers.iter() {
-                    builder = builder.header(name, value);
+                    builder = match known_header(name) {
+                        Some(name) => builder.header(name, value),
+                        None => builder.header(name, value),
+                    };
                 }
             }
         } else if inner.demo {
             builder = builder.header(okx_auth::HEADER_SIMULATED, "1");
         }
-        if let Some(exp) = exp_time {
-            builder = builder.header("expTime", exp.to_string());
+        if let (Some(exp), Some(now)) = (exp_time.as_mut(), now) {
+            let window = i64::try_from(inner.exp_window.as_millis()).unwrap_or(i64::MAX);
+            *exp = now.saturating_add(window);
+            builder = builder.header(HeaderName::from_static("exptime"), *exp);
         }
         let request = builder.build().map_err(|e| transport(R::PATH, e))?;
         let response = inner
@@ -446,7 +468,7 @@ impl RestClient {
         let encoded = encode(&req)?;
         let sent = local_millis();
         let data = self
-            .round_trip::<ServerTime, _, _>(&encoded, None, &|status, bytes: &[u8]| {
+            .round_trip::<ServerTime, _, _>(&encoded, &mut None, &|status, bytes: &[u8]| {
                 decode::<ServerTimeData>(status, ServerTime::PATH, bytes)
             })
             .await?;

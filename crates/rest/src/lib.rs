@@ -64,6 +64,7 @@ pub mod error;
 mod fast;
 mod limiter;
 pub mod orders;
+mod outgoing;
 mod paginate;
 mod place;
 pub mod request;

@@ -1,5 +1,6 @@
 //! Turning a request into bytes and an answer back into data.
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
@@ -13,7 +14,8 @@ use crate::request::{Method, Request};
 #[derive(Debug, Clone)]
 pub(crate) struct Encoded {
     pub(crate) path_and_query: String,
-    pub(crate) body: Vec<u8>,
+    /// Shared, so that each send hands the body over without copying it.
+    pub(crate) body: Bytes,
 }
 
 /// GET: fields become the query string, skipping `None` and `""` (as OKX's
@@ -58,14 +60,14 @@ pub(crate) fn encode<R: Request>(req: &R) -> Result<Encoded, Error> {
             }
             Ok(Encoded {
                 path_and_query: out,
-                body: Vec::new(),
+                body: Bytes::new(),
             })
         }
         Method::Post => {
             let body = serde_json::to_vec(req).map_err(|e| Invalid::Encode(e.to_string()))?;
             Ok(Encoded {
                 path_and_query: R::PATH.to_owned(),
-                body,
+                body: body.into(),
             })
         }
     }
@@ -122,20 +124,30 @@ struct Loose {
 }
 
 /// OKX's `code` is a string (`"0"`); a few gateway answers use a number.
+/// Read by a visitor of its own rather than an untagged enum, which would
+/// first copy the value into a buffer on every answer.
 fn code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Code {
-        Text(String),
-        Num(i64),
+    struct Code;
+    impl serde::de::Visitor<'_> for Code {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a code as a string or a number")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<i64, E> {
+            if s.is_empty() {
+                return Ok(0);
+            }
+            s.parse()
+                .map_err(|_| E::custom(format_args!("code {s:?} is not a number")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<i64, E> {
+            Ok(n)
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<i64, E> {
+            i64::try_from(n).map_err(|_| E::custom(format_args!("code {n} is out of range")))
+        }
     }
-    match Code::deserialize(d)? {
-        Code::Num(n) => Ok(n),
-        Code::Text(s) if s.is_empty() => Ok(0),
-        Code::Text(s) => s
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format_args!("code {s:?} is not a number"))),
-    }
+    d.deserialize_any(Code)
 }
 
 fn snippet(bytes: &[u8]) -> String {
