@@ -28,6 +28,12 @@ pub(super) enum BookStep {
     OutOfSync(Arg, String),
 }
 
+/// `a == b` compared inline: for the short names checked on every book
+/// frame, a call to `memcmp` costs more than the comparison.
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// What [`Conn::on_text_now`] left to do.
 pub(super) enum Later {
     /// The rest of a book push ([`Conn::book_step`]).
@@ -246,11 +252,10 @@ impl Conn {
         let (channel, inst) = (frame.channel.name(), frame.inst_id);
         // Frames still in flight after an unsubscribe (or from the old
         // socket of an overlap) must not bring the book back.
-        let Some(sub) = self
-            .subs
-            .iter()
-            .position(|s| s.channel == channel && s.inst_id.as_deref() == Some(inst))
-        else {
+        let Some(sub) = self.subs.iter().position(|s| {
+            same_text(&s.channel, channel)
+                && s.inst_id.as_deref().is_some_and(|i| same_text(i, inst))
+        }) else {
             return Some(BookStep::Done);
         };
         if let Some(d) = dedupe.as_mut()

@@ -95,10 +95,9 @@ pub(super) enum Stale {
 /// a connection's few hundred books) would let one book's frames keep the
 /// other's clock.
 fn book_key(channel: &str, inst_id: &str) -> u64 {
-    let bytes = channel.bytes().chain([0xFF]).chain(inst_id.bytes());
-    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let step = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let h = channel.bytes().fold(0xcbf2_9ce4_8422_2325, step);
+    inst_id.bytes().fold(step(h, 0xFF), step)
 }
 
 impl Freshness {
