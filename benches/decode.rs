@@ -9,6 +9,8 @@
 //! its typed rows (every field, numbers as `Decimal` with their scale):
 //! - `fast`: `okx::ws::decode::decode_push`, which takes these channels
 //!   through the fast row reader of `okx_models::fast`;
+//! - `fast_into`: `decode_push_into`, the same decode into a push kept
+//!   from the previous call (no allocation for tickers and trades);
 //! - `single_pass`: the same frame through the client's serde paths alone,
 //!   the one-pass visitor that reads `arg`, then `data` straight into the
 //!   rows its channel calls for;
@@ -36,7 +38,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput};
 use okx::models::fast::{FastRow, read_envelope};
 use okx::models::{Order, Ticker, Trade};
-use okx::ws::decode::{decode_push, decode_push_serde};
+use okx::ws::decode::{decode_push, decode_push_into, decode_push_serde};
 use okx::ws::{Arg, WsEvent};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -112,12 +114,16 @@ fn rest_body(frame: &str) -> String {
 
 fn rows(ev: &WsEvent) -> usize {
     match ev {
-        WsEvent::Push(p) => match &p.data {
-            okx::ws::PushData::Tickers(r) => r.len(),
-            okx::ws::PushData::Trades(r) => r.len(),
-            okx::ws::PushData::Orders(r) => r.len(),
-            _ => 0,
-        },
+        WsEvent::Push(p) => push_rows(p),
+        _ => 0,
+    }
+}
+
+fn push_rows(p: &okx::ws::Push) -> usize {
+    match &p.data {
+        okx::ws::PushData::Tickers(r) => r.len(),
+        okx::ws::PushData::Trades(r) => r.len(),
+        okx::ws::PushData::Orders(r) => r.len(),
         _ => 0,
     }
 }
@@ -130,6 +136,8 @@ fn check_decodes() {
         assert!(rows(&fast) > 0, "bench frame does not decode: {frame}");
         assert_eq!(format!("{fast:?}"), format!("{serde:?}"));
         assert_eq!(derive_raw(frame), Some(rows(&fast)));
+        assert_eq!(fast_into(frame), Some(rows(&fast)));
+        assert_eq!(fast_into(frame), Some(rows(&fast)));
     }
     assert_eq!(derive_typed::<Ticker>(TICKER), Some(1));
     assert_eq!(derive_typed::<Trade>(TRADES), Some(3));
@@ -147,7 +155,31 @@ fn check_decodes() {
 
 type Decode = fn(&str) -> Option<usize>;
 
-fn ws_contenders(name: &str) -> [(&'static str, Decode); 5] {
+thread_local! {
+    /// The push `fast_into` decodes into, kept between calls.
+    static KEPT: std::cell::RefCell<Option<okx::ws::Push>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `decode_push_into` a push kept from the last call (the first call
+/// makes it).
+fn fast_into(frame: &str) -> Option<usize> {
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let push = match kept.as_mut() {
+            Some(push) => {
+                decode_push_into(frame, push).ok()?;
+                push
+            }
+            None => match decode_push(frame) {
+                WsEvent::Push(p) => kept.insert(*p),
+                _ => return None,
+            },
+        };
+        Some(push_rows(push))
+    })
+}
+
+fn ws_contenders(name: &str) -> [(&'static str, Decode); 6] {
     let typed: Decode = match name {
         "tickers" => derive_typed::<Ticker>,
         "trades" => derive_typed::<Trade>,
@@ -157,6 +189,7 @@ fn ws_contenders(name: &str) -> [(&'static str, Decode); 5] {
         ("derive_typed", typed),
         ("derive_raw", derive_raw),
         ("fast", |f| Some(rows(&decode_push(f)))),
+        ("fast_into", fast_into),
         ("single_pass", |f| Some(rows(&decode_push_serde(f)))),
         ("value", |f| {
             serde_json::from_str::<Value>(f).ok().map(|_| 1)

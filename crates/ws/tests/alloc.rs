@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use okx_book::checksum_levels;
 use okx_ws::__bench::FramePath;
-use okx_ws::{Arg, WsEvent};
+use okx_ws::decode::{decode_push, decode_push_into};
+use okx_ws::{Arg, PushData, WsEvent};
 
 struct Counting;
 
@@ -154,4 +155,36 @@ fn the_client_allocates_nothing_per_book_update() {
         b.best_bid().map(|l| l.px.to_owned())
     });
     assert_eq!(best.flatten().as_deref(), Some("30000.0"));
+}
+
+const TICKER: &str = r#"{"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"instType":"SPOT","instId":"BTC-USDT","last":"30236.1","lastSz":"0.00019","askPx":"30236.1","askSz":"0.51","bidPx":"30236","bidSz":"1.96","open24h":"29000.5","high24h":"30500","low24h":"28850","sodUtc0":"29500.1","sodUtc8":"29720.3","volCcy24h":"612355894.9912","vol24h":"20570.79911","ts":"1652459224818"}]}"#;
+
+const TRADES: &str = r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"338476307","px":"30236","sz":"0.0002","side":"buy","ts":"1652459224818","count":"1","seqId":1234567},{"instId":"BTC-USDT","tradeId":"338476308","px":"30236.1","sz":"0.01","side":"sell","ts":"1652459224819","count":"2","seqId":1234568}]}"#;
+
+#[test]
+fn ticker_and_trades_pushes_decode_into_a_reused_push_without_allocating() {
+    for (frame, rows) in [(TICKER, 1), (TRADES, 2)] {
+        let WsEvent::Push(mut push) = decode_push(frame) else {
+            panic!("a push: {frame}");
+        };
+        let decode = |push: &mut okx_ws::Push| {
+            for _ in 0..1000 {
+                decode_push_into(frame, push).expect("a push");
+                let n = match &push.data {
+                    PushData::Tickers(r) => r.len(),
+                    PushData::Trades(r) => r.len(),
+                    other => panic!("unexpected rows {other:?}"),
+                };
+                assert_eq!(n, rows);
+            }
+        };
+        decode(&mut push);
+        let n = allocations_during(|| decode(&mut push));
+        assert_eq!(
+            n, 0,
+            "1000 pushes decoded into a reused push allocated {n} times: {frame}"
+        );
+        // A fresh decode allocates: the counter would see a regression.
+        assert!(allocations_during(|| drop(std::hint::black_box(decode_push(frame)))) > 0);
+    }
 }

@@ -131,6 +131,40 @@ pub fn inbound_with(text: &str, raw_books: bool) -> Inbound<'_> {
     inbound_serde(text, raw_books)
 }
 
+/// [`decode_push`] into a [`Push`] kept from an earlier call, for a
+/// consumer that handles one push at a time and wants its buffers back:
+/// `tickers`, `trades` and `orders` pushes in OKX's shape are read into
+/// the rows `push` holds (once it has held that channel's rows, a ticker
+/// or trades push is decoded without allocating). Any other frame is
+/// decoded by [`decode_push`]: a push replaces `push`, and anything else
+/// (a control frame, an unknown channel, rows that do not decode) is
+/// returned as the event `decode_push` gives, with `push` unspecified.
+///
+/// ```
+/// use okx_ws::{PushData, WsEvent, decode::{decode_push, decode_push_into}};
+///
+/// let ticker = |last: &str| format!(r#"{{"arg":{{"channel":"tickers","instId":"BTC-USDT"}},
+///   "data":[{{"instType":"SPOT","instId":"BTC-USDT","last":"{last}","ts":"1652459224818"}}]}}"#);
+/// let WsEvent::Push(mut push) = decode_push(&ticker("30236.1")) else { panic!("a push") };
+/// for last in ["30236.2", "30236.35"] {
+///     decode_push_into(&ticker(last), &mut push).expect("a ticker push");
+///     let PushData::Tickers(rows) = &push.data else { panic!("not tickers") };
+///     assert_eq!(rows[0].last.map(|d| d.to_string()).as_deref(), Some(last));
+/// }
+/// ```
+pub fn decode_push_into(text: &str, push: &mut Push) -> Result<(), WsEvent> {
+    if fast::decode_into(text, push).is_ok() {
+        return Ok(());
+    }
+    match decode_push(text) {
+        WsEvent::Push(decoded) => {
+            *push = *decoded;
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
 /// [`decode_push`] without the fast row reader: the single-pass serde
 /// decode (and the general path behind it). Not part of the API: the
 /// benchmarks measure each fast path against the path it saves.
