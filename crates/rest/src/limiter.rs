@@ -116,12 +116,20 @@ const fn single_for_batch(path: &str) -> Option<&'static str> {
 
 const SUB_ACCOUNT_BUCKET: &str = "sub-account order rate";
 
-#[derive(Debug, Clone, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 struct Key {
     path: &'static str,
     /// 0 for the endpoint's main limit, `i + 1` for its `i`-th extra.
     extra: usize,
     by: String,
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.path.hash(state);
+        self.extra.hash(state);
+        self.by.hash(state);
+    }
 }
 
 /// Compared inline: a call to `memcmp` for each of these short texts,

@@ -529,8 +529,8 @@ impl<'a> Cursor<'a> {
         String::deserialize(self.value()?)
     }
 
-    /// [`Cursor::string`] into `out`, reusing its buffer for a plain
-    /// string.
+    /// A value read as `String`'s `Deserialize` reads it, into `out`,
+    /// reusing its buffer for a plain string.
     pub fn string_into(&mut self, out: &mut String) -> Result<(), Fallback> {
         let v = self.value()?;
         match v.kind {

@@ -22,10 +22,12 @@ pub(super) enum BookStep {
     Done,
     /// Tell the user the book changed.
     Update(BookUpdate),
-    /// Queue this event, waiting for room.
-    Queue(WsEvent),
-    /// The book lost sync: report it and resubscribe this arg.
-    OutOfSync(Arg, String),
+    /// Queue this event, waiting for room (boxed: only a full queue under
+    /// backpressure gets here).
+    Queue(Box<WsEvent>),
+    /// The book lost sync: report it and resubscribe this arg (boxed: a
+    /// rare step, kept out of the size of the common ones).
+    OutOfSync(Box<Arg>, String),
 }
 
 /// `a == b` compared inline: for the short names checked on every book
@@ -64,7 +66,7 @@ impl Conn {
             Some(BookStep::Update(update)) => {
                 match self.ctx.sinks.try_market(WsEvent::Book(update)) {
                     Ok(()) => Ok(Action::None),
-                    Err(ev) => Err(Later::Step(BookStep::Queue(ev))),
+                    Err(ev) => Err(Later::Step(BookStep::Queue(Box::new(ev)))),
                 }
             }
             Some(step) => Err(Later::Step(step)),
@@ -289,7 +291,7 @@ impl Conn {
             }
             Err(e) => {
                 let arg = self.subs.get(sub).map(Arg::key).unwrap_or_default();
-                BookStep::OutOfSync(arg, e.to_string())
+                BookStep::OutOfSync(Box::new(arg), e.to_string())
             }
         })
     }
@@ -303,10 +305,10 @@ impl Conn {
                 Action::None
             }
             BookStep::Queue(ev) => {
-                self.ctx.sinks.market(ev).await;
+                self.ctx.sinks.market(*ev).await;
                 Action::None
             }
-            BookStep::OutOfSync(arg, reason) => self.out_of_sync(arg, reason).await,
+            BookStep::OutOfSync(arg, reason) => self.out_of_sync(*arg, reason).await,
         }
     }
 
