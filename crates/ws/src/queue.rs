@@ -57,6 +57,9 @@ struct Ring {
     dropped: u64,
     producers_gone: bool,
     consumer_gone: bool,
+    /// The consumer found nothing and is about to wait: the next push
+    /// wakes it. A consumer that is busy is not woken on every push.
+    consumer_waiting: bool,
 }
 
 struct Market {
@@ -130,9 +133,10 @@ impl Sinks {
         // Numbered under the ring's lock, so the ring stays in order and a
         // lossless event numbered later finds this one queued.
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        // The consumer waits only after finding the ring empty, and then
-        // the first event pushed wakes it (or leaves it a permit).
-        let wake = ring.buf.is_empty();
+        // The consumer marks the ring before it waits, after finding it
+        // empty; the first event pushed then wakes it (or leaves it a
+        // permit if it is not waiting yet).
+        let wake = std::mem::take(&mut ring.consumer_waiting);
         ring.buf.push_back((n, ev));
         drop(ring);
         if wake {
@@ -188,8 +192,10 @@ impl WsEvents {
             if let Some(ev) = self.ready() {
                 return Some(ev);
             }
-            if self.ended() {
-                return None;
+            match self.before_wait() {
+                Next::Ended => return None,
+                Next::Ready => continue,
+                Next::Wait => {}
             }
             // Nothing is held here: `ready` delivers a held event or older
             // market data whenever it holds one.
@@ -250,16 +256,30 @@ impl WsEvents {
         Some(ev)
     }
 
-    /// Whether nothing more can come: every producer is gone and both
-    /// queues are empty.
-    fn ended(&self) -> bool {
-        let ring = self.market.lock();
-        ring.producers_gone
-            && ring.buf.is_empty()
-            && ring.dropped == 0
-            && !self.lossless_open
-            && self.held.is_empty()
+    /// After finding nothing ready: whether to wait, and if so marks the
+    /// ring so the next push wakes the consumer.
+    fn before_wait(&self) -> Next {
+        let mut ring = self.market.lock();
+        if !ring.buf.is_empty() || ring.dropped > 0 {
+            return Next::Ready;
+        }
+        if ring.producers_gone && !self.lossless_open && self.held.is_empty() {
+            return Next::Ended;
+        }
+        ring.consumer_waiting = true;
+        Next::Wait
     }
+}
+
+/// What the consumer does after finding nothing ready.
+enum Next {
+    /// Nothing more can come: every producer is gone and both queues are
+    /// empty.
+    Ended,
+    /// Market data arrived meanwhile.
+    Ready,
+    /// Wait (the ring is marked, so the next push wakes the consumer).
+    Wait,
 }
 
 /// Builds the pair of queues.
@@ -276,6 +296,7 @@ pub(crate) fn channel(
             dropped: 0,
             producers_gone: false,
             consumer_gone: false,
+            consumer_waiting: false,
         }),
         readable: Notify::new(),
         writable: Notify::new(),
@@ -304,6 +325,29 @@ mod tests {
 
     fn lag(n: u64) -> WsEvent {
         WsEvent::Lagged { dropped: n }
+    }
+
+    /// A consumer waiting on an empty queue is woken by the next push, also
+    /// after a push it took without waiting (which must not leave it
+    /// unwakeable), and under both policies.
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_consumer_is_woken_by_the_next_push() {
+        for policy in [Overflow::DropOldest, Overflow::Backpressure] {
+            let (sinks, mut events) = channel(4, 4, policy);
+            sinks.market(lag(1)).await;
+            assert_eq!(events.try_recv(), Some(lag(1)));
+            for n in 2..5 {
+                let producer = sinks.clone();
+                let push = tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    producer.market(lag(n)).await;
+                });
+                let got =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), events.recv()).await;
+                assert_eq!(got, Ok(Some(lag(n))), "{policy:?}");
+                push.await.expect("producer");
+            }
+        }
     }
 
     #[tokio::test]

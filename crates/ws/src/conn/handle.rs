@@ -277,7 +277,6 @@ impl Conn {
         };
         Some(match result {
             Ok(applied) => {
-                self.fresh.saw_book(channel, inst);
                 let snapshot = applied.kind == AppliedKind::Snapshot;
                 if snapshot {
                     self.resyncing.retain(|(c, i)| !(c == channel && i == inst));

@@ -270,18 +270,25 @@ struct Extra<'a> {
 /// goes straight to the book engine, which reads it once. Anything else,
 /// including a book push in another shape, takes the general path.
 pub(crate) fn book_push(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix(r#"{"arg":{"channel":""#) else {
-        return false;
+    const ARG: &[u8] = br#"{"arg":{"channel":""#;
+    let bytes = text.as_bytes();
+    // Compared inline: on every frame, a call to `memcmp` costs more.
+    let starts = |at: usize, with: &[u8]| {
+        bytes
+            .get(at..at + with.len())
+            .is_some_and(|b| b.iter().zip(with).all(|(x, y)| x == y))
     };
-    [
-        "books",
-        "books-l2-tbt",
-        "books50-l2-tbt",
-        "books5",
-        "bbo-tbt",
-    ]
-    .iter()
-    .any(|name| rest.strip_prefix(name).is_some_and(|r| r.starts_with('"')))
+    if !starts(0, ARG) {
+        return false;
+    }
+    let names: [&[u8]; 5] = [
+        b"books\"",
+        b"books-l2-tbt\"",
+        b"books50-l2-tbt\"",
+        b"books5\"",
+        b"bbo-tbt\"",
+    ];
+    names.iter().any(|name| starts(ARG.len(), name))
 }
 
 /// Whether `channel` carries order book levels.
@@ -361,6 +368,44 @@ pub fn decode_push(text: &str) -> WsEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn book_pushes_in_okx_shape_are_told_by_their_start() {
+        let push = |channel: &str| {
+            format!(
+                r#"{{"arg":{{"channel":"{channel}","instId":"BTC-USDT"}},"action":"update","data":[]}}"#
+            )
+        };
+        for channel in [
+            "books",
+            "books-l2-tbt",
+            "books50-l2-tbt",
+            "books5",
+            "bbo-tbt",
+        ] {
+            assert!(book_push(&push(channel)), "{channel}");
+        }
+        for channel in [
+            "books-elp",
+            "books50",
+            "bookss",
+            "book",
+            "tickers",
+            "bbo-tbt2",
+            "",
+        ] {
+            assert!(!book_push(&push(channel)), "{channel}");
+        }
+        // Another shape goes to the general path, which still finds it.
+        assert!(!book_push(
+            r#"{ "arg":{"channel":"books","instId":"X"},"data":[]}"#
+        ));
+        assert!(!book_push(
+            r#"{"data":[],"arg":{"channel":"books","instId":"X"}}"#
+        ));
+        assert!(!book_push(r#"{"arg":{"channel":"books"#));
+        assert!(!book_push(""));
+    }
 
     #[test]
     fn classifies_control_frames() {
