@@ -7,18 +7,27 @@
 //!
 //! - `snapshot_parse`: read a 400-level-per-side `books` snapshot frame
 //!   (bytes/s); `ours` validates every level, `baseline` builds a `Value`.
+//! - `snapshot_apply/{100,200,400}`: a whole snapshot of that many levels a
+//!   side applied (parse, load both sides, checksum), bytes/s; `baseline`
+//!   is the same approach as below, building the book from the tree.
 //! - `update`: parse + apply + checksum of a 10-level `books` update on a
 //!   400-level book. Two updates alternate, the second undoing the first,
 //!   so every iteration does real inserts, deletes and size changes and
 //!   verifies a real checksum.
 //!
-//! Targets: update at most 1 µs and at least 5x faster than the baseline;
-//! snapshot parse at least 500 MB/s.
+//! After the criterion groups, the same contenders run interleaved (see
+//! `common`) and their medians and ratios are printed.
 //!
-//! Measured (2-core machine shared with other builds, load 0.8 to 3):
-//! update 0.93 µs (best 0.89 µs, spread 0.89 to 1.05 µs) against a baseline
-//! of 12 µs in the same runs, about 13x; snapshot parse 1.4 to 1.7 GiB/s
-//! against about 108 MiB/s for the baseline.
+//! Targets: a snapshot linear in levels (time per level flat from 100 to
+//! 400), at least 1 GB/s of frame bytes and at most 0.1x the baseline;
+//! update at most 1 µs and at least 5x faster than the baseline; snapshot
+//! parse at least 500 MB/s.
+//!
+//! Measured (2-core machine, load 2, interleaved medians): snapshot of 400
+//! levels a side 22.4 µs, 1178 MB/s, 0.081x the baseline (275 µs); per
+//! level 31.1 / 29.4 / 28.0 ns at 100 / 200 / 400 levels a side (before the
+//! one-pass load: 16.6 / 34.5 / 78.1 µs, growing faster than linearly);
+//! update 0.57 µs against 8.4 µs (0.068x).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

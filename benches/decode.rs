@@ -32,6 +32,13 @@
 //! Targets: each fast path clearly faster than its serde-derive baseline
 //! (`fast` against `derive_typed` and `derive`, `single_pass` against
 //! `derive_raw`); one that is not goes.
+//!
+//! Measured (2-core machine, load 2.5, interleaved medians): `fast`
+//! 0.56 / 0.68 / 0.64x `derive_typed` (tickers / trades / orders),
+//! `fast_into` 0.51 / 0.52 / 0.57x; `single_pass` 0.88 / 0.80 / 0.80x
+//! `derive_raw` and 1.05 / 1.10 / 1.01x `derive_typed` (which a client
+//! cannot use: it needs the channel before the frame is read); REST
+//! `fast` 0.46 / 0.52 / 0.42x `derive`.
 
 use std::hint::black_box;
 

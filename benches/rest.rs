@@ -18,6 +18,11 @@
 //!
 //! Target: `client` within 1.15x of `bare`.
 //!
+//! Measured (2-core machine, load 2.8, interleaved medians): bare 2.56 µs,
+//! client 2.87 µs, 1.12x (1.54x before the limiter, URL, clOrdId and header
+//! work was cut); over loopback below, client 1.04x of bare reqwest
+//! (public and signed).
+//!
 //! Over loopback (`rest_ticker`):
 //!
 //! Three ways to fetch the same ticker from the same look-alike, in one run:

@@ -19,6 +19,10 @@
 //!
 //! Target: the client within 1.2x of the book's own apply, for updates
 //! and for snapshots.
+//!
+//! Measured (2-core machine, load 1.4 to 3, interleaved medians): update
+//! 0.69-0.72 µs against 0.58-0.61 µs, 1.18-1.19x (before: the frame read
+//! three times, 2.75-3.45 µs against 0.80-1.31 µs); snapshot 1.02x.
 
 use std::hint::black_box;
 
