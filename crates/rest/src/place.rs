@@ -86,7 +86,9 @@ impl RestClient {
             tracing::warn!(%cl_ord_id, error = %err, "place outcome unknown; looking the order up");
             // A deadline not sent (cannot happen when the outcome is
             // unknown) is counted from now, never taken as passed.
-            let exp = exp.filter(|&e| e > 0).unwrap_or_else(|| self.new_exp_time());
+            let exp = exp
+                .filter(|&e| e > 0)
+                .unwrap_or_else(|| self.new_exp_time());
             match self.resolve(&order.inst_id, &cl_ord_id, exp).await {
                 Ok(Some(found)) => return Ok(ack_of(&found)),
                 Ok(None) if sends <= self.max_resends() => continue,
