@@ -123,7 +123,7 @@ impl OrderBook {
         let resynced = self.synced_before && self.state.is_err();
         self.bids.clear();
         self.asks.clear();
-        self.replace_levels(frame.bids, frame.asks, None)?;
+        self.replace_levels(frame.bids, frame.asks, None, true)?;
         self.synced_before = true;
         self.state = Ok(());
         self.last_seq = Some(seq);
@@ -188,7 +188,7 @@ impl OrderBook {
             resynced = self.synced_before && self.state.is_err();
             self.bids.clear();
             self.asks.clear();
-            self.replace_levels(frame.bids, frame.asks, record)?;
+            self.replace_levels(frame.bids, frame.asks, record, true)?;
             self.synced_before = true;
             self.state = Ok(());
             self.last_seq = frame.seq_id;
@@ -246,7 +246,7 @@ impl OrderBook {
                 },
             };
             resynced = false;
-            self.replace_levels(frame.bids, frame.asks, record)?;
+            self.replace_levels(frame.bids, frame.asks, record, false)?;
         }
         if frame.action == Action::Update && frame.seq_id.is_some() {
             self.last_seq = frame.seq_id;
@@ -280,25 +280,32 @@ impl OrderBook {
         })
     }
 
+    /// Applies the levels of a push; a snapshot's are loaded into the
+    /// sides just cleared.
     fn replace_levels(
         &mut self,
         bids: Levels<'_>,
         asks: Levels<'_>,
         record: Option<&FrameRecord>,
+        snapshot: bool,
     ) -> Result<(), BookError> {
         let sides = [
             (&mut self.bids, bids, record.map(|r| &r.bids)),
             (&mut self.asks, asks, record.map(|r| &r.asks)),
         ];
         for (book, levels, recorded) in sides {
-            for level in levels.parsed(recorded) {
-                if let Err(e) = book.apply(&level) {
-                    self.state = Err(OutOfSyncReason::BadLevel);
-                    return Err(BookError::BadLevel(match e {
-                        LevelError::BadPrice => "price out of range",
-                        LevelError::BadSize => "size out of range",
-                    }));
-                }
+            let mut levels = levels.parsed(recorded);
+            let result = if snapshot {
+                book.load(levels)
+            } else {
+                levels.try_for_each(|level| book.apply(&level))
+            };
+            if let Err(e) = result {
+                self.state = Err(OutOfSyncReason::BadLevel);
+                return Err(BookError::BadLevel(match e {
+                    LevelError::BadPrice => "price out of range",
+                    LevelError::BadSize => "size out of range",
+                }));
             }
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! ([`crate::record`]) are both built from these.
 
 use crate::error::ParseError;
-use crate::num::{Fixed, Prefix};
+use crate::num::{Fixed, Prefix, SizePrefix};
 use crate::scan::Scanner;
 
 /// A level as byte slices of the frame.
@@ -51,6 +51,10 @@ impl<'a> Iterator for SpanIter<'a> {
             sz: fields[1],
             orders: orders(fields[3]),
         })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
     }
 }
 
@@ -108,6 +112,21 @@ impl SizeKind {
             Some(f) if f.mantissa > 0 => Self::Positive,
             Some(f) if f.mantissa == 0 => Self::Zero,
             _ => Self::Unholdable,
+        }
+    }
+
+    /// [`SizeKind::of_prefix`] for a size read by
+    /// [`Fixed::parse_size_prefix`].
+    #[inline(always)]
+    pub(crate) fn of_size_prefix(size: &SizePrefix, text: &[u8]) -> Self {
+        if !size.is_short() {
+            Self::of(Fixed::parse_prefix(text).fixed(text))
+        } else if !size.nonzero {
+            Self::Zero
+        } else if size.neg {
+            Self::Unholdable
+        } else {
+            Self::Positive
         }
     }
 

@@ -11,7 +11,7 @@
 
 use crate::error::ParseError;
 use crate::level::{SizeKind, SpanIter, compact_level, scan_level};
-use crate::num::Fixed;
+use crate::num::{Fixed, digits_from};
 use crate::record::{ParsedIter, Recorded, SideRecord};
 use crate::scan::Scanner;
 
@@ -199,22 +199,17 @@ fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
     let price = Fixed::parse_prefix(body);
     let (px, body) = body.split_at_checked(price.len)?;
     let body = body.strip_prefix(b"\",\"")?;
-    let size = Fixed::parse_prefix(body);
+    let size = Fixed::parse_size_prefix(body);
     let (sz, body) = body.split_at_checked(size.len)?;
     let body = body.strip_prefix(b"\",\"0\",\"")?;
-    // The order count: up to 9 digits read as they are counted (a 10th
-    // digit is left for the quote check, which then fails).
-    let (mut digits, mut count) = (0, 0u32);
-    for &b in body.iter().take(9) {
-        let d = b.wrapping_sub(b'0');
-        if d >= 10 {
-            break;
-        }
-        count = count * 10 + u32::from(d);
-        digits += 1;
-    }
+    // The order count: 1 to 9 digits.
+    let (digits, count) = digits_from(body, 0, 0);
     let body = body.get(digits..)?;
-    if price.digits == 0 || size.digits == 0 || digits == 0 || !body.starts_with(b"\"]") {
+    if price.digits == 0
+        || size.digits == 0
+        || !(1..=9).contains(&digits)
+        || !body.starts_with(b"\"]")
+    {
         return None;
     }
     let recorded = Recorded::from_parts(
@@ -222,8 +217,9 @@ fn okx_level(rest: &[u8], at: usize) -> Option<(Recorded, usize)> {
         at + 2,
         px.len(),
         sz.len(),
-        count,
-        SizeKind::of_prefix(&size, sz),
+        // At most 9 digits.
+        count as u32,
+        SizeKind::of_size_prefix(&size, sz),
     )?;
     // `["` px `","` sz `","0","` count `"]`
     Some((recorded, 2 + px.len() + 3 + sz.len() + 7 + digits + 2))

@@ -25,7 +25,10 @@
 //! allocation per level; prices are ordered by a fixed-point integer parsed
 //! once, while their text is kept for the checksum. [`OrderBook::apply_bytes`]
 //! and [`BookSet::apply_bytes`] read each level only once: what the parse
-//! reads is kept in a reused buffer and applied from there.
+//! reads is kept in a reused buffer and applied from there; a caller that
+//! looks at a frame before applying it does the same with a
+//! [`FrameReader`]. A snapshot, whose levels OKX sends best first, is
+//! loaded in one pass.
 //!
 //! [`replay`] runs recorded frames (JSON Lines or a JSON array) through the
 //! engine and reports what it found; the `okx replay book` command uses it.
@@ -67,6 +70,7 @@ mod level;
 mod levels;
 mod num;
 mod read;
+mod reader;
 mod record;
 pub mod replay;
 mod scan;
@@ -79,6 +83,7 @@ pub use error::{BookError, OutOfSyncReason, ParseError};
 pub use frame::{Action, BookFrame, Channel, peek_arg};
 pub use levels::{LevelIter, Levels, RawLevel};
 pub use read::{Fill, Level, TopOfBook};
+pub use reader::{FrameReader, ParsedFrame};
 pub use set::BookSet;
 pub use side::{LevelRef, Side};
 

@@ -41,6 +41,30 @@ pub(crate) struct Prefix {
     pub(crate) scale: usize,
 }
 
+/// What [`Fixed::parse_size_prefix`] read: a [`Prefix`] without the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct SizePrefix {
+    /// Bytes that looked like a number.
+    pub(crate) len: usize,
+    /// Digits among them.
+    pub(crate) digits: usize,
+    /// It starts with `-`.
+    pub(crate) neg: bool,
+    /// Some digit is not `0`.
+    pub(crate) nonzero: bool,
+    /// Digits after the dot.
+    pub(crate) scale: usize,
+}
+
+impl SizePrefix {
+    /// `true` if the number has at most 19 digits and at most 18 of them
+    /// after the dot, like [`Prefix::is_short`].
+    #[inline(always)]
+    pub(crate) fn is_short(&self) -> bool {
+        self.digits > 0 && self.digits <= 19 && self.scale <= KEY_SCALE as usize
+    }
+}
+
 impl Prefix {
     /// `true` if the number has at most 19 digits and at most 18 of them
     /// after the dot: `small` and `scale` then say it all.
@@ -126,6 +150,29 @@ impl Fixed {
         }
     }
 
+    /// [`Fixed::parse_prefix`] for a size, of which the book needs only
+    /// whether it is zero: the digits are looked at, not valued.
+    #[inline(always)]
+    pub(crate) fn parse_size_prefix(text: &[u8]) -> SizePrefix {
+        let neg = text.first() == Some(&b'-');
+        let start = usize::from(neg);
+        let (whole_end, mut nonzero) = nonzero_digits_from(text, start, false);
+        let (mut end, mut scale) = (whole_end, 0);
+        if text.get(whole_end) == Some(&b'.') {
+            let (fraction_end, any) = nonzero_digits_from(text, whole_end + 1, nonzero);
+            nonzero = any;
+            scale = fraction_end - whole_end - 1;
+            end = fraction_end;
+        }
+        SizePrefix {
+            len: end,
+            digits: whole_end - start + scale,
+            neg,
+            nonzero,
+            scale,
+        }
+    }
+
     /// The mantissa of a long number (already checked to be digits and at
     /// most one dot), if it has at most 28 significant digits and is no
     /// longer than [`MAX_TEXT`] bytes.
@@ -174,7 +221,7 @@ impl Fixed {
 /// with them appended (wrapping past 19 digits, where the caller no longer
 /// uses it).
 #[inline(always)]
-fn digits_from(text: &[u8], mut at: usize, mut value: u64) -> (usize, u64) {
+pub(crate) fn digits_from(text: &[u8], mut at: usize, mut value: u64) -> (usize, u64) {
     while let Some(&b) = text.get(at) {
         let d = b.wrapping_sub(b'0');
         if d >= 10 {
@@ -184,6 +231,21 @@ fn digits_from(text: &[u8], mut at: usize, mut value: u64) -> (usize, u64) {
         at += 1;
     }
     (at, value)
+}
+
+/// Where the run of ASCII digits in `text` from `at` on ends, and whether
+/// any of them (or `nonzero` already) is not `0`.
+#[inline(always)]
+fn nonzero_digits_from(text: &[u8], mut at: usize, mut nonzero: bool) -> (usize, bool) {
+    while let Some(&b) = text.get(at) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        nonzero |= d != 0;
+        at += 1;
+    }
+    (at, nonzero)
 }
 
 /// Parses a text already accepted into the book as a `Decimal`.
@@ -298,6 +360,25 @@ mod tests {
                 Fixed::parse(t).and_then(Fixed::key),
                 "{text}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// A size's shape and zeroness read like its full prefix.
+        #[test]
+        fn size_prefixes_read_like_prefixes(text in "-?[0-9]{0,22}(\\.[0-9]{0,22})?[\"x.]?") {
+            let t = text.as_bytes();
+            let full = Fixed::parse_prefix(t);
+            let size = Fixed::parse_size_prefix(t);
+            proptest::prop_assert_eq!(
+                (size.len, size.digits, size.neg, size.scale, size.is_short()),
+                (full.len, full.digits, full.neg, full.scale, full.is_short())
+            );
+            let zero = t.get(..full.len).unwrap_or_default().iter().all(|&b| !(b'1'..=b'9').contains(&b));
+            proptest::prop_assert_eq!(size.nonzero, !zero);
+            if full.is_short() {
+                proptest::prop_assert_eq!(full.small == 0, zero);
+            }
         }
     }
 

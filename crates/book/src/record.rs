@@ -66,7 +66,7 @@ impl Recorded {
     }
 
     /// The level, in the side's array `raw`.
-    #[inline]
+    #[inline(always)]
     fn level<'a>(&self, raw: &'a [u8]) -> ParsedLevel<'a> {
         let (px_at, sz_at) = (self.px_at as usize, self.sz_at as usize);
         let text = |at: usize, len: u16| raw.get(at..at + usize::from(len)).unwrap_or_default();
@@ -151,11 +151,18 @@ pub(crate) enum ParsedIter<'a, 'r> {
 impl<'a> Iterator for ParsedIter<'a, '_> {
     type Item = ParsedLevel<'a>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<ParsedLevel<'a>> {
         match self {
             Self::Recorded(raw, levels) => levels.next().map(|r| r.level(raw)),
             Self::Walk(spans) => spans.next_parsed(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::Recorded(_, levels) => levels.size_hint(),
+            Self::Walk(spans) => spans.size_hint(),
         }
     }
 }

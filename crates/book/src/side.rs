@@ -144,21 +144,7 @@ impl SideBook {
     /// Its text was checked by the scanner to be plain decimals.
     #[inline]
     pub(crate) fn apply(&mut self, level: &ParsedLevel<'_>) -> Result<(), LevelError> {
-        let (px, sz, orders) = (level.px, level.sz, level.orders);
-        let key = level.key.ok_or(LevelError::BadPrice)?;
-        let (Ok(px_len), Ok(sz_len)) = (u16::try_from(px.len()), u16::try_from(sz.len())) else {
-            return Err(LevelError::BadPrice);
-        };
-        // The size was parsed with the level, not only when read, so a size
-        // the book could not give back as a `Decimal` is refused instead of
-        // read as 0.
-        if level.size == SizeKind::Unholdable {
-            return Err(LevelError::BadSize);
-        }
-        let rank = match self.side {
-            Side::Bid => key,
-            Side::Ask => -key,
-        };
+        let rank = self.rank(level)?;
         let found = search(&self.slots, rank);
         let len = self.slots.len();
         if level.size == SizeKind::Zero {
@@ -172,18 +158,8 @@ impl SideBook {
         // The new record goes where the padding was, and the padding after it.
         let end = self.arena.len().saturating_sub(PAD);
         self.arena.truncate(end);
-        let span = Span {
-            off: end as u32,
-            px_len,
-            sz_len,
-        };
-        append(&mut self.arena, px, level.px_block);
-        self.arena.push(b':');
-        append(&mut self.arena, sz, level.sz_block);
-        self.arena.push(b':');
-        self.arena.extend_from_slice(&orders.to_le_bytes());
+        let span = self.push_record(level);
         self.arena.extend_from_slice(&[0; PAD]);
-        self.live += span.record_len();
         match found {
             Ok(i) => {
                 if let Some(slot) = self.slots.get_mut(i) {
@@ -199,6 +175,93 @@ impl SideBook {
         }
         self.maybe_compact();
         Ok(())
+    }
+
+    /// Fills the side, which [`SideBook::clear`] just emptied, with the
+    /// levels of a snapshot.
+    ///
+    /// OKX sends them best first, so each level is worse than the one before
+    /// and goes below it: such a run is appended as it comes and put in the
+    /// side's order (best last) by one reversal, linear in levels where
+    /// inserting each would shift the whole side. A level that breaks the
+    /// run (a delete, a repeated price, or an order OKX does not send) ends
+    /// it, and it and the rest are applied one by one.
+    pub(crate) fn load<'a>(
+        &mut self,
+        mut levels: impl Iterator<Item = ParsedLevel<'a>>,
+    ) -> Result<(), LevelError> {
+        debug_assert!(self.slots.is_empty() && self.arena.is_empty());
+        self.slots.reserve(levels.size_hint().0);
+        let mut worst: Option<i128> = None;
+        let mut broken = None;
+        for level in levels.by_ref() {
+            let rank = match self.rank(&level) {
+                Ok(rank) => rank,
+                Err(e) => {
+                    broken = Some(Err(e));
+                    break;
+                }
+            };
+            if level.size != SizeKind::Positive || worst.is_some_and(|w| rank >= w) {
+                broken = Some(Ok(level));
+                break;
+            }
+            let span = self.push_record(&level);
+            self.slots.push(Slot::new(rank, span));
+            worst = Some(rank);
+        }
+        self.slots.reverse();
+        if !self.arena.is_empty() {
+            self.arena.extend_from_slice(&[0; PAD]);
+        }
+        self.top_version = self.top_version.wrapping_add(1);
+        match broken {
+            None => Ok(()),
+            Some(Err(e)) => Err(e),
+            Some(Ok(level)) => {
+                self.apply(&level)?;
+                levels.try_for_each(|level| self.apply(&level))
+            }
+        }
+    }
+
+    /// The level's key as this side orders it ("better" is larger), once
+    /// its text and size are found fit to store.
+    #[inline(always)]
+    fn rank(&self, level: &ParsedLevel<'_>) -> Result<i128, LevelError> {
+        let key = level.key.ok_or(LevelError::BadPrice)?;
+        if u16::try_from(level.px.len()).is_err() || u16::try_from(level.sz.len()).is_err() {
+            return Err(LevelError::BadPrice);
+        }
+        // The size was parsed with the level, not only when read, so a size
+        // the book could not give back as a `Decimal` is refused instead of
+        // read as 0.
+        if level.size == SizeKind::Unholdable {
+            return Err(LevelError::BadSize);
+        }
+        Ok(match self.side {
+            Side::Bid => key,
+            Side::Ask => -key,
+        })
+    }
+
+    /// Appends the record of `level` (checked by [`SideBook::rank`]) at the
+    /// end of the arena and counts it live.
+    #[inline(always)]
+    fn push_record(&mut self, level: &ParsedLevel<'_>) -> Span {
+        let span = Span {
+            off: self.arena.len() as u32,
+            // Checked by `rank`.
+            px_len: level.px.len() as u16,
+            sz_len: level.sz.len() as u16,
+        };
+        append(&mut self.arena, level.px, level.px_block);
+        self.arena.push(b':');
+        append(&mut self.arena, level.sz, level.sz_block);
+        self.arena.push(b':');
+        self.arena.extend_from_slice(&level.orders.to_le_bytes());
+        self.live += span.record_len();
+        span
     }
 
     /// Notes a change at `depth` (0 = best).

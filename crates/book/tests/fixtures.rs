@@ -111,16 +111,17 @@ fn recorded_sequences_verify_every_checksum_and_match_a_rebuild() {
 }
 
 /// The same recordings through `apply_bytes` (levels recorded during the
-/// parse and applied from the record) and through a `BookSet`, as the
-/// WebSocket client feeds them.
+/// parse and applied from the record), through a `BookSet`, and through a
+/// `FrameReader` as the WebSocket client feeds them.
 #[test]
 fn recorded_sequences_verify_every_checksum_through_apply_bytes() {
     let Some(dir) = ws_dir() else { return };
-    let (mut verified, mut verified_in_set) = (0, 0);
+    let (mut verified, mut verified_in_set, mut verified_read) = (0, 0, 0);
     for name in SEQUENCES {
         let frames = frames(&dir, name);
         let mut book = OrderBook::new();
         let mut set = okx_book::BookSet::new();
+        let (mut reader, mut read_book) = (okx_book::FrameReader::new(), OrderBook::new());
         for (i, frame) in frames.iter().enumerate() {
             let bytes = serde_json::to_vec(frame).expect("serialise");
             let applied = book.apply_bytes(&bytes);
@@ -129,7 +130,19 @@ fn recorded_sequences_verify_every_checksum_through_apply_bytes() {
             let (_, applied) = set.apply_bytes(&bytes).expect("a book frame");
             let applied = applied.unwrap_or_else(|e| panic!("{name} #{i} in a set: {e}"));
             verified_in_set += usize::from(applied.checksum_verified);
+            let parsed = reader.parse(&bytes).expect("a book frame");
+            let applied = read_book.apply_parsed(&parsed);
+            let applied = applied.unwrap_or_else(|e| panic!("{name} #{i} read: {e}"));
+            verified_read += usize::from(applied.checksum_verified);
         }
+        assert_eq!(
+            side_text(&read_book, Side::Ask),
+            side_text(&book, Side::Ask)
+        );
+        assert_eq!(
+            side_text(&read_book, Side::Bid),
+            side_text(&book, Side::Bid)
+        );
         let (bids, asks) = rebuild(&frames);
         let want_bids: Vec<_> = bids.into_values().rev().collect();
         let want_asks: Vec<_> = asks.into_values().collect();
@@ -138,7 +151,7 @@ fn recorded_sequences_verify_every_checksum_through_apply_bytes() {
         let (_, in_set) = set.iter().next().expect("one instrument");
         assert_eq!(side_text(in_set, Side::Bid), want_bids, "{name}");
     }
-    assert_eq!((verified, verified_in_set), (290, 290));
+    assert_eq!((verified, verified_in_set, verified_read), (290, 290, 290));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use okx_book::{BookFrame, OrderBook, Side};
+use okx_book::{BookFrame, FrameReader, OrderBook, Side};
 use proptest::prelude::*;
 
 /// A level as generated: price tick, how to spell the price, size text.
@@ -24,8 +24,9 @@ struct Msg {
     asks_first: bool,
     /// Levels without whitespace (as OKX sends them) or with spaces.
     compact: bool,
-    /// Apply with `apply_bytes` (levels read once) or `parse` + `apply`.
-    via_bytes: bool,
+    /// Apply with `parse` + `apply` (0), `apply_bytes` (1, levels read
+    /// once) or a `FrameReader` and `apply_parsed` (2, read once too).
+    via: u8,
 }
 
 /// Prices 50.00 to 70.00 in steps of 0.25, spelled two ways.
@@ -62,31 +63,63 @@ fn msg(snapshot: bool) -> impl Strategy<Value = Msg> {
         0u8..3,
         any::<bool>(),
         any::<bool>(),
-        any::<bool>(),
+        0u8..3,
     )
         .prop_map(
-            move |(bids, asks, checksum_mode, asks_first, compact, via_bytes)| Msg {
+            move |(bids, asks, checksum_mode, asks_first, compact, via)| Msg {
                 snapshot,
                 bids,
                 asks,
                 checksum_mode,
                 asks_first,
                 compact,
-                via_bytes,
+                via,
             },
         )
+}
+
+/// A snapshot's levels in one of the orders the engine must take: as OKX
+/// sends them (best first, each price once, no zero size), the same with
+/// one level out of place (a delete, a repeated price or a price out of
+/// order) at any position, or in any order.
+fn snapshot_order(m: &mut Msg, shape: u8, at: usize, stray: &GenLevel) {
+    if shape == 0 {
+        return;
+    }
+    for (levels, best_first_desc) in [(&mut m.bids, true), (&mut m.asks, false)] {
+        levels.retain(|l| !l.sz.bytes().all(|b| b == b'0' || b == b'.'));
+        levels.sort_by_key(|l| l.tick);
+        levels.dedup_by_key(|l| l.tick);
+        if best_first_desc {
+            levels.reverse();
+        }
+        if shape == 3 {
+            let at = at % (levels.len() + 1);
+            levels.insert(at, stray.clone());
+        }
+    }
 }
 
 fn stream() -> impl Strategy<Value = Vec<Msg>> {
     (
         msg(true),
-        prop::collection::vec((any::<u8>(), msg(false)), 0..30),
+        prop::collection::vec(
+            (any::<u8>(), msg(false), 0u8..4, any::<usize>(), level()),
+            0..30,
+        ),
+        0u8..4,
+        any::<usize>(),
+        level(),
     )
-        .prop_map(|(first, rest)| {
+        .prop_map(|(mut first, rest, shape, at, stray)| {
+            snapshot_order(&mut first, shape, at, &stray);
             let mut out = vec![first];
-            for (roll, mut m) in rest {
+            for (roll, mut m, shape, at, stray) in rest {
                 // Now and then a fresh snapshot replaces the book.
                 m.snapshot = roll < 20;
+                if m.snapshot {
+                    snapshot_order(&mut m, shape, at, &stray);
+                }
                 out.push(m);
             }
             out
@@ -169,6 +202,7 @@ proptest! {
     #[test]
     fn engine_matches_a_btreemap_model(stream in stream()) {
         let mut book = OrderBook::new();
+        let mut reader = FrameReader::new();
         let (mut bids, mut asks) = (Model::new(), Model::new());
         for m in &stream {
             if m.snapshot {
@@ -179,12 +213,15 @@ proptest! {
             apply_model(&mut asks, &m.asks);
             let want = model_checksum(&bids, &asks);
             let text = frame_json(m, want);
-            let applied = if m.via_bytes {
-                book.apply_bytes(text.as_bytes())
-            } else {
-                BookFrame::parse(text.as_bytes())
+            let applied = match m.via {
+                0 => BookFrame::parse(text.as_bytes())
                     .map_err(okx_book::BookError::from)
-                    .and_then(|frame| book.apply(&frame))
+                    .and_then(|frame| book.apply(&frame)),
+                1 => book.apply_bytes(text.as_bytes()),
+                _ => reader
+                    .parse(text.as_bytes())
+                    .map_err(okx_book::BookError::from)
+                    .and_then(|parsed| book.apply_parsed(&parsed)),
             };
             prop_assert!(applied.is_ok(), "{applied:?}");
             let applied = applied.expect("checked above");

@@ -82,7 +82,11 @@ fn handle(inner: &std::sync::Arc<Inner>, ev: WsEvent) {
                 return;
             }
         }
-        WsEvent::Book(update) => inner.books.update(&update.channel, &update.inst_id, true),
+        WsEvent::Book(update) => {
+            inner
+                .books
+                .update(update.channel.name(), update.inst_id.as_str(), true)
+        }
         WsEvent::BookOutOfSync {
             channel, inst_id, ..
         } => inner.books.update(channel, inst_id, false),

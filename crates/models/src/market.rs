@@ -375,7 +375,7 @@ pub struct Trade {
 crate::fast::fast_row! {
     Trade {
         inst_id: "instId" => required(InstId::deserialize),
-        trade_id: "tradeId" => required(String::deserialize),
+        trade_id: "tradeId" => required(string),
         px: "px" => required(decimal),
         sz: "sz" => required(decimal),
         side: "side" => required(Side::deserialize),

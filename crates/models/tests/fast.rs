@@ -4,7 +4,7 @@
 
 use std::fmt::Debug;
 
-use okx_models::fast::{Cursor, FastRow, read_rows};
+use okx_models::fast::{Cursor, FastRow, read_rows, read_rows_into};
 use okx_models::{Order, Ticker, Trade};
 use proptest::prelude::*;
 use serde::Serialize;
@@ -33,19 +33,45 @@ fn assert_same<T: Serialize + Debug + PartialEq>(fast: &T, serde: &T, text: &str
     assert_eq!(format!("{fast:?}"), format!("{serde:?}"), "{text}");
 }
 
+/// A row of `T` with every field set, to read other rows into.
+fn full<T: FastRow>() -> T {
+    let text = match std::any::type_name::<T>() {
+        n if n.ends_with("Ticker") => FULL_TICKER,
+        n if n.ends_with("Trade") => FULL_TRADE,
+        _ => FULL_ORDER,
+    };
+    fast_one(text).expect("a full row reads")
+}
+
 /// Whether the fast path took `text`; when it did, it built what serde
-/// builds, and it never takes what serde refuses.
+/// builds, also read into a row that held another (every field set), and
+/// it never takes what serde refuses.
 fn agrees<T: FastRow + DeserializeOwned + Serialize + Debug + PartialEq>(text: &str) -> bool {
     let serde = serde_json::from_str::<T>(text);
     match (fast_one::<T>(text), serde) {
         (Some(fast), Ok(serde)) => {
             assert_same(&fast, &serde, text);
+            let mut reused = full::<T>();
+            let mut c = Cursor::new(text);
+            T::read_row_into(&mut c, &mut reused).expect("read into a row");
+            c.end().expect("nothing after the row");
+            assert_same(&reused, &serde, text);
             true
         }
         (Some(fast), Err(e)) => {
             panic!("fast path took what serde refuses ({e}): {fast:?}\n{text}")
         }
-        (None, _) => false,
+        (None, _) => {
+            // Reading into a row leaves the same text to serde.
+            let mut reused = full::<T>();
+            let mut c = Cursor::new(text);
+            let into = T::read_row_into(&mut c, &mut reused).and_then(|()| c.end());
+            assert!(
+                into.is_err(),
+                "read into a row but not as a new row: {text}"
+            );
+            false
+        }
     }
 }
 
@@ -97,6 +123,12 @@ fn every_fixture_row_reads_the_same() {
                 if let Ok(serde) = serde_json::from_str::<Vec<Trade>>(&text) {
                     let fast: Vec<Trade> = read_rows(&mut Cursor::new(&text)).unwrap();
                     assert_eq!(fast, serde);
+                    // into a vector that held more, or fewer, other rows
+                    for held in [0, 1, 5] {
+                        let mut rows = vec![full::<Trade>(); held];
+                        read_rows_into(&mut Cursor::new(&text), &mut rows).unwrap();
+                        assert_eq!(rows, serde);
+                    }
                     arrays += 1;
                 }
             }

@@ -10,8 +10,11 @@ use serde::Deserialize;
 
 use crate::error::{Error, ItemResult, OkxCode, TransportError};
 use crate::limiter::{LeadTrader, LimitPolicy, Limiter};
+use crate::outgoing::{known_header, request_url};
 use crate::request::{LimitScope, LimitUnit, Method, RateLimit, Request};
+use crate::transport::Transport;
 use crate::wire::{Encoded, decode, decode_items, encode};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 /// Which OKX site the client talks to.
 ///
@@ -65,6 +68,7 @@ pub(crate) enum Repeat {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct RestClientBuilder {
+    transport: Option<Arc<dyn Transport>>,
     base_url: String,
     demo: bool,
     credentials: Option<Credentials>,
@@ -104,6 +108,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 impl Default for RestClientBuilder {
     fn default() -> Self {
         RestClientBuilder {
+            transport: None,
             base_url: Host::default().base_url().to_owned(),
             demo: false,
             credentials: None,
@@ -212,6 +217,29 @@ impl RestClientBuilder {
         self
     }
 
+    /// What sends the requests: your own `reqwest::Client` (a proxy, TLS
+    /// or pool settings of your choice), or any [`Transport`] (a test or
+    /// benchmark can answer in memory). The client still encodes, limits,
+    /// signs and decodes every call; [`timeout`](Self::timeout),
+    /// [`connect_timeout`](Self::connect_timeout) and
+    /// [`user_agent`](Self::user_agent), [`proxy`](Self::proxy),
+    /// [`pin_public_key`](Self::pin_public_key) and
+    /// [`add_root_certificate`](Self::add_root_certificate) then do not
+    /// apply, the transport's own settings do.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::all("http://proxy.local:3128")?)
+    ///     .build()?;
+    /// let client = okx_rest::RestClient::builder().transport(http).build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// The largest response body read (default [`DEFAULT_MAX_BODY_BYTES`]).
     /// A longer one is refused with [`Error::BodyTooLarge`] as soon as its
     /// `Content-Length`, or the bytes read so far, pass the cap, so a
@@ -270,9 +298,20 @@ impl RestClientBuilder {
         let auth = self
             .credentials
             .map(|c| RestAuth::new(c, self.clock.clone(), self.demo));
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(http.clone()),
+        };
+        // Parsed once; each request only sets its path and query. A base
+        // the URL parser cannot take as one is joined as text per request.
+        let base = reqwest::Url::parse(&self.base_url)
+            .ok()
+            .filter(|u| !u.cannot_be_a_base() && u.query().is_none() && u.fragment().is_none());
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,
+                transport,
+                base,
                 base_url: self.base_url,
                 demo: self.demo,
                 auth,
@@ -293,7 +332,11 @@ pub const SUB_ACCOUNT_BUCKET: &str = Limiter::SUB_ACCOUNT;
 
 #[derive(Debug)]
 struct Inner {
+    /// Builds the requests (whatever sends them).
     http: reqwest::Client,
+    transport: Arc<dyn Transport>,
+    /// `base_url` parsed, when it parses as a base.
+    base: Option<reqwest::Url>,
     base_url: String,
     demo: bool,
     auth: Option<RestAuth>,
@@ -397,7 +440,7 @@ impl RestClient {
     }
 
     fn exp_time_for<R: Request>(&self) -> Option<i64> {
-        crate::limiter::places_or_amends(R::PATH).then(|| self.new_exp_time())
+        const { crate::limiter::places_or_amends(R::PATH) }.then(|| self.new_exp_time())
     }
 
     pub(crate) fn new_exp_time(&self) -> i64 {
@@ -406,8 +449,10 @@ impl RestClient {
     }
 
     /// The common path: check, encode, limit, sign, send, decode, and
-    /// repeat when that is safe. `exp_time` is the `expTime` header; it is
-    /// renewed after a clock resync, and holds the deadline last sent.
+    /// repeat when that is safe. `exp_time` is `Some` when the request
+    /// carries an `expTime` header; each send sets it afresh (from the
+    /// clock reading it signs with, so also after a clock resync), and it
+    /// holds the deadline last sent.
     pub(crate) async fn send_with<R, T, F>(
         &self,
         req: &R,
@@ -429,7 +474,7 @@ impl RestClient {
         loop {
             self.inner.limiter.acquire(R::PATH, &draws).await?;
             let err = match self
-                .round_trip::<R, T, F>(&encoded, *exp_time, &decode)
+                .round_trip::<R, T, F>(&encoded, exp_time, &decode)
                 .await
             {
                 Ok(v) => return Ok(v),
@@ -439,11 +484,8 @@ impl RestClient {
                 // The gateway refused it before acting, so sending it again is safe.
                 resynced = true;
                 tracing::info!(path = R::PATH, "timestamp expired; resyncing the clock");
+                // The next send computes its deadline from the new clock.
                 self.sync_clock().await?;
-                // A deadline computed from the wrong clock would expire at once.
-                if exp_time.is_some() {
-                    *exp_time = Some(self.new_exp_time());
-                }
                 continue;
             }
             if attempt < self.inner.retries && may_repeat(&err, repeat) {
@@ -458,11 +500,12 @@ impl RestClient {
     }
 
     /// One HTTP exchange. Signs at the last moment so the timestamp is fresh
-    /// even after a wait for the rate limiter.
+    /// even after a wait for the rate limiter; an `expTime` deadline is
+    /// counted from the same clock reading (and stored in `exp_time`).
     async fn round_trip<R, T, F>(
         &self,
         encoded: &Encoded,
-        exp_time: Option<i64>,
+        exp_time: &mut Option<i64>,
         decode: &F,
     ) -> Result<T, Error>
     where
@@ -470,32 +513,49 @@ impl RestClient {
         F: Fn(u16, &[u8]) -> Result<T, Error>,
     {
         let inner = &*self.inner;
-        let mut url = String::with_capacity(inner.base_url.len() + encoded.path_and_query.len());
-        url.push_str(&inner.base_url);
-        url.push_str(&encoded.path_and_query);
-        let mut builder = match R::METHOD {
-            Method::Get => inner.http.get(url),
-            Method::Post => inner
-                .http
-                .post(url)
-                .header("Content-Type", "application/json")
-                .body(encoded.body.clone()),
+        let method = match R::METHOD {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
         };
+        let mut builder = match request_url(inner.base.as_ref(), &encoded.path_and_query) {
+            Some(url) => inner.http.request(method, url),
+            None => {
+                let mut url = inner.base_url.clone();
+                url.push_str(&encoded.path_and_query);
+                inner.http.request(method, url)
+            }
+        };
+        if R::METHOD == Method::Post {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(encoded.body.clone());
+        }
+        let now = (R::SIGNED || exp_time.is_some()).then(|| inner.clock.now_millis());
         if R::SIGNED {
-            if let Some(auth) = &inner.auth {
-                let headers =
-                    auth.headers(R::METHOD.as_str(), &encoded.path_and_query, &encoded.body);
+            if let (Some(auth), Some(now)) = (&inner.auth, now) {
+                let method = R::METHOD.as_str();
+                let headers = auth.headers_at(now, method, &encoded.path_and_query, &encoded.body);
                 for (name, value) in headers.iter() {
-                    builder = builder.header(name, value);
+                    builder = match known_header(name) {
+                        Some(name) => builder.header(name, value),
+                        None => builder.header(name, value),
+                    };
                 }
             }
         } else if inner.demo {
             builder = builder.header(okx_auth::HEADER_SIMULATED, "1");
         }
-        if let Some(exp) = exp_time {
-            builder = builder.header("expTime", exp.to_string());
+        if let (Some(exp), Some(now)) = (exp_time.as_mut(), now) {
+            let window = i64::try_from(inner.exp_window.as_millis()).unwrap_or(i64::MAX);
+            *exp = now.saturating_add(window);
+            builder = builder.header(HeaderName::from_static("exptime"), *exp);
         }
-        let response = builder.send().await.map_err(|e| transport(R::PATH, e))?;
+        let request = builder.build().map_err(|e| transport(R::PATH, e))?;
+        let response = inner
+            .transport
+            .execute(request)
+            .await
+            .map_err(|e| transport(R::PATH, e))?;
         let status = response.status().as_u16();
         let bytes = read_body(response, R::PATH, inner.max_body_bytes).await?;
         decode(status, &bytes)
@@ -511,7 +571,7 @@ impl RestClient {
         let encoded = encode(&req)?;
         let sent = local_millis();
         let data = self
-            .round_trip::<ServerTime, _, _>(&encoded, None, &|status, bytes: &[u8]| {
+            .round_trip::<ServerTime, _, _>(&encoded, &mut None, &|status, bytes: &[u8]| {
                 decode::<ServerTimeData>(status, ServerTime::PATH, bytes)
             })
             .await?;

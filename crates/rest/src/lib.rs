@@ -80,11 +80,14 @@ pub mod api;
 mod client;
 mod entry;
 pub mod error;
+mod fast;
 mod limiter;
 pub mod orders;
+mod outgoing;
 mod paginate;
 mod place;
 pub mod request;
+mod transport;
 mod wire;
 
 pub use client::{DEFAULT_MAX_BODY_BYTES, Host, RestClient, RestClientBuilder, SUB_ACCOUNT_BUCKET};
@@ -103,6 +106,7 @@ pub use request::{
     Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
     oldest_first,
 };
+pub use transport::Transport;
 
 // Clients, requests and errors cross threads and tasks: checked when the
 // crate compiles, so a field that breaks it cannot slip in.

@@ -20,6 +20,7 @@
 //! looser than OKX's counter, whatever its window alignment.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -82,24 +83,79 @@ const SINGLE_ORDER_LIMIT: RateLimit = RateLimit {
     scope: LimitScope::UidInstIdOrFamily,
 };
 
+/// `a == b`, usable where the paths are constants: the checks on an
+/// endpoint's path below are then made once, when the request type is
+/// compiled, instead of by string comparisons on every call.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Batch endpoint → the single-order endpoint a batch of one counts against.
-fn single_for_batch(path: &str) -> Option<&'static str> {
-    match path {
-        "/api/v5/trade/batch-orders" => Some("/api/v5/trade/order"),
-        "/api/v5/trade/cancel-batch-orders" => Some("/api/v5/trade/cancel-order"),
-        "/api/v5/trade/amend-batch-orders" => Some("/api/v5/trade/amend-order"),
-        _ => None,
+const fn single_for_batch(path: &str) -> Option<&'static str> {
+    if same(path, "/api/v5/trade/batch-orders") {
+        Some("/api/v5/trade/order")
+    } else if same(path, "/api/v5/trade/cancel-batch-orders") {
+        Some("/api/v5/trade/cancel-order")
+    } else if same(path, "/api/v5/trade/amend-batch-orders") {
+        Some("/api/v5/trade/amend-order")
+    } else {
+        None
     }
 }
 
 const SUB_ACCOUNT_BUCKET: &str = "sub-account order rate";
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 struct Key {
     path: &'static str,
     /// 0 for the endpoint's main limit, `i + 1` for its `i`-th extra.
     extra: usize,
     by: String,
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.path.hash(state);
+        self.extra.hash(state);
+        self.by.hash(state);
+    }
+}
+
+/// Compared inline: a call to `memcmp` for each of these short texts,
+/// on every lookup, cost more on this hot path than the lookup itself.
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.extra == other.extra
+            && short_eq(self.path.as_bytes(), other.path.as_bytes())
+            && short_eq(self.by.as_bytes(), other.by.as_bytes())
+    }
+}
+
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut a8).zip(&mut b8) {
+        let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or_default());
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    let mut rest = a8.remainder().iter().zip(b8.remainder());
+    rest.all(|(x, y)| x == y)
 }
 
 #[derive(Debug)]
@@ -165,6 +221,9 @@ pub(crate) struct Draw {
     key: Key,
     limit: RateLimit,
     cost: u32,
+    /// Where the bucket is in [`Buckets::windows`], found once by
+    /// [`Limiter::plan`] so that taking (and retaking) needs no lookup.
+    slot: usize,
 }
 
 /// OKX counts option orders per instrument family and every other order per
@@ -183,14 +242,11 @@ fn inst_or_family(inst_id: &str) -> &str {
 
 /// The place and amend endpoints (single and batch): the orders OKX counts
 /// towards the sub-account limit, and the requests that take `expTime`.
-pub(crate) fn places_or_amends(path: &str) -> bool {
-    matches!(
-        path,
-        "/api/v5/trade/order"
-            | "/api/v5/trade/batch-orders"
-            | "/api/v5/trade/amend-order"
-            | "/api/v5/trade/amend-batch-orders"
-    )
+pub(crate) const fn places_or_amends(path: &str) -> bool {
+    same(path, "/api/v5/trade/order")
+        || same(path, "/api/v5/trade/batch-orders")
+        || same(path, "/api/v5/trade/amend-order")
+        || same(path, "/api/v5/trade/amend-batch-orders")
 }
 
 /// The bucket key of one raw key under a scope.
@@ -225,6 +281,7 @@ fn draws_for(
                 key: Key { path, extra, by },
                 limit,
                 cost,
+                slot: usize::MAX,
             }),
         }
     }
@@ -234,17 +291,13 @@ impl Limiter {
     /// The buckets `req` draws on, worked out before it is sent.
     pub(crate) fn plan<R: Request>(&self, req: &R) -> Vec<Draw> {
         let mut path = R::PATH;
-        let mut limit = self.overrides.get(path).copied().unwrap_or(R::RATE_LIMIT);
+        let mut limit = self.limit_of(path, R::RATE_LIMIT);
         let orders = req.cost().max(1);
         let batch_of_one =
             R::ORDER_OP != OrderOp::None && limit.unit == LimitUnit::Orders && orders == 1;
-        if let Some(single) = single_for_batch(path).filter(|_| batch_of_one) {
+        if let Some(single) = const { single_for_batch(R::PATH) }.filter(|_| batch_of_one) {
             path = single;
-            limit = self
-                .overrides
-                .get(single)
-                .copied()
-                .unwrap_or(SINGLE_ORDER_LIMIT);
+            limit = self.limit_of(single, SINGLE_ORDER_LIMIT);
         }
         // Each raw key (instrument, currency, tag) with the units it carries.
         let items = req.item_keys();
@@ -258,12 +311,8 @@ impl Limiter {
         for (i, extra) in R::EXTRA_LIMITS.iter().enumerate() {
             self.extra_draws(&mut draws, req, path, i + 1, extra, &keys);
         }
-        if places_or_amends(R::PATH) {
-            let limit = self
-                .overrides
-                .get(SUB_ACCOUNT_BUCKET)
-                .copied()
-                .unwrap_or(SUB_ACCOUNT_LIMIT);
+        if const { places_or_amends(R::PATH) } {
+            let limit = self.limit_of(SUB_ACCOUNT_BUCKET, SUB_ACCOUNT_LIMIT);
             draws.push(Draw {
                 key: Key {
                     path: SUB_ACCOUNT_BUCKET,
@@ -272,7 +321,12 @@ impl Limiter {
                 },
                 limit,
                 cost: orders,
+                slot: usize::MAX,
             });
+        }
+        let mut buckets = self.buckets();
+        for d in &mut draws {
+            d.slot = buckets.slot(&d.key, d.limit);
         }
         draws
     }
@@ -306,13 +360,59 @@ impl Limiter {
     }
 }
 
+/// Every bucket used so far: its window, and where it is by key.
+#[derive(Debug, Default)]
+struct Buckets {
+    slots: HashMap<Key, usize, BuildHasherDefault<KeyHasher>>,
+    windows: Vec<Window>,
+}
+
+/// A multiply-rotate hash (as in rustc's FxHash) for bucket keys, which
+/// are an endpoint's path and the caller's own instrument or currency, not
+/// text from an adversary: SipHash's protection against chosen collisions
+/// buys nothing here and cost more than the rest of the rate limiting.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+}
+
+impl Buckets {
+    /// The slot of `key`'s bucket, created (with `limit`) on first use.
+    fn slot(&mut self, key: &Key, limit: RateLimit) -> usize {
+        if let Some(&slot) = self.slots.get(key) {
+            return slot;
+        }
+        self.windows.push(Window::new(limit));
+        let slot = self.windows.len() - 1;
+        self.slots.insert(key.clone(), slot);
+        slot
+    }
+}
+
 /// The shared limiter of one client (one API key, one IP).
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
     policy: LimitPolicy,
-    overrides: HashMap<&'static str, RateLimit>,
+    /// The limits the user set, by path: a few at most, so a list.
+    overrides: Vec<(&'static str, RateLimit)>,
     lead: LeadTrader,
-    buckets: Mutex<HashMap<Key, Window>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl Limiter {
@@ -323,10 +423,24 @@ impl Limiter {
     ) -> Self {
         Limiter {
             policy,
-            overrides,
+            overrides: overrides.into_iter().collect(),
             lead,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets::default()),
         }
+    }
+
+    /// The limit of `path`: the user's, else `default`.
+    fn limit_of(&self, path: &str, default: RateLimit) -> RateLimit {
+        self.overrides
+            .iter()
+            .find(|(p, _)| short_eq(p.as_bytes(), path.as_bytes()))
+            .map_or(default, |&(_, limit)| limit)
+    }
+
+    fn buckets(&self) -> std::sync::MutexGuard<'_, Buckets> {
+        // A poisoned lock only means another call panicked mid-update; the
+        // counters are still usable.
+        self.buckets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Name under which [`crate::RestClientBuilder::rate_limit`] overrides
@@ -364,20 +478,17 @@ impl Limiter {
 
     fn try_take(&self, draws: &[Draw]) -> Duration {
         let now = Instant::now();
-        // A poisoned lock only means another call panicked mid-update; the
-        // counters are still usable.
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buckets = self.buckets();
         let mut wait = Duration::ZERO;
         for d in draws {
-            let w = buckets
-                .entry(d.key.clone())
-                .or_insert_with(|| Window::new(d.limit))
-                .wait_for(now, d.cost);
-            wait = wait.max(w);
+            // Every draw comes from `plan`, which made its bucket.
+            if let Some(w) = buckets.windows.get_mut(d.slot) {
+                wait = wait.max(w.wait_for(now, d.cost));
+            }
         }
         if wait.is_zero() {
             for d in draws {
-                if let Some(w) = buckets.get_mut(&d.key) {
+                if let Some(w) = buckets.windows.get_mut(d.slot) {
                     w.record(now, d.cost);
                 }
             }

@@ -85,11 +85,12 @@ impl RestClient {
         inst: Option<&Instrument>,
     ) -> Result<OrderAck, Error> {
         order.check(inst)?;
-        let cl_ord_id = order.cl_ord_id.get_or_insert_with(new_cl_ord_id).clone();
+        order.cl_ord_id.get_or_insert_with(new_cl_ord_id);
         let mut sends = 0;
         loop {
             sends += 1;
-            let mut exp = Some(self.new_exp_time());
+            // Set by the send to the deadline it carries.
+            let mut exp = Some(0);
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
                     decode::<OrderAck>(status, PlaceOrder::PATH, bytes)
@@ -101,8 +102,13 @@ impl RestClient {
                 Err(e) if e.write_outcome() == WriteOutcome::Unknown => e,
                 Err(e) => return Err(e),
             };
+            let cl_ord_id = order.cl_ord_id.clone().unwrap_or_default();
             tracing::warn!(%cl_ord_id, error = %err, "place outcome unknown; looking the order up");
-            let exp = exp.unwrap_or_else(|| self.new_exp_time());
+            // A deadline not sent (cannot happen when the outcome is
+            // unknown) is counted from now, never taken as passed.
+            let exp = exp
+                .filter(|&e| e > 0)
+                .unwrap_or_else(|| self.new_exp_time());
             match self.resolve(&order.inst_id, &cl_ord_id, exp).await {
                 Ok(Some(found)) => return Ok(ack_of(&found)),
                 Ok(None) if sends <= self.max_resends() => continue,

@@ -133,8 +133,9 @@ pub trait Request: Serialize {
     /// Secondary limits from the docs (lead traders' order limits, the
     /// per-pair limit of convert quotes); none for most endpoints.
     const EXTRA_LIMITS: &'static [ExtraLimit] = &[];
-    /// One item of `data`.
-    type Response: DeserializeOwned;
+    /// One item of `data` (owned: `'static`, which lets the client pick the
+    /// fast reader for the row types that have one).
+    type Response: DeserializeOwned + 'static;
 
     /// The value that keys a per-instrument / per-currency / per-tag bucket,
     /// when the scope needs one.

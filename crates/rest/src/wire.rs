@@ -1,10 +1,12 @@
 //! Turning a request into bytes and an answer back into data.
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{ApiError, DecodeError, Error, Invalid, ItemResult, OkxCode};
+use crate::fast::fast_rows;
 use crate::request::{Method, Request};
 
 /// The path with its query string (exactly what is signed and sent) and the
@@ -12,7 +14,8 @@ use crate::request::{Method, Request};
 #[derive(Debug, Clone)]
 pub(crate) struct Encoded {
     pub(crate) path_and_query: String,
-    pub(crate) body: Vec<u8>,
+    /// Shared, so that each send hands the body over without copying it.
+    pub(crate) body: Bytes,
 }
 
 /// GET: fields become the query string, skipping `None` and `""` (as OKX's
@@ -57,14 +60,14 @@ pub(crate) fn encode<R: Request>(req: &R) -> Result<Encoded, Error> {
             }
             Ok(Encoded {
                 path_and_query: out,
-                body: Vec::new(),
+                body: Bytes::new(),
             })
         }
         Method::Post => {
             let body = serde_json::to_vec(req).map_err(|e| Invalid::Encode(e.to_string()))?;
             Ok(Encoded {
                 path_and_query: R::PATH.to_owned(),
-                body,
+                body: body.into(),
             })
         }
     }
@@ -190,12 +193,15 @@ fn failure(status: u16, path: &'static str, bytes: &[u8]) -> Error {
 }
 
 /// Decodes a whole answer into `data`, or the error it carries.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned + 'static>(
     status: u16,
     path: &'static str,
     bytes: &[u8],
 ) -> Result<Vec<T>, Error> {
     if (200..300).contains(&status) {
+        if let Some(rows) = fast_rows(bytes) {
+            return Ok(rows);
+        }
         let source = match serde_json::from_slice::<Envelope<T>>(bytes) {
             Ok(env) if env.code.is_ok() => return Ok(env.data),
             Ok(_) => return Err(failure(status, path, bytes)),
@@ -230,7 +236,7 @@ pub(crate) fn decode_raw(status: u16, path: &'static str, bytes: &[u8]) -> Resul
     Err(failure(status, path, bytes))
 }
 
-pub(crate) fn decode_items<T: DeserializeOwned>(
+pub(crate) fn decode_items<T: DeserializeOwned + 'static>(
     status: u16,
     path: &'static str,
     bytes: &[u8],

@@ -363,6 +363,7 @@ impl WsClient {
         inst_id: &str,
         f: impl FnOnce(&okx_book::OrderBook) -> R,
     ) -> Option<R> {
+        let channel = okx_book::Channel::from_name(channel)?;
         let books = self.inner.ctx.books();
         books.get(channel).and_then(|set| set.get(inst_id)).map(f)
     }

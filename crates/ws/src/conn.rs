@@ -22,6 +22,20 @@ use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
 mod bootstrap;
+/// Handles one inbound text frame: what needs no waiting without building
+/// the future of [`Conn::on_text`] (see [`Conn::on_text_now`]), the rest
+/// awaited.
+macro_rules! handle_text {
+    ($conn:expr, $text:expr, $socket:expr, $dedupe:expr) => {
+        match $conn.on_text_now($text, $socket, $dedupe) {
+            Ok(action) => action,
+            Err(handle::Later::Step(step)) => $conn.book_step(step, $text).await,
+            Err(handle::Later::Frame) => $conn.on_text($text, $socket, $dedupe).await,
+        }
+    };
+}
+
+pub mod bench;
 mod dedupe;
 mod handle;
 mod offline;
@@ -89,6 +103,9 @@ pub(crate) struct Conn {
     boot: Bootstraps,
     /// Books started from a REST snapshot: a gap fetches a newer one.
     rest_books: Vec<BookKey>,
+    /// Reads book frames once, keeping what it read of the levels for the
+    /// apply (its buffers grow to the largest snapshot and stay).
+    book_reader: okx_book::FrameReader,
 }
 
 enum Wait {
@@ -103,6 +120,18 @@ impl Conn {
         conn: usize,
         force_login: bool,
     ) -> (mpsc::Sender<Cmd>, Arc<ConnState>) {
+        let (actor, tx, state) = Conn::new(ctx, endpoint, conn, force_login);
+        tokio::spawn(actor.run());
+        (tx, state)
+    }
+
+    /// A connection not yet running, with its command queue and state.
+    fn new(
+        ctx: Arc<Ctx>,
+        endpoint: Endpoint,
+        conn: usize,
+        force_login: bool,
+    ) -> (Conn, mpsc::Sender<Cmd>, Arc<ConnState>) {
         let (tx, rx) = mpsc::channel(256);
         let state = Arc::new(ConnState::default());
         state
@@ -130,9 +159,9 @@ impl Conn {
             fresh: Freshness::new(),
             boot: Bootstraps::new(),
             rest_books: Vec::new(),
+            book_reader: okx_book::FrameReader::new(),
         };
-        tokio::spawn(actor.run());
-        (tx, state)
+        (actor, tx, state)
     }
 
     fn login(&self) -> bool {
@@ -378,7 +407,7 @@ impl Conn {
         let (mut ws, early) = self.adopt(est).await;
         let mut actions = VecDeque::new();
         for text in early {
-            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+            actions.push_back(handle_text!(self, &text, socket_gen, &mut dedupe));
         }
         self.run_deferred(&mut ws).await;
         let (ping_after, pong_timeout) = (self.ctx.cfg.ping_after, self.ctx.cfg.pong_timeout);
@@ -450,7 +479,7 @@ impl Conn {
                     ping_sent = None;
                     match msg {
                         Some(Ok(Message::Text(text))) => {
-                            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+                            actions.push_back(handle_text!(self, &text, socket_gen, &mut dedupe));
                         }
                         Some(Ok(Message::Close(frame))) => {
                             return DisconnectReason::Closed {
@@ -498,7 +527,7 @@ impl Conn {
                         dedupe.get_or_insert_with(|| Dedupe::new(socket_gen - 1));
                         overlap_until = Some(Instant::now() + DRAIN);
                         for text in early {
-                            actions.push_back(self.on_text(&text, socket_gen, &mut dedupe).await);
+                            actions.push_back(handle_text!(self, &text, socket_gen, &mut dedupe));
                         }
                         last_rx = Instant::now();
                         ping_sent = None;
@@ -524,7 +553,7 @@ impl Conn {
                     let old_gen = draining.as_ref().map(|d| d.1).unwrap_or(0);
                     match msg {
                         Some(Ok(Message::Text(text))) => {
-                            actions.push_back(self.on_text(&text, old_gen, &mut dedupe).await);
+                            actions.push_back(handle_text!(self, &text, old_gen, &mut dedupe));
                         }
                         Some(Ok(_)) => {}
                         _ => draining = None,

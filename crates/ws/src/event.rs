@@ -16,7 +16,7 @@ use okx_models::ws::{
     StrucBlockTradesPush, SystemStatus, WithdrawalInfoPush,
 };
 use okx_models::{
-    Balance, BookAction, Candle, Instrument, OkxCode, Order, Position, Ticker, Trade,
+    Balance, BookAction, Candle, InstId, Instrument, OkxCode, Order, Position, Ticker, Trade,
 };
 
 /// Why a connection went down.
@@ -207,13 +207,17 @@ impl PushData {
 }
 
 /// A change to a local order book kept by the client.
+///
+/// Made without allocating (the channel is a `Copy` enum, the instrument
+/// id is stored inline), since one is sent for every book push.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BookUpdate {
-    /// Channel (`books`, `books5`, ...).
-    pub channel: String,
+    /// Channel (`books`, `books5`, ...; its OKX name is
+    /// [`Channel::name`](okx_book::Channel::name)).
+    pub channel: okx_book::Channel,
     /// Instrument id.
-    pub inst_id: String,
+    pub inst_id: InstId,
     /// Whether the frame was a snapshot (a fresh book).
     pub snapshot: bool,
     /// The book's sequence id after the frame.

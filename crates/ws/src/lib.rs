@@ -102,9 +102,12 @@ pub use trade::{
 };
 pub use trading::Trading;
 
+#[doc(hidden)]
+pub use conn::bench as __bench;
+
 /// Local order books (re-exported from `okx-book`).
 pub mod books {
-    pub use okx_book::{BookSet, Integrity, OrderBook, OutOfSyncReason, Side};
+    pub use okx_book::{BookSet, Channel, Integrity, OrderBook, OutOfSyncReason, Side};
 }
 
 // The client, its event stream, events and errors cross threads and tasks:

@@ -57,6 +57,9 @@ struct Ring {
     dropped: u64,
     producers_gone: bool,
     consumer_gone: bool,
+    /// The consumer found nothing and is about to wait: the next push
+    /// wakes it. A consumer that is busy is not woken on every push.
+    consumer_waiting: bool,
 }
 
 struct Market {
@@ -102,36 +105,44 @@ impl Sinks {
 
     /// Sends a market data event under the overflow policy.
     pub(crate) async fn market(&self, ev: WsEvent) {
-        let mut ev = Some(ev);
+        let mut ev = ev;
         loop {
-            {
-                let mut ring = self.market.lock();
-                if ring.consumer_gone {
-                    return;
-                }
-                // Numbered under the ring's lock, so the ring stays in order
-                // and a lossless event numbered later finds this one queued.
-                let numbered = |ev: &mut Option<WsEvent>| {
-                    let n = self.next.fetch_add(1, Ordering::Relaxed);
-                    ev.take().map(|ev| (n, ev))
-                };
-                if ring.buf.len() < ring.cap {
-                    ring.buf.extend(numbered(&mut ev));
-                    drop(ring);
-                    self.market.readable.notify_one();
-                    return;
-                }
-                if self.policy == Overflow::DropOldest {
-                    ring.buf.pop_front();
-                    ring.dropped += 1;
-                    ring.buf.extend(numbered(&mut ev));
-                    drop(ring);
-                    self.market.readable.notify_one();
-                    return;
-                }
+            match self.try_market(ev) {
+                Ok(()) => return,
+                Err(back) => ev = back,
             }
             self.market.writable.notified().await;
         }
+    }
+
+    /// Queues a market data event unless that means waiting for room
+    /// (a full queue under [`Overflow::Backpressure`]): then the event
+    /// comes back.
+    pub(crate) fn try_market(&self, ev: WsEvent) -> Result<(), WsEvent> {
+        let mut ring = self.market.lock();
+        if ring.consumer_gone {
+            return Ok(());
+        }
+        if ring.buf.len() >= ring.cap {
+            if self.policy != Overflow::DropOldest {
+                return Err(ev);
+            }
+            ring.buf.pop_front();
+            ring.dropped += 1;
+        }
+        // Numbered under the ring's lock, so the ring stays in order and a
+        // lossless event numbered later finds this one queued.
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        // The consumer marks the ring before it waits, after finding it
+        // empty; the first event pushed then wakes it (or leaves it a
+        // permit if it is not waiting yet).
+        let wake = std::mem::take(&mut ring.consumer_waiting);
+        ring.buf.push_back((n, ev));
+        drop(ring);
+        if wake {
+            self.market.readable.notify_one();
+        }
+        Ok(())
     }
 }
 
@@ -154,6 +165,8 @@ pub struct WsEvents {
     held: VecDeque<Numbered>,
     held_cap: usize,
     market: Arc<Market>,
+    /// The overflow policy makes producers wait for room.
+    producers_wait: bool,
 }
 
 impl std::fmt::Debug for WsEvents {
@@ -179,8 +192,10 @@ impl WsEvents {
             if let Some(ev) = self.ready() {
                 return Some(ev);
             }
-            if self.ended() {
-                return None;
+            match self.before_wait() {
+                Next::Ended => return None,
+                Next::Ready => continue,
+                Next::Wait => {}
             }
             // Nothing is held here: `ready` delivers a held event or older
             // market data whenever it holds one.
@@ -234,20 +249,37 @@ impl WsEvents {
         }
         let (_, ev) = ring.buf.pop_front()?;
         drop(ring);
-        self.market.writable.notify_one();
+        // Only under backpressure does a producer wait for room.
+        if self.producers_wait {
+            self.market.writable.notify_one();
+        }
         Some(ev)
     }
 
-    /// Whether nothing more can come: every producer is gone and both
-    /// queues are empty.
-    fn ended(&self) -> bool {
-        let ring = self.market.lock();
-        ring.producers_gone
-            && ring.buf.is_empty()
-            && ring.dropped == 0
-            && !self.lossless_open
-            && self.held.is_empty()
+    /// After finding nothing ready: whether to wait, and if so marks the
+    /// ring so the next push wakes the consumer.
+    fn before_wait(&self) -> Next {
+        let mut ring = self.market.lock();
+        if !ring.buf.is_empty() || ring.dropped > 0 {
+            return Next::Ready;
+        }
+        if ring.producers_gone && !self.lossless_open && self.held.is_empty() {
+            return Next::Ended;
+        }
+        ring.consumer_waiting = true;
+        Next::Wait
     }
+}
+
+/// What the consumer does after finding nothing ready.
+enum Next {
+    /// Nothing more can come: every producer is gone and both queues are
+    /// empty.
+    Ended,
+    /// Market data arrived meanwhile.
+    Ready,
+    /// Wait (the ring is marked, so the next push wakes the consumer).
+    Wait,
 }
 
 /// Builds the pair of queues.
@@ -264,6 +296,7 @@ pub(crate) fn channel(
             dropped: 0,
             producers_gone: false,
             consumer_gone: false,
+            consumer_waiting: false,
         }),
         readable: Notify::new(),
         writable: Notify::new(),
@@ -281,6 +314,7 @@ pub(crate) fn channel(
         held: VecDeque::new(),
         held_cap: lossless_cap,
         market,
+        producers_wait: policy == Overflow::Backpressure,
     };
     (sinks, events)
 }
@@ -291,6 +325,29 @@ mod tests {
 
     fn lag(n: u64) -> WsEvent {
         WsEvent::Lagged { dropped: n }
+    }
+
+    /// A consumer waiting on an empty queue is woken by the next push, also
+    /// after a push it took without waiting (which must not leave it
+    /// unwakeable), and under both policies.
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_consumer_is_woken_by_the_next_push() {
+        for policy in [Overflow::DropOldest, Overflow::Backpressure] {
+            let (sinks, mut events) = channel(4, 4, policy);
+            sinks.market(lag(1)).await;
+            assert_eq!(events.try_recv(), Some(lag(1)));
+            for n in 2..5 {
+                let producer = sinks.clone();
+                let push = tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    producer.market(lag(n)).await;
+                });
+                let got =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), events.recv()).await;
+                assert_eq!(got, Ok(Some(lag(n))), "{policy:?}");
+                push.await.expect("producer");
+            }
+        }
     }
 
     #[tokio::test]

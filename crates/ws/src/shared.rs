@@ -7,15 +7,47 @@ use crate::error::WsError;
 use crate::limits::Limiter;
 use crate::queue::Sinks;
 use okx_auth::RestAuth;
-use okx_book::BookSet;
+use okx_book::{BookSet, Channel};
 use okx_models::OkxCode;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use tokio::sync::oneshot;
 
 /// Books kept per channel, then per instrument.
-pub(crate) type Books = Mutex<HashMap<String, BookSet>>;
+pub(crate) type Books = Mutex<BookSets>;
+
+/// The kept books of each channel. There are a handful of book channels,
+/// so a list is searched faster than a map is hashed.
+#[derive(Debug, Default)]
+pub(crate) struct BookSets(Vec<(Channel, BookSet)>);
+
+impl BookSets {
+    pub(crate) fn get(&self, channel: Channel) -> Option<&BookSet> {
+        self.0
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, set)| set)
+    }
+
+    pub(crate) fn get_mut(&mut self, channel: Channel) -> Option<&mut BookSet> {
+        self.0
+            .iter_mut()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, set)| set)
+    }
+
+    /// The set of `channel`, created empty if it is new.
+    pub(crate) fn entry(&mut self, channel: Channel) -> &mut BookSet {
+        let i = match self.0.iter().position(|(c, _)| *c == channel) {
+            Some(i) => i,
+            None => {
+                self.0.push((channel, BookSet::new()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0.get_mut(i).expect("found or pushed above").1
+    }
+}
 
 pub(crate) struct Ctx {
     pub(crate) cfg: WsConfig,
@@ -38,7 +70,7 @@ impl Ctx {
             auth,
             sinks,
             connect_limiter: Limiter::default(),
-            books: Mutex::new(HashMap::new()),
+            books: Mutex::new(BookSets::default()),
             dropped: Mutex::new(Vec::new()),
             codes: RwLock::new(CodeBook::default()),
             next_id: AtomicU64::new(1),
@@ -54,7 +86,7 @@ impl Ctx {
         self.next_id.fetch_add(1, Ordering::Relaxed).to_string()
     }
 
-    pub(crate) fn books(&self) -> MutexGuard<'_, HashMap<String, BookSet>> {
+    pub(crate) fn books(&self) -> MutexGuard<'_, BookSets> {
         self.books.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -38,6 +38,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::Deserialize;
 use serde::de::{self, IgnoredAny};
 
 use crate::num::parse_plain_prefix;
@@ -78,6 +79,15 @@ impl de::Error for Fallback {
 pub trait FastRow: Sized {
     /// Reads one row object at the cursor.
     fn read_row(c: &mut Cursor<'_>) -> Result<Self, Fallback>;
+
+    /// Reads one row object at the cursor into `row`, reusing the heap
+    /// buffers it holds where the row's table allows (its `String`
+    /// fields). After a [`Fallback`], `row` holds a mix of old and new
+    /// values and is to be decoded again.
+    fn read_row_into(c: &mut Cursor<'_>, row: &mut Self) -> Result<(), Fallback> {
+        *row = Self::read_row(c)?;
+        Ok(())
+    }
 }
 
 /// Reads a JSON array of rows at the cursor.
@@ -95,6 +105,72 @@ pub fn read_rows<T: FastRow>(c: &mut Cursor<'_>) -> Result<Vec<T>, Fallback> {
         c.eat(b']')?;
         return Ok(rows);
     }
+}
+
+/// The rows of a successful OKX REST answer, `{"code":"0","msg":"",
+/// "data":[...]}`, read like a serde-derived envelope that has a required
+/// `code` and a `data` list and ignores other members: `code` must be the
+/// string `"0"`, `data` must be there, and `msg` or any member OKX adds is
+/// skipped. Anything else (an error code, a numeric code, a missing or
+/// repeated member, a row that does not fit) is a [`Fallback`], for the
+/// general decoder and its error reporting.
+///
+/// ```
+/// use okx_models::Ticker;
+/// use okx_models::fast::read_envelope;
+///
+/// let text = r#"{"code":"0","msg":"","data":[{"instType":"SPOT","instId":"BTC-USDT","last":"73384.8","ts":"1710328243709"}]}"#;
+/// let rows: Vec<Ticker> = read_envelope(text).expect("a plain answer takes the fast path");
+/// assert_eq!(rows[0].inst_id, "BTC-USDT");
+/// assert!(read_envelope::<Ticker>(r#"{"code":"50011","msg":"Too Many Requests","data":[]}"#).is_err());
+/// ```
+pub fn read_envelope<T: FastRow>(text: &str) -> Result<Vec<T>, Fallback> {
+    let mut c = Cursor::new(text);
+    let (mut code, mut rows) = (false, None);
+    let mut open = c.begin_object()?;
+    while open {
+        match c.key()? {
+            "code" if !code => match c.value()?.kind {
+                Kind::Str("0") => code = true,
+                _ => return Err(Fallback),
+            },
+            "data" if rows.is_none() => rows = Some(read_rows(&mut c)?),
+            // A repeated field, which serde's derive refuses.
+            "code" | "data" => return Err(Fallback),
+            _ => c.skip_value()?,
+        }
+        open = c.next_member()?;
+    }
+    c.end()?;
+    match (code, rows) {
+        (true, Some(rows)) => Ok(rows),
+        _ => Err(Fallback),
+    }
+}
+
+/// [`read_rows`] into `rows`, reusing the vector and, row by row, what the
+/// rows it already holds have on the heap: after the first few pushes of a
+/// channel, reading another allocates nothing. After a [`Fallback`], `rows`
+/// holds a mix of old and new rows and is to be decoded again.
+pub fn read_rows_into<T: FastRow>(c: &mut Cursor<'_>, rows: &mut Vec<T>) -> Result<(), Fallback> {
+    c.eat(b'[')?;
+    let mut n = 0;
+    if !c.try_eat(b']') {
+        loop {
+            match rows.get_mut(n) {
+                Some(row) => T::read_row_into(c, row)?,
+                None => rows.push(T::read_row(c)?),
+            }
+            n += 1;
+            if c.try_eat(b',') {
+                continue;
+            }
+            c.eat(b']')?;
+            break;
+        }
+    }
+    rows.truncate(n);
+    Ok(())
 }
 
 /// Nesting deeper than this inside one value is left to serde_json, whose
@@ -446,6 +522,40 @@ impl<'a> Cursor<'a> {
             Some(n) => Ok(n),
             None => crate::num::opt_int::deserialize(self.value()?),
         }
+    }
+
+    /// A value read as `String`'s `Deserialize` reads it.
+    pub(crate) fn string(&mut self) -> Result<String, Fallback> {
+        String::deserialize(self.value()?)
+    }
+
+    /// A value read as `String`'s `Deserialize` reads it, into `out`,
+    /// reusing its buffer for a plain string.
+    pub fn string_into(&mut self, out: &mut String) -> Result<(), Fallback> {
+        let v = self.value()?;
+        match v.kind {
+            Kind::Str(s) => {
+                out.clear();
+                out.push_str(s);
+            }
+            _ => *out = String::deserialize(v)?,
+        }
+        Ok(())
+    }
+
+    /// A value read as `Option<String>`'s `Deserialize` reads it, into
+    /// `out`, reusing the buffer it holds for a plain string.
+    pub fn opt_string_into(&mut self, out: &mut Option<String>) -> Result<(), Fallback> {
+        let v = self.value()?;
+        match (v.kind, out.as_mut()) {
+            (Kind::Str(s), Some(old)) => {
+                old.clear();
+                old.push_str(s);
+            }
+            (Kind::Null, _) => *out = None,
+            _ => *out = Option::<String>::deserialize(v)?,
+        }
+        Ok(())
     }
 
     /// Reads the value of a member as a one-value `Deserializer`.

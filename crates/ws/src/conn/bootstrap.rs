@@ -58,6 +58,11 @@ pub(super) struct Bootstraps {
 }
 
 impl Bootstraps {
+    /// Whether any book waits for a snapshot.
+    pub(super) fn waiting(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     pub(super) fn new() -> Self {
         let (done_tx, done_rx) = mpsc::channel(64);
         Bootstraps {
@@ -110,16 +115,25 @@ impl Conn {
             },
         );
     }
+}
 
+impl Bootstraps {
     /// Whether `frame` (an update of a book waiting for its snapshot) was
-    /// taken into the buffer; a snapshot ends the wait and is not taken.
-    pub(super) fn buffered(&mut self, key: &BookKey, snapshot: bool, text: &str) -> bool {
+    /// taken into the buffer; a snapshot ends the wait (and the book's
+    /// REST start, `rest_books`) and is not taken.
+    pub(super) fn buffered(
+        &mut self,
+        rest_books: &mut Vec<BookKey>,
+        key: &BookKey,
+        snapshot: bool,
+        text: &str,
+    ) -> bool {
         if snapshot {
-            self.boot.pending.remove(key);
-            self.rest_books.retain(|k| k != key);
+            self.pending.remove(key);
+            rest_books.retain(|k| k != key);
             return false;
         }
-        let Some(p) = self.boot.pending.get_mut(key) else {
+        let Some(p) = self.pending.get_mut(key) else {
             return false;
         };
         if std::mem::take(&mut p.skip_first) {
@@ -132,7 +146,9 @@ impl Conn {
         p.buffer.push(text.to_owned());
         true
     }
+}
 
+impl Conn {
     /// Starts the REST fetches that are due; without a source, says once
     /// per book that it waits.
     pub(super) async fn due_snapshots(&mut self) {
@@ -218,10 +234,15 @@ impl Conn {
                 return;
             }
         };
+        let Some(channel) = okx_book::Channel::from_name(&key.0) else {
+            // Only book channels wait for a snapshot.
+            self.boot.pending.remove(&key);
+            return;
+        };
         let buffer = std::mem::take(&mut p.buffer);
         let outcome = {
             let mut books = self.ctx.books();
-            let set = books.entry(key.0.clone()).or_default();
+            let set = books.entry(channel);
             let frame = BookFrame::parse(text.as_bytes()).map_err(|e| e.to_string());
             let started = frame.and_then(|f| {
                 set.book_mut(&key.1)
@@ -257,8 +278,8 @@ impl Conn {
                 self.fresh.saw_book(&key.0, &key.1);
                 tracing::info!(channel = %key.0, inst_id = %key.1, ?seq_id, "book started from a REST snapshot");
                 let ev = WsEvent::Book(BookUpdate {
-                    channel: key.0,
-                    inst_id: key.1,
+                    channel,
+                    inst_id: key.1.into(),
                     snapshot: true,
                     seq_id,
                     integrity: integrity.unwrap_or(okx_book::Integrity::Unchecked),

@@ -2,23 +2,81 @@
 
 use super::{Action, Conn, PendingOp, PendingSub};
 use crate::arg::{Arg, is_private_data};
-use crate::decode::{Inbound, inbound_with, is_book_channel};
+use crate::decode::{Inbound, book_push, inbound_with, is_book_channel};
 use crate::endpoint::Endpoint;
 use crate::error::WsError;
 use crate::establish::{Socket, refused_for_good, request, take_acked};
 use crate::event::{BookUpdate, PushData, WsEvent};
 use crate::shared::{Cmd, OpReply, Reply};
 use futures_util::SinkExt;
-use okx_book::{
-    Action as FrameAction, AppliedKind, BookError, BookFrame, Integrity, OutOfSyncReason,
-};
+use okx_book::{Action as FrameAction, AppliedKind, BookError, BookFrame, OutOfSyncReason};
 use okx_models::OkxCode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::dedupe::Dedupe;
 
+/// What is left to do after a book push was applied.
+pub(super) enum BookStep {
+    /// Nothing: the frame was dropped (not subscribed, or a duplicate).
+    Done,
+    /// Tell the user the book changed.
+    Update(BookUpdate),
+    /// Queue this event, waiting for room (boxed: only a full queue under
+    /// backpressure gets here).
+    Queue(Box<WsEvent>),
+    /// The book lost sync: report it and resubscribe this arg (boxed: a
+    /// rare step, kept out of the size of the common ones).
+    OutOfSync(Box<Arg>, String),
+    /// A `books-rpi` update: its rows go out as a push, then the update.
+    WithRows(BookUpdate),
+}
+
+/// `a == b` compared inline: for the short names checked on every book
+/// frame, a call to `memcmp` costs more than the comparison.
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// What [`Conn::on_text_now`] left to do.
+pub(super) enum Later {
+    /// The rest of a book push ([`Conn::book_step`]).
+    Step(BookStep),
+    /// The whole frame ([`Conn::on_text`]).
+    Frame,
+}
+
 impl Conn {
+    /// The part of handling a frame that needs no waiting: a book push in
+    /// OKX's own shape goes straight to the book engine, which reads the
+    /// frame once, and its event is queued at once when there is room.
+    /// What is left is for [`Conn::book_step`], or (everything else, and a
+    /// book push the engine cannot read) for [`Conn::on_text`]. Not async,
+    /// so the busiest path does not build `on_text`'s large future.
+    pub(super) fn on_text_now(
+        &mut self,
+        text: &str,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Result<Action, Later> {
+        if !(self.ctx.cfg.maintain_books && book_push(text)) {
+            return Err(Later::Frame);
+        }
+        match self.on_book(text, socket, dedupe) {
+            None => Err(Later::Frame),
+            Some(BookStep::Done) => Ok(Action::None),
+            Some(BookStep::Update(update)) => {
+                match self.ctx.sinks.try_market(WsEvent::Book(update)) {
+                    Ok(()) => Ok(Action::None),
+                    Err(ev) => Err(Later::Step(BookStep::Queue(Box::new(ev)))),
+                }
+            }
+            Some(step) => Err(Later::Step(step)),
+        }
+    }
+
+    /// Handles a frame (see [`Conn::on_text_now`] for the part that needs
+    /// no waiting).
     pub(super) async fn on_text(
         &mut self,
         text: &str,
@@ -155,10 +213,10 @@ impl Conn {
                     .await;
                 Action::None
             }
-            Inbound::RawBook(arg) => {
-                self.fresh.saw_data();
-                self.on_book(text, arg, socket, dedupe).await
-            }
+            Inbound::RawBook(arg) => match self.on_book(text, socket, dedupe) {
+                Some(step) => self.book_step(step, text).await,
+                None => self.unreadable_book(text, arg, socket, dedupe).await,
+            },
             Inbound::Event(ev) => {
                 self.fresh.saw_data();
                 if let WsEvent::Push(p) = &ev
@@ -202,136 +260,183 @@ impl Conn {
         }
     }
 
-    /// Applies a raw book frame to the local book; a gap, a checksum
-    /// mismatch or an unreadable push asks for a resubscription (once, until
-    /// a snapshot heals it).
-    async fn on_book(
+    /// Applies a book push to its local book, reading the frame once.
+    /// `None` if the frame cannot be read as a book push (see
+    /// [`Conn::unreadable_book`]).
+    pub(super) fn on_book(
+        &mut self,
+        text: &str,
+        socket: u64,
+        dedupe: &mut Option<Dedupe>,
+    ) -> Option<BookStep> {
+        self.fresh.saw_data();
+        // Fields are used one by one below, so that the parsed frame can
+        // borrow the reader while the rest of `self` is used.
+        let parsed = self.book_reader.parse(text.as_bytes()).ok()?;
+        let frame = parsed.frame();
+        let (channel, inst) = (frame.channel.name(), frame.inst_id);
+        // Frames still in flight after an unsubscribe (or from the old
+        // socket of an overlap) must not bring the book back.
+        let Some(sub) = self.subs.iter().position(|s| {
+            same_text(&s.channel, channel)
+                && s.inst_id.as_deref().is_some_and(|i| same_text(i, inst))
+        }) else {
+            return Some(BookStep::Done);
+        };
+        if let Some(d) = dedupe.as_mut()
+            && !d.book_frame(
+                frame.channel,
+                inst,
+                frame.action == FrameAction::Snapshot,
+                socket,
+            )
+        {
+            return Some(BookStep::Done);
+        }
+        let snapshot = frame.action == FrameAction::Snapshot;
+        // A book waiting for its REST snapshot keeps its updates for it; a
+        // snapshot ends the wait (and any REST start).
+        if (snapshot && !self.rest_books.is_empty()) || self.boot.waiting() {
+            let key = (channel.to_owned(), inst.to_owned());
+            if self
+                .boot
+                .buffered(&mut self.rest_books, &key, snapshot, text)
+            {
+                self.fresh.saw_book(channel, inst);
+                return Some(BookStep::Done);
+            }
+        }
+        let (result, seq_id, integrity) = {
+            let mut books = self.ctx.books();
+            let book = books.entry(frame.channel).book_mut(inst);
+            let result = book.apply_parsed(&parsed);
+            (result, book.seq_id(), book.integrity())
+        };
+        Some(match result {
+            Ok(applied) => {
+                let snapshot = applied.kind == AppliedKind::Snapshot;
+                if snapshot {
+                    self.resyncing.retain(|(c, i)| !(c == channel && i == inst));
+                }
+                let update = BookUpdate {
+                    channel: frame.channel,
+                    inst_id: inst.into(),
+                    snapshot,
+                    seq_id,
+                    integrity,
+                    checksum_verified: applied.checksum_verified,
+                };
+                if frame.channel == okx_book::Channel::BooksRpi {
+                    // The local book keeps the total size; the rows, with
+                    // the non-RPI size too, go out as a push before it.
+                    BookStep::WithRows(update)
+                } else {
+                    BookStep::Update(update)
+                }
+            }
+            Err(e) => {
+                let arg = self.subs.get(sub).map(Arg::key).unwrap_or_default();
+                BookStep::OutOfSync(Box::new(arg), e.to_string())
+            }
+        })
+    }
+
+    /// Does what [`Conn::on_book`] left to do (`text`: the frame).
+    pub(super) async fn book_step(&mut self, step: BookStep, text: &str) -> Action {
+        match step {
+            BookStep::Done => Action::None,
+            BookStep::WithRows(update) => {
+                if let Inbound::Event(ev @ WsEvent::Push(_)) = inbound_with(text, false) {
+                    self.ctx.sinks.market(ev).await;
+                }
+                self.ctx.sinks.market(WsEvent::Book(update)).await;
+                Action::None
+            }
+            BookStep::Update(update) => {
+                self.ctx.sinks.market(WsEvent::Book(update)).await;
+                Action::None
+            }
+            BookStep::Queue(ev) => {
+                self.ctx.sinks.market(*ev).await;
+                Action::None
+            }
+            BookStep::OutOfSync(arg, reason) => self.out_of_sync(*arg, reason).await,
+        }
+    }
+
+    /// A push of a kept book that the book engine cannot read: the lost
+    /// push may have changed the book, so it cannot be trusted until a new
+    /// snapshot, like after a gap.
+    async fn unreadable_book(
         &mut self,
         text: &str,
         arg: Arg,
         socket: u64,
         dedupe: &mut Option<Dedupe>,
     ) -> Action {
-        // Frames still in flight after an unsubscribe (or from the old
-        // socket of an overlap) must not bring the book back.
         if !self.subscribed(&arg) {
             return Action::None;
         }
-        let frame = BookFrame::parse(text.as_bytes());
-        if let Some(d) = dedupe.as_mut() {
-            let keep = match &frame {
-                Ok(f) => d.book_frame(
-                    f.channel,
-                    f.inst_id,
-                    f.action == FrameAction::Snapshot,
-                    socket,
-                ),
-                Err(_) => d.fresh(text, socket),
-            };
-            if !keep {
-                return Action::None;
-            }
+        if dedupe.as_mut().is_some_and(|d| !d.fresh(text, socket)) {
+            return Action::None;
         }
-        if let Ok(f) = &frame {
-            let key = (arg.channel.clone(), f.inst_id.to_owned());
-            if self.buffered(&key, f.action == FrameAction::Snapshot, text) {
-                self.fresh.saw_book(&arg.channel, f.inst_id);
-                return Action::None;
-            }
-        }
-        let outcome = {
+        let error = match BookFrame::parse(text.as_bytes()) {
+            Err(e) => BookError::from(e).to_string(),
+            // Read after all (cannot happen: the same parse failed).
+            Ok(_) => "unreadable book push".to_owned(),
+        };
+        let inst = {
             let mut books = self.ctx.books();
-            let set = books.entry(arg.channel.clone()).or_default();
-            match frame {
-                Ok(frame) => {
-                    let result = set.apply(&frame);
-                    let book = set.get(frame.inst_id);
-                    let seq = book.and_then(|b| b.seq_id());
-                    let integrity = book.map_or(Integrity::Unchecked, |b| b.integrity());
-                    Ok((
-                        frame.inst_id.to_owned(),
-                        result.map_err(|e| e.to_string()),
-                        (seq, integrity),
-                    ))
-                }
-                Err(e) => {
-                    // The lost push may have changed the book: it cannot be
-                    // trusted until a new snapshot, like after a gap.
-                    let inst = okx_book::peek_arg(text.as_bytes()).map(|(_, inst)| {
-                        set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
-                        inst.to_owned()
-                    });
-                    Err((BookError::from(e).to_string(), inst))
-                }
-            }
+            okx_book::peek_arg(text.as_bytes()).map(|(channel, inst)| {
+                let set = books.entry(channel);
+                set.book_mut(inst).invalidate(OutOfSyncReason::Malformed);
+                inst.to_owned()
+            })
         };
-        let (inst_id, result, (seq_id, integrity)) = match outcome {
-            Ok(v) => v,
-            Err((error, inst)) => {
-                let channel = arg.channel.clone();
-                let raw = text.to_owned();
-                self.ctx
-                    .sinks
-                    .market(WsEvent::DecodeError {
-                        channel,
-                        error: error.clone(),
-                        raw,
-                    })
-                    .await;
-                match inst {
-                    Some(inst) => (inst, Err(error), (None, Integrity::Unchecked)),
-                    None => return Action::None,
-                }
-            }
+        let ev = WsEvent::DecodeError {
+            channel: arg.channel.clone(),
+            error: error.clone(),
+            raw: text.to_owned(),
         };
-        let key = (arg.channel.clone(), inst_id.clone());
-        match result {
-            Ok(applied) => {
-                self.fresh.saw_book(&arg.channel, &inst_id);
-                let snapshot = applied.kind == AppliedKind::Snapshot;
-                if snapshot {
-                    self.resyncing.retain(|k| k != &key);
-                }
-                if arg.channel == "books-rpi" {
-                    // The local book keeps the total size; the rows carry
-                    // the non-RPI size too.
-                    if let Inbound::Event(ev @ WsEvent::Push(_)) = inbound_with(text, false) {
-                        self.ctx.sinks.market(ev).await;
-                    }
-                }
-                let channel = arg.channel;
-                let ev = WsEvent::Book(BookUpdate {
-                    channel,
-                    inst_id,
-                    snapshot,
-                    seq_id,
-                    integrity,
-                    checksum_verified: applied.checksum_verified,
-                });
-                self.ctx.sinks.market(ev).await;
-                Action::None
-            }
-            Err(e) => {
-                if self.resyncing.contains(&key) {
-                    return Action::None;
-                }
-                let from_rest = self.rest_books.contains(&key);
-                self.resyncing.push(key);
-                let ev = WsEvent::BookOutOfSync {
-                    channel: arg.channel.clone(),
-                    inst_id,
-                    reason: e,
+        self.ctx.sinks.market(ev).await;
+        match inst {
+            Some(inst) => {
+                let arg = Arg {
+                    inst_id: Some(inst),
+                    ..arg.key()
                 };
-                self.emit(ev).await;
-                if from_rest {
-                    // Resubscribing would bring no snapshot either: a newer
-                    // REST one, with the updates from now on, heals it.
-                    self.await_snapshot(&arg, true);
-                    return Action::None;
-                }
-                Action::Resubscribe(arg.key())
+                self.out_of_sync(arg, error).await
             }
+            None => Action::None,
         }
+    }
+
+    /// Tells the user a book lost sync and asks for its resubscription,
+    /// once until a snapshot heals it.
+    async fn out_of_sync(&mut self, arg: Arg, reason: String) -> Action {
+        let inst_id = arg.inst_id.clone().unwrap_or_default();
+        if self
+            .resyncing
+            .iter()
+            .any(|(c, i)| c == &arg.channel && i == &inst_id)
+        {
+            return Action::None;
+        }
+        self.resyncing.push((arg.channel.clone(), inst_id.clone()));
+        let ev = WsEvent::BookOutOfSync {
+            channel: arg.channel.clone(),
+            inst_id,
+            reason,
+        };
+        self.emit(ev).await;
+        let key = (arg.channel.clone(), arg.inst_id.clone().unwrap_or_default());
+        if self.rest_books.contains(&key) {
+            // Resubscribing would bring no snapshot either: a newer REST
+            // one, with the updates from now on, heals it.
+            self.await_snapshot(&arg, true);
+            return Action::None;
+        }
+        Action::Resubscribe(arg)
     }
 
     /// Unsubscribes and subscribes again so OKX sends a fresh snapshot.
@@ -359,7 +464,9 @@ impl Conn {
     pub(super) async fn book_went_quiet(&mut self, arg: Arg) -> Action {
         let inst_id = arg.inst_id.clone().unwrap_or_default();
         let key = (arg.channel.clone(), inst_id.clone());
-        if let Some(set) = self.ctx.books().get_mut(&arg.channel) {
+        if let Some(channel) = okx_book::Channel::from_name(&arg.channel)
+            && let Some(set) = self.ctx.books().get_mut(channel)
+        {
             set.book_mut(&inst_id).invalidate(OutOfSyncReason::Stale);
         }
         if !self.resyncing.contains(&key) {
@@ -416,7 +523,9 @@ impl Conn {
                 {
                     let mut books = self.ctx.books();
                     for arg in &present {
-                        if let (Some(set), Some(inst)) = (books.get_mut(&arg.channel), &arg.inst_id)
+                        let channel = okx_book::Channel::from_name(&arg.channel);
+                        if let (Some(set), Some(inst)) =
+                            (channel.and_then(|c| books.get_mut(c)), &arg.inst_id)
                         {
                             set.remove(inst);
                         }

@@ -8,7 +8,7 @@
 
 use crate::arg::Arg;
 use crate::event::{Push, PushData};
-use okx_models::fast::{Cursor, Fallback, FieldValue, read_rows};
+use okx_models::fast::{Cursor, Fallback, FastRow, FieldValue, read_rows, read_rows_into};
 use serde::Deserialize;
 
 /// Decodes a push of one of the fast channels, or `None` to let the general
@@ -43,6 +43,128 @@ fn read_push(c: &mut Cursor<'_>) -> Result<Push, Fallback> {
         cur_page: None,
         last_page: None,
     })
+}
+
+/// [`decode`] into `push`, reusing what it holds on the heap: the text of
+/// its arg and, when the channel's rows are the same type, the rows (a
+/// trade's id included). `push` is to be decoded again after a fallback.
+pub(crate) fn decode_into(text: &str, push: &mut Push) -> Result<(), Fallback> {
+    let c = &mut Cursor::new(text);
+    if !c.begin_object()? || c.key()? != "arg" {
+        return Err(Fallback);
+    }
+    read_arg_into(c, &mut push.arg)?;
+    if !c.next_member()? || c.key()? != "data" {
+        return Err(Fallback);
+    }
+    fn rows<T: FastRow>(
+        c: &mut Cursor<'_>,
+        data: &mut PushData,
+        held: fn(&mut PushData) -> Option<&mut Vec<T>>,
+        make: fn(Vec<T>) -> PushData,
+    ) -> Result<(), Fallback> {
+        if held(data).is_none() {
+            *data = make(Vec::new());
+        }
+        let rows = held(data).ok_or(Fallback)?;
+        read_rows_into(c, rows)
+    }
+    match push.arg.channel.as_str() {
+        "tickers" => rows(
+            c,
+            &mut push.data,
+            |d| match d {
+                PushData::Tickers(r) => Some(r),
+                _ => None,
+            },
+            PushData::Tickers,
+        )?,
+        "trades" | "trades-all" => rows(
+            c,
+            &mut push.data,
+            |d| match d {
+                PushData::Trades(r) => Some(r),
+                _ => None,
+            },
+            PushData::Trades,
+        )?,
+        "orders" => rows(
+            c,
+            &mut push.data,
+            |d| match d {
+                PushData::Orders(r) => Some(r),
+                _ => None,
+            },
+            PushData::Orders,
+        )?,
+        _ => return Err(Fallback),
+    }
+    if c.next_member()? {
+        return Err(Fallback);
+    }
+    c.end()?;
+    push.event_type = None;
+    push.cur_page = None;
+    push.last_page = None;
+    Ok(())
+}
+
+/// [`read_arg`] into `arg`, reusing the text it holds.
+fn read_arg_into(c: &mut Cursor<'_>, arg: &mut Arg) -> Result<(), Fallback> {
+    let mut seen = 0u8;
+    let mut open = c.begin_object()?;
+    while open {
+        let key = c.key()?;
+        let (bit, slot) = match key {
+            "channel" => {
+                if seen & 1 != 0 {
+                    return Err(Fallback);
+                }
+                seen |= 1;
+                // Required: `null` is refused, as by the derived impl.
+                c.string_into(&mut arg.channel)?;
+                open = c.next_member()?;
+                continue;
+            }
+            "instId" => (2, &mut arg.inst_id),
+            "instType" => (4, &mut arg.inst_type),
+            "instFamily" => (8, &mut arg.inst_family),
+            "ccy" => (16, &mut arg.ccy),
+            "algoId" => (32, &mut arg.algo_id),
+            "extraParams" => (64, &mut arg.extra_params),
+            "uid" => (128, &mut arg.uid),
+            _ => {
+                c.skip_value()?;
+                open = c.next_member()?;
+                continue;
+            }
+        };
+        if seen & bit != 0 {
+            return Err(Fallback);
+        }
+        seen |= bit;
+        c.opt_string_into(slot)?;
+        open = c.next_member()?;
+    }
+    if seen & 1 == 0 {
+        return Err(Fallback);
+    }
+    // Members the arg did not have: `None`, as the derived impl leaves them.
+    let optional = [
+        (2, &mut arg.inst_id),
+        (4, &mut arg.inst_type),
+        (8, &mut arg.inst_family),
+        (16, &mut arg.ccy),
+        (32, &mut arg.algo_id),
+        (64, &mut arg.extra_params),
+        (128, &mut arg.uid),
+    ];
+    for (bit, slot) in optional {
+        if seen & bit == 0 {
+            *slot = None;
+        }
+    }
+    Ok(())
 }
 
 /// Stores a member's value; a second one for the same field falls back, as
@@ -169,6 +291,68 @@ mod tests {
         }
         assert!(taken >= 200, "only {taken} frames took the fast path");
         assert!(rows >= 200, "only {rows} rows");
+    }
+
+    /// Every fixture frame decoded into one push kept across all of them
+    /// (so it held another channel's rows, or the same channel's, before)
+    /// gives what a fresh decode gives.
+    #[test]
+    fn fixture_pushes_decode_into_a_reused_push_as_afresh() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/okx/ws");
+        if !dir.is_dir() {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "fixtures missing"
+            );
+            eprintln!("skipping: no fixtures at {}", dir.display());
+            return;
+        }
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        let mut push = Push {
+            arg: Arg {
+                inst_type: Some("SPOT".into()),
+                uid: Some("1".into()),
+                ..Arg::new("orders")
+            },
+            data: PushData::Trades(Vec::new()),
+            event_type: Some("snapshot".into()),
+            cur_page: Some(1),
+            last_page: Some(false),
+        };
+        let (mut reused, mut taken) = (0, 0);
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for frame in frames(&text) {
+                let sorted = serde_json::from_str::<serde_json::Value>(&frame)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                for text in [frame.as_str(), sorted.as_str()] {
+                    let afresh = crate::decode::decode_push(text);
+                    let in_place = decode_into(text, &mut push.clone()).is_ok();
+                    let into = crate::decode::decode_push_into(text, &mut push);
+                    match (&afresh, into) {
+                        (WsEvent::Push(p), Ok(())) => {
+                            // `Decimal`'s `==` ignores the scale; `Debug` shows it
+                            assert_eq!(format!("{push:?}"), format!("{p:?}"), "{text}");
+                            reused += 1;
+                            taken += usize::from(in_place);
+                        }
+                        (other, Err(e)) => assert_eq!(format!("{other:?}"), format!("{e:?}")),
+                        (p, Ok(())) => panic!("decoded into a push, afresh: {p:?}"),
+                    }
+                }
+            }
+        }
+        assert!(reused >= 300, "only {reused} pushes");
+        assert!(taken >= 200, "only {taken} were read in place");
     }
 
     #[test]

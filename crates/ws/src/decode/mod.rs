@@ -168,6 +168,54 @@ pub fn inbound_without_fast_path(text: &str, raw_books: bool) -> Inbound<'_> {
     inbound_serde(text, raw_books)
 }
 
+/// [`decode_push`] into a [`Push`] kept from an earlier call, for a
+/// consumer that handles one push at a time and wants its buffers back:
+/// `tickers`, `trades` and `orders` pushes in OKX's shape are read into
+/// the rows `push` holds (once it has held that channel's rows, a ticker
+/// or trades push is decoded without allocating). Any other frame is
+/// decoded by [`decode_push`]: a push replaces `push`, and anything else
+/// (a control frame, an unknown channel, rows that do not decode) is
+/// returned as the event `decode_push` gives, with `push` unspecified.
+///
+/// ```
+/// use okx_ws::{PushData, WsEvent, decode::{decode_push, decode_push_into}};
+///
+/// let ticker = |last: &str| format!(r#"{{"arg":{{"channel":"tickers","instId":"BTC-USDT"}},
+///   "data":[{{"instType":"SPOT","instId":"BTC-USDT","last":"{last}","ts":"1652459224818"}}]}}"#);
+/// let WsEvent::Push(mut push) = decode_push(&ticker("30236.1")) else { panic!("a push") };
+/// for last in ["30236.2", "30236.35"] {
+///     decode_push_into(&ticker(last), &mut push).expect("a ticker push");
+///     let PushData::Tickers(rows) = &push.data else { panic!("not tickers") };
+///     assert_eq!(rows[0].last.map(|d| d.to_string()).as_deref(), Some(last));
+/// }
+/// ```
+pub fn decode_push_into(text: &str, push: &mut Push) -> Result<(), WsEvent> {
+    if fast::decode_into(text, push).is_ok() {
+        return Ok(());
+    }
+    match decode_push(text) {
+        WsEvent::Push(decoded) => {
+            *push = *decoded;
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
+/// [`decode_push`] without the fast row reader: the single-pass serde
+/// decode (and the general path behind it). Not part of the API: the
+/// benchmarks measure each fast path against the path it saves.
+#[doc(hidden)]
+pub fn decode_push_serde(text: &str) -> WsEvent {
+    match inbound_serde(text, false) {
+        Inbound::Event(ev) => ev,
+        _ => WsEvent::Unknown {
+            channel: String::new(),
+            raw: text.to_owned(),
+        },
+    }
+}
+
 /// [`inbound_with`] without the fast path: the serde paths alone.
 fn inbound_serde(text: &str, raw_books: bool) -> Inbound<'_> {
     match single_pass::decode(text, raw_books) {
@@ -285,6 +333,32 @@ struct Extra<'a> {
     last_page: Option<bool>,
 }
 
+/// Whether `text` starts like a push of a book channel `okx-book` keeps,
+/// in the shape OKX sends (`{"arg":{"channel":"books",...`): such a frame
+/// goes straight to the book engine, which reads it once. Anything else,
+/// including a book push in another shape, takes the general path.
+pub(crate) fn book_push(text: &str) -> bool {
+    const ARG: &[u8] = br#"{"arg":{"channel":""#;
+    let bytes = text.as_bytes();
+    // Compared inline: on every frame, a call to `memcmp` costs more.
+    let starts = |at: usize, with: &[u8]| {
+        bytes
+            .get(at..at + with.len())
+            .is_some_and(|b| b.iter().zip(with).all(|(x, y)| x == y))
+    };
+    if !starts(0, ARG) {
+        return false;
+    }
+    let names: [&[u8]; 5] = [
+        b"books\"",
+        b"books-l2-tbt\"",
+        b"books50-l2-tbt\"",
+        b"books5\"",
+        b"bbo-tbt\"",
+    ];
+    names.iter().any(|name| starts(ARG.len(), name))
+}
+
 /// Whether `channel` carries order book levels.
 pub fn is_book_channel(channel: &str) -> bool {
     matches!(
@@ -360,6 +434,44 @@ pub fn decode_push(text: &str) -> WsEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn book_pushes_in_okx_shape_are_told_by_their_start() {
+        let push = |channel: &str| {
+            format!(
+                r#"{{"arg":{{"channel":"{channel}","instId":"BTC-USDT"}},"action":"update","data":[]}}"#
+            )
+        };
+        for channel in [
+            "books",
+            "books-l2-tbt",
+            "books50-l2-tbt",
+            "books5",
+            "bbo-tbt",
+        ] {
+            assert!(book_push(&push(channel)), "{channel}");
+        }
+        for channel in [
+            "books-elp",
+            "books50",
+            "bookss",
+            "book",
+            "tickers",
+            "bbo-tbt2",
+            "",
+        ] {
+            assert!(!book_push(&push(channel)), "{channel}");
+        }
+        // Another shape goes to the general path, which still finds it.
+        assert!(!book_push(
+            r#"{ "arg":{"channel":"books","instId":"X"},"data":[]}"#
+        ));
+        assert!(!book_push(
+            r#"{"data":[],"arg":{"channel":"books","instId":"X"}}"#
+        ));
+        assert!(!book_push(r#"{"arg":{"channel":"books"#));
+        assert!(!book_push(""));
+    }
 
     #[test]
     fn classifies_control_frames() {
