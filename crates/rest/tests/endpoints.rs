@@ -144,17 +144,7 @@ async fn generated_candles_paginate_oldest_first_per_page() {
 /// Sends `req` through the client to the testkit and checks what arrived.
 /// `answered`: the testkit keeps order state for this endpoint, so an OKX
 /// error answer (unknown order, rejected item) is a valid outcome.
-/// `unsigned_refused`: a public endpoint outside the paths the testkit
-/// serves unsigned (market, public, rubik, system, support), which it still
-/// refuses with 50103 (no OK-ACCESS-KEY); the request is checked all the
-/// same, and the refusal is the only error accepted.
-async fn via_client<R: Request>(
-    okx: &MockOkx,
-    client: &RestClient,
-    req: &R,
-    answered: bool,
-    unsigned_refused: bool,
-) {
+async fn via_client<R: Request>(okx: &MockOkx, client: &RestClient, req: &R, answered: bool) {
     // What the exchange answers from its state may be empty or an OKX error.
     let answered = answered || okx_testkit::rest::from_state(R::METHOD.as_str(), R::PATH);
     let before = okx.requests().len();
@@ -202,9 +192,6 @@ async fn via_client<R: Request>(
         // An OKX answer (unknown order, rejected item) is fine here; anything
         // else (transport, decode, signature) is not.
         Err(Error::Api(e)) if answered => assert!(!e.to_string().is_empty(), "{}", R::PATH),
-        Err(Error::Api(e)) if unsigned_refused && e.code.0 == 50103 => {
-            assert!(!R::SIGNED, "{}", R::PATH)
-        }
         Err(e) => panic!("{}: {e}", R::PATH),
     }
 }
@@ -6842,30 +6829,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetInstruments::new("SPOT".parse().unwrap()),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetBalance::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetPositions::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetBalance::new(), false).await;
+    via_client(&okx, &client, &api::account::GetPositions::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::GetPositionsHistory::new(),
-        false,
         false,
     )
     .await;
@@ -6874,23 +6845,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetAccountPositionRisk::new(),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetBills::new(), false, false).await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetBillsArchive::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetBills::new(), false).await;
+    via_client(&okx, &client, &api::account::GetBillsArchive::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::ApplyBillsHistoryArchive::new("x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -6899,15 +6861,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetBillsHistoryArchive::new("x1", "x1"),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetConfig::new(), false, false).await;
+    via_client(&okx, &client, &api::account::GetConfig::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::SetPositionMode::new("net_mode".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -6916,7 +6876,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetLeverage::new(dec("5"), "cross".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
@@ -6924,14 +6883,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetMaxSize::new("BTC-USDT", "cash".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetMaxAvailSize::new("BTC-USDT", "cash".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -6945,14 +6902,12 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetLeverageInfo::new("cross".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -6965,14 +6920,12 @@ async fn every_endpoint_through_the_client() {
             dec("5"),
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetMaxLoan::new("cross".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -6981,7 +6934,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetTradeFee::new("SPOT".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
@@ -6989,54 +6941,23 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetInterestAccrued::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetInterestRate::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::SetGreeks::new("x1"),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetInterestRate::new(), false).await;
+    via_client(&okx, &client, &api::account::SetGreeks::new("x1"), false).await;
     via_client(
         &okx,
         &client,
         &api::account::SetIsolatedMode::new("x1", "0"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetMaxWithdrawal::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetRiskState::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetMaxWithdrawal::new(), false).await;
+    via_client(&okx, &client, &api::account::GetRiskState::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::GetInterestLimits::new(),
-        false,
         false,
     )
     .await;
@@ -7045,14 +6966,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SpotManualBorrowRepay::new("BTC", "buy".parse().unwrap(), dec("12.5")),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAutoRepay::new(false),
-        false,
         false,
     )
     .await;
@@ -7061,17 +6980,9 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetSpotBorrowRepayHistory::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::PositionBuilder::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::PositionBuilder::new(), false).await;
     via_client(
         &okx,
         &client,
@@ -7080,7 +6991,6 @@ async fn every_endpoint_through_the_client() {
             api::account::PositionBuilderGraphMmrConfig::new(),
         ),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7088,39 +6998,22 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetRiskOffsetAmt::new("BTC", dec("12.5")),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::account::GetGreeks::new(), false, false).await;
+    via_client(&okx, &client, &api::account::GetGreeks::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::GetPositionTiers::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::ActivateOption::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::SetAutoLoan::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::ActivateOption::new(), false).await;
+    via_client(&okx, &client, &api::account::SetAutoLoan::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::AccountLevelSwitchPreset::new("x1"),
-        false,
         false,
     )
     .await;
@@ -7129,14 +7022,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetSetAccountSwitchPrecheck::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAccountLevel::new("x1"),
-        false,
         false,
     )
     .await;
@@ -7145,14 +7036,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetCollateralAssets::new("0", false),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetCollateralAssets::new(),
-        false,
         false,
     )
     .await;
@@ -7161,7 +7050,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::MmpReset::new("BTC-USD"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7169,22 +7057,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetMmpConfig::new("BTC-USD", "x1", "x1", dec("12.5")),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetMmpConfig::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetMmpConfig::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::account::MovePositions::new("x1", "x1", vec![], "x1"),
-        false,
         false,
     )
     .await;
@@ -7193,14 +7072,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetMovePositionsHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::SetAutoEarn::new("BTC", "x1"),
-        false,
         false,
     )
     .await;
@@ -7215,7 +7092,6 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         ),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7229,7 +7105,6 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         )]),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7237,7 +7112,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::CancelOrder::new("BTC-USDT"),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7247,7 +7121,6 @@ async fn every_endpoint_through_the_client() {
             "BTC-USDT",
         )]),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7255,7 +7128,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::AmendOrder::new("BTC-USDT"),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7263,7 +7135,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::AmendBatchOrders::new(vec![api::trade::AmendBatchOrdersItem::new("BTC-USDT")]),
         true,
-        false,
     )
     .await;
     via_client(
@@ -7271,30 +7142,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::ClosePosition::new("BTC-USDT", "cross".parse().unwrap()),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::trade::GetOrder::new("BTC-USDT"),
-        true,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::trade::GetOrdersPending::new(),
-        true,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::trade::GetOrder::new("BTC-USDT"), true).await;
+    via_client(&okx, &client, &api::trade::GetOrdersPending::new(), true).await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOrdersHistory::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -7303,15 +7158,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOrdersHistoryArchive::new("SPOT".parse().unwrap()),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::trade::GetFills::new(), false, false).await;
+    via_client(&okx, &client, &api::trade::GetFills::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::trade::GetFillsHistory::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -7320,14 +7173,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetEasyConvertCurrencyList::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::EasyConvert::new(vec![], "USDT"),
-        false,
         false,
     )
     .await;
@@ -7336,14 +7187,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetEasyConvertHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOneClickRepayCurrencyList::new(),
-        false,
         false,
     )
     .await;
@@ -7352,14 +7201,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::OneClickRepay::new(vec![], "BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::GetOneClickRepayHistory::new(),
-        false,
         false,
     )
     .await;
@@ -7368,14 +7215,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOneClickRepayCurrencyListV2::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::trade::OneClickRepayV2::new("BTC", vec![]),
-        false,
         false,
     )
     .await;
@@ -7384,7 +7229,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::GetOneClickRepayHistoryV2::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7392,22 +7236,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::trade::MassCancel::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::trade::CancelAllAfter::new("x1"),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::trade::CancelAllAfter::new("x1"), false).await;
     via_client(
         &okx,
         &client,
         &api::trade::GetAccountRateLimit::new(),
-        false,
         false,
     )
     .await;
@@ -7422,7 +7257,6 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         ),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7435,7 +7269,6 @@ async fn every_endpoint_through_the_client() {
             "conditional".parse().unwrap(),
         ),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7446,7 +7279,6 @@ async fn every_endpoint_through_the_client() {
             "BTC-USDT",
         )]),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7454,15 +7286,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::algo::AmendAlgos::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::algo::GetAlgoOrder::new(), false, false).await;
+    via_client(&okx, &client, &api::algo::GetAlgoOrder::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::algo::GetOrdersAlgoPending::new("conditional".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -7471,7 +7301,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::algo::GetOrdersAlgoHistory::new("conditional".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7479,14 +7308,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GridOrderAlgo::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridAmendOrderAlgo::new("590908157585625111", "BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -7500,14 +7327,12 @@ async fn every_endpoint_through_the_client() {
             "x1",
         )]),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridClosePosition::new("590908157585625111", false),
-        false,
         false,
     )
     .await;
@@ -7516,14 +7341,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GridCancelCloseOrder::new("590908157585625111", "590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridOrderInstantTrigger::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -7532,14 +7355,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetGridOrdersAlgoPending::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetGridOrdersAlgoHistory::new("x1"),
-        false,
         false,
     )
     .await;
@@ -7548,14 +7369,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetGridOrdersAlgoDetails::new("x1", "590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetGridSubOrders::new("x1", "590908157585625111", "0"),
-        false,
         false,
     )
     .await;
@@ -7564,14 +7383,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetGridPositions::new("x1", "590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridWithdrawIncome::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -7580,14 +7397,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GridComputeMarginBalance::new("590908157585625111", "0"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridMarginBalance::new("590908157585625111", "0"),
-        false,
         false,
     )
     .await;
@@ -7596,7 +7411,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GridAdjustInvestment::new("590908157585625111", dec("12.5")),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7604,7 +7418,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetGridAiParam::new("x1", "BTC-USDT"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7612,7 +7425,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GridMinInvestment::new("BTC-USDT", "x1", dec("12.5"), dec("12.5"), "x1", "x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7620,7 +7432,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetPublicRsiBackTesting::new("BTC-USDT", "x1", "x1", "x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7628,7 +7439,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetGridGridQuantity::new("BTC-USDT", "x1", "x1", dec("12.5"), dec("12.5")),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7636,22 +7446,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::SignalCreateSignal::new("x1"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::bot::GetSignalSignals::new("x1"),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::bot::GetSignalSignals::new("x1"), false).await;
     via_client(
         &okx,
         &client,
         &api::bot::SignalOrderAlgo::new("x1", dec("5"), dec("12.5"), "x1"),
-        false,
         false,
     )
     .await;
@@ -7662,14 +7463,12 @@ async fn every_endpoint_through_the_client() {
             "590908157585625111",
         )]),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::SignalMarginBalance::new("590908157585625111", "0", dec("12.5")),
-        false,
         false,
     )
     .await;
@@ -7678,14 +7477,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::SignalAmendTPSL::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::SignalSetInstruments::new("590908157585625111", vec![], false),
-        false,
         false,
     )
     .await;
@@ -7694,14 +7491,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetSignalOrdersAlgoDetails::new("x1", "590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetSignalOrdersAlgoPending::new("x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -7710,14 +7505,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetSignalOrdersAlgoHistory::new("x1", "590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetSignalPositions::new("x1", "590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -7726,14 +7519,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetSignalPositionsHistory::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::SignalClosePosition::new("590908157585625111", "BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -7748,14 +7539,12 @@ async fn every_endpoint_through_the_client() {
             dec("0.01"),
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::SignalCancelSubOrder::new("590908157585625111", "BTC-USDT", "x1"),
-        false,
         false,
     )
     .await;
@@ -7764,14 +7553,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetSignalSubOrders::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetSignalEventHistory::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -7789,14 +7576,12 @@ async fn every_endpoint_through_the_client() {
             "cash".parse().unwrap(),
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::RecurringAmendOrderAlgo::new("590908157585625111", "x1"),
-        false,
         false,
     )
     .await;
@@ -7807,14 +7592,12 @@ async fn every_endpoint_through_the_client() {
             "590908157585625111",
         )]),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetRecurringOrdersAlgoPending::new(),
-        false,
         false,
     )
     .await;
@@ -7823,14 +7606,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetRecurringOrdersAlgoHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetRecurringOrdersAlgoDetails::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -7839,14 +7620,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetRecurringSubOrders::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::GetCurrentSubpositions::new(),
-        false,
         false,
     )
     .await;
@@ -7855,14 +7634,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetSubpositionsHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::AlgoOrder::new("x1"),
-        false,
         false,
     )
     .await;
@@ -7871,14 +7648,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::CloseSubposition::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::GetInstruments::new(),
-        false,
         false,
     )
     .await;
@@ -7887,14 +7662,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::SetInstruments::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::GetProfitSharingDetails::new(),
-        false,
         false,
     )
     .await;
@@ -7903,14 +7676,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetTotalProfitSharing::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::GetUnrealizedProfitSharingDetails::new(),
-        false,
         false,
     )
     .await;
@@ -7919,7 +7690,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetTotalUnrealizedProfitSharing::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -7927,22 +7697,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::AmendProfitSharingRatio::new("x1"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::copytrading::GetConfig::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::copytrading::GetConfig::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::copytrading::FirstCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1"),
-        false,
         false,
     )
     .await;
@@ -7951,14 +7712,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::AmendCopySettings::new("x1", "x1", "x1", dec("12.5"), "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::StopCopyTrading::new("x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -7967,14 +7726,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetCopySettings::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::copytrading::GetCurrentLeadTraders::new(),
-        false,
         false,
     )
     .await;
@@ -7983,7 +7740,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicConfig::new(),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7991,7 +7747,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicLeadTraders::new(),
         false,
-        true,
     )
     .await;
     via_client(
@@ -7999,7 +7754,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicWeeklyPnl::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8007,7 +7761,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicPnl::new("x1", "x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8015,7 +7768,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicStats::new("x1", "x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8023,7 +7775,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicPreferenceCurrency::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8031,7 +7782,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicCurrentSubpositions::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8039,7 +7789,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicSubpositionsHistory::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
@@ -8047,14 +7796,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::copytrading::GetPublicCopyTraders::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetTickers::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8063,14 +7810,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetTicker::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetBooks::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8079,14 +7824,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetBooksFull::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetCandles::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8095,14 +7838,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryCandles::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetTrades::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8111,7 +7852,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryTrades::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -8119,22 +7859,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetOptionInstrumentFamilyTrades::new("BTC-USD"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::market::GetOptionTrades::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::market::GetOptionTrades::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::market::GetPlatform24Volume::new(),
-        false,
         false,
     )
     .await;
@@ -8143,40 +7874,23 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetCallAuctionDetails::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::GetCounterparties::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::rfq::GetCounterparties::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::rfq::CreateRfq::new(vec![], vec![]),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::rfq::CancelRfq::new(), false, false).await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::CancelBatchRfqs::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(&okx, &client, &api::rfq::CancelAllRfqs::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::CancelRfq::new(), false).await;
+    via_client(&okx, &client, &api::rfq::CancelBatchRfqs::new(), false).await;
+    via_client(&okx, &client, &api::rfq::CancelAllRfqs::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::rfq::ExecuteQuote::new("x1", "quoterETH-USDT16461885104612381"),
-        false,
         false,
     )
     .await;
@@ -8184,7 +7898,6 @@ async fn every_endpoint_through_the_client() {
         &okx,
         &client,
         &api::rfq::GetMakerInstrumentSettings::new(),
-        false,
         false,
     )
     .await;
@@ -8196,60 +7909,35 @@ async fn every_endpoint_through_the_client() {
             vec![],
         )]),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::rfq::MmpReset::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::MmpReset::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::rfq::MmpConfig::new("x1", "x1", "x1"),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::rfq::GetMmpConfig::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::GetMmpConfig::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::rfq::CreateQuote::new("x1", "x1", vec![]),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::rfq::CancelQuote::new(), false, false).await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::CancelBatchQuotes::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::CancelAllQuotes::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::CancelAllAfter::new("x1"),
-        false,
-        false,
-    )
-    .await;
-    via_client(&okx, &client, &api::rfq::GetRfqs::new(), false, false).await;
-    via_client(&okx, &client, &api::rfq::GetQuotes::new(), false, false).await;
-    via_client(&okx, &client, &api::rfq::GetTrades::new(), false, false).await;
+    via_client(&okx, &client, &api::rfq::CancelQuote::new(), false).await;
+    via_client(&okx, &client, &api::rfq::CancelBatchQuotes::new(), false).await;
+    via_client(&okx, &client, &api::rfq::CancelAllQuotes::new(), false).await;
+    via_client(&okx, &client, &api::rfq::CancelAllAfter::new("x1"), false).await;
+    via_client(&okx, &client, &api::rfq::GetRfqs::new(), false).await;
+    via_client(&okx, &client, &api::rfq::GetQuotes::new(), false).await;
+    via_client(&okx, &client, &api::rfq::GetTrades::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::market::GetBlockTickers::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8258,22 +7946,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetBlockTicker::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::rfq::GetPublicTrades::new(),
-        false,
-        true,
-    )
-    .await;
+    via_client(&okx, &client, &api::rfq::GetPublicTrades::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::market::GetBlockTrades::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8288,46 +7967,16 @@ async fn every_endpoint_through_the_client() {
             dec("43250.5"),
         ),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::SprdCancelOrder::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::SprdMassCancel::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::SprdAmendOrder::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::GetSprdOrder::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::spread::SprdCancelOrder::new(), false).await;
+    via_client(&okx, &client, &api::spread::SprdMassCancel::new(), false).await;
+    via_client(&okx, &client, &api::spread::SprdAmendOrder::new(), false).await;
+    via_client(&okx, &client, &api::spread::GetSprdOrder::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::spread::GetSprdOrdersPending::new(),
-        false,
         false,
     )
     .await;
@@ -8336,7 +7985,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::spread::GetSprdOrdersHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -8344,54 +7992,23 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::spread::GetSprdOrdersHistoryArchive::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::GetSprdTrades::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::GetSprdSpreads::new(),
-        false,
-        true,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::GetSprdBooks::new("x1"),
-        false,
-        true,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::spread::GetSprdTicker::new("x1"),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::spread::GetSprdTrades::new(), false).await;
+    via_client(&okx, &client, &api::spread::GetSprdSpreads::new(), false).await;
+    via_client(&okx, &client, &api::spread::GetSprdBooks::new("x1"), false).await;
+    via_client(&okx, &client, &api::spread::GetSprdTicker::new("x1"), false).await;
     via_client(
         &okx,
         &client,
         &api::spread::GetSprdPublicTrades::new(),
         false,
-        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::spread::GetSprdCandles::new("x1"),
-        false,
         false,
     )
     .await;
@@ -8400,14 +8017,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::spread::GetSprdHistoryCandles::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::spread::SprdCancelAllAfter::new("x1"),
-        false,
         false,
     )
     .await;
@@ -8416,14 +8031,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetInstruments::new("SPOT".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEstimatedPrice::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8432,14 +8045,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetDeliveryExerciseHistory::new("SPOT".parse().unwrap(), "BTC-USD"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEstimatedSettlementInfo::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8448,14 +8059,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetSettlementHistory::new("BTC-USD"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetFundingRate::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8464,14 +8073,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetFundingRateHistory::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetOpenInterest::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8480,14 +8087,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPriceLimit::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetOptSummary::new("BTC-USD"),
-        false,
         false,
     )
     .await;
@@ -8496,22 +8101,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetDiscountRateInterestFreeQuota::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::public::GetSystemTime::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::public::GetSystemTime::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::public::GetMarkPrice::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8520,14 +8116,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPositionTiers::new("SPOT".parse().unwrap(), "cash".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInterestRateLoanQuota::new(),
-        false,
         false,
     )
     .await;
@@ -8536,14 +8130,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetUnderlying::new("SPOT".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInsuranceFund::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8552,14 +8144,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetConvertContractCoin::new("BTC-USDT", dec("0.01")),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetInstrumentTickBands::new("SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8568,22 +8158,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetPremiumHistory::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::market::GetIndexTickers::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::market::GetIndexTickers::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::market::GetIndexCandles::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8592,14 +8173,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryIndexCandles::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::market::GetMarkPriceCandles::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8608,22 +8187,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetHistoryMarkPriceCandles::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::market::GetExchangeRate::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::market::GetExchangeRate::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::market::GetIndexComponents::new("x1"),
-        false,
         false,
     )
     .await;
@@ -8632,14 +8202,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetEconomicCalendar::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetTradingDataSupportCoin::new(),
-        false,
         false,
     )
     .await;
@@ -8648,14 +8216,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsOpenInterestHistory::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetTakerVolume::new("BTC", "SPOT".parse().unwrap()),
-        false,
         false,
     )
     .await;
@@ -8664,14 +8230,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetTakerVolumeContract::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetMarginLoanRatio::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -8680,14 +8244,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsLongShortAccountRatioContractTopTrader::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetContractsLongShortPositionRatioContractTopTrader::new("BTC-USDT"),
-        false,
         false,
     )
     .await;
@@ -8696,14 +8258,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsLongShortAccountRatioContract::new("BTC-USDT"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetContractsLongShortAccountRatio::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -8712,14 +8272,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetContractsOpenInterestVolume::new("BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetOptionOpenInterestVolume::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -8728,14 +8286,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionOpenInterestVolumeRatio::new("BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::rubik::GetOptionOpenInterestVolumeExpiry::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -8744,7 +8300,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionOpenInterestVolumeStrike::new("BTC", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -8752,82 +8307,36 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::rubik::GetOptionTakerBlockVolume::new("BTC"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetCurrencies::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetFundingBalances::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetCurrencies::new(), false).await;
+    via_client(&okx, &client, &api::asset::GetFundingBalances::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::asset::GetNonTradableAssets::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetAssetValuation::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetAssetValuation::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::asset::FundsTransfer::new("BTC", dec("12.5"), "6", "6"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetTransferState::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(&okx, &client, &api::asset::GetBills::new(), false, false).await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetBillsHistory::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetTransferState::new(), false).await;
+    via_client(&okx, &client, &api::asset::GetBills::new(), false).await;
+    via_client(&okx, &client, &api::asset::GetBillsHistory::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::asset::GetDepositAddress::new("BTC"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetDepositHistory::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetDepositHistory::new(), false).await;
     via_client(
         &okx,
         &client,
@@ -8838,14 +8347,12 @@ async fn every_endpoint_through_the_client() {
             "TYCoRs3Tck2cdC4k5LUXEBJvpBu7bfsvD7",
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::CancelWithdrawal::new("x1"),
-        false,
         false,
     )
     .await;
@@ -8854,7 +8361,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetWithdrawalHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -8862,22 +8368,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetDepositWithdrawStatus::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetExchangeList::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetExchangeList::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::asset::ApplyMonthlyStatement::new(),
-        false,
         false,
     )
     .await;
@@ -8886,7 +8383,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetMonthlyStatement::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -8894,14 +8390,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetConvertCurrencies::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetConvertCurrencyPair::new("BTC", "USDT"),
-        false,
         false,
     )
     .await;
@@ -8915,7 +8409,6 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
             "USDT",
         ),
-        false,
         false,
     )
     .await;
@@ -8931,22 +8424,13 @@ async fn every_endpoint_through_the_client() {
             "x1",
         ),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::asset::GetConvertHistory::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::asset::GetConvertHistory::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatDepositPaymentMethods::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -8955,14 +8439,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatWithdrawalPaymentMethods::new("BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::FiatCreateWithdrawal::new("x1", "BTC", dec("12.5"), "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -8971,14 +8453,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::FiatCancelWithdrawal::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatWithdrawalOrderHistory::new(),
-        false,
         false,
     )
     .await;
@@ -8987,14 +8467,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatWithdrawal::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatDepositOrderHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9003,7 +8481,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatDeposit::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9011,14 +8488,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::asset::GetFiatBuySellCurrencies::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatBuySellCurrencyPair::new("BTC", "USDT"),
-        false,
         false,
     )
     .await;
@@ -9032,7 +8507,6 @@ async fn every_endpoint_through_the_client() {
             dec("12.5"),
             "x1",
         ),
-        false,
         false,
     )
     .await;
@@ -9050,14 +8524,12 @@ async fn every_endpoint_through_the_client() {
             "b15",
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::asset::GetFiatBuySellHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9066,14 +8538,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountList::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::SubaccountCreateSubaccount::new("test00001", "0"),
-        false,
         false,
     )
     .await;
@@ -9082,14 +8552,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::CreateSubaccountApikey::new("test00001", "api-trading", "Passphrase123!"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountApikey::new("test00001"),
-        false,
         false,
     )
     .await;
@@ -9101,7 +8569,6 @@ async fn every_endpoint_through_the_client() {
             "75d7a9f7-3c5b-4a4d-8f4f-1d2c2a8b9e3f",
         ),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9112,14 +8579,12 @@ async fn every_endpoint_through_the_client() {
             "75d7a9f7-3c5b-4a4d-8f4f-1d2c2a8b9e3f",
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountTradingBalances::new("test00001"),
-        false,
         false,
     )
     .await;
@@ -9128,14 +8593,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountFundingBalances::new("test00001"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountMaxWithdrawal::new("test00001"),
-        false,
         false,
     )
     .await;
@@ -9144,14 +8607,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetSubaccountBills::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::GetSubaccountManagedSubaccountBills::new(),
-        false,
         false,
     )
     .await;
@@ -9160,14 +8621,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::SubaccountTransfer::new("BTC", dec("12.5"), "6", "6", "x1", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::subaccount::SubaccountSetTransferOut::new("test00001"),
-        false,
         false,
     )
     .await;
@@ -9176,14 +8635,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::subaccount::GetEntrustSubaccountList::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiOffers::new(),
-        false,
         false,
     )
     .await;
@@ -9192,14 +8649,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::StakingDefiPurchase::new("x1", vec![]),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::StakingDefiRedeem::new("590908157585625111", "x1"),
-        false,
         false,
     )
     .await;
@@ -9208,14 +8663,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::StakingDefiCancel::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiOrdersActive::new(),
-        false,
         false,
     )
     .await;
@@ -9224,14 +8677,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStakingDefiOrdersHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiEthProductInfo::new(),
-        false,
         false,
     )
     .await;
@@ -9240,14 +8691,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::StakingDefiEthPurchase::new(dec("12.5")),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::StakingDefiEthRedeem::new(dec("12.5")),
-        false,
         false,
     )
     .await;
@@ -9256,14 +8705,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStakingDefiEthBalance::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiEthPurchaseRedeemHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9272,14 +8719,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStakingDefiEthApyHistory::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiSolProductInfo::new(),
-        false,
         false,
     )
     .await;
@@ -9288,14 +8733,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::StakingDefiSolPurchase::new(dec("12.5")),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::StakingDefiSolRedeem::new(dec("12.5")),
-        false,
         false,
     )
     .await;
@@ -9304,14 +8747,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStakingDefiSolBalance::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStakingDefiSolPurchaseRedeemHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9320,14 +8761,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStakingDefiSolApyHistory::new("x1"),
         false,
-        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetSavingsBalance::new(),
-        false,
         false,
     )
     .await;
@@ -9336,14 +8775,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::SavingsPurchaseRedempt::new("BTC", dec("12.5"), "buy".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::SavingsSetLendingRate::new("BTC", dec("0.0001")),
-        false,
         false,
     )
     .await;
@@ -9352,7 +8789,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetSavingsLendingHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9360,7 +8796,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetSavingsLendingRateSummary::new(),
         false,
-        true,
     )
     .await;
     via_client(
@@ -9368,14 +8803,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetSavingsLendingRateHistory::new(),
         false,
-        true,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetFlexibleLoanBorrowCurrencies::new(),
-        false,
         false,
     )
     .await;
@@ -9384,14 +8817,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetFlexibleLoanCollateralAssets::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::FlexibleLoanMaxLoan::new("x1"),
-        false,
         false,
     )
     .await;
@@ -9400,14 +8831,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetFlexibleLoanMaxCollateralRedeemAmount::new("BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::FlexibleLoanAdjustCollateral::new("0", "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -9416,14 +8845,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetFlexibleLoanLoanInfo::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetFlexibleLoanLoanHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9432,7 +8859,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetFlexibleLoanInterestAccrued::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9440,15 +8866,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::affiliate::GetInviteeDetail::new("590908157585625111"),
         false,
-        false,
     )
     .await;
-    via_client(&okx, &client, &api::status::GetStatus::new(), false, false).await;
+    via_client(&okx, &client, &api::status::GetStatus::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::announcement::GetAnnouncements::new(),
-        false,
         false,
     )
     .await;
@@ -9457,7 +8881,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::announcement::GetAnnouncementTypes::new(),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9465,30 +8888,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::affiliate::GetPerformanceSummary::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::affiliate::GetInviteeList::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::affiliate::GetLinkList::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::affiliate::GetInviteeList::new(), false).await;
+    via_client(&okx, &client, &api::affiliate::GetLinkList::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::affiliate::GetCoInviterList::new(),
-        false,
         false,
     )
     .await;
@@ -9497,14 +8904,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::affiliate::GetSubAffiliateList::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::StakingDefiEthCancelRedeem::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -9513,14 +8918,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStableRewardsProductInfo::new("BTC"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetStableRewardsBalance::new(),
-        false,
         false,
     )
     .await;
@@ -9529,22 +8932,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetStableRewardsApyHistory::new("BTC"),
         false,
-        true,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::finance::GetOkusdLimits::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::finance::GetOkusdLimits::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::finance::OkusdSubscribe::new(dec("12.5"), "b15"),
-        false,
         false,
     )
     .await;
@@ -9553,22 +8947,13 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::OkusdRedeem::new(dec("12.5"), "x1", "b15"),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::finance::GetOkusdAccount::new(),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::finance::GetOkusdAccount::new(), false).await;
     via_client(
         &okx,
         &client,
         &api::finance::GetOkusdSubscribeHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9577,14 +8962,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetOkusdRedeemHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetOkusdRewardsHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9593,14 +8976,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetOkusdRateHistory::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetSfpDcdCurrencyPair::new(),
-        false,
         false,
     )
     .await;
@@ -9609,14 +8990,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetSfpDcdProducts::new("BTC", "USDT", "C".parse().unwrap()),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::SfpDcdQuote::new("x1", "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -9625,14 +9004,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::SfpDcdTrade::new("quoterETH-USDT16461885104612381"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::SfpDcdRedeemQuote::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -9641,7 +9018,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::SfpDcdRedeem::new("590908157585625111", "quoterETH-USDT16461885104612381"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9649,14 +9025,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::finance::GetSfpDcdOrderStatus::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::finance::GetSfpDcdOrderHistory::new(),
-        false,
         false,
     )
     .await;
@@ -9670,14 +9044,12 @@ async fn every_endpoint_through_the_client() {
             "x1",
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GridCopyOrderAlgo::new("BTC-USDT", "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -9693,7 +9065,6 @@ async fn every_endpoint_through_the_client() {
             dec("5"),
             vec![],
         ),
-        false,
         false,
     )
     .await;
@@ -9714,14 +9085,12 @@ async fn every_endpoint_through_the_client() {
             vec![],
         ),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::DcaStop::new("590908157585625111", "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -9730,14 +9099,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetDcaOngoingList::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetDcaHistoryList::new("x1"),
-        false,
         false,
     )
     .await;
@@ -9746,14 +9113,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetDcaOrders::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::DcaOrdersManualBuy::new("590908157585625111", "x1", "x1", dec("12.5")),
-        false,
         false,
     )
     .await;
@@ -9762,14 +9127,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::DcaSettingsReinvestment::new("590908157585625111", "x1", false),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::DcaSettingsTakeProfit::new("590908157585625111", "x1", "x1"),
-        false,
         false,
     )
     .await;
@@ -9778,14 +9141,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::GetDcaPositionDetails::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::GetDcaCycleList::new("590908157585625111", "x1"),
-        false,
         false,
     )
     .await;
@@ -9794,14 +9155,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::DcaMarginAdd::new("590908157585625111", dec("12.5")),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::DcaMarginReduce::new("590908157585625111", dec("12.5")),
-        false,
         false,
     )
     .await;
@@ -9810,14 +9169,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::RecurringAmendRecurringTime::new("590908157585625111", "x1", "x1", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::RecurringAmendRecurringAmount::new("590908157585625111", "x1"),
-        false,
         false,
     )
     .await;
@@ -9826,14 +9183,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::RecurringAddInvestment::new("590908157585625111", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::RecurringPause::new("590908157585625111"),
-        false,
         false,
     )
     .await;
@@ -9842,14 +9197,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::bot::RecurringRestart::new("590908157585625111"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::bot::RecurringAmendPriceRange::new("590908157585625111", vec![]),
-        false,
         false,
     )
     .await;
@@ -9858,14 +9211,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::market::GetBooksSbe::new("x1", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEventContractSeries::new(),
-        false,
         false,
     )
     .await;
@@ -9874,14 +9225,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetEventContractEvents::new("x1"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::public::GetEventContractMarkets::new("x1"),
-        false,
         false,
     )
     .await;
@@ -9890,7 +9239,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetMarketDataHistory::new("x1", "SPOT".parse().unwrap(), "x1", "x1", "x1"),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9898,30 +9246,14 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::public::GetMmInstrumentTypes::new(),
         false,
-        false,
     )
     .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::GetSubtypes::new(),
-        false,
-        false,
-    )
-    .await;
-    via_client(
-        &okx,
-        &client,
-        &api::account::SetFeeType::new("x1"),
-        false,
-        false,
-    )
-    .await;
+    via_client(&okx, &client, &api::account::GetSubtypes::new(), false).await;
+    via_client(&okx, &client, &api::account::SetFeeType::new("x1"), false).await;
     via_client(
         &okx,
         &client,
         &api::account::SetSettleCurrency::new("BTC"),
-        false,
         false,
     )
     .await;
@@ -9930,14 +9262,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::SetTradingConfig::new("0"),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetPrecheckSetDeltaNeutral::new("x1"),
-        false,
         false,
     )
     .await;
@@ -9946,7 +9276,6 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::DemoAdjustBalance::new("0", vec![]),
         false,
-        false,
     )
     .await;
     via_client(
@@ -9954,14 +9283,12 @@ async fn every_endpoint_through_the_client() {
         &client,
         &api::account::GetGlpTodayPerformance::new(),
         false,
-        false,
     )
     .await;
     via_client(
         &okx,
         &client,
         &api::account::GetGlpHistoricalPerformance::new("x1"),
-        false,
         false,
     )
     .await;

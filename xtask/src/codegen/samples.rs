@@ -156,5 +156,19 @@ pub fn table_file(entries: &[(&Endpoint, Value)]) -> String {
         );
     }
     out.push_str("        _ => return None,\n    })\n}\n");
+    // The endpoints OKX serves without a signature, by the same rule the
+    // client's request types follow, so both sides agree on every path.
+    out.push_str(
+        "\n/// Whether OKX serves the endpoint without a signature.\n\
+         pub(crate) fn unsigned(method: &str, path: &str) -> bool {\n\
+         \x20   matches!(\n        (method, path),\n",
+    );
+    let public: Vec<String> = entries
+        .iter()
+        .filter(|(ep, _)| !rules::signed(ep))
+        .map(|(ep, _)| format!("            (\"{}\", \"{}\")", ep.method, ep.path))
+        .collect();
+    out.push_str(&public.join("\n                | "));
+    out.push_str("\n    )\n}\n");
     out
 }

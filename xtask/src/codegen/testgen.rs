@@ -137,16 +137,11 @@ async fn generated_candles_paginate_oldest_first_per_page() {
 /// Sends `req` through the client to the testkit and checks what arrived.
 /// `answered`: the testkit keeps order state for this endpoint, so an OKX
 /// error answer (unknown order, rejected item) is a valid outcome.
-/// `unsigned_refused`: a public endpoint outside the paths the testkit
-/// serves unsigned (market, public, rubik, system, support), which it still
-/// refuses with 50103 (no OK-ACCESS-KEY); the request is checked all the
-/// same, and the refusal is the only error accepted.
 async fn via_client<R: Request>(
     okx: &MockOkx,
     client: &RestClient,
     req: &R,
     answered: bool,
-    unsigned_refused: bool,
 ) {
     // What the exchange answers from its state may be empty or an OKX error.
     let answered = answered || okx_testkit::rest::from_state(R::METHOD.as_str(), R::PATH);
@@ -183,25 +178,10 @@ async fn via_client<R: Request>(
         // An OKX answer (unknown order, rejected item) is fine here; anything
         // else (transport, decode, signature) is not.
         Err(Error::Api(e)) if answered => assert!(!e.to_string().is_empty(), "{}", R::PATH),
-        Err(Error::Api(e)) if unsigned_refused && e.code.0 == 50103 => {
-            assert!(!R::SIGNED, "{}", R::PATH)
-        }
         Err(e) => panic!("{}: {e}", R::PATH),
     }
 }
 "#;
-
-/// The path prefixes okx-testkit serves without a signature today. The
-/// public endpoints of bots, copy trading, spreads, RFQ and earn lie
-/// outside them, and it refuses those unsigned (50103) until its simulated
-/// exchange learns them; the test accepts only that refusal for them.
-const LOOKALIKE_UNSIGNED: &[&str] = &[
-    "/api/v5/market/",
-    "/api/v5/public/",
-    "/api/v5/rubik/",
-    "/api/v5/system/",
-    "/api/v5/support/",
-];
 
 pub fn test_file(entries: &[(&Endpoint, Value)]) -> String {
     let mut out = String::from(HEADER);
@@ -227,11 +207,9 @@ pub fn test_file(entries: &[(&Endpoint, Value)]) -> String {
                 "/api/v5/trade/order" | "/api/v5/trade/orders-pending"
             )
         );
-        let unsigned_refused =
-            !rules::signed(ep) && !LOOKALIKE_UNSIGNED.iter().any(|p| ep.path.starts_with(p));
         let _ = writeln!(
             out,
-            "    via_client(&okx, &client, &{}, {answered}, {unsigned_refused}).await;",
+            "    via_client(&okx, &client, &{}, {answered}).await;",
             request_expr(ep)
         );
     }

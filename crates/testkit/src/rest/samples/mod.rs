@@ -18,3 +18,5 @@ mod table;
 pub fn sample(method: &str, path: &str) -> Option<&'static str> {
     table::lookup(method, path)
 }
+
+pub(crate) use table::unsigned;

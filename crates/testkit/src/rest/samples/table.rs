@@ -1161,3 +1161,123 @@ pub(super) fn lookup(method: &str, path: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Whether OKX serves the endpoint without a signature.
+pub(crate) fn unsigned(method: &str, path: &str) -> bool {
+    matches!(
+        (method, path),
+        ("GET", "/api/v5/tradingBot/grid/ai-param")
+            | ("POST", "/api/v5/tradingBot/grid/min-investment")
+            | ("GET", "/api/v5/tradingBot/public/rsi-back-testing")
+            | ("GET", "/api/v5/tradingBot/grid/grid-quantity")
+            | ("GET", "/api/v5/copytrading/public-config")
+            | ("GET", "/api/v5/copytrading/public-lead-traders")
+            | ("GET", "/api/v5/copytrading/public-weekly-pnl")
+            | ("GET", "/api/v5/copytrading/public-pnl")
+            | ("GET", "/api/v5/copytrading/public-stats")
+            | ("GET", "/api/v5/copytrading/public-preference-currency")
+            | ("GET", "/api/v5/copytrading/public-current-subpositions")
+            | ("GET", "/api/v5/copytrading/public-subpositions-history")
+            | ("GET", "/api/v5/copytrading/public-copy-traders")
+            | ("GET", "/api/v5/market/tickers")
+            | ("GET", "/api/v5/market/ticker")
+            | ("GET", "/api/v5/market/books")
+            | ("GET", "/api/v5/market/books-full")
+            | ("GET", "/api/v5/market/candles")
+            | ("GET", "/api/v5/market/history-candles")
+            | ("GET", "/api/v5/market/trades")
+            | ("GET", "/api/v5/market/history-trades")
+            | ("GET", "/api/v5/market/option/instrument-family-trades")
+            | ("GET", "/api/v5/public/option-trades")
+            | ("GET", "/api/v5/market/platform-24-volume")
+            | ("GET", "/api/v5/market/call-auction-details")
+            | ("GET", "/api/v5/market/block-tickers")
+            | ("GET", "/api/v5/market/block-ticker")
+            | ("GET", "/api/v5/rfq/public-trades")
+            | ("GET", "/api/v5/public/block-trades")
+            | ("GET", "/api/v5/sprd/spreads")
+            | ("GET", "/api/v5/sprd/books")
+            | ("GET", "/api/v5/market/sprd-ticker")
+            | ("GET", "/api/v5/sprd/public-trades")
+            | ("GET", "/api/v5/market/sprd-candles")
+            | ("GET", "/api/v5/market/sprd-history-candles")
+            | ("GET", "/api/v5/public/instruments")
+            | ("GET", "/api/v5/public/estimated-price")
+            | ("GET", "/api/v5/public/delivery-exercise-history")
+            | ("GET", "/api/v5/public/estimated-settlement-info")
+            | ("GET", "/api/v5/public/settlement-history")
+            | ("GET", "/api/v5/public/funding-rate")
+            | ("GET", "/api/v5/public/funding-rate-history")
+            | ("GET", "/api/v5/public/open-interest")
+            | ("GET", "/api/v5/public/price-limit")
+            | ("GET", "/api/v5/public/opt-summary")
+            | ("GET", "/api/v5/public/discount-rate-interest-free-quota")
+            | ("GET", "/api/v5/public/time")
+            | ("GET", "/api/v5/public/mark-price")
+            | ("GET", "/api/v5/public/position-tiers")
+            | ("GET", "/api/v5/public/interest-rate-loan-quota")
+            | ("GET", "/api/v5/public/underlying")
+            | ("GET", "/api/v5/public/insurance-fund")
+            | ("GET", "/api/v5/public/convert-contract-coin")
+            | ("GET", "/api/v5/public/instrument-tick-bands")
+            | ("GET", "/api/v5/public/premium-history")
+            | ("GET", "/api/v5/market/index-tickers")
+            | ("GET", "/api/v5/market/index-candles")
+            | ("GET", "/api/v5/market/history-index-candles")
+            | ("GET", "/api/v5/market/mark-price-candles")
+            | ("GET", "/api/v5/market/history-mark-price-candles")
+            | ("GET", "/api/v5/market/exchange-rate")
+            | ("GET", "/api/v5/market/index-components")
+            | ("GET", "/api/v5/public/economic-calendar")
+            | ("GET", "/api/v5/rubik/stat/trading-data/support-coin")
+            | ("GET", "/api/v5/rubik/stat/contracts/open-interest-history")
+            | ("GET", "/api/v5/rubik/stat/taker-volume")
+            | ("GET", "/api/v5/rubik/stat/taker-volume-contract")
+            | ("GET", "/api/v5/rubik/stat/margin/loan-ratio")
+            | (
+                "GET",
+                "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader"
+            )
+            | (
+                "GET",
+                "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader"
+            )
+            | (
+                "GET",
+                "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract"
+            )
+            | (
+                "GET",
+                "/api/v5/rubik/stat/contracts/long-short-account-ratio"
+            )
+            | ("GET", "/api/v5/rubik/stat/contracts/open-interest-volume")
+            | ("GET", "/api/v5/rubik/stat/option/open-interest-volume")
+            | (
+                "GET",
+                "/api/v5/rubik/stat/option/open-interest-volume-ratio"
+            )
+            | (
+                "GET",
+                "/api/v5/rubik/stat/option/open-interest-volume-expiry"
+            )
+            | (
+                "GET",
+                "/api/v5/rubik/stat/option/open-interest-volume-strike"
+            )
+            | ("GET", "/api/v5/rubik/stat/option/taker-block-volume")
+            | ("GET", "/api/v5/finance/staking-defi/eth/apy-history")
+            | ("GET", "/api/v5/finance/staking-defi/sol/apy-history")
+            | ("GET", "/api/v5/finance/savings/lending-rate-summary")
+            | ("GET", "/api/v5/finance/savings/lending-rate-history")
+            | ("GET", "/api/v5/system/status")
+            | ("GET", "/api/v5/support/announcements")
+            | ("GET", "/api/v5/support/announcement-types")
+            | ("GET", "/api/v5/finance/stable-rewards/apy-history")
+            | ("GET", "/api/v5/market/books-sbe")
+            | ("GET", "/api/v5/public/event-contract/series")
+            | ("GET", "/api/v5/public/event-contract/events")
+            | ("GET", "/api/v5/public/event-contract/markets")
+            | ("GET", "/api/v5/public/market-data-history")
+            | ("GET", "/api/v5/public/mm-instrument-types")
+    )
+}
