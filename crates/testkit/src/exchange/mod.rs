@@ -12,6 +12,7 @@
 
 pub(crate) mod account;
 pub(crate) mod algo;
+pub(crate) mod answer;
 pub(crate) mod book;
 pub(crate) mod clock;
 pub(crate) mod doors;

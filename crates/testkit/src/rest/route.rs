@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::bodies;
 use super::respond::Incoming;
 use crate::exchange::World;
+use crate::exchange::answer::{Write, order_item};
 use crate::exchange::history::{bar_size, candle_json};
 use crate::exchange::queries::Filter;
 
@@ -77,38 +78,6 @@ fn envelope(items: Vec<Value>, now: i64) -> String {
     let micros = (now * 1000).to_string();
     json!({"code": code, "msg": msg, "data": items, "inTime": micros, "outTime": micros})
         .to_string()
-}
-
-fn ack(
-    world: &World,
-    item: &Map<String, Value>,
-    result: Result<u64, (u32, String)>,
-    placed: bool,
-) -> Value {
-    let (ord_id, code, msg) = match result {
-        Ok(id) => (
-            id.to_string(),
-            0,
-            if placed {
-                "Order placed".to_owned()
-            } else {
-                String::new()
-            },
-        ),
-        Err((code, msg)) => (text(item, "ordId"), code, msg),
-    };
-    let cl = world
-        .orders
-        .get(&ord_id.parse::<u64>().unwrap_or_default())
-        .map(|o| o.cl_ord_id.clone())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| text(item, "clOrdId"));
-    let mut v = json!({"clOrdId": cl, "ordId": ord_id, "tag": text(item, "tag"),
-        "ts": world.now().to_string(), "sCode": code.to_string(), "sMsg": msg, "subCode": ""});
-    if item.contains_key("reqId") || item.contains_key("newSz") || item.contains_key("newPx") {
-        v["reqId"] = json!(text(item, "reqId"));
-    }
-    v
 }
 
 fn filter(inc: &Incoming<'_>) -> Filter {
@@ -368,7 +337,7 @@ fn private(
                 .iter()
                 .map(|item| {
                     let res = world.place(acct, item, &text(item, "instId"), "");
-                    ack(world, item, res, true)
+                    order_item(world, item, Write::Place, res)
                 })
                 .collect();
             Some((200, envelope(out, now)))
@@ -378,7 +347,7 @@ fn private(
                 .iter()
                 .map(|item| {
                     let res = world.amend(acct, item, &text(item, "instId"));
-                    ack(world, item, res, false)
+                    order_item(world, item, Write::Amend, res)
                 })
                 .collect();
             Some((200, envelope(out, now)))
@@ -388,7 +357,7 @@ fn private(
                 .iter()
                 .map(|item| {
                     let res = world.cancel(acct, item, &text(item, "instId"));
-                    ack(world, item, res, false)
+                    order_item(world, item, Write::Cancel, res)
                 })
                 .collect();
             Some((200, envelope(out, now)))

@@ -4,6 +4,7 @@
 use super::Endpoint;
 use super::ops::Obj;
 use crate::exchange::World;
+use crate::exchange::answer::{Write, order_item};
 use crate::exchange::matching::{Refusal, field};
 use serde_json::{Value, json};
 
@@ -77,7 +78,10 @@ pub(crate) fn trade(
     if !world.limits.admit(counter(op, args.len()), &uid, &insts) {
         let items = args
             .iter()
-            .map(|a| item(world, a, "", 50011, "Requests too frequent."))
+            .map(|a| {
+                let refused = Err((50011, "Requests too frequent.".to_owned()));
+                order_item(world, a, Write::of_op(op), refused)
+            })
             .collect();
         return out(world, "1", "Operation failed.", items);
     }
@@ -85,27 +89,13 @@ pub(crate) fn trade(
         .iter()
         .zip(resolved)
         .map(|(arg, inst)| {
-            let res = inst.and_then(|inst_id| match op {
-                "order" | "batch-orders" => world.place(acct, arg, &inst_id, "ws"),
-                "cancel-order" | "batch-cancel-orders" => world.cancel(acct, arg, &inst_id),
-                _ => world.amend(acct, arg, &inst_id),
+            let write = Write::of_op(op);
+            let res = inst.and_then(|inst_id| match write {
+                Write::Place => world.place(acct, arg, &inst_id, "ws"),
+                Write::Cancel => world.cancel(acct, arg, &inst_id),
+                Write::Amend => world.amend(acct, arg, &inst_id),
             });
-            match res {
-                Ok(ord_id) => {
-                    let msg = if op.ends_with("orders") || op == "order" {
-                        "Order placed"
-                    } else {
-                        ""
-                    };
-                    let msg = if op.contains("cancel") || op.contains("amend") {
-                        ""
-                    } else {
-                        msg
-                    };
-                    item(world, arg, &ord_id.to_string(), 0, msg)
-                }
-                Err((code, msg)) => item(world, arg, &field(arg, "ordId"), code, &msg),
-            }
+            order_item(world, arg, write, res)
         })
         .collect();
     let failed = items.iter().filter(|i| i["sCode"] != "0").count();
@@ -114,21 +104,6 @@ pub(crate) fn trade(
         n if n == items.len() => out(world, "1", "Operation failed.", items),
         _ => out(world, "2", "Bulk operation partially succeeded.", items),
     }
-}
-
-fn item(world: &World, arg: &Obj, ord_id: &str, code: u32, msg: &str) -> Value {
-    let cl = world
-        .orders
-        .get(&ord_id.parse::<u64>().unwrap_or_default())
-        .map(|o| o.cl_ord_id.clone())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| field(arg, "clOrdId"));
-    let mut v = json!({"clOrdId": cl, "ordId": ord_id, "tag": field(arg, "tag"),
-        "ts": world.now().to_string(), "sCode": code.to_string(), "sMsg": msg, "subCode": ""});
-    if arg.contains_key("reqId") || arg.contains_key("newSz") || arg.contains_key("newPx") {
-        v["reqId"] = json!(field(arg, "reqId"));
-    }
-    v
 }
 
 /// WS orders name the instrument by `instIdCode` (required since 2026; an

@@ -415,3 +415,72 @@ async fn the_market_fills_resting_orders_it_moves_through() {
     }
     panic!("400 steps of a random walk never reached both sides");
 }
+
+/// Per-item answers carry what OKX documents for each write: `tag` and
+/// `subCode` on place, `reqId` and `subCode` on amend, neither on cancel;
+/// an order refused for want of margin says so with sub-code 1001
+/// (51008_1001), a spot order short of balance has none.
+#[tokio::test]
+async fn item_answers_carry_the_fields_and_sub_codes_of_each_write() {
+    let okx = still().await;
+    let rest = Rest::new(&okx, Key::default_account());
+    let v = rest
+        .post(
+            "/api/v5/trade/order",
+            json!({"instId": "BTC-USDT-SWAP", "tdMode": "cross", "side": "buy",
+                "ordType": "limit", "px": "20000", "sz": "100000000"}),
+        )
+        .await;
+    let item = &v["data"][0];
+    assert_eq!(
+        (&item["sCode"], &item["subCode"]),
+        (&json!("51008"), &json!("1001")),
+        "{v}"
+    );
+    let v = rest
+        .post(
+            "/api/v5/trade/order",
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy",
+                "ordType": "limit", "px": "20000", "sz": "10"}),
+        )
+        .await;
+    assert_eq!(
+        (&v["data"][0]["sCode"], &v["data"][0]["subCode"]),
+        (&json!("51008"), &json!("")),
+        "{v}"
+    );
+    let placed = rest
+        .post(
+            "/api/v5/trade/order",
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "tag": "t1",
+                "ordType": "limit", "px": "20000", "sz": "0.01"}),
+        )
+        .await;
+    let item = placed["data"][0].as_object().expect("an item").clone();
+    assert_eq!((&item["tag"], &item["subCode"]), (&json!("t1"), &json!("")));
+    assert!(!item.contains_key("reqId"));
+    let ord_id = item["ordId"].as_str().expect("an ordId").to_owned();
+    let amended = rest
+        .post(
+            "/api/v5/trade/amend-order",
+            json!({"instId": "BTC-USDT", "ordId": ord_id, "newSz": "0.02", "reqId": "r9"}),
+        )
+        .await;
+    let item = amended["data"][0].as_object().expect("an item");
+    assert_eq!(
+        (&item["reqId"], &item["subCode"]),
+        (&json!("r9"), &json!(""))
+    );
+    assert!(!item.contains_key("tag"));
+    let cancelled = rest
+        .post(
+            "/api/v5/trade/cancel-order",
+            json!({"instId": "BTC-USDT", "ordId": ord_id}),
+        )
+        .await;
+    let item = cancelled["data"][0].as_object().expect("an item");
+    assert_eq!(item["sCode"], "0", "{cancelled}");
+    assert!(
+        !item.contains_key("subCode") && !item.contains_key("reqId") && !item.contains_key("tag")
+    );
+}
