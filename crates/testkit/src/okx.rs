@@ -300,11 +300,15 @@ impl Okx {
             .map(|s| s.inst_id_code)
     }
 
-    /// The best bid and ask of an instrument's book.
+    /// The best bid and ask of an instrument's book as `books` and the
+    /// tickers publish them (RPI orders left out).
     pub fn best_bid_ask(&self, inst_id: &str) -> Option<(Decimal, Decimal)> {
         let world = self.exchange.lock();
         let book = &world.markets.get(inst_id)?.book;
-        Some((book.best(BookSide::Bids)?, book.best(BookSide::Asks)?))
+        Some((
+            book.best_for(BookSide::Bids, false)?,
+            book.best_for(BookSide::Asks, false)?,
+        ))
     }
 
     /// Cash balance of a currency of the account `uid`.

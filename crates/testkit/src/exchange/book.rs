@@ -32,6 +32,11 @@ pub(crate) struct Level {
     pub(crate) queue: VecDeque<u64>,
     /// Sum of the user orders' remaining sizes.
     pub(crate) user_sz: Decimal,
+    /// The resting RPI orders (`ordType=rpi`) among `queue`, and their
+    /// remaining size: liquidity only `books-rpi` shows and only takers
+    /// with `rpiTakerAccess` reach.
+    pub(crate) rpi_ids: Vec<u64>,
+    pub(crate) rpi_sz: Decimal,
 }
 
 impl Level {
@@ -43,6 +48,8 @@ impl Level {
             bg_count: 0,
             queue: VecDeque::new(),
             user_sz: Decimal::ZERO,
+            rpi_ids: Vec::new(),
+            rpi_sz: Decimal::ZERO,
         }
     }
 
@@ -54,15 +61,44 @@ impl Level {
         self.bg + self.user_sz
     }
 
+    /// The size the standard book channels publish: without RPI orders.
     fn size_text(&self) -> String {
         match (&self.bg_text, self.queue.is_empty()) {
             (Some(text), true) => text.clone(),
-            _ => self.total().normalize().to_string(),
+            _ => (self.total() - self.rpi_sz).normalize().to_string(),
         }
     }
 
+    /// The order count the standard book channels publish.
     fn count(&self) -> u32 {
+        self.count_all() - self.rpi_ids.len() as u32
+    }
+
+    /// Every order at the level, RPI ones included.
+    fn count_all(&self) -> u32 {
         self.bg_count.max(u32::from(!self.bg.is_zero())) + self.queue.len() as u32
+    }
+
+    /// Whether the level holds anything but RPI orders.
+    pub(crate) fn has_standard(&self) -> bool {
+        !self.bg.is_zero() || self.queue.len() > self.rpi_ids.len()
+    }
+
+    /// What a taker can reach here (`rpi`: it has `rpiTakerAccess`).
+    pub(crate) fn reachable(&self, rpi: bool) -> Decimal {
+        if rpi {
+            self.total()
+        } else {
+            self.total() - self.rpi_sz
+        }
+    }
+
+    /// The first resting user order a taker may trade with.
+    pub(crate) fn first_maker(&self, rpi: bool) -> Option<u64> {
+        self.queue
+            .iter()
+            .copied()
+            .find(|id| rpi || !self.rpi_ids.contains(id))
     }
 }
 
@@ -73,11 +109,16 @@ pub(crate) struct ViewLevel {
     pub(crate) px: String,
     pub(crate) sz: String,
     pub(crate) count: u32,
+    /// `books-rpi` only: the size without RPI orders (`sz` is the total).
+    pub(crate) non_rpi: Option<String>,
 }
 
 impl ViewLevel {
+    /// `[px, sz, "0", count]`, or on `books-rpi` `[px, totalQty,
+    /// nonRpiQty, count]`.
     pub(crate) fn to_json(&self) -> Value {
-        json!([self.px, self.sz, "0", self.count.to_string()])
+        let third = self.non_rpi.as_deref().unwrap_or("0");
+        json!([self.px, self.sz, third, self.count.to_string()])
     }
 }
 
@@ -207,10 +248,15 @@ impl Book {
         px_text: &str,
         ord_id: u64,
         sz: Decimal,
+        rpi: bool,
     ) {
         let level = self.level_mut(side, px, px_text);
         level.queue.push_back(ord_id);
         level.user_sz += sz;
+        if rpi {
+            level.rpi_ids.push(ord_id);
+            level.rpi_sz += sz;
+        }
     }
 
     /// Takes `filled` off a resting order's share of a level; removes the
@@ -230,25 +276,86 @@ impl Book {
         if level.user_sz < Decimal::ZERO {
             level.user_sz = Decimal::ZERO;
         }
+        if level.rpi_ids.contains(&ord_id) {
+            level.rpi_sz = (level.rpi_sz - by).max(Decimal::ZERO);
+        }
         if gone {
             level.queue.retain(|id| *id != ord_id);
+            level.rpi_ids.retain(|id| *id != ord_id);
         }
         if level.is_empty() {
             self.side_mut(side).remove(&px);
         }
     }
 
-    /// The top `depth` levels of both sides.
+    /// The top `depth` levels of both sides as the standard book channels
+    /// (and REST) publish them: RPI orders left out, a level holding only
+    /// RPI orders not shown.
     pub(crate) fn view(&self, depth: usize) -> View {
         let conv = |(k, l): (&Decimal, &Level)| ViewLevel {
             key: *k,
             px: l.px_text.clone(),
             sz: l.size_text(),
             count: l.count(),
+            non_rpi: None,
+        };
+        let shown = |(_, l): &(&Decimal, &Level)| l.has_standard();
+        View {
+            bids: self
+                .bids
+                .iter()
+                .rev()
+                .filter(shown)
+                .take(depth)
+                .map(conv)
+                .collect(),
+            asks: self
+                .asks
+                .iter()
+                .filter(shown)
+                .take(depth)
+                .map(conv)
+                .collect(),
+        }
+    }
+
+    /// The top `depth` levels as `books-rpi` publishes them: every order,
+    /// with the size without RPI orders beside the total.
+    pub(crate) fn view_rpi(&self, depth: usize) -> View {
+        let conv = |(k, l): (&Decimal, &Level)| {
+            let total = match (&l.bg_text, l.queue.is_empty()) {
+                (Some(text), true) => text.clone(),
+                _ => l.total().normalize().to_string(),
+            };
+            ViewLevel {
+                key: *k,
+                px: l.px_text.clone(),
+                sz: total,
+                count: l.count_all(),
+                non_rpi: Some(l.size_text()),
+            }
         };
         View {
             bids: self.bids.iter().rev().take(depth).map(conv).collect(),
             asks: self.asks.iter().take(depth).map(conv).collect(),
+        }
+    }
+
+    /// The view a book channel publishes.
+    pub(crate) fn view_of(&self, channel: &str, depth: usize) -> View {
+        if channel == "books-rpi" {
+            self.view_rpi(depth)
+        } else {
+            self.view(depth)
+        }
+    }
+
+    /// The best price a taker can trade at (`rpi`: with `rpiTakerAccess`).
+    pub(crate) fn best_for(&self, side: BookSide, rpi: bool) -> Option<Decimal> {
+        let eligible = |(k, l): (&Decimal, &Level)| (rpi || l.has_standard()).then_some(*k);
+        match side {
+            BookSide::Bids => self.bids.iter().rev().find_map(eligible),
+            BookSide::Asks => self.asks.iter().find_map(eligible),
         }
     }
 }
@@ -320,7 +427,7 @@ mod tests {
         let mut book = scripted(&[("100.50", "2.000")], &[]);
         assert_eq!(book.view(1).bids[0].sz, "2.000");
         assert_eq!(book.view(1).bids[0].px, "100.50");
-        book.add_order(BookSide::Bids, dec("100.5"), "100.5", 7, dec("1"));
+        book.add_order(BookSide::Bids, dec("100.5"), "100.5", 7, dec("1"), false);
         let v = book.view(1);
         assert_eq!((v.bids[0].sz.as_str(), v.bids[0].count), ("3", 2));
         book.reduce_order(BookSide::Bids, dec("100.5"), 7, dec("1"), true);

@@ -288,7 +288,7 @@ impl World {
             .chans
             .entry(static_name(channel)?)
             .or_insert_with(|| Chan {
-                view: market.book.view(depth),
+                view: market.book.view_of(channel, depth),
                 last_seq: seq,
                 last_push_ms: now,
             });
@@ -478,7 +478,7 @@ fn book_frames(
         let Some((depth, _)) = book_channel(name) else {
             continue;
         };
-        let view = market.book.view(depth);
+        let view = market.book.view_of(name, depth);
         if view != chan.view {
             changed.push((name, view));
         }
@@ -522,12 +522,13 @@ fn book_frames(
 pub(crate) fn ticker_json(market: &Market, kind: Kind, now: i64) -> Value {
     use super::book::BookSide;
     let level = |side: BookSide| {
-        market.book.best(side).and_then(|px| {
+        // The standard book's best: RPI orders are not shown.
+        market.book.best_for(side, false).and_then(|px| {
             market
                 .book
                 .side(side)
                 .get(&px)
-                .map(|l| (text(px), text(l.total())))
+                .map(|l| (text(px), text(l.reachable(false))))
         })
     };
     let (bid_px, bid_sz) = level(BookSide::Bids).unwrap_or_default();

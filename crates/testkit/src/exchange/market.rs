@@ -19,6 +19,8 @@ pub(crate) const BOOK_CHANNELS: &[(&str, usize, bool)] = &[
     ("books50-l2-tbt", 50, true),
     ("books5", 5, false),
     ("bbo-tbt", 1, false),
+    // Every order, RPI included: `[px, totalQty, nonRpiQty, count]`.
+    ("books-rpi", 400, true),
 ];
 
 pub(crate) fn book_channel(name: &str) -> Option<(usize, bool)> {

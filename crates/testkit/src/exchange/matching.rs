@@ -113,9 +113,15 @@ impl World {
         let ord_type = field(req, "ordType");
         if !matches!(
             ord_type.as_str(),
-            "market" | "limit" | "post_only" | "fok" | "ioc" | "optimal_limit_ioc"
+            "market" | "limit" | "post_only" | "fok" | "ioc" | "optimal_limit_ioc" | "rpi"
         ) {
             return refuse(51000, "Parameter ordType error");
+        }
+        // Only takers reach RPI liquidity: the flag means nothing on a
+        // maker-only order.
+        let rpi_taker = flag(req, "rpiTakerAccess");
+        if rpi_taker && matches!(ord_type.as_str(), "post_only" | "rpi") {
+            return refuse(51000, "Parameter rpiTakerAccess error");
         }
         let market = matches!(ord_type.as_str(), "market" | "optimal_limit_ioc");
         let Some(sz) = decimal(req, "sz")? else {
@@ -305,6 +311,7 @@ impl World {
             resting: None,
             ever_filled: false,
             source: source.to_owned(),
+            rpi_taker,
         };
         self.orders.insert(ord_id, order);
         self.order_log.push(ord_id);
@@ -344,11 +351,15 @@ impl World {
             return;
         };
         let (inst_id, buy, px, ord_type) = (o.inst_id.clone(), o.buy, o.px, o.ord_type.clone());
+        let maker_only = matches!(ord_type.as_str(), "post_only" | "rpi");
+        let rpi_taker = o.rpi_taker;
         let opposite = if buy { BookSide::Asks } else { BookSide::Bids };
         let Some(market) = self.markets.get(&inst_id) else {
             return;
         };
-        let best = market.book.best(opposite);
+        // A maker-only order must not cross anything resting, RPI orders
+        // included; a taker crosses what it may trade with.
+        let best = market.book.best_for(opposite, maker_only || rpi_taker);
         let crosses = match (best, px) {
             (Some(best), Some(px)) => {
                 if buy {
@@ -360,7 +371,7 @@ impl World {
             (Some(_), None) => true,
             (None, _) => false,
         };
-        if ord_type == "post_only" && crosses {
+        if maker_only && crosses {
             self.finish(ord_id, cancel_source::POST_ONLY);
             return;
         }
@@ -371,7 +382,7 @@ impl World {
             let available: Decimal = side
                 .iter()
                 .filter(|(k, _)| within(k))
-                .map(|(_, l)| l.total())
+                .map(|(_, l)| l.reachable(rpi_taker))
                 .sum();
             if available < want {
                 self.finish(ord_id, cancel_source::FOK);
@@ -395,12 +406,13 @@ impl World {
         }
         let remaining = o.remaining();
         match (ord_type.as_str(), px) {
-            ("limit" | "post_only", Some(px)) if !remaining.is_zero() => {
+            ("limit" | "post_only" | "rpi", Some(px)) if !remaining.is_zero() => {
                 let text = px.normalize().to_string();
                 let side = if buy { BookSide::Bids } else { BookSide::Asks };
                 let fresh = o.acc_fill_sz.is_zero();
                 if let Some(m) = self.markets.get_mut(&inst_id) {
-                    m.book.add_order(side, px, &text, ord_id, remaining);
+                    m.book
+                        .add_order(side, px, &text, ord_id, remaining, ord_type == "rpi");
                     self.dirty.markets.insert(inst_id.clone());
                 }
                 if let Some(o) = self.orders.get_mut(&ord_id) {
@@ -496,9 +508,11 @@ impl World {
         let side = if buy { BookSide::Asks } else { BookSide::Bids };
         let mut trades: Vec<(Decimal, Decimal, String, i64)> = Vec::new();
         let mut stopped = false;
-        let (taker_acct, stp) = match user.and_then(|id| self.orders.get(&id)) {
-            Some(o) => (Some(o.account), o.stp_mode.clone()),
-            None => (None, String::new()),
+        // The market's own (anonymous, retail-like) flow reaches RPI
+        // orders; a user's order only with `rpiTakerAccess`.
+        let (taker_acct, stp, rpi_ok) = match user.and_then(|id| self.orders.get(&id)) {
+            Some(o) => (Some(o.account), o.stp_mode.clone(), o.rpi_taker),
+            None => (None, String::new(), true),
         };
         loop {
             if let Some(id) = user {
@@ -516,7 +530,7 @@ impl World {
             let Some(market) = self.markets.get(inst_id) else {
                 break;
             };
-            let Some(best) = market.book.best(side) else {
+            let Some(best) = market.book.best_for(side, rpi_ok) else {
                 break;
             };
             if limit.is_some_and(|p| if buy { best > p } else { best < p }) {
@@ -565,7 +579,7 @@ impl World {
                 budget = spend(budget, q, best);
                 continue;
             }
-            let Some(&maker_id) = level.queue.front() else {
+            let Some(maker_id) = level.first_maker(rpi_ok) else {
                 break;
             };
             let Some(maker) = self.orders.get(&maker_id) else {
@@ -679,7 +693,7 @@ impl World {
         let (buy, inst_id) = (o.buy, o.inst_id.clone());
         let px = new_px.or(o.px).unwrap_or_default();
         let sz = new_sz.unwrap_or(o.sz);
-        if o.ord_type == "post_only" {
+        if matches!(o.ord_type.as_str(), "post_only" | "rpi") {
             let opposite = if buy { BookSide::Asks } else { BookSide::Bids };
             let best = self
                 .markets
@@ -758,11 +772,12 @@ impl World {
             return;
         };
         let (inst_id, buy, px) = (o.inst_id.clone(), o.buy, o.px);
+        let (rpi, rpi_taker) = (o.ord_type == "rpi", o.rpi_taker);
         let opposite = if buy { BookSide::Asks } else { BookSide::Bids };
         let best = self
             .markets
             .get(&inst_id)
-            .and_then(|m| m.book.best(opposite));
+            .and_then(|m| m.book.best_for(opposite, rpi_taker));
         let crosses = match (best, px) {
             (Some(b), Some(p)) => {
                 if buy {
@@ -789,7 +804,7 @@ impl World {
             let side = if buy { BookSide::Bids } else { BookSide::Asks };
             let text = px.normalize().to_string();
             if let Some(m) = self.markets.get_mut(&inst_id) {
-                m.book.add_order(side, px, &text, id, remaining);
+                m.book.add_order(side, px, &text, id, remaining, rpi);
             }
         }
     }

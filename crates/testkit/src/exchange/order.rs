@@ -88,6 +88,8 @@ pub(crate) struct Order {
     pub(crate) ever_filled: bool,
     /// `inTime`/`outTime` style gateway stamp of the request that made it.
     pub(crate) source: String,
+    /// `rpiTakerAccess`: as a taker it may trade with RPI orders.
+    pub(crate) rpi_taker: bool,
 }
 
 fn text(v: Decimal) -> String {

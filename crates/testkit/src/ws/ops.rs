@@ -169,6 +169,8 @@ fn home(channel: &str) -> Option<(Endpoint, bool)> {
         "books",
         "books5",
         "bbo-tbt",
+        // every order, RPI ones included (`[px, totalQty, nonRpiQty, count]`)
+        "books-rpi",
         "mark-price",
         "index-tickers",
         "funding-rate",
@@ -182,6 +184,8 @@ fn home(channel: &str) -> Option<(Endpoint, bool)> {
         "adl-warning",
         "option-trades",
         "call-auction-details",
+        // 2026: pushes market changes only, no snapshot on subscribe
+        "event-contract-markets",
     ];
     if PRIVATE.contains(&channel) {
         Some((Endpoint::Private, true))

@@ -484,3 +484,142 @@ async fn item_answers_carry_the_fields_and_sub_codes_of_each_write() {
         !item.contains_key("subCode") && !item.contains_key("reqId") && !item.contains_key("tag")
     );
 }
+
+/// Levels of a book push (snapshot or update) on one side at `px`.
+fn levels_at<'a>(frames: &'a [Value], chan: &str, side: &str, px: &str) -> Vec<&'a Value> {
+    frames
+        .iter()
+        .filter(|f| channel(f) == chan)
+        .flat_map(|f| f["data"][0][side].as_array().into_iter().flatten())
+        .filter(|l| l[0] == px)
+        .collect()
+}
+
+#[tokio::test]
+async fn rpi_orders_rest_on_books_rpi_only_and_meet_only_opted_in_takers() {
+    let other = Key {
+        key: "rpi-taker".into(),
+        secret: "rpi-secret".into(),
+        passphrase: "rpi-pass".into(),
+        demo: false,
+    };
+    let okx = okx_testkit::Okx::builder()
+        .market_motion(None)
+        .account(
+            AccountSpec::new(ApiKey::new(&other.key, &other.secret, &other.passphrase))
+                .uid("78")
+                .balance("USDT", d("50000")),
+        )
+        .start()
+        .await
+        .expect("starts");
+    let maker = Rest::new(&okx, Key::default_account());
+    let taker = Rest::new(&okx, other);
+    let mut ws = Ws::connect(&format!("{}/ws/v5/public", okx.ws_url())).await;
+    ws.subscribe(json!([
+        {"channel": "books", "instId": "BTC-USDT"},
+        {"channel": "books-rpi", "instId": "BTC-USDT"},
+        {"channel": "event-contract-markets", "instType": "EVENTS"}
+    ]))
+    .await;
+    let snapshots = ws.drain(SECOND / 2).await;
+    let rpi_snapshot = snapshots
+        .iter()
+        .find(|f| channel(f) == "books-rpi")
+        .expect("books-rpi sends a snapshot");
+    assert_eq!(rpi_snapshot["action"], "snapshot");
+    let level = &rpi_snapshot["data"][0]["asks"][0];
+    assert_eq!(level.as_array().map(Vec::len), Some(4), "{level}");
+    assert_eq!(level[1], level[2], "no RPI orders yet: total == non-RPI");
+    assert!(
+        snapshots
+            .iter()
+            .all(|f| channel(f) != "event-contract-markets"),
+        "event-contract-markets sends no snapshot"
+    );
+
+    let (bid, ask) = okx.best_bid_ask("BTC-USDT").expect("a book");
+    let inside = bid + d("0.1");
+    let px = inside.normalize().to_string();
+    let rpi = maker
+        .place(
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "sell", "ordType": "rpi",
+            "px": px, "sz": "0.2"}),
+        )
+        .await;
+    assert_eq!(maker.order("BTC-USDT", &rpi).await["state"], "live");
+    let frames = ws.drain(SECOND).await;
+    let shown = levels_at(&frames, "books-rpi", "asks", &px);
+    assert_eq!(
+        shown
+            .last()
+            .map(|l| (l[1].clone(), l[2].clone(), l[3].clone())),
+        Some((json!("0.2"), json!("0"), json!("1"))),
+        "books-rpi shows [px, total, nonRpi, count]: {frames:?}"
+    );
+    assert!(
+        levels_at(&frames, "books", "asks", &px).is_empty(),
+        "books leaves RPI orders out: {frames:?}"
+    );
+    let book = maker
+        .data("/api/v5/market/books?instId=BTC-USDT&sz=1")
+        .await;
+    assert_eq!(dec(&book[0]["asks"][0][0]), ask, "REST books leaves it out");
+    let ticker = maker.data("/api/v5/market/ticker?instId=BTC-USDT").await;
+    assert_eq!(dec(&ticker[0]["askPx"]), ask, "so does the ticker");
+    assert_eq!(okx.best_bid_ask("BTC-USDT"), Some((bid, ask)));
+
+    // A taker without rpiTakerAccess does not reach it.
+    let blind = taker
+        .place(
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "ioc",
+            "px": px, "sz": "0.1"}),
+        )
+        .await;
+    let blind = taker.order("BTC-USDT", &blind).await;
+    assert_eq!(
+        (blind["state"].clone(), dec(&blind["accFillSz"])),
+        (json!("canceled"), Decimal::ZERO)
+    );
+    // One that opts in trades with it at its price.
+    let opted = taker
+        .place(
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "ioc",
+            "px": px, "sz": "0.1", "rpiTakerAccess": true}),
+        )
+        .await;
+    let opted = taker.order("BTC-USDT", &opted).await;
+    assert_eq!(opted["state"], "filled", "{opted}");
+    assert_eq!(dec(&opted["avgPx"]), inside);
+    let rest = maker.order("BTC-USDT", &rpi).await;
+    assert_eq!(rest["state"], "partially_filled");
+    assert_eq!(dec(&rest["accFillSz"]), d("0.1"));
+    let frames = ws.drain(SECOND).await;
+    let shown = levels_at(&frames, "books-rpi", "asks", &px);
+    assert_eq!(
+        shown.last().map(|l| l[1].clone()),
+        Some(json!("0.1")),
+        "{frames:?}"
+    );
+
+    // RPI orders are post-only: one that would take is cancelled.
+    let crossing = maker
+        .place(
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "sell", "ordType": "rpi",
+            "px": (bid - d("1")).to_string(), "sz": "0.01"}),
+        )
+        .await;
+    assert_eq!(
+        maker.order("BTC-USDT", &crossing).await["state"],
+        "canceled"
+    );
+    // rpiTakerAccess is for takers only.
+    let refused = taker
+        .post(
+            "/api/v5/trade/order",
+            json!({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "post_only",
+            "px": bid.to_string(), "sz": "0.01", "rpiTakerAccess": true}),
+        )
+        .await;
+    assert_eq!(refused["data"][0]["sCode"], "51000", "{refused}");
+}
