@@ -119,18 +119,11 @@ impl Trading<'_> {
             .acquire(&key, limit, period, args.len())
             .await;
         let id = self.client.inner.ctx.next_id();
-        let mut frame = json!({"id": id, "op": op, "args": args});
-        if let (Some(exp), true) = (self.exp_time, expires) {
-            frame["expTime"] = json!(exp.to_string());
-        }
+        let frame = op_frame(&id, op, args, self.exp_time.filter(|_| expires));
         let (reply, rx) = oneshot::channel();
-        tx.send(Cmd::Trade {
-            id,
-            frame: frame.to_string(),
-            reply,
-        })
-        .await
-        .map_err(|_| WsError::Closed)?;
+        tx.send(Cmd::Trade { id, frame, reply })
+            .await
+            .map_err(|_| WsError::Closed)?;
         // The connection task starts its own clock only when it picks the
         // command up, which a full event queue can delay indefinitely. This
         // clock bounds the call; dropping `rx` tells the task not to send.
@@ -301,6 +294,16 @@ impl Trading<'_> {
             .and_then(Value::as_bool)
             .ok_or_else(|| WsError::decode("mass-cancel: success without a result"))
     }
+}
+
+/// The text of a trading operation: `{"id", "op", "args"}` and, for the
+/// ops that take it, `expTime`.
+pub(crate) fn op_frame(id: &str, op: &str, args: Vec<Value>, exp_time: Option<i64>) -> String {
+    let mut frame = json!({"id": id, "op": op, "args": args});
+    if let Some(exp) = exp_time {
+        frame["expTime"] = json!(exp.to_string());
+    }
+    frame.to_string()
 }
 
 /// The shared vocabulary's acknowledgement of a WS answer item.

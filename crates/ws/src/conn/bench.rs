@@ -84,15 +84,15 @@ impl FramePath {
     }
 }
 
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        let mut p = super::FramePath::new([]);
-        let mut d = None;
-        let f = p.conn.on_text("x", 1, &mut d);
-        eprintln!("on_text future: {}", std::mem::size_of_val(&f));
-        drop(f);
-        eprintln!("WsEvent: {}", std::mem::size_of::<crate::WsEvent>());
-    }
+/// The text of the WS `order` frame the client's
+/// [`Trading::place`](crate::Trading::place) writes to the socket for
+/// `order` (with its `instIdCode`), as request `id` with an optional
+/// `expTime`: the last step of a tick-to-order path, without a socket.
+pub fn order_frame(
+    order: &okx_models::trade::OrderRequest,
+    inst_id_code: i64,
+    id: &str,
+    exp_time: Option<i64>,
+) -> String {
+    crate::trading::op_frame(id, "order", vec![order.to_ws_arg(inst_id_code)], exp_time)
 }
