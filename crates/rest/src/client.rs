@@ -391,7 +391,7 @@ impl RestClient {
     /// Sends one request and returns the items of `data`.
     ///
     /// GETs are repeated after rate limits, busy answers and network
-    /// errors; writes are not (see [`RestClient::place_order`] for the safe
+    /// errors; writes are not (see [`RestClient::place`] for the safe
     /// write path). A signed call that hits 50102 resyncs the clock once and
     /// is sent again. A partly failed batch is an [`Error::Api`] that keeps
     /// every item; [`RestClient::send_items`] returns them one by one.
