@@ -1,3 +1,4 @@
+mod books;
 mod common;
 mod entry;
 mod private;
