@@ -279,6 +279,13 @@ impl ClientBuilder {
         }
         public.dedup();
         client.inner.ws.subscribe(public).await?;
+        tracing::info!(
+            region = ?self.region,
+            demo = self.demo,
+            private = client.inner.has_credentials,
+            instruments = client.inner.instruments.len(),
+            "client connected"
+        );
         Ok(client)
     }
 }

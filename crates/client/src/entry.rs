@@ -79,6 +79,12 @@ impl Client {
         let inst_id = order.inst_id.clone();
         self.inner.budget.take(Op::Place, inst_id.as_str(), 1).await;
         let route = self.choose(route, inst_id.as_str());
+        tracing::debug!(
+            inst_id = inst_id.as_str(),
+            cl_ord_id = cl.as_str(),
+            route = route_name(route),
+            "placing an order"
+        );
         let sent = self.audit_request(
             "place",
             route_name(route),

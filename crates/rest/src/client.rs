@@ -491,7 +491,13 @@ impl RestClient {
             if attempt < self.inner.retries && may_repeat(&err, repeat) {
                 let wait = self.inner.backoff.saturating_mul(1 << attempt.min(6));
                 attempt += 1;
-                tracing::debug!(path = R::PATH, attempt, ?wait, error = %err, "retrying");
+                tracing::debug!(
+                    path = R::PATH,
+                    attempt,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    error = %err,
+                    "retrying"
+                );
                 tokio::time::sleep(wait).await;
                 continue;
             }

@@ -174,6 +174,12 @@ impl RestClient {
         let mut sends = 0;
         loop {
             sends += 1;
+            tracing::debug!(
+                inst_id = order.inst_id.as_str(),
+                cl_ord_id = %cl,
+                attempt = sends,
+                "placing an order over REST"
+            );
             let mut exp = Some(self.new_exp_time());
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {

@@ -471,7 +471,11 @@ impl Limiter {
                     retry_after: wait,
                 });
             }
-            tracing::debug!(path, ?wait, "waiting for the rate limit");
+            tracing::debug!(
+                path,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "rate limit: waiting"
+            );
             tokio::time::sleep(wait).await;
         }
     }

@@ -120,6 +120,7 @@ impl Trading<'_> {
             .acquire(&key, limit, period, args.len())
             .await;
         let id = self.client.inner.ctx.next_id();
+        tracing::debug!(op, id = %id, items = args.len(), inst_id, "WS trading request");
         let mut frame = json!({"id": id, "op": op, "args": args});
         if let (Some(exp), true) = (self.exp_time, expires) {
             frame["expTime"] = json!(exp.to_string());
