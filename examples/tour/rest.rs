@@ -70,7 +70,8 @@ pub async fn run() -> crate::TourResult {
     // The order vocabulary REST and WS share: post-only, so it only rests.
     let order = OrderRequest::limit("BTC-USDT", Side::Buy, sz, px).post_only();
     let ack = client.place(order.clone()).await?;
-    println!("placed {} (clOrdId {:?})", ack.ord_id, ack.cl_ord_id);
+    let cl = ack.cl_ord_id.as_ref().map_or("-", |c| c.as_str());
+    println!("placed {} (clOrdId {cl})", ack.ord_id);
     let amended = client
         .amend(AmendRequest::by_ord_id("BTC-USDT", ack.ord_id.clone()).new_px("28999.9".parse()?))
         .await?;

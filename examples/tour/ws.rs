@@ -113,10 +113,8 @@ pub async fn run() -> crate::TourResult {
     )
     .cl_ord_id("tour1")?;
     let ack = client.trading().place(&order).await?;
-    println!(
-        "order   placed over WS: ordId {} clOrdId {:?}",
-        ack.ord_id, ack.cl_ord_id
-    );
+    let cl = ack.cl_ord_id.as_ref().map_or("-", |c| c.as_str());
+    println!("order   placed over WS: ordId {} clOrdId {cl}", ack.ord_id);
     server.fill_order(ack.ord_id.as_str());
     for _ in 0..2 {
         let ev = next(&mut events, "orders push", |e| {
