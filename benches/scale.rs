@@ -130,7 +130,7 @@ fn tick_through_client(path: &mut FramePath, frame: &str, n: u64) -> String {
     let cl = okx::rest::new_cl_ord_id();
     let order = OrderRequest::limit("BTC-USDT", Side::Buy, Decimal::ONE, bid - TICK)
         .post_only()
-        .cl_ord_id(&cl)
+        .cl_ord_id(cl.as_str())
         .unwrap_or_else(|e| panic!("clOrdId: {e}"));
     order_frame(&order, 10_459, &n.to_string(), None)
 }

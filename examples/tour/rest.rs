@@ -2,10 +2,11 @@
 
 use okx::auth::Credentials;
 use okx::models::enums::{Bar, InstType};
-use okx::models::{Decimal, Side, TdMode};
+use okx::models::trade::{AmendRequest, CancelRequest, OrderRequest};
+use okx::models::{Decimal, Side};
+use okx::rest::RestClient;
 use okx::rest::api::market::{GetBooks, GetCandles, GetTicker};
 use okx::rest::api::public::GetInstruments;
-use okx::rest::{AmendOrder, CancelOrder, PlaceOrder, RestClient};
 use okx_testkit::rest::MockOkx;
 
 pub async fn run() -> crate::TourResult {
@@ -66,15 +67,17 @@ pub async fn run() -> crate::TourResult {
     let sz: Decimal = "0.01".parse()?;
     // Below the simulated market (it starts near 30000): the order rests.
     let px: Decimal = "29000.5".parse()?;
-    let order = PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, sz, px);
-    let ack = client.place_order(order.clone()).await?;
-    println!("placed {} (clOrdId {})", ack.ord_id, ack.cl_ord_id);
+    // The order vocabulary REST and WS share: post-only, so it only rests.
+    let order = OrderRequest::limit("BTC-USDT", Side::Buy, sz, px).post_only();
+    let ack = client.place(order.clone()).await?;
+    let cl = ack.cl_ord_id.as_ref().map_or("-", |c| c.as_str());
+    println!("placed {} (clOrdId {cl})", ack.ord_id);
     let amended = client
-        .amend_order(AmendOrder::by_ord_id("BTC-USDT", &ack.ord_id).new_px("28999.9".parse()?))
+        .amend(AmendRequest::by_ord_id("BTC-USDT", ack.ord_id.clone()).new_px("28999.9".parse()?))
         .await?;
     println!("amended {}", amended.ord_id);
     let canceled = client
-        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id))
+        .cancel(CancelRequest::by_ord_id("BTC-USDT", ack.ord_id))
         .await?;
     println!("canceled {}", canceled.ord_id);
 
@@ -82,7 +85,7 @@ pub async fn run() -> crate::TourResult {
     // refuses that item alone, with OKX's 51008.
     let mut big = order.clone();
     big.sz = Decimal::from(7);
-    let results = client.place_batch(vec![order.clone(), big, order]).await?;
+    let results = client.place_many(vec![order.clone(), big, order]).await?;
     for (i, r) in results.iter().enumerate() {
         match r {
             Ok(ack) => println!("batch item {i}: placed {}", ack.ord_id),

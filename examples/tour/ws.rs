@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use okx::auth::Credentials;
 use okx::models::Side;
-use okx::ws::{Arg, PlaceOrder, PushData, WsClient, WsConfig, WsEvent, WsEvents};
+use okx::models::trade::OrderRequest;
+use okx::ws::{Arg, PushData, WsClient, WsConfig, WsEvent, WsEvents};
 use okx_testkit::ws::{Fault, WsServer};
 use rust_decimal::Decimal;
 
@@ -104,19 +105,17 @@ pub async fn run() -> crate::TourResult {
 
     // WS order entry: the client sends instIdCode 10459 for "BTC-USDT".
     client.set_inst_id_code("BTC-USDT", 10459);
-    let order = PlaceOrder::limit(
+    let order = OrderRequest::limit(
         "BTC-USDT",
         Side::Buy,
         Decimal::new(1, 2),
         Decimal::new(29_000, 0),
     )
-    .cl_ord_id("tour1");
-    let ack = client.trading().place_order(&order).await?;
-    println!(
-        "order   placed over WS: ordId {} clOrdId {}",
-        ack.ord_id, ack.cl_ord_id
-    );
-    server.fill_order(&ack.ord_id);
+    .cl_ord_id("tour1")?;
+    let ack = client.trading().place(&order).await?;
+    let cl = ack.cl_ord_id.as_ref().map_or("-", |c| c.as_str());
+    println!("order   placed over WS: ordId {} clOrdId {cl}", ack.ord_id);
+    server.fill_order(ack.ord_id.as_str());
     for _ in 0..2 {
         let ev = next(&mut events, "orders push", |e| {
             matches!(push_of(e), Some(PushData::Orders(_)))

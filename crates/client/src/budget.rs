@@ -68,7 +68,11 @@ impl Budget {
             match wait {
                 None => return,
                 Some(d) => {
-                    tracing::debug!(?d, inst_id, "order budget full; waiting");
+                    tracing::debug!(
+                        inst_id,
+                        wait_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+                        "order budget full; waiting"
+                    );
                     tokio::time::sleep(d.max(Duration::from_millis(1))).await;
                 }
             }

@@ -137,6 +137,13 @@ impl ClientBuilder {
     }
 
     /// Adjusts the WebSocket configuration (timers, backoff, queues).
+    ///
+    /// The configuration handed to `f` already has this client's REST half
+    /// as its [`snapshot_source`](WsConfig::snapshot_source) (books whose
+    /// subscription brings no snapshot start from `GET
+    /// /api/v5/market/books`) and its
+    /// [`instrument_source`](WsConfig::instrument_source) (`instIdCode`s
+    /// for WS orders); set either here to replace it.
     pub fn configure_ws(mut self, f: impl FnOnce(WsConfig) -> WsConfig + Send + 'static) -> Self {
         self.ws_tweak = Some(Box::new(f));
         self
@@ -199,6 +206,12 @@ impl ClientBuilder {
         if let Some(c) = &self.credentials {
             ws_cfg = ws_cfg.credentials(c.clone());
         }
+        // okx-ws's REST needs, from this client's REST half (its clock,
+        // limits and host); set before the user's tweak, so a source set
+        // through `configure_ws` wins.
+        ws_cfg = ws_cfg
+            .snapshot_source(crate::sources::book_snapshots(rest.clone()))
+            .instrument_source(crate::sources::instrument_lookup(rest.clone()));
         if let Some(tweak) = self.ws_tweak {
             ws_cfg = tweak(ws_cfg);
         }
@@ -266,6 +279,13 @@ impl ClientBuilder {
         }
         public.dedup();
         client.inner.ws.subscribe(public).await?;
+        tracing::info!(
+            region = ?self.region,
+            demo = self.demo,
+            private = client.inner.has_credentials,
+            instruments = client.inner.instruments.len(),
+            "client connected"
+        );
         Ok(client)
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
 use okx_models::{ClOrdId, OkxCode};
-use okx_rest::GetOrder;
+use okx_rest::api::trade::GetOrder;
 
 use crate::budget::Op;
 use crate::client::Client;
@@ -28,13 +28,7 @@ fn route_name(route: Route) -> &'static str {
     }
 }
 
-fn new_cl_ord_id() -> ClOrdId {
-    // okx-rest's generator: time-based, 1–32 letters and digits.
-    ClOrdId::new(okx_rest::new_cl_ord_id()).unwrap_or_else(|_| {
-        // Not reached: the generator only emits letters and digits.
-        ClOrdId::new("c0").unwrap_or_else(|_| unreachable!("a valid literal id"))
-    })
-}
+use okx_rest::new_cl_ord_id;
 
 impl Client {
     fn choose(&self, route: Route, inst_id: &str) -> Route {
@@ -85,6 +79,12 @@ impl Client {
         let inst_id = order.inst_id.clone();
         self.inner.budget.take(Op::Place, inst_id.as_str(), 1).await;
         let route = self.choose(route, inst_id.as_str());
+        tracing::debug!(
+            inst_id = inst_id.as_str(),
+            cl_ord_id = cl.as_str(),
+            route = route_name(route),
+            "placing an order"
+        );
         let sent = self.audit_request(
             "place",
             route_name(route),
@@ -133,7 +133,7 @@ impl Client {
             Outcome::Unknown => {}
         }
         tracing::warn!(cl_ord_id = %cl, error = %err, "WS order outcome unknown; looking it up over REST");
-        let query = GetOrder::by_cl_ord_id(order.inst_id.to_string(), cl.to_string());
+        let query = GetOrder::new(order.inst_id.as_str()).cl_ord_id(cl.as_str());
         loop {
             if let Some(found) = self.inner.rest.get_order(query.clone()).await? {
                 return Ok(OrderAck {

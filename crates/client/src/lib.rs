@@ -13,7 +13,9 @@
 //!   WebSocket or REST ([`Route`]), each order placed exactly once
 //!   (`clOrdId` always, `expTime`, lookup before any resend);
 //! * typed subscriptions ([`Channel`]) and events as `futures::Stream`s;
-//! * [`BookHandle`]s on local books the client keeps in sync by itself;
+//! * [`BookHandle`]s on local books the client keeps in sync by itself,
+//!   also when a subscription brings no snapshot (it then starts from
+//!   REST's, [`book_snapshots`]);
 //! * a private stream ([`Client::private_events`]) that loses nothing
 //!   across reconnects: after every (re)connect of the private socket the
 //!   client reads over REST what happened meanwhile and emits it as
@@ -68,6 +70,7 @@ mod kill;
 mod reconcile;
 mod requests;
 mod route;
+mod sources;
 mod stream;
 mod tracker;
 
@@ -78,6 +81,7 @@ pub use error::{ClientError, Outcome};
 pub use events::{FillEvent, PrivateEvent, ReconcileReport, Source};
 pub use instruments::{CheckError, Instruments, Rounding};
 pub use route::Route;
+pub use sources::{book_snapshots, instrument_lookup};
 pub use stream::{Events, PrivateEvents};
 pub use tracker::{DedupeStats, OrderTracker, TrackedOrder, is_terminal};
 

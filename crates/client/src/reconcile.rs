@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use futures_util::StreamExt;
 use okx_models::OrdId;
-use okx_rest::GetOrder;
+use okx_rest::api::trade::GetOrder;
 
 use crate::error::ClientError;
 use crate::events::{PrivateEvent, ReconcileReport, Source};
@@ -114,7 +114,7 @@ async fn once(inner: &Inner) -> Result<ReconcileReport, ClientError> {
     };
     for (inst_id, ord_id) in to_check {
         report.requests += 1;
-        let query = GetOrder::by_ord_id(inst_id, ord_id.to_string());
+        let query = GetOrder::new(inst_id).ord_id(ord_id.as_str());
         if let Some(order) = inner.rest.get_order(query).await? {
             let out = tracker.apply_order(order, Source::Recovered);
             count(&mut report, &out);

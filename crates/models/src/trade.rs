@@ -145,6 +145,14 @@ pub struct OrderRequest {
     /// Attached take-profit / stop-loss.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attach_algo_ords: Vec<AttachAlgo>,
+    /// Lets this API order take RPI (retail price improvement) liquidity
+    /// (limit, market, FOK and IOC orders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpi_taker_access: Option<bool>,
+    /// Lets this API order take ELP liquidity (IOC only; kept while OKX
+    /// documents ELP, which RPI replaces by 2026-10-31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_elp_taker_access: Option<bool>,
 }
 
 impl OrderRequest {
@@ -180,7 +188,30 @@ impl OrderRequest {
             trade_quote_ccy: None,
             stp_mode: None,
             attach_algo_ords: Vec::new(),
+            rpi_taker_access: None,
+            is_elp_taker_access: None,
         }
+    }
+
+    /// A retail-price-improvement maker order (`ordType=rpi`): post-only,
+    /// it rests only against non-API takers and API takers that opt in.
+    pub fn rpi(inst_id: impl Into<InstId>, side: Side, sz: Decimal, px: Decimal) -> Self {
+        OrderRequest {
+            ord_type: OrdType::Rpi,
+            ..Self::limit(inst_id, side, sz, px)
+        }
+    }
+
+    /// Opts this order in to taking RPI liquidity (`rpiTakerAccess`).
+    pub fn rpi_taker_access(mut self, on: bool) -> Self {
+        self.rpi_taker_access = Some(on);
+        self
+    }
+
+    /// Whether OKX needs a price for this order type (every type but
+    /// `market` and `optimal_limit_ioc`).
+    pub fn needs_price(&self) -> bool {
+        !matches!(self.ord_type, OrdType::Market | OrdType::OptimalLimitIoc)
     }
 
     /// Post-only: rests as a maker or is cancelled (OKX's cancel source 31).

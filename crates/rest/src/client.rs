@@ -391,7 +391,7 @@ impl RestClient {
     /// Sends one request and returns the items of `data`.
     ///
     /// GETs are repeated after rate limits, busy answers and network
-    /// errors; writes are not (see [`RestClient::place_order`] for the safe
+    /// errors; writes are not (see [`RestClient::place`] for the safe
     /// write path). A signed call that hits 50102 resyncs the clock once and
     /// is sent again. A partly failed batch is an [`Error::Api`] that keeps
     /// every item; [`RestClient::send_items`] returns them one by one.
@@ -491,7 +491,13 @@ impl RestClient {
             if attempt < self.inner.retries && may_repeat(&err, repeat) {
                 let wait = self.inner.backoff.saturating_mul(1 << attempt.min(6));
                 attempt += 1;
-                tracing::debug!(path = R::PATH, attempt, ?wait, error = %err, "retrying");
+                tracing::debug!(
+                    path = R::PATH,
+                    attempt,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    error = %err,
+                    "retrying"
+                );
                 tokio::time::sleep(wait).await;
                 continue;
             }

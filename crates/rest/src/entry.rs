@@ -1,15 +1,18 @@
 //! Order entry in the SDK's one vocabulary ([`okx_models::trade`]): the
 //! requests a bot also sends over the WebSocket, with the full field set of
-//! OKX's order endpoints, through the same place-exactly-once protocol as
-//! the rest of this client.
+//! OKX's order endpoints, through the place-exactly-once protocol: place,
+//! batch with per-item results, amend, cancel, look up.
+
+use std::time::Duration;
 
 use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
-use okx_models::{ClOrdId, Order};
+use okx_models::{ClOrdId, Instrument, Order};
 use serde::Serialize;
 
+use crate::api::trade::GetOrder;
 use crate::client::{Repeat, RestClient};
-use crate::error::{DecodeError, Error, Invalid, ItemResult, WriteOutcome};
-use crate::orders::{LEAD_ORDERS, LEAD_REQUESTS, MAX_BATCH, PER_INSTRUMENT, new_cl_ord_id};
+use crate::error::{DecodeError, Error, Invalid, ItemResult, OkxCode, WriteOutcome};
+use crate::orders::{LEAD_ORDERS, LEAD_REQUESTS, MAX_BATCH, PER_INSTRUMENT, check, new_cl_ord_id};
 use crate::request::{ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request};
 use crate::wire::{decode, decode_items};
 
@@ -133,28 +136,50 @@ fn stamp<'a>(bytes: &[u8], acks: impl Iterator<Item = &'a mut OrderAck>) {
     }
 }
 
-fn give_id(order: &mut OrderRequest) -> Result<String, Error> {
-    if order.cl_ord_id.is_none() {
-        let id = ClOrdId::new(new_cl_ord_id()).map_err(|e| Invalid::ClOrdId(e.to_string()))?;
-        order.cl_ord_id = Some(id);
-    }
+/// Checks the order locally and gives it a `clOrdId` if it has none.
+fn prepare(order: &mut OrderRequest, inst: Option<&Instrument>) -> Result<String, Error> {
+    check(order, inst)?;
     Ok(order
         .cl_ord_id
-        .as_ref()
-        .map(|c| c.as_str().to_owned())
-        .unwrap_or_default())
+        .get_or_insert_with(new_cl_ord_id)
+        .as_str()
+        .to_owned())
 }
 
 impl RestClient {
-    /// Places one order, exactly once: it gets a `clOrdId` if it has none
-    /// and goes out with an `expTime`; if the answer is lost the order is
-    /// looked up by `clOrdId`, and sent again only once OKX's "not found"
-    /// can be trusted (after `expTime`).
-    pub async fn place(&self, mut order: OrderRequest) -> Result<OrderAck, Error> {
-        let cl = give_id(&mut order)?;
+    /// Places one order, exactly once: it is checked locally, gets a
+    /// `clOrdId` if it has none and goes out with an `expTime`; if the
+    /// answer is lost the order is looked up by `clOrdId`, and sent again
+    /// only once OKX's "not found" can be trusted (after `expTime`).
+    pub async fn place(&self, order: OrderRequest) -> Result<OrderAck, Error> {
+        self.place_checked(order, None).await
+    }
+
+    /// [`RestClient::place`] with the checks against the instrument as
+    /// well (the same instrument, a whole number of lots).
+    pub async fn place_for(
+        &self,
+        order: OrderRequest,
+        instrument: &Instrument,
+    ) -> Result<OrderAck, Error> {
+        self.place_checked(order, Some(instrument)).await
+    }
+
+    async fn place_checked(
+        &self,
+        mut order: OrderRequest,
+        inst: Option<&Instrument>,
+    ) -> Result<OrderAck, Error> {
+        let cl = prepare(&mut order, inst)?;
         let mut sends = 0;
         loop {
             sends += 1;
+            tracing::debug!(
+                inst_id = order.inst_id.as_str(),
+                cl_ord_id = %cl,
+                attempt = sends,
+                "placing an order over REST"
+            );
             let mut exp = Some(self.new_exp_time());
             let result = self
                 .send_with(&order, Repeat::Rejected, &mut exp, |status, bytes| {
@@ -195,7 +220,7 @@ impl RestClient {
         }
         let mut ids = Vec::with_capacity(orders.len());
         for o in &mut orders {
-            ids.push(give_id(o)?);
+            ids.push(prepare(o, None)?);
         }
         let mut out: Vec<Option<Result<OrderAck, ItemResult>>> = vec![None; orders.len()];
         let mut pending: Vec<usize> = (0..orders.len()).collect();
@@ -292,5 +317,53 @@ impl RestClient {
                 .and_then(|items| single(items, CancelRequest::PATH))
         })
         .await
+    }
+
+    /// One order by `ordId` or `clOrdId` (the catalog's
+    /// [`GetOrder`](crate::api::trade::GetOrder) query), decoded as the
+    /// SDK's [`Order`]; `None` when OKX knows no such order.
+    pub async fn get_order(&self, query: GetOrder) -> Result<Option<Order>, Error> {
+        if query.ord_id.is_none() && query.cl_ord_id.is_none() {
+            return Err(Invalid::MissingId.into());
+        }
+        let found = self
+            .send_with(&query, Repeat::Any, &mut None, |status, bytes| {
+                decode::<Order>(status, GetOrder::PATH, bytes)
+            })
+            .await;
+        match found {
+            Ok(mut v) if !v.is_empty() => Ok(Some(v.swap_remove(0))),
+            Ok(_) => Ok(None),
+            Err(e) if e.okx_code() == Some(OkxCode::ORDER_NOT_FOUND) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Looks an order up by `clOrdId` until it is found, or until OKX's
+    /// "not found" can be trusted because `exp_time` (server ms) passed.
+    pub(crate) async fn resolve(
+        &self,
+        inst_id: &str,
+        cl_ord_id: &str,
+        exp_time: i64,
+    ) -> Result<Option<Order>, Error> {
+        let query = GetOrder::new(inst_id).cl_ord_id(cl_ord_id);
+        // Margin for the gap between our clock estimate and OKX's.
+        const MARGIN_MS: i64 = 250;
+        loop {
+            if let Some(order) = self.get_order(query.clone()).await? {
+                return Ok(Some(order));
+            }
+            let left = exp_time + MARGIN_MS - self.clock().now_millis();
+            if left < 0 {
+                return Ok(None);
+            }
+            tracing::debug!(
+                cl_ord_id,
+                wait_ms = left,
+                "order not found yet; asking again after expTime"
+            );
+            tokio::time::sleep(Duration::from_millis(left.unsigned_abs() + 1)).await;
+        }
     }
 }

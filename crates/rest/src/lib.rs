@@ -15,9 +15,16 @@
 //!   [`okx_auth::ClockOffset`], and one resync + retry on 50102;
 //! - **safe retries**: reads are repeated after 429/50011/50061, 5xx and
 //!   network errors; writes never blindly;
-//! - **orders that never duplicate**: [`RestClient::place_order`] gives every
-//!   order a `clOrdId` and an `expTime`, and after a lost answer asks OKX for
-//!   the order before it ever sends it again;
+//! - **orders that never duplicate**: order entry speaks the SDK's one
+//!   vocabulary, [`okx_models::trade`] ([`OrderRequest`](okx_models::trade::OrderRequest),
+//!   [`AmendRequest`](okx_models::trade::AmendRequest),
+//!   [`CancelRequest`](okx_models::trade::CancelRequest), answered by
+//!   [`OrderAck`](okx_models::trade::OrderAck)), the same requests
+//!   `okx-ws` sends; [`RestClient::place`] gives every order a `clOrdId`
+//!   and an `expTime`, and after a lost answer asks OKX for the order
+//!   before it ever sends it again. The catalog's generic
+//!   `api::trade::PlaceOrder` and friends stay for [`RestClient::send`],
+//!   without that protocol;
 //! - **local checks** before sending (`clOrdId` format, price, batch size,
 //!   lot size) and **one [`Error`]** that says what OKX answered, whether a
 //!   retry can help and, for a write, whether it happened
@@ -33,9 +40,10 @@
 //!
 //! ```no_run
 //! use okx_auth::Credentials;
-//! use okx_models::{Decimal, Side, TdMode};
+//! use okx_models::trade::OrderRequest;
+//! use okx_models::{Decimal, Side};
 //! use okx_rest::api::market::GetTicker;
-//! use okx_rest::{Host, PlaceOrder, RestClient};
+//! use okx_rest::{Host, RestClient};
 //!
 //! # async fn demo() -> Result<(), okx_rest::Error> {
 //! let client = RestClient::builder()
@@ -49,8 +57,8 @@
 //! println!("last {:?}", ticker[0].last);
 //!
 //! let (sz, px) = (Decimal::new(1, 3), Decimal::from(40_000));
-//! let order = PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, sz, px);
-//! match client.place_order(order).await {
+//! let order = OrderRequest::limit("BTC-USDT", Side::Buy, sz, px).post_only();
+//! match client.place(order).await {
 //!     Ok(ack) => println!("placed {}", ack.ord_id),
 //!     Err(e) => println!("not placed ({:?}): {e}", e.write_outcome()),
 //! }
@@ -73,7 +81,7 @@
 //! ```
 //!
 //! ```compile_fail
-//! let cancel = okx_rest::CancelOrder { inst_id: "BTC-USDT".into(), ord_id: None, cl_ord_id: None };
+//! let query = okx_rest::api::trade::GetOrder { inst_id: "BTC-USDT".into(), ord_id: None, cl_ord_id: None };
 //! ```
 
 pub mod api;
@@ -82,10 +90,9 @@ mod entry;
 pub mod error;
 mod fast;
 mod limiter;
-pub mod orders;
+mod orders;
 mod outgoing;
 mod paginate;
-mod place;
 pub mod request;
 mod transport;
 mod wire;
@@ -97,10 +104,7 @@ pub use error::{
 };
 pub use limiter::{LeadTrader, LimitPolicy, SUB_ACCOUNT_LIMIT};
 pub use okx_tls::Pin;
-pub use orders::{
-    AmendOrder, CancelOrder, GetOrder, OrderAck, PlaceBatch, PlaceOrder, check_cl_ord_id,
-    new_cl_ord_id,
-};
+pub use orders::{MAX_BATCH, new_cl_ord_id};
 pub use paginate::Paginated;
 pub use request::{
     Applies, ExtraLimit, LimitScope, LimitUnit, Method, OrderOp, RateLimit, Request, currency_pair,
@@ -117,6 +121,6 @@ const _: () = {
     send_sync::<Error>();
     send_sync::<TransportError>();
     send_sync::<DecodeError>();
-    send_sync::<PlaceOrder>();
-    send_sync::<OrderAck>();
+    send_sync::<okx_models::trade::OrderRequest>();
+    send_sync::<okx_models::trade::OrderAck>();
 };

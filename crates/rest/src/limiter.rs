@@ -471,7 +471,11 @@ impl Limiter {
                     retry_after: wait,
                 });
             }
-            tracing::debug!(path, ?wait, "waiting for the rate limit");
+            tracing::debug!(
+                path,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "rate limit: waiting"
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -502,7 +506,8 @@ mod tests {
     use super::*;
     use crate::api::algo::PlaceAlgoOrder;
     use crate::api::asset::{ConvertEstimateQuote, FiatBuySellQuote};
-    use crate::orders::{PlaceBatch, PlaceOrder};
+    use crate::entry::OrderBatch;
+    use okx_models::trade::OrderRequest;
     use okx_models::{AlgoOrdType, Side, TdMode};
     use rust_decimal::Decimal;
 
@@ -522,13 +527,13 @@ mod tests {
         Limiter::new(policy, HashMap::new(), LeadTrader::No)
     }
 
-    fn order(inst: &str) -> PlaceOrder {
-        PlaceOrder::limit(inst, TdMode::Cash, Side::Buy, Decimal::ONE, Decimal::ONE)
+    fn order(inst: &str) -> OrderRequest {
+        OrderRequest::limit(inst, Side::Buy, Decimal::ONE, Decimal::ONE)
     }
 
     /// A batch of `n` orders on each of the given instruments, in turn.
-    fn batch(parts: &[(&str, usize)]) -> PlaceBatch {
-        PlaceBatch(
+    fn batch(parts: &[(&str, usize)]) -> OrderBatch {
+        OrderBatch(
             parts
                 .iter()
                 .flat_map(|&(inst, n)| (0..n).map(move |_| order(inst)))

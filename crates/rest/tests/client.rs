@@ -4,11 +4,12 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use okx_auth::Credentials;
-use okx_models::{Candle, Instrument, Side, TdMode, Ticker};
+use okx_models::trade::{AmendRequest, CancelRequest, OrderRequest};
+use okx_models::{Candle, ClOrdId, Instrument, Side, TdMode, Ticker};
+use okx_rest::api::trade::GetOrder;
 use okx_rest::{
-    AmendOrder, CancelOrder, Error, GetOrder, Invalid, LimitScope, LimitUnit, Method, OkxCode,
-    Paginated, PlaceOrder, RateLimit, Request, RestClient, RestClientBuilder, WriteOutcome,
-    oldest_first,
+    Error, Invalid, LimitScope, LimitUnit, Method, OkxCode, Paginated, RateLimit, Request,
+    RestClient, RestClientBuilder, WriteOutcome, oldest_first,
 };
 use okx_testkit::rest::{Fault, MockOkx};
 use rust_decimal::Decimal;
@@ -48,9 +49,13 @@ fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal literal")
 }
 
-fn limit_order(sz: &str) -> PlaceOrder {
+fn limit_order(sz: &str) -> OrderRequest {
     // Below the simulated market (near 30000): the order rests.
-    PlaceOrder::limit("BTC-USDT", TdMode::Cash, Side::Buy, dec(sz), dec("25000.5"))
+    OrderRequest::limit("BTC-USDT", Side::Buy, dec(sz), dec("25000.5"))
+}
+
+fn with_id(order: OrderRequest, id: &str) -> OrderRequest {
+    order.cl_ord_id(id).expect("a valid clOrdId")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,11 +167,11 @@ async fn signed_place_is_accepted_with_exp_time() {
     let okx = MockOkx::start().await;
     let c = client(&okx);
     let ack = c
-        .place_order(limit_order("0.01").cl_ord_id("tour1"))
+        .place(with_id(limit_order("0.01"), "tour1"))
         .await
         .expect("placed");
-    assert_eq!(ack.cl_ord_id, "tour1");
-    assert!(!ack.ord_id.is_empty());
+    assert_eq!(ack.cl_ord_id.as_ref().map(ClOrdId::as_str), Some("tour1"));
+    assert!(!ack.ord_id.as_str().is_empty());
     let log = okx.requests();
     assert!(log[0].signed);
     let exp: i64 = log[0]
@@ -191,7 +196,7 @@ async fn wrong_secret_is_a_typed_auth_error() {
         .build()
         .expect("builds");
     let err = bad
-        .place_order(limit_order("0.01"))
+        .place(limit_order("0.01"))
         .await
         .expect_err("bad signature");
     assert!(err.is_auth(), "{err}");
@@ -210,7 +215,7 @@ async fn private_call_without_credentials_sends_nothing() {
         .build()
         .expect("builds");
     let err = public
-        .place_order(limit_order("0.01"))
+        .place(limit_order("0.01"))
         .await
         .expect_err("no credentials");
     assert!(matches!(
@@ -226,8 +231,8 @@ async fn clock_skew_resyncs_once_and_retries() {
     let okx = MockOkx::start().await;
     okx.set_clock_skew_ms(120_000);
     let c = client(&okx);
-    let ack = c.place_order(limit_order("0.01")).await.expect("placed");
-    assert!(!ack.ord_id.is_empty());
+    let ack = c.place(limit_order("0.01")).await.expect("placed");
+    assert!(!ack.ord_id.as_str().is_empty());
     let codes: Vec<(String, String)> = okx
         .requests()
         .into_iter()
@@ -262,7 +267,7 @@ async fn server_errors_on_reads_are_retried_but_not_on_writes() {
     assert_eq!(okx.count("GET", "/api/v5/market/ticker"), 2);
     okx.fail_next("/api/v5/trade/cancel-order", Fault::Status(503), 1);
     let err = c
-        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", "1"))
+        .cancel(CancelRequest::by_ord_id("BTC-USDT", "1"))
         .await
         .expect_err("503");
     assert!(err.is_retryable());
@@ -305,10 +310,10 @@ async fn lost_answer_is_resolved_by_lookup_without_a_second_order() {
         .build()
         .expect("builds");
     let ack = c
-        .place_order(limit_order("0.01").cl_ord_id("lost1"))
+        .place(with_id(limit_order("0.01"), "lost1"))
         .await
         .expect("found by clOrdId");
-    assert_eq!(ack.cl_ord_id, "lost1");
+    assert_eq!(ack.cl_ord_id.as_ref().map(ClOrdId::as_str), Some("lost1"));
     assert_eq!(okx.orders().len(), 1, "exactly one order");
     assert_eq!(okx.count("POST", "/api/v5/trade/order"), 1, "never resent");
     assert!(okx.count("GET", "/api/v5/trade/order") >= 1);
@@ -327,9 +332,12 @@ async fn dropped_request_is_resent_only_after_exp_time() {
         .exp_window(Duration::from_millis(600))
         .build()
         .expect("builds");
-    let ack = c.place_order(limit_order("0.01")).await.expect("placed");
+    let ack = c.place(limit_order("0.01")).await.expect("placed");
     assert_eq!(okx.orders().len(), 1, "exactly one order");
-    assert_eq!(okx.orders()[0].cl_ord_id, ack.cl_ord_id);
+    assert_eq!(
+        Some(okx.orders()[0].cl_ord_id.as_str()),
+        ack.cl_ord_id.as_ref().map(ClOrdId::as_str)
+    );
     let log = okx.requests();
     let first_exp: i64 = log[0]
         .exp_time
@@ -359,7 +367,7 @@ async fn batch_with_one_failed_item_keeps_every_result() {
     });
     let c = client(&okx);
     let out = c
-        .place_batch(vec![limit_order("1"), limit_order("7"), limit_order("2")])
+        .place_many(vec![limit_order("1"), limit_order("7"), limit_order("2")])
         .await
         .expect("batch answered");
     assert_eq!(out.len(), 3);
@@ -374,27 +382,29 @@ async fn batch_with_one_failed_item_keeps_every_result() {
 async fn amend_cancel_and_look_up() {
     let okx = MockOkx::start().await;
     let c = client(&okx);
-    let ack = c.place_order(limit_order("0.5")).await.expect("placed");
+    let ack = c.place(limit_order("0.5")).await.expect("placed");
+    let cl = ack.cl_ord_id.clone().expect("every order gets a clOrdId");
     let amended = c
-        .amend_order(
-            AmendOrder::by_cl_ord_id("BTC-USDT", &ack.cl_ord_id)
+        .amend(
+            AmendRequest::by_cl_ord_id("BTC-USDT", cl)
                 .new_px(dec("24000"))
-                .req_id("amend1"),
+                .req_id("amend1")
+                .expect("a valid reqId"),
         )
         .await
         .expect("amended");
     assert_eq!(amended.req_id, "amend1");
     let order = c
-        .get_order(GetOrder::by_ord_id("BTC-USDT", &ack.ord_id))
+        .get_order(GetOrder::new("BTC-USDT").ord_id(ack.ord_id.as_str()))
         .await
         .expect("looked up")
         .expect("exists");
     assert_eq!(order.px, Some(dec("24000")));
-    c.cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id.clone()))
+    c.cancel(CancelRequest::by_ord_id("BTC-USDT", ack.ord_id.clone()))
         .await
         .expect("canceled");
     let err = c
-        .cancel_order(CancelOrder::by_ord_id("BTC-USDT", ack.ord_id))
+        .cancel(CancelRequest::by_ord_id("BTC-USDT", ack.ord_id))
         .await
         .expect_err("already canceled");
     assert_eq!(err.okx_code(), Some(OkxCode::CANCEL_FAILED));
@@ -450,15 +460,19 @@ async fn local_checks_send_nothing() {
     let c = client(&okx);
     let mut no_px = limit_order("1");
     no_px.px = None;
-    let err = c.place_order(no_px).await.expect_err("no price");
+    let err = c.place(no_px).await.expect_err("no price");
     assert!(matches!(err, Error::Invalid(Invalid::MissingPrice(_))));
     let err = c
-        .place_order(limit_order("1").cl_ord_id("has-dash"))
+        .place_many(vec![limit_order("1"), limit_order("0")])
         .await
-        .expect_err("bad id");
-    assert!(matches!(err, Error::Invalid(Invalid::ClOrdId(_))));
+        .expect_err("no size");
+    assert!(matches!(err, Error::Invalid(Invalid::Size(_))));
+    assert!(
+        limit_order("1").cl_ord_id("has-dash").is_err(),
+        "a bad clOrdId cannot even be set"
+    );
     let err = c
-        .place_batch((0..21).map(|_| limit_order("1")).collect())
+        .place_many((0..21).map(|_| limit_order("1")).collect())
         .await
         .expect_err("too many");
     assert!(matches!(err, Error::Invalid(Invalid::BatchSize(21))));
@@ -472,14 +486,9 @@ async fn local_checks_send_nothing() {
         .expect("instruments")
         .remove(0);
     let before = okx.requests().len();
-    let order = PlaceOrder::limit(
-        "BTC-USDT-SWAP",
-        TdMode::Cross,
-        Side::Sell,
-        dec("0.015"),
-        dec("1"),
-    );
-    let err = c.place_order_for(order, &swap).await.expect_err("lot size");
+    let order = OrderRequest::limit("BTC-USDT-SWAP", Side::Sell, dec("0.015"), dec("1"))
+        .td_mode(TdMode::Cross);
+    let err = c.place_for(order, &swap).await.expect_err("lot size");
     assert!(
         matches!(err, Error::Invalid(Invalid::LotSize { .. })),
         "{err}"
@@ -493,7 +502,7 @@ async fn rate_limited_place_is_sent_again_with_the_same_cl_ord_id() {
     let okx = MockOkx::start().await;
     okx.fail_next("/api/v5/trade/order", Fault::RateLimit, 1);
     let ack = client(&okx)
-        .place_order(limit_order("0.01"))
+        .place(limit_order("0.01"))
         .await
         .expect("second try passes");
     let posts: Vec<String> = okx
@@ -504,7 +513,7 @@ async fn rate_limited_place_is_sent_again_with_the_same_cl_ord_id() {
         .collect();
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[0], posts[1], "same order, same clOrdId");
-    assert!(posts[0].contains(&ack.cl_ord_id));
+    assert!(posts[0].contains(ack.cl_ord_id.as_ref().map_or("-", ClOrdId::as_str)));
     assert_eq!(okx.orders().len(), 1);
 }
 
@@ -581,13 +590,13 @@ async fn a_mixed_batch_counts_against_each_instrument() {
         unit: LimitUnit::Orders,
         scope: LimitScope::UidInstIdOrFamily,
     };
-    let eth = |n: usize| -> Vec<PlaceOrder> {
+    let eth = |n: usize| -> Vec<OrderRequest> {
         (0..n)
-            .map(|_| PlaceOrder::limit("ETH-USDT", TdMode::Cash, Side::Buy, dec("1"), dec("3000")))
+            .map(|_| OrderRequest::limit("ETH-USDT", Side::Buy, dec("1"), dec("3000")))
             .collect()
     };
     let mixed = || {
-        let mut v: Vec<PlaceOrder> = (0..10).map(|_| limit_order("0.01")).collect();
+        let mut v: Vec<OrderRequest> = (0..10).map(|_| limit_order("0.01")).collect();
         v.extend(eth(10));
         v
     };
@@ -596,9 +605,9 @@ async fn a_mixed_batch_counts_against_each_instrument() {
         .rate_limit(BATCH, tight)
         .build()
         .expect("builds");
-    guarded.place_batch(eth(20)).await.expect("ETH's 20 fit");
+    guarded.place_many(eth(20)).await.expect("ETH's 20 fit");
     // BTC first, ETH full: refused locally although BTC has room.
-    let err = guarded.place_batch(mixed()).await.expect_err("ETH is full");
+    let err = guarded.place_many(mixed()).await.expect_err("ETH is full");
     assert!(matches!(err, Error::RateLimited { .. }), "{err}");
     assert_eq!(okx.count("POST", BATCH), 1, "nothing sent");
     // The look-alike counts the same way: sent anyway, it answers 50011.
@@ -607,11 +616,11 @@ async fn a_mixed_batch_counts_against_each_instrument() {
         .retries(0, Duration::from_millis(1))
         .build()
         .expect("builds");
-    let err = unguarded.place_batch(mixed()).await.expect_err("50011");
+    let err = unguarded.place_many(mixed()).await.expect_err("50011");
     assert_eq!(err.okx_code(), Some(OkxCode(50011)), "{err}");
     // BTC's bucket was not charged by either refusal.
     guarded
-        .place_batch((0..20).map(|_| limit_order("0.01")).collect())
+        .place_many((0..20).map(|_| limit_order("0.01")).collect())
         .await
         .expect("BTC's 20 fit");
 }

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use okx_auth::Credentials;
+use okx_models::trade::OrderRequest;
 use okx_models::{CodeClass, OrdType, Side, TdMode};
-use okx_rest::{OkxCode, PlaceOrder, RestClient, WriteOutcome};
+use okx_rest::{OkxCode, RestClient, WriteOutcome};
 use okx_testkit::rest::MockOkx;
 use rust_decimal::Decimal;
 
@@ -27,14 +28,8 @@ fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal literal")
 }
 
-fn order(sz: &str) -> PlaceOrder {
-    PlaceOrder::limit(
-        "BTC-USDT-SWAP",
-        TdMode::Cross,
-        Side::Buy,
-        dec(sz),
-        dec("42000.5"),
-    )
+fn order(sz: &str) -> OrderRequest {
+    OrderRequest::limit("BTC-USDT-SWAP", Side::Buy, dec(sz), dec("42000.5")).td_mode(TdMode::Cross)
 }
 
 #[tokio::test]
@@ -58,7 +53,7 @@ async fn kyc_cool_off_and_open_interest_refusals_are_classified_and_sent_once() 
         ("3", OkxCode::PLATFORM_OI_LIMIT, CodeClass::RetryLater),
     ] {
         let before = okx.requests().len();
-        let err = c.place_order(order(sz)).await.expect_err("refused");
+        let err = c.place(order(sz)).await.expect_err("refused");
         assert_eq!(err.okx_code(), Some(code), "{err}");
         assert_eq!(err.api().map(|e| e.class()), Some(class), "{code}");
         assert_eq!(err.write_outcome(), WriteOutcome::Rejected, "{code}");
@@ -81,7 +76,7 @@ async fn sub_code_of_a_refused_place_reaches_the_caller() {
         r#"{"code":"1","msg":"All operations failed","data":[{"clOrdId":"s1","ordId":"","tag":"","ts":"1700000000000","sCode":"51008","sMsg":"Order failed. Insufficient USDT balance in account","subCode":"1"}],"inTime":"1","outTime":"2"}"#,
     );
     let err = client(&okx)
-        .place_order(order("1").cl_ord_id("s1"))
+        .place(order("1").cl_ord_id("s1").expect("a valid clOrdId"))
         .await
         .expect_err("refused");
     let api = err.api().expect("an OKX answer");
@@ -94,18 +89,11 @@ async fn sub_code_of_a_refused_place_reaches_the_caller() {
 async fn rpi_maker_and_taker_orders_go_out_as_okx_documents() {
     let okx = MockOkx::start().await;
     let c = client(&okx);
-    let maker = PlaceOrder::rpi(
-        "BTC-USDT",
-        TdMode::Cash,
-        Side::Sell,
-        dec("0.01"),
-        dec("43000"),
-    );
+    let maker = OrderRequest::rpi("BTC-USDT", Side::Sell, dec("0.01"), dec("43000"));
     assert_eq!(maker.ord_type, OrdType::Rpi);
-    let _ = c.place_order(maker).await;
-    let taker =
-        PlaceOrder::market("BTC-USDT", TdMode::Cash, Side::Buy, dec("0.01")).rpi_taker_access(true);
-    let _ = c.place_order(taker).await;
+    let _ = c.place(maker).await;
+    let taker = OrderRequest::market("BTC-USDT", Side::Buy, dec("0.01")).rpi_taker_access(true);
+    let _ = c.place(taker).await;
     let bodies: Vec<serde_json::Value> = okx
         .requests()
         .iter()

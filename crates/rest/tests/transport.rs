@@ -7,10 +7,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use okx_auth::Credentials;
-use okx_models::{Side, TdMode, Ticker};
-use okx_rest::{
-    LimitScope, LimitUnit, Method, PlaceOrder, RateLimit, Request, RestClient, Transport,
-};
+use okx_models::trade::OrderRequest;
+use okx_models::{Side, Ticker};
+use okx_rest::{LimitScope, LimitUnit, Method, RateLimit, Request, RestClient, Transport};
 use okx_testkit::rest::MockOkx;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -120,14 +119,8 @@ async fn an_order_goes_out_signed_through_a_transport_in_memory() {
         .transport(memory)
         .build()
         .expect("builds");
-    let order = PlaceOrder::limit(
-        "BTC-USDT",
-        TdMode::Cash,
-        Side::Buy,
-        dec("0.01"),
-        dec("25000.5"),
-    );
-    let ack = client.place_order(order).await.expect("placed");
+    let order = OrderRequest::limit("BTC-USDT", Side::Buy, dec("0.01"), dec("25000.5"));
+    let ack = client.place(order).await.expect("placed");
     assert_eq!(ack.ord_id, "777");
 
     let seen = seen.lock().expect("lock");

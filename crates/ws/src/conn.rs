@@ -20,6 +20,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
+use tracing::Instrument as _;
 
 mod bootstrap;
 /// Handles one inbound text frame: what needs no waiting without building
@@ -121,7 +122,9 @@ impl Conn {
         force_login: bool,
     ) -> (mpsc::Sender<Cmd>, Arc<ConnState>) {
         let (actor, tx, state) = Conn::new(ctx, endpoint, conn, force_login);
-        tokio::spawn(actor.run());
+        // Every event of this connection's task carries its endpoint and id.
+        let span = tracing::info_span!("okx_ws_conn", endpoint = ?endpoint, conn);
+        tokio::spawn(actor.run().instrument(span));
         (tx, state)
     }
 
@@ -191,6 +194,7 @@ impl Conn {
     }
 
     async fn emit(&self, ev: WsEvent) {
+        trace_event(&ev);
         self.ctx.sinks.lossless(ev).await;
     }
 
@@ -209,6 +213,20 @@ impl Conn {
         let mut login_failures: u32 = 0;
         let mut connected_before = false;
         loop {
+            if connected_before {
+                tracing::info!(
+                    attempt,
+                    subscriptions = self.subs.len(),
+                    login = self.login(),
+                    "reconnecting: connect, log in, resubscribe"
+                );
+            } else {
+                tracing::debug!(
+                    subscriptions = self.subs.len(),
+                    login = self.login(),
+                    "connecting"
+                );
+            }
             let setup = establish(
                 self.ctx.clone(),
                 self.endpoint,
@@ -297,6 +315,11 @@ impl Conn {
             }
             attempt = attempt.saturating_add(1);
             let delay = self.jitter(self.backoff(attempt));
+            tracing::info!(
+                attempt,
+                wait_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "backing off before reconnecting"
+            );
             if let Wait::Shutdown = self.wait_offline(Some(Instant::now() + delay)).await {
                 return self.shutdown();
             }
@@ -428,6 +451,10 @@ impl Conn {
                 match action {
                     Action::None => {}
                     Action::Upgrade if upgrade.is_none() && overlap_until.is_none() => {
+                        tracing::info!(
+                            subscriptions = self.subs.len(),
+                            "service upgrade notice: opening a replacement connection"
+                        );
                         // Remember what the old socket delivers from now on,
                         // so the new one's copies of it can be dropped.
                         dedupe.get_or_insert_with(|| Dedupe::new(socket_gen));
@@ -625,5 +652,44 @@ async fn next_draining(
     match draining {
         Some((ws, _)) => ws.next().await,
         None => std::future::pending().await,
+    }
+}
+
+/// Says in the log what the user is told as an event: connects, losses,
+/// login refusals, book resyncs, dropped subscriptions.
+fn trace_event(ev: &WsEvent) {
+    match ev {
+        WsEvent::Connected { .. } => tracing::info!("connected"),
+        WsEvent::Reconnected { .. } => tracing::info!("reconnected and resubscribed"),
+        WsEvent::Disconnected { reason, .. } => match reason {
+            DisconnectReason::Shutdown => tracing::info!("closed"),
+            reason => tracing::warn!(reason = ?reason, "disconnected"),
+        },
+        WsEvent::LoginFailed {
+            code,
+            msg,
+            permanent,
+            ..
+        } => tracing::warn!(code = %code, msg = %msg, permanent, "login refused"),
+        WsEvent::BookOutOfSync {
+            channel,
+            inst_id,
+            reason,
+        } => {
+            tracing::info!(channel = %channel, inst_id = %inst_id, reason = %reason, "book out of sync; resyncing")
+        }
+        WsEvent::SubscriptionDropped { arg, code, msg, .. } => tracing::warn!(
+            channel = %arg.channel,
+            inst_id = arg.inst_id.as_deref().unwrap_or(""),
+            code = %code,
+            msg = %msg,
+            "subscription refused for good"
+        ),
+        WsEvent::OpBudgetExhausted { arg, .. } => tracing::info!(
+            channel = %arg.channel,
+            inst_id = arg.inst_id.as_deref().unwrap_or(""),
+            "op budget spent; resyncing through a replacement connection"
+        ),
+        _ => {}
     }
 }

@@ -108,6 +108,7 @@ pub(crate) async fn establish(
         )
         .await;
     let url = cfg.url(endpoint);
+    tracing::debug!(url = %url, "opening the socket");
     let deadline = Instant::now() + cfg.request_timeout;
     let connect = async {
         let tcp = crate::net::open(&url, cfg.proxy.as_ref()).await?;
@@ -133,7 +134,11 @@ pub(crate) async fn establish(
         loop {
             let text = next_text(&mut ws, deadline).await?;
             match inbound(&text) {
-                Inbound::Login { code, .. } if code.is_ok() => break,
+                Inbound::Login { code, .. } if code.is_ok() => {
+                    // The login frame itself (key, passphrase, sign) is never logged.
+                    tracing::info!("logged in");
+                    break;
+                }
                 Inbound::Login { code, msg }
                 | Inbound::Error {
                     id: None,
@@ -165,6 +170,9 @@ pub(crate) async fn establish(
     // Per request id, the args not acked yet: OKX acks per arg but refuses
     // per request, so only these are refused.
     let mut pending: HashMap<String, Vec<Arg>> = HashMap::new();
+    if !subs.is_empty() {
+        tracing::debug!(subscriptions = subs.len(), "subscribing");
+    }
     for chunk in chunk_args(&subs, cfg.max_subscribe_bytes) {
         let id = ctx.next_id();
         ws.send(send(request(&id, "subscribe", &chunk)))

@@ -97,9 +97,7 @@ pub use okx_tls::Pin;
 pub use queue::WsEvents;
 pub use snapshot::{SnapshotFuture, SnapshotSource};
 pub use spread::{SprdAmendOrder, SprdOrderRef, SprdPlaceOrder};
-pub use trade::{
-    AmendOrder, CancelOrder, ItemError, ItemOutcome, MassCancel, OrderAck, PlaceOrder,
-};
+pub use trade::{ItemError, ItemOutcome, MassCancel};
 pub use trading::Trading;
 
 #[doc(hidden)]

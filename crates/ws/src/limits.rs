@@ -73,6 +73,14 @@ impl Limiter {
                     Err(at) => at,
                 }
             };
+            let wait_ms = wait.saturating_duration_since(Instant::now()).as_millis();
+            tracing::debug!(
+                key,
+                limit,
+                n,
+                wait_ms = u64::try_from(wait_ms).unwrap_or(u64::MAX),
+                "rate limit: waiting"
+            );
             tokio::time::sleep_until(wait).await;
         }
     }

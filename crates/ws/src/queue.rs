@@ -6,6 +6,11 @@
 //! oldest entry and counts it, so a slow consumer sees
 //! [`WsEvent::Lagged`] instead of an ever-growing queue.
 //!
+//! The consumer side, [`WsEvents`], is a [`Stream`]: the consumer parks one
+//! [`Waker`] in the market ring (woken by the next market event or by the
+//! last producer leaving) and one in the lossless channel, so it can be
+//! polled by hand, by `StreamExt::next`, or by [`WsEvents::recv`].
+//!
 //! Every event is numbered when it is queued, so the consumer can merge the
 //! two queues: private data may overtake queued market data (an order update
 //! is never stuck behind a burst of tickers), but a connection or book event
@@ -14,9 +19,13 @@
 
 use crate::config::Overflow;
 use crate::event::WsEvent;
+use futures_util::Stream;
+use futures_util::stream::FusedStream;
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 use tokio::sync::{Notify, mpsc};
 
 /// An event with its place in the order the connections produced them.
@@ -57,14 +66,21 @@ struct Ring {
     dropped: u64,
     producers_gone: bool,
     consumer_gone: bool,
-    /// The consumer found nothing and is about to wait: the next push
-    /// wakes it. A consumer that is busy is not woken on every push.
-    consumer_waiting: bool,
+    /// The consumer found nothing and waits: the next push (or the last
+    /// producer leaving) takes and wakes it. A consumer that is busy is
+    /// not woken on every push.
+    consumer: Option<Waker>,
+}
+
+impl Ring {
+    /// The waiting consumer, to be woken once the lock is released.
+    fn take_consumer(&mut self) -> Option<Waker> {
+        self.consumer.take()
+    }
 }
 
 struct Market {
     ring: Mutex<Ring>,
-    readable: Notify,
     writable: Notify,
 }
 
@@ -79,8 +95,13 @@ struct ProducerGuard(Arc<Market>);
 
 impl Drop for ProducerGuard {
     fn drop(&mut self) {
-        self.0.lock().producers_gone = true;
-        self.0.readable.notify_one();
+        let mut ring = self.0.lock();
+        ring.producers_gone = true;
+        let consumer = ring.take_consumer();
+        drop(ring);
+        if let Some(w) = consumer {
+            w.wake();
+        }
     }
 }
 
@@ -133,14 +154,13 @@ impl Sinks {
         // Numbered under the ring's lock, so the ring stays in order and a
         // lossless event numbered later finds this one queued.
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        // The consumer marks the ring before it waits, after finding it
-        // empty; the first event pushed then wakes it (or leaves it a
-        // permit if it is not waiting yet).
-        let wake = std::mem::take(&mut ring.consumer_waiting);
+        // The consumer parks its waker in the ring, under this lock, after
+        // finding the ring empty; the first event pushed then wakes it.
+        let consumer = ring.take_consumer();
         ring.buf.push_back((n, ev));
         drop(ring);
-        if wake {
-            self.market.readable.notify_one();
+        if let Some(w) = consumer {
+            w.wake();
         }
         Ok(())
     }
@@ -154,8 +174,37 @@ impl Sinks {
 /// stuck behind a burst of tickers, nor behind a public connection's
 /// events. Connection and book events (`Disconnected`, `Reconnected`,
 /// `BookOutOfSync`, ...) keep their place among market data, and private
-/// data never passes its own connection's events. It ends (`None`) when the client and all its
-/// connections are gone.
+/// data never passes its own connection's events. It ends (`None`) when
+/// the client and all its connections are gone.
+///
+/// It is a [`futures_util::Stream`] (the trait of `futures::Stream`), so
+/// `StreamExt::next`, `map`, `filter`, `select` and the rest apply; it is
+/// also a [`FusedStream`]: once it has returned `None` it keeps doing so.
+///
+/// # Cancel safety
+///
+/// [`WsEvents::recv`] and `StreamExt::next` are cancel-safe: an event is
+/// taken out of its queue only in the poll that returns it, so dropping
+/// the future before it completes (the other branch of a `tokio::select!`
+/// won, a `timeout` ran out) loses no event; the next call returns it.
+///
+/// ```no_run
+/// use futures_util::StreamExt as _;
+/// use okx_ws::{Arg, WsClient, WsConfig};
+/// use std::time::Duration;
+///
+/// # async fn demo() -> Result<(), okx_ws::WsError> {
+/// let (client, mut events) = WsClient::new(WsConfig::live())?;
+/// client.subscribe([Arg::new("tickers").inst_id("BTC-USDT")]).await?;
+/// let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
+/// loop {
+///     tokio::select! {
+///         Some(event) = events.next() => println!("{event:?}"),
+///         _ = heartbeat.tick() => println!("still here"),
+///     }
+/// }
+/// # }
+/// ```
 pub struct WsEvents {
     lossless: mpsc::Receiver<Numbered>,
     lossless_open: bool,
@@ -167,6 +216,8 @@ pub struct WsEvents {
     market: Arc<Market>,
     /// The overflow policy makes producers wait for room.
     producers_wait: bool,
+    /// `None` was returned: both queues are closed and empty.
+    ended: bool,
 }
 
 impl std::fmt::Debug for WsEvents {
@@ -186,25 +237,46 @@ impl Drop for WsEvents {
 }
 
 impl WsEvents {
-    /// The next event; `None` once the client is closed and everything was read.
+    /// The next event; `None` once the client is closed and everything was
+    /// read. Cancel-safe (see [`WsEvents`]).
     pub async fn recv(&mut self) -> Option<WsEvent> {
+        std::future::poll_fn(|cx| self.poll_event(cx)).await
+    }
+
+    /// The next event, or registers `cx` to be woken when one may be
+    /// ready. An event leaves its queue only when it is returned.
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<WsEvent>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
         loop {
             if let Some(ev) = self.ready() {
-                return Some(ev);
-            }
-            match self.before_wait() {
-                Next::Ended => return None,
-                Next::Ready => continue,
-                Next::Wait => {}
+                return Poll::Ready(Some(ev));
             }
             // Nothing is held here: `ready` delivers a held event or older
-            // market data whenever it holds one.
-            tokio::select! {
-                ev = self.lossless.recv(), if self.lossless_open && self.held.is_empty() => match ev {
-                    Some(ev) => self.held.push_back(ev),
-                    None => self.lossless_open = false,
-                },
-                _ = self.market.readable.notified() => {}
+            // market data whenever it holds one. A lossless event taken
+            // now is kept in `held`, so nothing is lost if this poll is
+            // the last one.
+            if self.lossless_open && self.held.is_empty() {
+                match self.lossless.poll_recv(cx) {
+                    Poll::Ready(Some(ev)) => {
+                        self.held.push_back(ev);
+                        continue;
+                    }
+                    Poll::Ready(None) => {
+                        self.lossless_open = false;
+                        continue;
+                    }
+                    Poll::Pending => {}
+                }
+            }
+            match self.before_wait(cx.waker()) {
+                Next::Ended => {
+                    self.ended = true;
+                    return Poll::Ready(None);
+                }
+                Next::Ready => continue,
+                Next::Wait => return Poll::Pending,
             }
         }
     }
@@ -256,9 +328,9 @@ impl WsEvents {
         Some(ev)
     }
 
-    /// After finding nothing ready: whether to wait, and if so marks the
-    /// ring so the next push wakes the consumer.
-    fn before_wait(&self) -> Next {
+    /// After finding nothing ready: whether to wait, and if so parks
+    /// `waker` in the ring so the next push wakes the consumer.
+    fn before_wait(&self, waker: &Waker) -> Next {
         let mut ring = self.market.lock();
         if !ring.buf.is_empty() || ring.dropped > 0 {
             return Next::Ready;
@@ -266,8 +338,25 @@ impl WsEvents {
         if ring.producers_gone && !self.lossless_open && self.held.is_empty() {
             return Next::Ended;
         }
-        ring.consumer_waiting = true;
+        match &mut ring.consumer {
+            Some(parked) if parked.will_wake(waker) => {}
+            slot => *slot = Some(waker.clone()),
+        }
         Next::Wait
+    }
+}
+
+impl Stream for WsEvents {
+    type Item = WsEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<WsEvent>> {
+        self.get_mut().poll_event(cx)
+    }
+}
+
+impl FusedStream for WsEvents {
+    fn is_terminated(&self) -> bool {
+        self.ended
     }
 }
 
@@ -278,7 +367,7 @@ enum Next {
     Ended,
     /// Market data arrived meanwhile.
     Ready,
-    /// Wait (the ring is marked, so the next push wakes the consumer).
+    /// Wait (the waker is parked, so the next push wakes the consumer).
     Wait,
 }
 
@@ -296,9 +385,8 @@ pub(crate) fn channel(
             dropped: 0,
             producers_gone: false,
             consumer_gone: false,
-            consumer_waiting: false,
+            consumer: None,
         }),
-        readable: Notify::new(),
         writable: Notify::new(),
     });
     let sinks = Sinks {
@@ -315,6 +403,7 @@ pub(crate) fn channel(
         held_cap: lossless_cap,
         market,
         producers_wait: policy == Overflow::Backpressure,
+        ended: false,
     };
     (sinks, events)
 }

@@ -3,8 +3,9 @@
 //! business connection, which also carries `sprd-orders` and `sprd-trades`.
 
 use crate::error::WsError;
-use crate::trade::{self, OrderAck};
+use crate::trade;
 use crate::trading::Trading;
+use okx_models::trade::OrderAck;
 use okx_models::wire::WireStr;
 use okx_models::{OrdType, Side};
 use rust_decimal::Decimal;

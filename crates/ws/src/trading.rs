@@ -5,7 +5,8 @@ use crate::client::WsClient;
 use crate::error::WsError;
 use crate::limits::{order_key, order_rule};
 use crate::shared::{Cmd, OpReply};
-use crate::trade::{self, AmendOrder, CancelOrder, ItemOutcome, MassCancel, OrderAck, PlaceOrder};
+use crate::trade::{self, ItemOutcome, MassCancel};
+use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -119,6 +120,7 @@ impl Trading<'_> {
             .acquire(&key, limit, period, args.len())
             .await;
         let id = self.client.inner.ctx.next_id();
+        tracing::debug!(op, id = %id, items = args.len(), inst_id, "WS trading request");
         let frame = op_frame(&id, op, args, self.exp_time.filter(|_| expires));
         let (reply, rx) = oneshot::channel();
         tx.send(Cmd::Trade { id, frame, reply })
@@ -179,93 +181,6 @@ impl Trading<'_> {
         }
     }
 
-    /// Places one order, sent with its `instIdCode` (OKX ignores `instId`
-    /// in WS orders).
-    pub async fn place_order(&self, order: &PlaceOrder) -> Result<OrderAck, WsError> {
-        let arg = order.to_wire(self.code(&order.inst_id).await?);
-        let out = self.single("order", arg, &order.inst_id, true).await;
-        if let Err(WsError::Rejected { code, .. }) = &out {
-            self.refused(&order.inst_id, *code);
-        }
-        out
-    }
-
-    /// Places up to 20 orders; one result per order, in order. A missing
-    /// `instIdCode` fails the whole call before anything is sent.
-    pub async fn place_orders(&self, orders: &[PlaceOrder]) -> Result<Vec<ItemOutcome>, WsError> {
-        let codes = self
-            .codes(orders.iter().map(|o| o.inst_id.as_str()))
-            .await?;
-        let args = orders
-            .iter()
-            .zip(codes)
-            .map(|(o, c)| o.to_wire(c))
-            .collect();
-        let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        let out = self.batch("batch-orders", args, first, true).await?;
-        self.refused_items(orders.iter().map(|o| o.inst_id.as_str()), &out);
-        Ok(out)
-    }
-
-    /// Cancels one order.
-    pub async fn cancel_order(&self, cancel: &CancelOrder) -> Result<OrderAck, WsError> {
-        let arg = cancel.to_wire(self.code(&cancel.inst_id).await?);
-        let out = self
-            .single("cancel-order", arg, &cancel.inst_id, false)
-            .await;
-        if let Err(WsError::Rejected { code, .. }) = &out {
-            self.refused(&cancel.inst_id, *code);
-        }
-        out
-    }
-
-    /// Cancels up to 20 orders; one result per order.
-    pub async fn cancel_orders(
-        &self,
-        cancels: &[CancelOrder],
-    ) -> Result<Vec<ItemOutcome>, WsError> {
-        let codes = self
-            .codes(cancels.iter().map(|c| c.inst_id.as_str()))
-            .await?;
-        let args = cancels
-            .iter()
-            .zip(codes)
-            .map(|(c, code)| c.to_wire(code))
-            .collect();
-        let first = cancels.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        let out = self
-            .batch("batch-cancel-orders", args, first, false)
-            .await?;
-        self.refused_items(cancels.iter().map(|c| c.inst_id.as_str()), &out);
-        Ok(out)
-    }
-
-    /// Amends one order.
-    pub async fn amend_order(&self, amend: &AmendOrder) -> Result<OrderAck, WsError> {
-        let arg = amend.to_wire(self.code(&amend.inst_id).await?);
-        let out = self.single("amend-order", arg, &amend.inst_id, true).await;
-        if let Err(WsError::Rejected { code, .. }) = &out {
-            self.refused(&amend.inst_id, *code);
-        }
-        out
-    }
-
-    /// Amends up to 20 orders; one result per order.
-    pub async fn amend_orders(&self, amends: &[AmendOrder]) -> Result<Vec<ItemOutcome>, WsError> {
-        let codes = self
-            .codes(amends.iter().map(|a| a.inst_id.as_str()))
-            .await?;
-        let args = amends
-            .iter()
-            .zip(codes)
-            .map(|(a, c)| a.to_wire(c))
-            .collect();
-        let first = amends.first().map(|o| o.inst_id.as_str()).unwrap_or("");
-        let out = self.batch("batch-amend-orders", args, first, true).await?;
-        self.refused_items(amends.iter().map(|a| a.inst_id.as_str()), &out);
-        Ok(out)
-    }
-
     fn refused_items<'i>(&self, inst_ids: impl Iterator<Item = &'i str>, out: &[ItemOutcome]) {
         for (inst_id, item) in inst_ids.zip(out) {
             if let Err(e) = item {
@@ -306,38 +221,25 @@ pub(crate) fn op_frame(id: &str, op: &str, args: Vec<Value>, exp_time: Option<i6
     frame.to_string()
 }
 
-/// The shared vocabulary's acknowledgement of a WS answer item.
-fn shared_ack(ack: OrderAck) -> okx_models::trade::OrderAck {
-    okx_models::trade::OrderAck {
-        ord_id: ack.ord_id.into(),
-        cl_ord_id: okx_models::ClOrdId::new(&ack.cl_ord_id).ok(),
-        tag: ack.tag,
-        req_id: ack.req_id,
-        ts: ack.ts,
-        in_time: None,
-        out_time: None,
-    }
-}
-
 /// Order entry in the SDK's one vocabulary ([`okx_models::trade`]), the
-/// same requests a bot sends over REST.
+/// same requests a bot sends over REST, serialized as REST sends them with
+/// the `instIdCode` in place of the `instId`.
 impl Trading<'_> {
-    /// Places one order (sent with its `instIdCode`).
-    pub async fn place(
-        &self,
-        order: &okx_models::trade::OrderRequest,
-    ) -> Result<okx_models::trade::OrderAck, WsError> {
+    /// Places one order (`order`), sent with its `instIdCode` (OKX ignores
+    /// `instId` in WS orders). The order goes as it is: give it a
+    /// `clOrdId` to be able to look it up after a lost answer
+    /// (`okx-client` does).
+    pub async fn place(&self, order: &OrderRequest) -> Result<OrderAck, WsError> {
         let inst = order.inst_id.as_str();
         let arg = order.to_ws_arg(self.code(inst).await?);
         let out = self.single("order", arg, inst, true).await;
-        self.check(inst, out).map(shared_ack)
+        self.check(inst, out)
     }
 
-    /// Places up to 20 orders; one result per order, in order.
-    pub async fn place_many(
-        &self,
-        orders: &[okx_models::trade::OrderRequest],
-    ) -> Result<Vec<Result<okx_models::trade::OrderAck, crate::ItemError>>, WsError> {
+    /// Places up to 20 orders (`batch-orders`); one result per order, in
+    /// order. A missing `instIdCode` fails the whole call before anything
+    /// is sent.
+    pub async fn place_many(&self, orders: &[OrderRequest]) -> Result<Vec<ItemOutcome>, WsError> {
         let codes = self
             .codes(orders.iter().map(|o| o.inst_id.as_str()))
             .await?;
@@ -349,29 +251,61 @@ impl Trading<'_> {
         let first = orders.first().map(|o| o.inst_id.as_str()).unwrap_or("");
         let items = self.batch("batch-orders", args, first, true).await?;
         self.refused_items(orders.iter().map(|o| o.inst_id.as_str()), &items);
-        Ok(items.into_iter().map(|r| r.map(shared_ack)).collect())
+        Ok(items)
     }
 
-    /// Amends one order.
-    pub async fn amend(
-        &self,
-        amend: &okx_models::trade::AmendRequest,
-    ) -> Result<okx_models::trade::OrderAck, WsError> {
+    /// Amends one order (`amend-order`).
+    pub async fn amend(&self, amend: &AmendRequest) -> Result<OrderAck, WsError> {
         let inst = amend.inst_id.as_str();
         let arg = amend.to_ws_arg(self.code(inst).await?);
         let out = self.single("amend-order", arg, inst, true).await;
-        self.check(inst, out).map(shared_ack)
+        self.check(inst, out)
     }
 
-    /// Cancels one order.
-    pub async fn cancel(
-        &self,
-        cancel: &okx_models::trade::CancelRequest,
-    ) -> Result<okx_models::trade::OrderAck, WsError> {
+    /// Amends up to 20 orders (`batch-amend-orders`); one result per order.
+    pub async fn amend_many(&self, amends: &[AmendRequest]) -> Result<Vec<ItemOutcome>, WsError> {
+        let codes = self
+            .codes(amends.iter().map(|a| a.inst_id.as_str()))
+            .await?;
+        let args = amends
+            .iter()
+            .zip(codes)
+            .map(|(a, code)| a.to_ws_arg(code))
+            .collect();
+        let first = amends.first().map(|a| a.inst_id.as_str()).unwrap_or("");
+        let items = self.batch("batch-amend-orders", args, first, true).await?;
+        self.refused_items(amends.iter().map(|a| a.inst_id.as_str()), &items);
+        Ok(items)
+    }
+
+    /// Cancels one order (`cancel-order`).
+    pub async fn cancel(&self, cancel: &CancelRequest) -> Result<OrderAck, WsError> {
         let inst = cancel.inst_id.as_str();
         let arg = cancel.to_ws_arg(self.code(inst).await?);
         let out = self.single("cancel-order", arg, inst, false).await;
-        self.check(inst, out).map(shared_ack)
+        self.check(inst, out)
+    }
+
+    /// Cancels up to 20 orders (`batch-cancel-orders`); one result per
+    /// order.
+    pub async fn cancel_many(
+        &self,
+        cancels: &[CancelRequest],
+    ) -> Result<Vec<ItemOutcome>, WsError> {
+        let codes = self
+            .codes(cancels.iter().map(|c| c.inst_id.as_str()))
+            .await?;
+        let args = cancels
+            .iter()
+            .zip(codes)
+            .map(|(c, code)| c.to_ws_arg(code))
+            .collect();
+        let first = cancels.first().map(|c| c.inst_id.as_str()).unwrap_or("");
+        let items = self
+            .batch("batch-cancel-orders", args, first, false)
+            .await?;
+        self.refused_items(cancels.iter().map(|c| c.inst_id.as_str()), &items);
+        Ok(items)
     }
 
     /// Marks the instrument's code stale when OKX said it names nothing.

@@ -1,5 +1,7 @@
+mod books;
 mod common;
 mod entry;
+mod logs;
 mod private;
 mod safety;
 mod soak;

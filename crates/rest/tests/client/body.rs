@@ -69,10 +69,7 @@ async fn a_place_whose_answer_is_too_large_has_an_unknown_outcome() {
         .exp_window(Duration::from_millis(50))
         .build()
         .expect("builds");
-    let err = c
-        .place_order(limit_order("0.01"))
-        .await
-        .expect_err("unread");
+    let err = c.place(limit_order("0.01")).await.expect_err("unread");
     assert_eq!(err.write_outcome(), WriteOutcome::Unknown, "{err}");
 }
 

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use okx_models::trade::OrderRequest;
 use okx_models::{OrdType, Side, TdMode};
 use okx_rest::api::trade::{PlaceBatchOrders, PlaceBatchOrdersItem};
-use okx_rest::{Error, OkxCode, PlaceOrder, RestClient, WriteOutcome};
+use okx_rest::{Error, OkxCode, RestClient, WriteOutcome};
 use okx_testkit::rest::MockOkx;
 
 use super::{builder, dec, limit_order, ticker};
@@ -26,7 +27,7 @@ async fn place_answered(status: u16, body: &str) -> (Error, MockOkx) {
     let okx = MockOkx::start().await;
     okx.set_response("POST", PLACE, status, body);
     let err = quick(&okx)
-        .place_order(limit_order("0.01"))
+        .place(limit_order("0.01"))
         .await
         .expect_err("no ack in the answer");
     (err, okx)
@@ -123,7 +124,7 @@ async fn a_numeric_code_zero_is_not_success_for_a_read() {
     assert_eq!(err.okx_code(), Some(OkxCode::RATE_LIMIT), "{err}");
 }
 
-fn two_orders() -> Vec<PlaceOrder> {
+fn two_orders() -> Vec<OrderRequest> {
     vec![limit_order("0.01"), limit_order("0.02")]
 }
 
@@ -131,7 +132,7 @@ async fn batch_answered(body: &str) -> Error {
     let okx = MockOkx::start().await;
     okx.set_response("POST", BATCH, 200, body);
     quick(&okx)
-        .place_batch(two_orders())
+        .place_many(two_orders())
         .await
         .expect_err("the answer does not settle the batch")
 }

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tracing::Instrument as _;
 
 /// Updates buffered past this many mean the snapshot is far behind: the
 /// buffer restarts (and with it the wait for a snapshot).
@@ -183,10 +184,13 @@ impl Conn {
             let key = key.clone();
             tracing::info!(channel = %key.0, inst_id = %key.1, "no book snapshot on subscribe; fetching one over REST");
             let fetch = source.fetch(&key.1, depth);
-            tokio::spawn(async move {
-                let result = fetch.await;
-                let _ = done.send((key, n, result)).await;
-            });
+            tokio::spawn(
+                async move {
+                    let result = fetch.await;
+                    let _ = done.send((key, n, result)).await;
+                }
+                .in_current_span(),
+            );
         }
         for (channel, inst_id) in unreported {
             let reason = format!(

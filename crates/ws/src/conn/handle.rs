@@ -453,6 +453,11 @@ impl Conn {
             // An unsubscribe without its subscribe would lose the book.
             return false;
         }
+        tracing::info!(
+            channel = %arg.channel,
+            inst_id = arg.inst_id.as_deref().unwrap_or(""),
+            "resubscribing for a fresh book snapshot"
+        );
         self.send_sub("unsubscribe", vec![arg.clone()], None, ws)
             .await;
         self.send_sub("subscribe", vec![arg], None, ws).await;

@@ -4,8 +4,9 @@
 use super::common::*;
 use super::scripted;
 use okx_auth::Credentials;
+use okx_models::trade::OrderRequest;
 use okx_models::{InstType, OkxCode, Side};
-use okx_ws::{Arg, DisconnectReason, MassCancel, PlaceOrder, WsClient, WsConfig, WsError, WsEvent};
+use okx_ws::{Arg, DisconnectReason, MassCancel, WsClient, WsConfig, WsError, WsEvent};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -98,8 +99,8 @@ async fn trading_peer(answer: fn(&Value) -> String) -> WsClient {
     client
 }
 
-fn order() -> PlaceOrder {
-    PlaceOrder::limit("BTC-USDT", Side::Buy, Decimal::ONE, Decimal::new(30_000, 0))
+fn order() -> OrderRequest {
+    OrderRequest::limit("BTC-USDT", Side::Buy, Decimal::ONE, Decimal::new(30_000, 0))
 }
 
 async fn place_with(answer: fn(&Value) -> String) -> WsError {
@@ -107,7 +108,7 @@ async fn place_with(answer: fn(&Value) -> String) -> WsError {
     let started = Instant::now();
     let err = client
         .trading()
-        .place_order(&order())
+        .place(&order())
         .await
         .expect_err("no ack in the answer");
     assert!(
@@ -185,7 +186,7 @@ async fn a_partial_batch_without_items_is_an_unknown_outcome() {
     .await;
     let err = client
         .trading()
-        .place_orders(&[order(), order()])
+        .place_many(&[order(), order()])
         .await
         .expect_err("no items");
     assert!(err.outcome_unknown(), "{err:?}");

@@ -38,13 +38,13 @@ async fn a_wrong_passphrase_stops_retrying_and_reports_it() {
         .await
         .unwrap_err();
     assert!(matches!(err, WsError::LoginRejected { .. }), "{err:?}");
-    let order = okx_ws::PlaceOrder::market(
+    let order = okx_models::trade::OrderRequest::market(
         "BTC-USDT",
         okx_models::Side::Buy,
         rust_decimal::Decimal::ONE,
     );
     client.set_inst_id_code("BTC-USDT", 1);
-    let err = client.trading().place_order(&order).await.unwrap_err();
+    let err = client.trading().place(&order).await.unwrap_err();
     assert!(matches!(err, WsError::LoginRejected { .. }), "{err:?}");
     assert_eq!(
         server.stats().connections,

@@ -12,6 +12,7 @@ mod reconnect;
 mod relist;
 mod scripted;
 mod stale;
+mod stream;
 mod tier;
 mod trading;
 mod upgrade;

@@ -3,9 +3,10 @@
 //! refreshed before use, never sent stale.
 
 use super::common::*;
+use okx_models::trade::OrderRequest;
 use okx_models::{Instrument, OkxCode, Side};
 use okx_testkit::ws::WsServer;
-use okx_ws::{Arg, PlaceOrder, PushData, WsClient, WsConfig, WsError, WsEvent, WsEvents};
+use okx_ws::{Arg, PushData, WsClient, WsConfig, WsError, WsEvent, WsEvents};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::sync::Arc;
@@ -26,8 +27,8 @@ fn row(code: Option<i64>, list_time: &str, state: &str) -> serde_json::Value {
     v
 }
 
-fn order() -> PlaceOrder {
-    PlaceOrder::limit("XAU-USDT", Side::Buy, Decimal::ONE, Decimal::new(2400, 0))
+fn order() -> OrderRequest {
+    OrderRequest::limit("XAU-USDT", Side::Buy, Decimal::ONE, Decimal::new(2400, 0))
 }
 
 async fn client(server: &WsServer, cfg: WsConfig) -> (WsClient, WsEvents) {
@@ -67,13 +68,13 @@ async fn a_relisted_instrument_is_traded_under_the_code_its_push_brings() {
     client.load_instruments(&[instrument(Some(7_000_001), "1700000000000", "live")]);
     // The old code names nothing any more: OKX refuses it, and the client
     // does not send it again.
-    let err = client.trading().place_order(&order()).await.unwrap_err();
+    let err = client.trading().place(&order()).await.unwrap_err();
     assert!(
         matches!(&err, WsError::Rejected { code, .. } if *code == OkxCode::INSTRUMENT_NOT_FOUND),
         "{err:?}"
     );
     let ops = server.stats().trade_ops;
-    let err = client.trading().place_order(&order()).await.unwrap_err();
+    let err = client.trading().place(&order()).await.unwrap_err();
     assert_eq!(err, WsError::StaleInstIdCode("XAU-USDT".into()));
     assert_eq!(
         server.stats().trade_ops,
@@ -87,8 +88,8 @@ async fn a_relisted_instrument_is_traded_under_the_code_its_push_brings() {
         row(Some(20002), "1760000000000", "live"),
     )
     .await;
-    let ack = client.trading().place_order(&order()).await.unwrap();
-    assert!(!ack.ord_id.is_empty());
+    let ack = client.trading().place(&order()).await.unwrap();
+    assert!(!ack.ord_id.as_str().is_empty());
 }
 
 #[tokio::test]
@@ -110,8 +111,8 @@ async fn a_relisting_announced_without_a_code_is_looked_up_before_the_order_goes
     // Pre-announced new listing: partial fields, no code yet.
     instruments_push(&server, &mut events, row(None, "1760000000000", "preopen")).await;
     let before = server.stats().trade_ops;
-    let ack = client.trading().place_order(&order()).await.unwrap();
-    assert!(!ack.ord_id.is_empty());
+    let ack = client.trading().place(&order()).await.unwrap();
+    assert!(!ack.ord_id.as_str().is_empty());
     assert_eq!(lookups.load(Ordering::SeqCst), 1);
     assert_eq!(
         server.stats().trade_ops,
@@ -119,6 +120,6 @@ async fn a_relisting_announced_without_a_code_is_looked_up_before_the_order_goes
         "one order, with the fresh code"
     );
     // Known now: no second lookup.
-    client.trading().place_order(&order()).await.unwrap();
+    client.trading().place(&order()).await.unwrap();
     assert_eq!(lookups.load(Ordering::SeqCst), 1);
 }

@@ -1,7 +1,9 @@
 use super::common::*;
+use okx_models::ClOrdId;
+use okx_models::trade::{AmendRequest, CancelRequest, OrderRequest};
 use okx_models::{OkxCode, OrderState, Side};
 use okx_testkit::ws::{Fault, WsServer};
-use okx_ws::{AmendOrder, Arg, CancelOrder, PlaceOrder, PushData, WsClient, WsError, WsEvent};
+use okx_ws::{Arg, PushData, WsClient, WsError, WsEvent};
 use rust_decimal::Decimal;
 use std::time::Duration;
 
@@ -32,16 +34,20 @@ async fn concurrent_orders_each_get_their_own_response() {
         let client = client.clone();
         tasks.push(tokio::spawn(async move {
             let inst = if i % 2 == 0 { "BTC-USDT" } else { "ETH-USDT" };
-            let order = PlaceOrder::limit(inst, Side::Buy, dec("0.01"), dec("100"))
-                .cl_ord_id(format!("c{i}"));
-            (i, client.trading().place_order(&order).await)
+            let order = OrderRequest::limit(inst, Side::Buy, dec("0.01"), dec("100"))
+                .cl_ord_id(&format!("c{i}"))
+                .unwrap();
+            (i, client.trading().place(&order).await)
         }));
     }
     let mut ord_ids = Vec::new();
     for task in tasks {
         let (i, res) = task.await.unwrap();
         let ack = res.unwrap();
-        assert_eq!(ack.cl_ord_id, format!("c{i}"));
+        assert_eq!(
+            ack.cl_ord_id.map(ClOrdId::into_string),
+            Some(format!("c{i}"))
+        );
         ord_ids.push(ack.ord_id);
     }
     ord_ids.sort();
@@ -56,7 +62,11 @@ async fn a_market_order_is_acked_then_pushed_as_it_fills() {
     let ack = client
         .trading()
         .exp_time(i64::MAX)
-        .place_order(&PlaceOrder::market("BTC-USDT", Side::Sell, dec("0.5")).cl_ord_id("m1"))
+        .place(
+            &OrderRequest::market("BTC-USDT", Side::Sell, dec("0.5"))
+                .cl_ord_id("m1")
+                .unwrap(),
+        )
         .await
         .unwrap();
     // It sweeps several bid levels of the simulated book: one push per
@@ -74,7 +84,7 @@ async fn a_market_order_is_acked_then_pushed_as_it_fills() {
         let PushData::Orders(rows) = &push.data else {
             continue;
         };
-        assert_eq!(rows[0].ord_id.as_str(), ack.ord_id);
+        assert_eq!(rows[0].ord_id, ack.ord_id);
         assert!(!rows[0].trade_id.is_empty(), "every push carries its fill");
         filled += rows[0].fill_sz.unwrap_or_default();
         assert_eq!(rows[0].acc_fill_sz, filled, "fills add up");
@@ -95,7 +105,7 @@ async fn cancel_and_amend_resolve_by_id() {
     let (client, _events) = trading_client(&server).await;
     let t = client.trading();
     let ack = t
-        .place_order(&PlaceOrder::limit(
+        .place(&OrderRequest::limit(
             "BTC-USDT",
             Side::Buy,
             dec("1"),
@@ -103,13 +113,15 @@ async fn cancel_and_amend_resolve_by_id() {
         ))
         .await
         .unwrap();
-    let mut amend = AmendOrder::by_ord_id("BTC-USDT", &ack.ord_id).new_px(dec("11"));
-    amend.req_id = Some("r1".into());
-    let amended = t.amend_order(&amend).await.unwrap();
+    let amend = AmendRequest::by_ord_id("BTC-USDT", ack.ord_id.clone())
+        .new_px(dec("11"))
+        .req_id("r1")
+        .unwrap();
+    let amended = t.amend(&amend).await.unwrap();
     assert_eq!(amended.req_id, "r1");
-    let cancel = CancelOrder::by_ord_id("BTC-USDT", &ack.ord_id);
-    t.cancel_order(&cancel).await.unwrap();
-    let err = t.cancel_order(&cancel).await.unwrap_err();
+    let cancel = CancelRequest::by_ord_id("BTC-USDT", ack.ord_id);
+    t.cancel(&cancel).await.unwrap();
+    let err = t.cancel(&cancel).await.unwrap_err();
     assert_eq!(
         err,
         WsError::Rejected {
@@ -127,24 +139,36 @@ async fn a_batch_returns_one_result_per_item_on_partial_failure() {
     let server = WsServer::start().await.unwrap();
     let (client, _events) = trading_client(&server).await;
     let orders = vec![
-        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10")).cl_ord_id("a"),
-        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("0"), dec("10")).cl_ord_id("b"),
-        PlaceOrder::limit("ETH-USDT", Side::Sell, dec("2"), dec("20")).cl_ord_id("c"),
+        OrderRequest::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"))
+            .cl_ord_id("a")
+            .unwrap(),
+        OrderRequest::limit("BTC-USDT", Side::Buy, dec("0"), dec("10"))
+            .cl_ord_id("b")
+            .unwrap(),
+        OrderRequest::limit("ETH-USDT", Side::Sell, dec("2"), dec("20"))
+            .cl_ord_id("c")
+            .unwrap(),
     ];
-    let results = client.trading().place_orders(&orders).await.unwrap();
+    let results = client.trading().place_many(&orders).await.unwrap();
     assert_eq!(results.len(), 3);
-    assert_eq!(results[0].as_ref().map(|a| a.cl_ord_id.as_str()), Ok("a"));
+    assert_eq!(
+        results[0]
+            .as_ref()
+            .map(|a| a.cl_ord_id.as_ref().map(ClOrdId::as_str)),
+        Ok(Some("a"))
+    );
     let err = results[1].as_ref().unwrap_err();
     assert_eq!(err.code, OkxCode::PARAM_ERROR);
     assert_eq!(err.cl_ord_id, "b");
     assert!(results[2].is_ok());
-    let cancels: Vec<CancelOrder> = results
+    let cancels: Vec<CancelRequest> = results
         .iter()
         .flatten()
-        .map(|a| CancelOrder::by_cl_ord_id("BTC-USDT", &a.cl_ord_id))
+        .filter_map(|a| a.cl_ord_id.clone())
+        .map(|cl| CancelRequest::by_cl_ord_id("BTC-USDT", cl))
         .collect();
     // "c" is an ETH order cancelled under BTC's code: that item fails alone.
-    let out = client.trading().cancel_orders(&cancels).await.unwrap();
+    let out = client.trading().cancel_many(&cancels).await.unwrap();
     assert!(out[0].is_ok() && out[1].is_err());
 }
 
@@ -154,7 +178,7 @@ async fn a_missing_inst_id_code_is_a_local_error_and_nothing_is_sent() {
     let (client, _events) = trading_client(&server).await;
     let err = client
         .trading()
-        .place_order(&PlaceOrder::limit(
+        .place(&OrderRequest::limit(
             "SOL-USDT",
             Side::Buy,
             dec("1"),
@@ -164,10 +188,10 @@ async fn a_missing_inst_id_code_is_a_local_error_and_nothing_is_sent() {
         .unwrap_err();
     assert_eq!(err, WsError::MissingInstIdCode("SOL-USDT".into()));
     let batch = [
-        PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10")),
-        PlaceOrder::limit("SOL-USDT", Side::Buy, dec("1"), dec("10")),
+        OrderRequest::limit("BTC-USDT", Side::Buy, dec("1"), dec("10")),
+        OrderRequest::limit("SOL-USDT", Side::Buy, dec("1"), dec("10")),
     ];
-    let err = client.trading().place_orders(&batch).await.unwrap_err();
+    let err = client.trading().place_many(&batch).await.unwrap_err();
     assert_eq!(err, WsError::MissingInstIdCode("SOL-USDT".into()));
     assert_eq!(server.stats().trade_ops, 0);
 }
@@ -187,7 +211,7 @@ async fn an_unanswered_order_times_out_as_outcome_unknown() {
     server.inject(Fault::DelayResponses(Duration::from_secs(5)));
     let err = client
         .trading()
-        .place_order(&PlaceOrder::limit(
+        .place(&OrderRequest::limit(
             "BTC-USDT",
             Side::Buy,
             dec("1"),
@@ -205,9 +229,10 @@ async fn orders_beyond_sixty_per_two_seconds_wait_for_the_window() {
     let (client, _events) = trading_client(&server).await;
     let start = tokio::time::Instant::now();
     for i in 0..65 {
-        let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"))
-            .cl_ord_id(format!("r{i}"));
-        client.trading().place_order(&order).await.unwrap();
+        let order = OrderRequest::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"))
+            .cl_ord_id(&format!("r{i}"))
+            .unwrap();
+        client.trading().place(&order).await.unwrap();
     }
     assert!(
         start.elapsed() >= Duration::from_secs(2),
@@ -240,8 +265,8 @@ async fn an_order_behind_a_stuck_event_queue_times_out_and_is_never_sent() {
         );
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
-    let res = tokio::time::timeout(Duration::from_secs(5), client.trading().place_order(&order))
+    let order = OrderRequest::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
+    let res = tokio::time::timeout(Duration::from_secs(5), client.trading().place(&order))
         .await
         .expect("the call must not hang behind the event queue");
     assert_eq!(res.unwrap_err(), WsError::Timeout);
@@ -255,8 +280,8 @@ async fn an_error_event_carrying_the_order_id_goes_to_that_caller() {
     let server = WsServer::start().await.unwrap();
     let (client, mut events) = trading_client(&server).await;
     server.inject(Fault::RejectOps(Some("60012")));
-    let order = PlaceOrder::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
-    let err = tokio::time::timeout(Duration::from_secs(5), client.trading().place_order(&order))
+    let order = OrderRequest::limit("BTC-USDT", Side::Buy, dec("1"), dec("10"));
+    let err = tokio::time::timeout(Duration::from_secs(5), client.trading().place(&order))
         .await
         .expect("answered, not left to time out")
         .unwrap_err();
@@ -306,7 +331,7 @@ async fn spread_orders_go_on_a_logged_in_business_connection() {
         .await;
     assert_eq!(client.connections(), 2, "sent on the business connection");
     match out {
-        Ok(ack) => assert!(!ack.ord_id.is_empty()),
+        Ok(ack) => assert!(!ack.ord_id.as_str().is_empty()),
         // The look-alike has no spread trading yet and refuses the op.
         Err(WsError::Api { code, .. }) => assert_eq!(code, OkxCode::WS_ILLEGAL_REQUEST),
         Err(e) => panic!("{e:?}"),
