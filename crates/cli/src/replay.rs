@@ -30,18 +30,15 @@ enum ReplayCmd {
     Book {
         /// File of recorded frames; `-` reads them from stdin
         file: PathBuf,
-        /// Print one JSON object instead of a summary
-        #[arg(long)]
-        json: bool,
     },
 }
 
 impl ReplayArgs {
     /// Runs the replay; exit code 1 if the file cannot be read or split, or
     /// if it holds no message that could be read.
-    pub fn run(self) -> ExitCode {
+    pub fn run(self, json: bool) -> ExitCode {
         let result = match &self.what {
-            ReplayCmd::Book { file, json } => book(file, *json),
+            ReplayCmd::Book { file } => book(file, json),
         };
         match result {
             Ok(text) => {
