@@ -5,6 +5,7 @@
 //! process. See the crate's README for the command itself.
 
 pub mod account;
+pub mod candles;
 pub mod conn;
 pub mod fail;
 pub mod market;

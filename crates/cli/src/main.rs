@@ -9,7 +9,9 @@ use std::future::Future;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use okx::models::{InstType, PosSide, Side, TdMode};
+use std::path::PathBuf;
+
+use okx::models::{Bar, InstType, PosSide, Side, TdMode};
 use rust_decimal::Decimal;
 
 mod audit;
@@ -17,7 +19,7 @@ mod testkit;
 
 use okx_cli::conn::{GlobalOpts, Settings};
 use okx_cli::fail::{CliError, EXIT_CODES_HELP};
-use okx_cli::{account, market, replay, sign};
+use okx_cli::{account, candles, market, replay, sign};
 
 /// Tools for the OKX V5 API: market data, the local book, candle
 /// downloads, account and orders, record and replay, signing.
@@ -92,6 +94,27 @@ enum Command {
         /// With --watch: stop after this many updates.
         #[arg(long)]
         count: Option<u64>,
+    },
+    /// Download confirmed candles, oldest first, into a CSV or NDJSON file;
+    /// a re-run continues after the file's last candle.
+    Candles {
+        /// Instrument id.
+        inst: String,
+        /// Bar: 1s, 1m, 3m, 5m, 15m, 30m, 1H, 2H, 4H, 6H, 12H, 1D, 2D, 3D, 5D, 1W (and ...utc).
+        #[arg(long, default_value = "1m", value_parser = bar)]
+        bar: Bar,
+        /// First candle (open time), ISO 8601 (2024-01-31, 2024-01-31T08:00Z) or Unix ms.
+        #[arg(long, value_parser = date)]
+        from: i64,
+        /// End, exclusive; default now.
+        #[arg(long, value_parser = date)]
+        to: Option<i64>,
+        /// Output file (appended to, and resumed from, if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// File format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: candles::Format,
     },
     /// Balances of the trading account (keys).
     Balance,
@@ -231,6 +254,18 @@ enum WatchCmd {
     },
 }
 
+fn bar(text: &str) -> Result<Bar, String> {
+    let b: Bar = text.parse().map_err(|_| format!("{text:?} is not a bar"))?;
+    if b.is_other() {
+        return Err(format!("{text:?} is not a bar (1m, 1H, 1D, ...)"));
+    }
+    Ok(b)
+}
+
+fn date(text: &str) -> Result<i64, String> {
+    okx_cli::time::parse_date(text)
+}
+
 fn side(text: &str) -> Result<Side, String> {
     match text.to_ascii_lowercase().as_str() {
         "buy" => Ok(Side::Buy),
@@ -343,6 +378,26 @@ fn main() -> ExitCode {
                 market::book_once(&s, &inst, depth, &mut stdout().lock()).await
             }
         }),
+        Command::Candles {
+            inst,
+            bar,
+            from,
+            to,
+            out,
+            format,
+        } => {
+            let job = candles::Job {
+                inst,
+                bar,
+                from,
+                to,
+                out,
+                format,
+            };
+            run("candles", g, false, |s| async move {
+                candles::download(&s, &job).await
+            })
+        }
         Command::Balance => run("balance", g, true, |s| async move {
             account::balance(&s, &mut stdout().lock()).await
         }),

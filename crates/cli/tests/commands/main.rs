@@ -2,6 +2,7 @@
 //! (`okx_testkit::Okx` on loopback), asserting on output and exit codes.
 
 mod account;
+mod candles;
 mod common;
 mod conventions;
 mod market;
