@@ -10,6 +10,7 @@ pub mod conn;
 pub mod fail;
 pub mod market;
 pub mod out;
+pub mod record;
 pub mod replay;
 pub mod sign;
 pub mod time;

@@ -19,7 +19,7 @@ mod testkit;
 
 use okx_cli::conn::{GlobalOpts, Settings};
 use okx_cli::fail::{CliError, EXIT_CODES_HELP};
-use okx_cli::{account, candles, market, replay, sign};
+use okx_cli::{account, candles, market, record, replay, sign};
 
 /// Tools for the OKX V5 API: market data, the local book, candle
 /// downloads, account and orders, record and replay, signing.
@@ -144,9 +144,33 @@ enum Command {
     /// Follow the account as it changes (keys).
     #[command(subcommand)]
     Watch(WatchCmd),
+    /// Record raw WebSocket frames with receive times into gzip files:
+    /// `okx record books:BTC-USDT trades:BTC-USDT --out btc.rec.gz`.
+    Record {
+        /// Subscriptions as CHANNEL:INST (public channels), e.g. books:BTC-USDT.
+        #[arg(required = true)]
+        subs: Vec<record::Sub>,
+        /// Output file; with rotation, files are named <stem>-<start time>-<n><ext>.
+        #[arg(long)]
+        out: PathBuf,
+        /// Start a new file after this many MB (uncompressed).
+        #[arg(long, value_name = "MB")]
+        rotate_mb: Option<u64>,
+        /// Start a new file every UTC hour.
+        #[arg(long)]
+        rotate_hourly: bool,
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "SECS")]
+        duration: Option<u64>,
+        /// Stop after this many frames.
+        #[arg(long)]
+        count: Option<u64>,
+    },
     /// Sign requests the way OKX checks them: JSON lines on stdin, or one request from flags.
     Sign(sign::SignArgs),
-    /// Replay recorded WebSocket frames through the SDK: `okx replay book FILE [--json]`.
+    /// Replay recorded frames: `okx replay FILE --speed 10x` prints them at
+    /// the recorded pace; `okx replay book FILE [--json]` runs them through
+    /// the book engine.
     Replay(replay::ReplayArgs),
     /// Audit logs: `okx audit summarize FILE [--json]`.
     Audit(audit::AuditArgs),
@@ -419,6 +443,28 @@ fn main() -> ExitCode {
         Command::Watch(WatchCmd::Orders { count }) => {
             run("watch orders", g, true, |s| async move {
                 account::watch_orders(&s, count).await
+            })
+        }
+        Command::Record {
+            subs,
+            out,
+            rotate_mb,
+            rotate_hourly,
+            duration,
+            count,
+        } => {
+            let job = record::RecordJob {
+                subs,
+                out,
+                rotation: record::Rotation {
+                    bytes: rotate_mb.map(|mb| mb * 1_000_000),
+                    hourly: rotate_hourly,
+                },
+                duration: duration.map(std::time::Duration::from_secs),
+                count,
+            };
+            run("record", g, false, |s| async move {
+                record::record(&s, &job).await.map(drop)
             })
         }
         Command::Sign(args) => args.run(),

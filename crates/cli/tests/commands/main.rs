@@ -6,3 +6,4 @@ mod candles;
 mod common;
 mod conventions;
 mod market;
+mod record;
