@@ -3,6 +3,11 @@
 //! the test runs the same code `cargo run --example NAME` does (without
 //! a `cargo run` per example), always offline whatever the environment.
 
+// Each example includes examples/common/mod.rs itself, so that it builds
+// on its own with `cargo run --example`; here they are compiled together,
+// and the shared file is a module of each.
+#![allow(clippy::duplicate_mod)]
+
 use std::time::Duration;
 
 #[allow(dead_code)]

@@ -558,6 +558,44 @@ mod tests {
     }
 
     #[test]
+    fn recovered_events_are_marked() {
+        let fill = okx::client::FillEvent {
+            inst_id: "BTC-USDT".into(),
+            trade_id: "7".into(),
+            ord_id: "123".into(),
+            cl_ord_id: None,
+            side: Side::Sell,
+            px: Decimal::from(30000),
+            sz: Decimal::new(5, 3),
+            fee: Some(Decimal::new(-1, 2)),
+            fee_ccy: "USDT".into(),
+            maker: Some(true),
+            ts: 1_700_000_000_000,
+        };
+        let live = PrivateEvent::Fill {
+            fill: fill.clone(),
+            source: Source::Live,
+        };
+        let recovered = PrivateEvent::Fill {
+            fill,
+            source: Source::Recovered,
+        };
+        let text = event_line(&recovered, false).expect("a line");
+        assert!(text.ends_with(" [recovered]"), "{text}");
+        assert!(text.contains("sell 0.005 @ 30000"), "{text}");
+        assert!(
+            !event_line(&live, false)
+                .expect("a line")
+                .contains("recovered")
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&event_line(&recovered, true).expect("json")).expect("valid");
+        assert_eq!(v["recovered"], true);
+        assert_eq!(v["event"], "fill");
+        assert_eq!(v["sz"], "0.005");
+    }
+
+    #[test]
     fn place_request_and_description() {
         let p = Place {
             inst: "BTC-USDT-SWAP".into(),

@@ -241,11 +241,19 @@ impl Settings {
                 })
             };
             source = "environment".to_owned();
-            Some(Credentials::new(
-                get(okx::auth::ENV_API_KEY)?,
-                get(okx::auth::ENV_SECRET_KEY)?,
-                get(okx::auth::ENV_PASSPHRASE)?,
-            ))
+            let keys = (|| {
+                Ok::<_, CliError>(Credentials::new(
+                    get(okx::auth::ENV_API_KEY)?,
+                    get(okx::auth::ENV_SECRET_KEY)?,
+                    get(okx::auth::ENV_PASSPHRASE)?,
+                ))
+            })();
+            match keys {
+                Ok(c) => Some(c),
+                Err(e) if need_keys => return Err(e),
+                // Public data does not need keys that are half set.
+                Err(_) => None,
+            }
         } else {
             match (
                 profile.api_key.take(),

@@ -77,9 +77,7 @@ pub fn parse_date(text: &str) -> Result<i64, String> {
     let mut ms = days_from_civil(y, m, d) * 86_400_000;
     let mut rest = rest;
     if let Some(r) = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')) {
-        let end = r
-            .find(|c: char| c == 'Z' || c == '+' || c == '-')
-            .unwrap_or(r.len());
+        let end = r.find(['Z', '+', '-']).unwrap_or(r.len());
         let (clock, zone) = r.split_at(end);
         let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
         let f: Vec<&str> = hms.split(':').collect();

@@ -168,14 +168,12 @@ impl Screen {
     pub fn open() -> Screen {
         let tty = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
         if tty {
-            let raw = crossterm::terminal::enable_raw_mode().is_ok();
+            // Without raw mode `q` waits for Enter; the view still works.
+            let _ = crossterm::terminal::enable_raw_mode();
             let mut out = std::io::stdout();
             // Alternate screen, hidden cursor.
             let _ = out.write_all(b"\x1b[?1049h\x1b[?25l");
             let _ = out.flush();
-            if !raw {
-                return Screen { tty, last: None };
-            }
         }
         Screen { tty, last: None }
     }

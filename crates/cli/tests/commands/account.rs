@@ -243,3 +243,56 @@ async fn watch_orders_streams_the_account() {
     assert_eq!(order["recovered"], false);
     assert_eq!(order["state"], "live");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_orders_marks_what_it_recovers_after_a_drop() {
+    let okx = exchange().await;
+    let home = scratch("watch-recovered");
+    let mut cmd = okx_cmd(&home);
+    cmd.args(["watch", "orders", "--count", "1", "--json"])
+        .args(["--base-url", &okx.rest_url(), "--ws-url", &okx.ws_url()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, val) in keys(&okx) {
+        cmd.env(key, val);
+    }
+    let mut child = cmd.spawn().expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let ready = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        lines.next().and_then(Result::ok).unwrap_or_default()
+    })
+    .await
+    .expect("joined");
+    assert!(ready.contains("watching"), "{ready}");
+    // The sockets drop; an order is placed over REST while they are down.
+    okx.ws().inject(okx::testkit::ws::Fault::Drop);
+    let (k, s, p) = okx.credentials();
+    let rest = okx::rest::RestClient::builder()
+        .base_url(okx.rest_url())
+        .credentials(okx::auth::Credentials::new(k, s, p))
+        .build()
+        .expect("client");
+    let (bid, _) = okx.best_bid_ask("BTC-USDT").expect("book");
+    let px = (bid * rust_decimal::Decimal::new(9, 1)).round_dp(1);
+    let order = okx::models::trade::OrderRequest::limit(
+        "BTC-USDT",
+        okx::models::Side::Buy,
+        rust_decimal::Decimal::new(1, 3),
+        px,
+    );
+    let ack = rest.place(order).await.expect("placed");
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("exits"))
+        .await
+        .expect("joined");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let order = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["event"] == "order")
+        .unwrap_or_else(|| panic!("no order event in {text}"));
+    assert_eq!(order["ordId"], ack.ord_id.as_str());
+    assert_eq!(order["recovered"], true, "{text}");
+    assert!(text.contains("\"event\":\"disconnected\""), "{text}");
+}
