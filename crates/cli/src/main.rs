@@ -442,7 +442,7 @@ fn main() -> ExitCode {
         Command::Order(cmd) => order(g, cmd),
         Command::Watch(WatchCmd::Orders { count }) => {
             run("watch orders", g, true, |s| async move {
-                account::watch_orders(&s, count).await
+                okx_cli::watch::watch_orders(&s, count).await
             })
         }
         Command::Record {

@@ -22,8 +22,8 @@ pub struct ReplayArgs {
     /// A file written by `okx record`: its frames are printed at the recorded pace
     file: Option<PathBuf>,
     /// Pace: 1x as recorded, 10x ten times faster, max without waiting
-    #[arg(long, default_value = "1x", value_parser = crate::record::speed_arg)]
-    speed: crate::record::Speed,
+    #[arg(long, default_value = "1x", value_parser = crate::recfile::speed_arg)]
+    speed: crate::recfile::Speed,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -90,17 +90,17 @@ impl From<String> for Failed {
 
 /// `okx replay FILE --speed Nx`.
 fn play(file: &Path, speed: Option<f64>, json: bool) -> Result<(), crate::fail::CliError> {
-    let bytes = crate::record::read_bytes(file)?;
-    if !crate::record::is_recorded(&bytes) {
+    let bytes = crate::recfile::read_bytes(file)?;
+    if !crate::recfile::is_recorded(&bytes) {
         return Err(crate::fail::CliError::other(format!(
             "{} is not a file written by `okx record`",
             file.display()
         ))
         .hint("for JSON Lines of book frames use `okx replay book FILE`"));
     }
-    let frames = crate::record::parse(&bytes)
+    let frames = crate::recfile::parse(&bytes)
         .map_err(|e| crate::fail::CliError::other(format!("{}: {e}", file.display())))?;
-    crate::record::play(&frames, speed, json, &mut std::io::stdout().lock())
+    crate::recfile::play(&frames, speed, json, &mut std::io::stdout().lock())
 }
 
 /// Reads the recording: the file, or stdin for `-`. A file of `okx
@@ -112,10 +112,10 @@ fn read_input(file: &Path) -> Result<(Vec<u8>, String), String> {
             .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok((input, "stdin".to_owned()));
     }
-    let input = crate::record::read_bytes(file).map_err(|e| e.msg)?;
+    let input = crate::recfile::read_bytes(file).map_err(|e| e.msg)?;
     let name = file.display().to_string();
-    if crate::record::is_recorded(&input) {
-        let frames = crate::record::parse(&input).map_err(|e| format!("{name}: {e}"))?;
+    if crate::recfile::is_recorded(&input) {
+        let frames = crate::recfile::parse(&input).map_err(|e| format!("{name}: {e}"))?;
         let mut lines = Vec::with_capacity(input.len());
         let mut skipped = 0usize;
         for f in frames {

@@ -27,7 +27,7 @@ async fn records_then_replays_books_and_frames() {
     assert!(r.stderr.contains("25 frames in 1 file(s)"), "{}", r.stderr);
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip");
-    let frames = okx_cli::record::parse(&okx_cli::record::read_bytes(&out).unwrap()).unwrap();
+    let frames = okx_cli::recfile::parse(&okx_cli::recfile::read_bytes(&out).unwrap()).unwrap();
     assert_eq!(frames.len(), 25);
     assert!(
         frames.iter().any(|f| f.endpoint == "business"),
@@ -102,7 +102,7 @@ async fn rotates_by_size() {
     let total: usize = files
         .iter()
         .map(|f| {
-            okx_cli::record::parse(&okx_cli::record::read_bytes(f).unwrap())
+            okx_cli::recfile::parse(&okx_cli::recfile::read_bytes(f).unwrap())
                 .unwrap()
                 .len()
         })
