@@ -21,15 +21,12 @@ enum AuditCommand {
     Summarize {
         /// The audit file (`audit-YYYY-MM-DD.jsonl`).
         file: PathBuf,
-        /// One JSON object instead of a table.
-        #[arg(long)]
-        json: bool,
     },
 }
 
 impl AuditArgs {
-    pub fn run(self) -> ExitCode {
-        let AuditCommand::Summarize { file, json } = self.command;
+    pub fn run(self, json: bool) -> ExitCode {
+        let AuditCommand::Summarize { file } = self.command;
         let s = match summarize(&file) {
             Ok(s) => s,
             Err(e) => {

@@ -1,5 +1,10 @@
 //! `okx replay book FILE [--json]`: runs recorded WebSocket frames through
-//! the order book engine and reports what it found.
+//! the order book engine and reports what it found; `okx replay FILE
+//! --speed Nx` plays a file written by `okx record` back on stdout at N
+//! times its recorded pace.
+//!
+//! Both read JSON Lines or a JSON array of frames, and `okx record`'s
+//! files (gzip or not).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,9 +15,15 @@ use serde_json::{Map, Value, json};
 
 /// `okx replay ...`: what to replay.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ReplayArgs {
     #[command(subcommand)]
-    what: ReplayCmd,
+    what: Option<ReplayCmd>,
+    /// A file written by `okx record`: its frames are printed at the recorded pace
+    file: Option<PathBuf>,
+    /// Pace: 1x as recorded, 10x ten times faster, max without waiting
+    #[arg(long, default_value = "1x", value_parser = crate::recfile::speed_arg)]
+    speed: crate::recfile::Speed,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -30,18 +41,24 @@ enum ReplayCmd {
     Book {
         /// File of recorded frames; `-` reads them from stdin
         file: PathBuf,
-        /// Print one JSON object instead of a summary
-        #[arg(long)]
-        json: bool,
     },
 }
 
 impl ReplayArgs {
     /// Runs the replay; exit code 1 if the file cannot be read or split, or
     /// if it holds no message that could be read.
-    pub fn run(self) -> ExitCode {
-        let result = match &self.what {
-            ReplayCmd::Book { file, json } => book(file, *json),
+    pub fn run(self, json: bool) -> ExitCode {
+        let result = match (&self.what, &self.file) {
+            (Some(ReplayCmd::Book { file }), _) => book(file, json),
+            (None, Some(file)) => {
+                return match play(file, self.speed.0, json) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => e.report("replay"),
+                };
+            }
+            (None, None) => Err(Failed::from(
+                "give a recorded FILE, or `book FILE`; see `okx replay --help`".to_owned(),
+            )),
         };
         match result {
             Ok(text) => {
@@ -71,7 +88,23 @@ impl From<String> for Failed {
     }
 }
 
-/// Reads the recording: the file, or stdin for `-`.
+/// `okx replay FILE --speed Nx`.
+fn play(file: &Path, speed: Option<f64>, json: bool) -> Result<(), crate::fail::CliError> {
+    let bytes = crate::recfile::read_bytes(file)?;
+    if !crate::recfile::is_recorded(&bytes) {
+        return Err(crate::fail::CliError::other(format!(
+            "{} is not a file written by `okx record`",
+            file.display()
+        ))
+        .hint("for JSON Lines of book frames use `okx replay book FILE`"));
+    }
+    let frames = crate::recfile::parse(&bytes)
+        .map_err(|e| crate::fail::CliError::other(format!("{}: {e}", file.display())))?;
+    crate::recfile::play(&frames, speed, json, &mut std::io::stdout().lock())
+}
+
+/// Reads the recording: the file, or stdin for `-`. A file of `okx
+/// record` (gzip or not) becomes JSON Lines of its frames.
 fn read_input(file: &Path) -> Result<(Vec<u8>, String), String> {
     if file.as_os_str() == "-" {
         let mut input = Vec::new();
@@ -79,8 +112,47 @@ fn read_input(file: &Path) -> Result<(Vec<u8>, String), String> {
             .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok((input, "stdin".to_owned()));
     }
-    let input = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    Ok((input, file.display().to_string()))
+    let input = crate::recfile::read_bytes(file).map_err(|e| e.msg)?;
+    let name = file.display().to_string();
+    if crate::recfile::is_recorded(&input) {
+        let frames = crate::recfile::parse(&input).map_err(|e| format!("{name}: {e}"))?;
+        let mut lines = Vec::with_capacity(input.len());
+        let mut skipped = 0usize;
+        for f in frames {
+            // A recording mixes channels; only book frames go to the book
+            // engine (its parser reads a candle's array rows as a broken
+            // book rather than as another channel).
+            if !is_book_frame(&f.frame) {
+                skipped += 1;
+                continue;
+            }
+            lines.extend_from_slice(f.frame.as_bytes());
+            lines.push(b'\n');
+        }
+        if skipped > 0 {
+            eprintln!("okx replay: {name}: {skipped} frames of other channels or events skipped");
+        }
+        return Ok((lines, name));
+    }
+    Ok((input, name))
+}
+
+/// Whether a frame is a push on an order book channel.
+fn is_book_frame(frame: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        arg: Option<PeekArg>,
+        data: Option<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PeekArg {
+        channel: String,
+    }
+    serde_json::from_str::<Peek>(frame).is_ok_and(|p| {
+        p.data.is_some()
+            && p.arg
+                .is_some_and(|a| okx::book::Channel::from_name(&a.channel).is_some())
+    })
 }
 
 fn book(file: &Path, json: bool) -> Result<String, Failed> {
