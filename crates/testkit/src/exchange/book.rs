@@ -163,14 +163,19 @@ impl View {
 }
 
 fn diff_side(old: &[ViewLevel], new: &[ViewLevel]) -> Vec<Value> {
+    // Keyed lookups: a 400-level view compared pairwise is 160,000
+    // comparisons a side, which made the feed the bottleneck at scale.
+    let old_by_key: std::collections::HashMap<Decimal, &ViewLevel> =
+        old.iter().map(|l| (l.key, l)).collect();
+    let new_keys: std::collections::HashSet<Decimal> = new.iter().map(|l| l.key).collect();
     let mut out = Vec::new();
     for level in new {
-        if !old.iter().any(|o| o == level) {
+        if old_by_key.get(&level.key) != Some(&level) {
             out.push(level.to_json());
         }
     }
     for level in old {
-        if !new.iter().any(|n| n.key == level.key) {
+        if !new_keys.contains(&level.key) {
             out.push(json!([level.px, "0", "0", "0"]));
         }
     }
