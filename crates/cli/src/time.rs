@@ -1,6 +1,7 @@
 //! Dates on the command line (ISO 8601 or Unix milliseconds) and UTC times
-//! in output, without a date library: the civil-calendar arithmetic is a
-//! few lines (Howard Hinnant's `days_from_civil`).
+//! in output, without a date library: parsing needs the civil-calendar
+//! arithmetic of `days_from_civil`; output uses the signer's ISO 8601
+//! formatter.
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -11,27 +12,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 fn num(s: &str, what: &str, lo: i64, hi: i64) -> Result<i64, String> {
@@ -115,18 +95,12 @@ pub fn parse_date(text: &str) -> Result<i64, String> {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.sssZ`.
+/// A UTC time as ISO 8601 with milliseconds (`2020-12-08T09:08:57.715Z`),
+/// as OKX writes and signs it.
 pub fn iso(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000
-    )
+    okx::auth::IsoTimestamp::from_unix_millis(ms)
+        .as_str()
+        .to_owned()
 }
 
 /// `HH:MM:SS.sss` of a time of day, UTC.

@@ -144,6 +144,16 @@ pub(crate) fn items(data: &str) -> Result<Vec<ItemOutcome>, serde_json::Error> {
         .collect())
 }
 
+/// The text of a trading operation: `{"id", "op", "args"}` and, for the
+/// ops that take it, `expTime`.
+pub(crate) fn op_frame(id: &str, op: &str, args: Vec<Value>, exp_time: Option<i64>) -> String {
+    let mut frame = json!({"id": id, "op": op, "args": args});
+    if let Some(exp) = exp_time {
+        frame["expTime"] = json!(exp.to_string());
+    }
+    frame.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::limits::{order_key, order_rule};
 use crate::shared::{Cmd, OpReply};
 use crate::trade::{self, ItemOutcome, MassCancel};
 use okx_models::trade::{AmendRequest, CancelRequest, OrderAck, OrderRequest};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -121,7 +121,7 @@ impl Trading<'_> {
             .await;
         let id = self.client.inner.ctx.next_id();
         tracing::debug!(op, id = %id, items = args.len(), inst_id, "WS trading request");
-        let frame = op_frame(&id, op, args, self.exp_time.filter(|_| expires));
+        let frame = trade::op_frame(&id, op, args, self.exp_time.filter(|_| expires));
         let (reply, rx) = oneshot::channel();
         tx.send(Cmd::Trade { id, frame, reply })
             .await
@@ -209,16 +209,6 @@ impl Trading<'_> {
             .and_then(Value::as_bool)
             .ok_or_else(|| WsError::decode("mass-cancel: success without a result"))
     }
-}
-
-/// The text of a trading operation: `{"id", "op", "args"}` and, for the
-/// ops that take it, `expTime`.
-pub(crate) fn op_frame(id: &str, op: &str, args: Vec<Value>, exp_time: Option<i64>) -> String {
-    let mut frame = json!({"id": id, "op": op, "args": args});
-    if let Some(exp) = exp_time {
-        frame["expTime"] = json!(exp.to_string());
-    }
-    frame.to_string()
 }
 
 /// Order entry in the SDK's one vocabulary ([`okx_models::trade`]), the

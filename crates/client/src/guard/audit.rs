@@ -35,16 +35,8 @@ pub(crate) fn utc_day_pub(ms: i64) -> String {
 }
 
 fn utc_day(ms: i64) -> String {
-    let z = ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    // `YYYY-MM-DD` of the ISO 8601 time the signer writes.
+    okx_auth::IsoTimestamp::from_unix_millis(ms).as_str()[..10].to_owned()
 }
 
 #[derive(Debug)]

@@ -185,8 +185,8 @@ async fn refusals_carry_okx_codes_and_nothing_rests() {
     assert_eq!(v["data"][0]["sCode"], "51016");
 }
 
-#[tokio::test]
-async fn two_accounts_trade_with_each_other_as_maker_and_taker() {
+/// A still exchange with a second account (uid 77, 50,000 USDT) and its key.
+async fn with_second_account() -> (okx_testkit::Okx, Key) {
     let other = Key {
         key: "other-key".into(),
         secret: "other-secret".into(),
@@ -203,6 +203,12 @@ async fn two_accounts_trade_with_each_other_as_maker_and_taker() {
         .start()
         .await
         .expect("starts");
+    (okx, other)
+}
+
+#[tokio::test]
+async fn two_accounts_trade_with_each_other_as_maker_and_taker() {
+    let (okx, other) = with_second_account().await;
     let maker = Rest::new(&okx, Key::default_account());
     let taker = Rest::new(&okx, other);
     let (bid, ask) = okx.best_bid_ask("BTC-USDT").expect("a book");
@@ -497,22 +503,7 @@ fn levels_at<'a>(frames: &'a [Value], chan: &str, side: &str, px: &str) -> Vec<&
 
 #[tokio::test]
 async fn rpi_orders_rest_on_books_rpi_only_and_meet_only_opted_in_takers() {
-    let other = Key {
-        key: "rpi-taker".into(),
-        secret: "rpi-secret".into(),
-        passphrase: "rpi-pass".into(),
-        demo: false,
-    };
-    let okx = okx_testkit::Okx::builder()
-        .market_motion(None)
-        .account(
-            AccountSpec::new(ApiKey::new(&other.key, &other.secret, &other.passphrase))
-                .uid("78")
-                .balance("USDT", d("50000")),
-        )
-        .start()
-        .await
-        .expect("starts");
+    let (okx, other) = with_second_account().await;
     let maker = Rest::new(&okx, Key::default_account());
     let taker = Rest::new(&okx, other);
     let mut ws = Ws::connect(&format!("{}/ws/v5/public", okx.ws_url())).await;

@@ -94,5 +94,5 @@ pub fn order_frame(
     id: &str,
     exp_time: Option<i64>,
 ) -> String {
-    crate::trading::op_frame(id, "order", vec![order.to_ws_arg(inst_id_code)], exp_time)
+    crate::trade::op_frame(id, "order", vec![order.to_ws_arg(inst_id_code)], exp_time)
 }
