@@ -1,7 +1,6 @@
 mod books;
 mod common;
 mod entry;
-mod logs;
 mod private;
 mod safety;
 mod soak;

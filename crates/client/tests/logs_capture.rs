@@ -7,7 +7,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::common::*;
+// Its own test binary: tracing decides per call site, process-wide, whether
+// anyone listens, and tests on other threads touching the same call sites
+// under no subscriber could leave them marked silent. Here the capture is
+// the global default and no other test runs beside it.
+#[path = "suite/common.rs"]
+#[allow(dead_code)]
+mod common;
+
+use common::*;
 use okx_client::{PrivateEvent, Route};
 use okx_models::Side;
 use okx_models::trade::OrderRequest;
@@ -151,12 +159,10 @@ fn unix_secs() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
-// The default #[tokio::test] runtime runs every task on this thread, so
-// the thread's default subscriber sees the connection tasks too.
 #[tokio::test]
 async fn login_order_and_reconnect_are_logged_without_secrets() {
     let capture = Capture::default();
-    let guard = tracing::subscriber::set_default(capture.clone());
+    tracing::subscriber::set_global_default(capture.clone()).expect("the only subscriber");
     let started = unix_secs();
 
     let okx = still().await;
@@ -187,7 +193,6 @@ async fn login_order_and_reconnect_are_logged_without_secrets() {
         }
     }
     client.close().await;
-    drop(guard);
     let ended = unix_secs();
     let lines = capture.lines();
 
