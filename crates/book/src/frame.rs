@@ -152,7 +152,16 @@ impl<'a> BookFrame<'a> {
                     b"action" => {
                         action = Some(known_str(&mut scan, &[b"\"update\"", b"\"snapshot\""])?);
                     }
-                    b"data" => data = Some(parse_data(&mut scan, record.as_deref_mut())?),
+                    b"data" => {
+                        // Another channel's rows (candles are arrays, tickers
+                        // objects of other fields) are not a malformed book.
+                        if let Some(name) = channel.filter(|n| Channel::from_bytes(n).is_none()) {
+                            return Err(ParseError::NotABookChannel(
+                                String::from_utf8_lossy(name).into(),
+                            ));
+                        }
+                        data = Some(parse_data(&mut scan, record.as_deref_mut())?);
+                    }
                     b"event" => {
                         event = true;
                         scan.skip_value()?;
@@ -491,6 +500,12 @@ mod tests {
         assert_eq!(
             near("bookss", "update"),
             Err(ParseError::NotABookChannel("bookss".into()))
+        );
+        // Rows of another channel are told apart from a broken book.
+        let candle = br#"{"arg":{"channel":"candle1m","instId":"BTC-USDT"},"data":[["1597026383085","8533.02","8553.74","8527.17","8548.26","45247","529.5858061","529.5858061","0"]]}"#;
+        assert_eq!(
+            BookFrame::parse(candle).map(|f| f.channel),
+            Err(ParseError::NotABookChannel("candle1m".into()))
         );
         assert_eq!(
             near("books", "updates"),
