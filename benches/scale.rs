@@ -289,7 +289,7 @@ fn loopback(orders: usize) {
             let order = OrderRequest::limit(
                 "BTC-USDT",
                 Side::Buy,
-                "0.001".parse().unwrap_or_default(),
+                Decimal::new(1, 3),
                 bid - Decimal::ONE_HUNDRED,
             )
             .post_only();
@@ -316,8 +316,8 @@ fn thread_cpu() -> Duration {
     // Fields after the command name (which is in parentheses).
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 here,
-    // in clock ticks of USER_HZ (100 on Linux).
+    // utime and stime are fields 14 and 15 of the line (1-based), so
+    // indexes 11 and 12 after the name, in ticks of USER_HZ (100 on Linux).
     let ticks = |i: usize| {
         fields
             .get(i)
