@@ -115,7 +115,7 @@ impl std::fmt::Debug for KillSwitch {
 }
 
 fn day_of(ms: i64, start_hour: u32) -> String {
-    crate::guard::audit::utc_day_pub(ms - i64::from(start_hour) * 3_600_000)
+    crate::guard::audit::utc_day(ms - i64::from(start_hour) * 3_600_000)
 }
 
 impl KillSwitch {

@@ -199,25 +199,8 @@ async fn local_refusal_and_live_confirmation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_orders_streams_the_account() {
     let okx = exchange().await;
-    let home = scratch("watch");
-    let mut cmd = okx_cmd(&home);
-    cmd.args(["watch", "orders", "--count", "1", "--json"])
-        .args(["--base-url", &okx.rest_url(), "--ws-url", &okx.ws_url()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, val) in keys(&okx) {
-        cmd.env(key, val);
-    }
-    let mut child = cmd.spawn().expect("starts");
-    let stderr = child.stderr.take().expect("stderr");
     // Wait until it is watching, then place an order.
-    let ready = tokio::task::spawn_blocking(move || {
-        let mut lines = BufReader::new(stderr).lines();
-        lines.next().and_then(Result::ok).unwrap_or_default()
-    })
-    .await
-    .expect("joined");
-    assert!(ready.contains("watching"), "{ready}");
+    let child = watch_orders(&okx, "watch").await;
     let (bid, _) = okx.best_bid_ask("BTC-USDT").expect("book");
     let px = (bid * rust_decimal::Decimal::new(9, 1))
         .round_dp(1)
@@ -229,16 +212,7 @@ async fn watch_orders_streams_the_account() {
     )
     .await;
     r.ok();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("exits"))
-        .await
-        .expect("joined");
-    assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let order = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find(|v| v["event"] == "order")
-        .unwrap_or_else(|| panic!("no order event in {text}"));
+    let (_, order) = first_order_event(child).await;
     assert_eq!(order["instId"], "BTC-USDT");
     assert_eq!(order["recovered"], false);
     assert_eq!(order["state"], "live");
@@ -247,24 +221,7 @@ async fn watch_orders_streams_the_account() {
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_orders_marks_what_it_recovers_after_a_drop() {
     let okx = exchange().await;
-    let home = scratch("watch-recovered");
-    let mut cmd = okx_cmd(&home);
-    cmd.args(["watch", "orders", "--count", "1", "--json"])
-        .args(["--base-url", &okx.rest_url(), "--ws-url", &okx.ws_url()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, val) in keys(&okx) {
-        cmd.env(key, val);
-    }
-    let mut child = cmd.spawn().expect("starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let ready = tokio::task::spawn_blocking(move || {
-        let mut lines = BufReader::new(stderr).lines();
-        lines.next().and_then(Result::ok).unwrap_or_default()
-    })
-    .await
-    .expect("joined");
-    assert!(ready.contains("watching"), "{ready}");
+    let child = watch_orders(&okx, "watch-recovered").await;
     // The sockets drop; an order is placed over REST while they are down.
     okx.ws().inject(okx::testkit::ws::Fault::Drop);
     let (k, s, p) = okx.credentials();
@@ -282,17 +239,48 @@ async fn watch_orders_marks_what_it_recovers_after_a_drop() {
         px,
     );
     let ack = rest.place(order).await.expect("placed");
+    let (text, order) = first_order_event(child).await;
+    assert_eq!(order["ordId"], ack.ord_id.as_str());
+    assert_eq!(order["recovered"], true, "{text}");
+    assert!(text.contains("\"event\":\"disconnected\""), "{text}");
+}
+
+/// `okx watch orders --count 1 --json` against `okx`, returned once it
+/// says on stderr that it is watching.
+async fn watch_orders(okx: &okx::testkit::Okx, scratch_name: &str) -> std::process::Child {
+    let home = scratch(scratch_name);
+    let mut cmd = okx_cmd(&home);
+    cmd.args(["watch", "orders", "--count", "1", "--json"])
+        .args(["--base-url", &okx.rest_url(), "--ws-url", &okx.ws_url()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, val) in keys(okx) {
+        cmd.env(key, val);
+    }
+    let mut child = cmd.spawn().expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let ready = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        lines.next().and_then(Result::ok).unwrap_or_default()
+    })
+    .await
+    .expect("joined");
+    assert!(ready.contains("watching"), "{ready}");
+    child
+}
+
+/// Waits for the watcher to exit successfully; its stdout and the first
+/// `order` event in it.
+async fn first_order_event(child: std::process::Child) -> (String, serde_json::Value) {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("exits"))
         .await
         .expect("joined");
     assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let order = text
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v["event"] == "order")
         .unwrap_or_else(|| panic!("no order event in {text}"));
-    assert_eq!(order["ordId"], ack.ord_id.as_str());
-    assert_eq!(order["recovered"], true, "{text}");
-    assert!(text.contains("\"event\":\"disconnected\""), "{text}");
+    (text, order)
 }

@@ -30,11 +30,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// `YYYY-MM-DD` of a Unix ms instant, UTC.
-pub(crate) fn utc_day_pub(ms: i64) -> String {
-    utc_day(ms)
-}
-
-fn utc_day(ms: i64) -> String {
+pub(crate) fn utc_day(ms: i64) -> String {
     // `YYYY-MM-DD` of the ISO 8601 time the signer writes.
     okx_auth::IsoTimestamp::from_unix_millis(ms).as_str()[..10].to_owned()
 }
